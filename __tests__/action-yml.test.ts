@@ -1,0 +1,67 @@
+// action.yml is a contract (../shared/DESIGN.md): every input and output declared, described,
+// and the code reading and writing exactly those.
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { z } from 'zod'
+import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/inputs.js'
+import { runOutputs } from '../src/report.js'
+
+const DESIGN_INPUTS = [
+  'provider', 'token', 'projectId', 'scenarioId', 'environment', 'buildVersion', 'runName', 'wait',
+  'timeoutMinutes', 'pollIntervalSeconds', 'failOnTestFailure', 'cancelOnAbort', 'runId', 'junitPath', 'baseUrl'
+]
+const DESIGN_OUTPUTS = [
+  'runId', 'runName', 'runUrl', 'status', 'providerStatus', 'totalCount', 'passedCount', 'failedCount',
+  'skippedCount', 'durationSeconds', 'result'
+]
+
+const ActionYml = z.object({
+  name: z.string().min(1),
+  description: z.string().min(1),
+  branding: z.object({ icon: z.string(), color: z.string() }),
+  inputs: z.record(z.string(), z.object({ description: z.string().min(10), required: z.boolean().optional(), default: z.string().optional() }).strict()),
+  outputs: z.record(z.string(), z.object({ description: z.string().min(10) }).strict()),
+  runs: z.object({ using: z.literal('node24'), main: z.literal('dist/index.js') }).loose()
+})
+
+const action = ActionYml.parse(parse(readFileSync('action.yml', 'utf8')))
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : []
+  })
+}
+
+describe('action.yml', () => {
+  it('declares every input and output of DESIGN.md, each with a description', () => {
+    expect(Object.keys(action.inputs)).toEqual(DESIGN_INPUTS)
+    expect(Object.keys(action.outputs)).toEqual(DESIGN_OUTPUTS)
+  })
+
+  it('requires only the token, and gives every boolean input a default', () => {
+    expect(Object.entries(action.inputs).filter(([, i]) => i.required).map(([n]) => n)).toEqual(['token'])
+    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort']) expect(action.inputs[name].default).toMatch(/^(true|false)$/)
+  })
+
+  it('has the same inputs and defaults as the code', () => {
+    expect([...INPUT_NAMES]).toEqual(Object.keys(action.inputs))
+    const declaredDefaults = Object.fromEntries(Object.entries(action.inputs).filter(([, i]) => i.default !== undefined).map(([n, i]) => [n, i.default]))
+    expect(INPUT_DEFAULTS).toEqual(declaredDefaults)
+  })
+
+  it('is read only through declared inputs', () => {
+    const read = new Set<string>()
+    for (const file of sources('src')) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/get(?:Boolean|Multiline)?Input\(\s*'([^']+)'/g)) read.add(m[1])
+    }
+    expect(read.size).toBeGreaterThan(0)
+    for (const name of read) expect(Object.keys(action.inputs)).toContain(name)
+  })
+
+  it('sets exactly the declared outputs', () => {
+    const out = runOutputs('testery', { id: '1', status: 'passed', providerStatus: 'PASS', counts: {} })
+    expect(Object.keys(out).sort()).toEqual([...DESIGN_OUTPUTS].sort())
+  })
+})

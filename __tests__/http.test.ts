@@ -1,0 +1,228 @@
+import { z } from 'zod'
+import { HttpApi, PlatformError, isRetryable, parseRetryAfter, type Clock } from '../src/http.js'
+import { fakeServer, sendJson, type FakeServer } from './helpers/fake-server.js'
+
+const CANARY = 'tok-CANARY-9f8e7d'
+
+/** A clock whose sleeps return at once and are recorded. */
+function instantClock(random = 1): Clock & { slept: number[] } {
+  const slept: number[] = []
+  return { slept, now: () => 0, sleep: async (ms) => void slept.push(ms), random: () => random }
+}
+
+function api(server: FakeServer, extra: Partial<ConstructorParameters<typeof HttpApi>[0]> = {}) {
+  return new HttpApi({
+    platform: 'Acme Tests',
+    baseUrl: `${server.url}/prefix`,
+    authorization: `Bearer ${CANARY}`,
+    secrets: [CANARY],
+    clock: instantClock(),
+    ...extra
+  })
+}
+
+const Run = z.object({ id: z.string(), count: z.number() })
+const get = { method: 'GET' as const, path: '/runs/7', template: '/runs/{id}', schema: Run, action: 'read the run' }
+const post = { method: 'POST' as const, path: '/runs', template: '/runs', body: { a: 1 }, schema: Run, action: 'create the test run' }
+
+async function failure(p: Promise<unknown>): Promise<PlatformError> {
+  try {
+    await p
+  } catch (e) {
+    if (e instanceof PlatformError) return e
+    throw e
+  }
+  throw new Error('expected a PlatformError')
+}
+
+let servers: FakeServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+  servers = []
+})
+async function serve(...args: Parameters<typeof fakeServer>) {
+  const s = await fakeServer(...args)
+  servers.push(s)
+  return s
+}
+
+describe('HttpApi', () => {
+  it('sends JSON with the auth header to baseUrl + path and validates the answer', async () => {
+    const s = await serve((_req, res) => sendJson(res, 201, { id: 'r1', count: 3, extra: true }))
+    const reply = await api(s).request(post)
+    expect(reply).toEqual({ status: 201, data: { id: 'r1', count: 3 } })
+    expect(s.hits).toHaveLength(1)
+    expect(s.hits[0]).toMatchObject({ method: 'POST', url: '/prefix/runs', body: '{"a":1}' })
+    expect(s.hits[0].headers).toMatchObject({ authorization: `Bearer ${CANARY}`, 'content-type': 'application/json', accept: 'application/json' })
+  })
+
+  it('turns an HTTP error into what failed, the platform message and a hint, without the token', async () => {
+    // A platform that echoes the Authorization header back in its message.
+    const s = await serve((req, res) => sendJson(res, 401, { message: `User not found for ${req.headers.authorization}` }))
+    const e = await failure(api(s, { hints: { 401: 'regenerate the token.' } }).request(post))
+    expect(e.message).toBe(
+      'Acme Tests: could not create the test run (POST /runs): HTTP 401 Unauthorized. Acme Tests said: "User not found for Bearer ***". What to do: regenerate the token.'
+    )
+    expect(e.info).toMatchObject({ kind: 'http', status: 401, reached: true })
+    expect(s.hits).toHaveLength(1)
+  })
+
+  it.each([
+    [{ Error: { Code: 'UnsupportedApiVersion', Message: 'Version 9 is not supported' } }, 'Version 9 is not supported'],
+    [{ error: 'Test plan not found', code: 'x' }, 'Test plan not found'],
+    [{ Message: 'Job not found' }, 'Job not found']
+  ])('reads the platform message from %j', async (body, said) => {
+    const s = await serve((_req, res) => sendJson(res, 404, body))
+    const e = await failure(api(s).request(post))
+    expect(e.info.platformMessage).toBe(said)
+    expect(e.message).toContain('What to do: check the IDs')
+  })
+
+  it('explains a non-JSON error page without a stack trace', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' })
+      res.end('<html><body><h1>502 Bad Gateway</h1></body></html>')
+    })
+    const e = await failure(api(s).request(post))
+    expect(e.info.kind).toBe('not-json')
+    expect(e.message).toMatch(/HTTP 502 with a body that is not JSON \(text\/html\)/)
+    expect(e.message).not.toMatch(/at .*\.js:\d+/)
+    expect(s.hits).toHaveLength(1) // a POST is not re-sent after it reached the platform
+  })
+
+  it('names the field, never the value, when the answer has the wrong shape', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r1', count: 'SECRET-VALUE' }))
+    const e = await failure(api(s).request(get))
+    expect(e.info.kind).toBe('shape')
+    expect(e.message).toMatch(/\(count: expected number\)/)
+    expect(e.message).not.toContain('SECRET-VALUE')
+    expect(s.hits).toHaveLength(1) // a schema mismatch is not retried
+  })
+
+  it('retries a GET on 502 and 503 with backoff, then succeeds', async () => {
+    let n = 0
+    const s = await serve((_req, res) => (++n < 3 ? sendJson(res, n === 1 ? 502 : 503, { message: 'busy' }) : sendJson(res, 200, { id: 'r', count: 1 })))
+    const clock = instantClock(1)
+    const reply = await api(s, { clock }).request(get)
+    expect(reply.data.id).toBe('r')
+    expect(s.hits).toHaveLength(3)
+    expect(clock.slept).toEqual([1000, 2000]) // full jitter with random = 1: 1 s, then 2 s
+  })
+
+  it('honours Retry-After on 429', async () => {
+    let n = 0
+    const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 429, { message: 'slow down' }, { 'Retry-After': '7' }) : sendJson(res, 200, { id: 'r', count: 1 })))
+    const clock = instantClock(1)
+    await api(s, { clock }).request(get)
+    expect(clock.slept).toEqual([7000])
+  })
+
+  it('gives up after three attempts', async () => {
+    const s = await serve((_req, res) => sendJson(res, 500, { message: 'down' }))
+    const e = await failure(api(s).request(get))
+    expect(e.info.status).toBe(500)
+    expect(s.hits).toHaveLength(3)
+  })
+
+  it('never re-sends a POST that reached the platform and failed ambiguously', async () => {
+    const s = await serve((_req, res) => sendJson(res, 500, { message: 'oops' }))
+    await failure(api(s).request(post))
+    expect(s.hits).toHaveLength(1)
+  })
+
+  it('re-sends a POST the platform refused with 429', async () => {
+    let n = 0
+    const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 201, { id: 'r', count: 0 })))
+    await api(s).request(post)
+    expect(s.hits).toHaveLength(2)
+  })
+
+  it('re-sends a POST that never reached the platform (connection refused)', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, {}))
+    const url = s.url
+    await s.close()
+    servers = []
+    const e = await failure(
+      new HttpApi({ platform: 'Acme Tests', baseUrl: url, authorization: 'x', secrets: [], clock: instantClock() }).request(post)
+    )
+    expect(e.info).toMatchObject({ kind: 'network', detail: 'ECONNREFUSED', reached: false })
+    expect(e.message).toMatch(/no connection \(ECONNREFUSED\).*What to do: check `baseUrl`/)
+  })
+
+  it('does not follow a redirect to another origin, so credentials never leave', async () => {
+    const other = await serve((_req, res) => sendJson(res, 200, { id: 'x', count: 0 }))
+    const s = await serve((_req, res) => {
+      res.writeHead(302, { Location: `${other.url}/steal` })
+      res.end()
+    })
+    const e = await failure(api(s).request(get))
+    expect(e.info.kind).toBe('redirect')
+    expect(e.message).toContain(`a redirect to ${other.url}`)
+    expect(other.hits).toHaveLength(0)
+  })
+
+  it('aborts an attempt that gets no answer within the timeout', async () => {
+    const s = await serve(() => {
+      /* never answers */
+    })
+    const e = await failure(api(s, { getTimeoutMs: 200, maxAttempts: 1 }).request(get))
+    expect(e.info).toMatchObject({ kind: 'timeout', reached: true })
+  })
+
+  it('caps the size of an answer while reading it', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.write('{"id":"')
+      const chunk = 'x'.repeat(64 * 1024)
+      let sent = 0
+      const pump = () => {
+        while (sent < 40 && res.write(chunk)) sent++
+        if (sent < 40) res.once('drain', pump)
+        else res.end('"}')
+      }
+      pump()
+    })
+    const e = await failure(api(s, { maxBodyBytes: 256 * 1024 }).request(post))
+    expect(e.info.kind).toBe('too-large')
+    expect(e.message).toMatch(/larger than 256 KiB/)
+  })
+})
+
+describe('retry rules', () => {
+  const f = (kind: PlatformError['info']['kind'], status?: number, reached = true, retryAfterMs?: number) =>
+    ({ platform: 'p', action: 'a', endpoint: 'e', kind, status, reached, retryAfterMs }) as const
+  it.each([
+    ['GET', f('http', 400), false],
+    ['GET', f('http', 401), false],
+    ['GET', f('http', 403), false],
+    ['GET', f('http', 404), false],
+    ['GET', f('http', 408), true],
+    ['GET', f('http', 429), true],
+    ['GET', f('http', 500), true],
+    ['GET', f('http', 501), false],
+    ['GET', f('http', 503), true],
+    ['GET', f('not-json', 200), true],
+    ['GET', f('network'), true],
+    ['GET', f('timeout'), true],
+    ['GET', f('shape', 200), false],
+    ['POST', f('network', undefined, false), true],
+    ['POST', f('network'), false],
+    ['POST', f('timeout'), false],
+    ['POST', f('http', 500), false],
+    ['POST', f('http', 502), false],
+    ['POST', f('http', 503), false],
+    ['POST', f('http', 503, true, 5000), true],
+    ['POST', f('http', 429), true]
+  ])('%s after %j: retry = %s', (method, failure, expected) => {
+    expect(isRetryable(method, failure)).toBe(expected)
+  })
+
+  it('parses Retry-After as seconds or an HTTP date, capped at 120 s', () => {
+    const now = Date.parse('2026-11-24T10:00:00Z')
+    expect(parseRetryAfter('7', now)).toBe(7000)
+    expect(parseRetryAfter('Tue, 24 Nov 2026 10:00:30 GMT', now)).toBe(30000)
+    expect(parseRetryAfter('99999999999', now)).toBe(120000)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+  })
+})

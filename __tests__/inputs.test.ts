@@ -1,0 +1,150 @@
+import { INPUT_NAMES, parseInputs, type InputName } from '../src/inputs.js'
+
+const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
+const P = '65f1c0ffee0000000000abcd'
+const S = '65f1c0ffee0000000000dcba'
+
+function raw(values: Partial<Record<InputName, string>>): Record<InputName, string> {
+  return Object.fromEntries(INPUT_NAMES.map((n) => [n, values[n] ?? ''])) as Record<InputName, string>
+}
+
+describe('parseInputs', () => {
+  it('reads a valid Evaficy step and defaults buildVersion to the commit SHA', () => {
+    const r = parseInputs(raw({ token: 'tok-123', projectId: P, scenarioId: S, environment: 'staging' }), SHA)
+    expect(r.problems).toEqual([])
+    expect(r.inputs).toMatchObject({
+      provider: 'evaficy',
+      token: 'tok-123',
+      projectId: P,
+      scenarioId: S,
+      environment: 'staging',
+      buildVersion: SHA,
+      wait: false,
+      timeoutMinutes: 60,
+      failOnTestFailure: true,
+      cancelOnAbort: false
+    })
+    expect(r.inputs?.runName).toBeUndefined()
+    expect(r.inputs?.pollIntervalSeconds).toBeUndefined()
+  })
+
+  it('keeps a given buildVersion and runName', () => {
+    const r = parseInputs(raw({ token: 't0k3n', projectId: P, scenarioId: S, buildVersion: '1.4.2', runName: 'CI #812' }), SHA)
+    expect(r.inputs?.buildVersion).toBe('1.4.2')
+    expect(r.inputs?.runName).toBe('CI #812')
+  })
+
+  it('reports every problem at once, one line each naming the input', () => {
+    const r = parseInputs(
+      raw({ provider: 'evaficy', token: '', projectId: '123', scenarioId: 'not-hex', wait: 'yes', timeoutMinutes: '-5' }),
+      SHA
+    )
+    expect(r.inputs).toBeUndefined()
+    expect(r.problems).toHaveLength(5)
+    const byInput = (name: string) => r.problems.filter((p) => p.startsWith(`Input \`${name}\``))
+    expect(byInput('token')).toHaveLength(1)
+    expect(byInput('projectId')[0]).toMatch(/24-character hex Project ID.*got "123"/)
+    expect(byInput('scenarioId')[0]).toMatch(/24-character hex Scenario ID/)
+    expect(byInput('wait')[0]).toMatch(/must be true or false/)
+    expect(byInput('timeoutMinutes')[0]).toMatch(/positive number of minutes/)
+    for (const p of r.problems) expect(p).not.toMatch(/\n/)
+  })
+
+  it('refuses wait: true for Evaficy and explains the two-job pattern', () => {
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, wait: 'true' }), SHA)
+    expect(r.inputs).toBeUndefined()
+    expect(r.problems).toHaveLength(1)
+    expect(r.problems[0]).toMatch(/^Input `wait` cannot be true for evaficy/)
+    expect(r.problems[0]).toMatch(/required reviewers/)
+    expect(r.problems[0]).toMatch(/later job/)
+  })
+
+  it('refuses runId for Evaficy (no status API)', () => {
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, runId: 'abc' }), SHA)
+    expect(r.problems).toEqual([expect.stringMatching(/^Input `runId` cannot be used with evaficy/)])
+  })
+
+  it('requires both IDs for Evaficy', () => {
+    const r = parseInputs(raw({ token: 'tok1' }), SHA)
+    expect(r.problems).toEqual([
+      expect.stringMatching(/^Input `projectId` is required for evaficy/),
+      expect.stringMatching(/^Input `scenarioId` is required for evaficy/)
+    ])
+  })
+
+  it.each([
+    ['provider', 'jenkins', /must be one of evaficy, testsigma, testery, gearset/],
+    ['token', 'has space', /space or line break/],
+    ['token', 'Bearer abc', /starts with "Bearer"/],
+    ['failOnTestFailure', 'maybe', /must be true or false/],
+    ['cancelOnAbort', '1', /must be true or false/],
+    ['timeoutMinutes', 'soon', /positive number of minutes/],
+    ['timeoutMinutes', '0', /positive number of minutes/],
+    ['pollIntervalSeconds', '0.5', /1 or more/],
+    ['pollIntervalSeconds', 'fast', /number of seconds/],
+    ['baseUrl', 'not a url', /is not a URL/],
+    ['baseUrl', 'http://example.com', /must use https/],
+    ['baseUrl', 'http://169.254.169.254', /must use https/],
+    ['baseUrl', 'https://user:pw@example.com', /user name or password/],
+    ['baseUrl', 'https://example.com/?x=1', /query string/]
+  ])('input %s = %j is one clear problem', (name, value, message) => {
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, [name]: value }), SHA)
+    expect(r.inputs).toBeUndefined()
+    expect(r.problems).toHaveLength(1)
+    expect(r.problems[0].startsWith(`Input \`${name}\``)).toBe(true)
+    expect(r.problems[0]).toMatch(message)
+  })
+
+  it('never echoes the token in a problem', () => {
+    const r = parseInputs(raw({ token: 'Bearer s3cr3t-canary', projectId: P, scenarioId: S }), SHA)
+    expect(r.problems.join('\n')).not.toContain('s3cr3t-canary')
+  })
+
+  it.each([
+    ['https://api.example.com/prefix/', 'https://api.example.com/prefix'],
+    ['http://127.0.0.1:4010', 'http://127.0.0.1:4010'],
+    ['http://localhost:8080/evaficy', 'http://localhost:8080/evaficy'],
+    ['http://[::1]:9000', 'http://[::1]:9000']
+  ])('accepts baseUrl %s as %s', (given, kept) => {
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, baseUrl: given }), SHA)
+    expect(r.problems).toEqual([])
+    expect(r.inputs?.baseUrl).toBe(kept)
+  })
+
+  it('accepts decimal timeouts and fixed poll intervals', () => {
+    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', timeoutMinutes: '0.05', pollIntervalSeconds: '7' }), SHA)
+    expect(r.inputs?.timeoutMinutes).toBe(0.05)
+    expect(r.inputs?.pollIntervalSeconds).toBe(7)
+  })
+
+  it('warns about inputs a platform does not use, without failing', () => {
+    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', runName: 'x', projectId: 'p' }), SHA)
+    expect(r.problems).toEqual([])
+    expect(r.warnings).toEqual([
+      'Input `projectId` is not used by testsigma; it is ignored.',
+      'Input `runName` is not used by testsigma; it is ignored.'
+    ])
+  })
+
+  it.each([
+    ['testsigma', {}, [/^Input `scenarioId` is required for testsigma/]],
+    ['testsigma', { scenarioId: 'plan-a', environment: 'staging' }, [/^Input `scenarioId` must be the numeric Test Plan ID/, /^Input `environment` must be the numeric Environment ID/]],
+    ['testery', {}, [/^Input `projectId` is required for testery/, /^Input `environment` is required for testery/]],
+    ['testery', { projectId: 'shop', environment: 'staging', scenarioId: 'smoke' }, [/^Input `scenarioId` must be the numeric Testery test suite ID/]],
+    ['gearset', {}, [/^Input `scenarioId` is required for gearset/]],
+    ['gearset', { scenarioId: 'job id with spaces' }, [/^Input `scenarioId` must be the Gearset CI job ID/]]
+  ] as const)('checks the IDs %s needs (%j)', (provider, values, expected) => {
+    const r = parseInputs(raw({ provider, token: 'tok1', ...values }), SHA)
+    expect(r.inputs).toBeUndefined()
+    expect(r.problems).toHaveLength(expected.length)
+    expected.forEach((re, i) => expect(r.problems[i]).toMatch(re))
+  })
+
+  it('lets runId stand in for the trigger IDs on pollable platforms', () => {
+    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', runId: '337' }), SHA)
+    expect(r.problems).toEqual([])
+    expect(r.inputs?.runId).toBe('337')
+    const bad = parseInputs(raw({ provider: 'testery', token: 'tok1', runId: '1\nstatus=passed' }), SHA)
+    expect(bad.problems).toEqual([expect.stringMatching(/^Input `runId` must be a run ID/)])
+  })
+})

@@ -1,0 +1,133 @@
+import * as core from '@actions/core'
+import { PlatformError } from '../src/http.js'
+import type { RunState } from '../src/providers/types.js'
+import { buildErrorSummary, buildRunSummary, countsBar, formatDuration, runOutputs, type ReportContext } from '../src/report.js'
+
+const ctx: ReportContext = {
+  provider: 'evaficy',
+  platform: 'Evaficy Smart Test',
+  environment: 'staging',
+  buildVersion: '1.4.2',
+  nextStep: 'A tester executes the run in Evaficy Smart Test.'
+}
+const triggered: RunState = {
+  id: '65f1c0ffee0000000000aaaa',
+  name: 'CI Run — Checkout (1.4.2)',
+  status: 'triggered',
+  providerStatus: 'Draft',
+  counts: { total: 24 },
+  message: 'Test run created. Open Evaficy Smart Test to execute it.'
+}
+
+function rendered(build: () => void): string {
+  core.summary.emptyBuffer()
+  build()
+  const html = core.summary.stringify()
+  core.summary.emptyBuffer()
+  return html
+}
+
+describe('outputs', () => {
+  it('sets every output of a triggered run, with testCaseCount as totalCount and a JSON result', () => {
+    const out = runOutputs('evaficy', triggered)
+    expect(out).toEqual({
+      runId: '65f1c0ffee0000000000aaaa',
+      runName: 'CI Run — Checkout (1.4.2)',
+      runUrl: '',
+      status: 'triggered',
+      providerStatus: 'Draft',
+      totalCount: '24',
+      passedCount: '',
+      failedCount: '',
+      skippedCount: '',
+      durationSeconds: '',
+      result: expect.any(String)
+    })
+    expect(JSON.parse(out.result)).toEqual({
+      provider: 'evaficy',
+      runId: '65f1c0ffee0000000000aaaa',
+      runName: 'CI Run — Checkout (1.4.2)',
+      status: 'triggered',
+      providerStatus: 'Draft',
+      totalCount: 24
+    })
+  })
+
+  it('computes the duration from the run times', () => {
+    const out = runOutputs('testery', { ...triggered, status: 'passed', startedAt: new Date(0), endedAt: new Date(125_000) })
+    expect(out.durationSeconds).toBe('125')
+    expect(formatDuration(125)).toBe('2m 5s')
+    expect(formatDuration(3725)).toBe('1h 2m 5s')
+  })
+})
+
+describe('job summary', () => {
+  it('shows the platform, run, environment, build, test cases and what happens next', () => {
+    const html = rendered(() => buildRunSummary(ctx, triggered))
+    expect(html).toContain('<h2>🚀 Test run created on Evaficy Smart Test</h2>')
+    expect(html).toContain('<th>Platform</th><td>Evaficy Smart Test</td>')
+    expect(html).toContain('<th>Run</th><td>CI Run — Checkout &#40;1.4.2&#41; <code>65f1c0ffee0000000000aaaa</code></td>')
+    expect(html).toContain('<th>Environment</th><td>staging</td>')
+    expect(html).toContain('<th>Build</th><td><code>1.4.2</code></td>')
+    expect(html).toContain('<th>Test cases</th><td>24</td>')
+    expect(html).toContain('<h3>What happens next</h3>')
+    expect(html).toContain('A tester executes the run in Evaficy Smart Test.')
+  })
+
+  it('renders platform text literally: no HTML, no Markdown, no links', () => {
+    const html = rendered(() =>
+      buildRunSummary(ctx, { ...triggered, name: '</code></pre><img src=x onerror=alert(1)> a|b [x](https://evil) **bold**', message: '<script>x</script>' })
+    )
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<script>')
+    expect(html).not.toContain('](https://evil)')
+    expect(html).not.toContain('a|b')
+    expect(html).not.toContain('**bold**')
+    expect(html).toContain('&lt;img src=x onerror=alert&#40;1&#41;&gt;')
+  })
+
+  it('links the run when its URL is known and shows counts with a bar', () => {
+    const html = rendered(() =>
+      buildRunSummary(ctx, {
+        id: '337',
+        name: 'Nightly',
+        url: 'https://app.testsigma.com/ui/td/runs/337',
+        status: 'failed',
+        providerStatus: 'STATUS_COMPLETED/FAILURE',
+        counts: { total: 10, passed: 7, failed: 2, skipped: 1 },
+        startedAt: new Date(0),
+        endedAt: new Date(90_000)
+      })
+    )
+    expect(html).toContain('<h2>❌ Tests failed on Evaficy Smart Test</h2>')
+    expect(html).toContain('<a href="https://app.testsigma.com/ui/td/runs/337">Nightly</a>')
+    expect(html).toContain('10 total · 7 passed · 2 failed · 1 skipped<br>🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟥🟥🟥🟥🟨🟨')
+    expect(html).toContain('<th>Duration</th><td>1m 30s</td>')
+  })
+
+  it('explains a platform error with what failed, what the platform said and what to do', () => {
+    const error = new PlatformError({
+      platform: 'Evaficy Smart Test',
+      action: 'create the test run',
+      endpoint: 'POST /runs/trigger',
+      kind: 'http',
+      status: 401,
+      platformMessage: 'User not found',
+      hint: 'create a new Personal Access Token under Settings → API Tokens.',
+      reached: true
+    })
+    const html = rendered(() => buildErrorSummary(ctx, error))
+    expect(html).toContain('<h2>❌ Could not create the test run on Evaficy Smart Test</h2>')
+    expect(html).toContain('<th>Problem</th><td>HTTP 401 Unauthorized</td>')
+    expect(html).toContain('Evaficy Smart Test said: User not found')
+    expect(html).toContain('<strong>What to do:</strong> create a new Personal Access Token under Settings → API Tokens.')
+  })
+})
+
+describe('countsBar', () => {
+  it('is 20 cells, with at least one red cell when anything failed', () => {
+    expect(countsBar({ total: 1000, passed: 999, failed: 1 })).toBe('🟩'.repeat(19) + '🟥')
+    expect(countsBar({ total: 4, passed: 4 })).toBe('🟩'.repeat(20))
+    expect(countsBar({})).toBe('')
+  })
+})

@@ -1,0 +1,34 @@
+// What every sandbox platform answers with: JSON, gateway error pages, scripted statuses.
+
+/** Writes a JSON answer. */
+export function json(res, status, body, headers = {}) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+/** Writes an HTML error page, as a proxy or gateway would. */
+export function htmlPage(res, status, title) {
+  const text = `<!DOCTYPE html><html><head><title>${status} ${title}</title></head><body><h1>${status} ${title}</h1></body></html>`
+  res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+/** The token of a request, whatever scheme it was sent with (`Bearer x`, `token x`). */
+export function tokenOf(req, scheme) {
+  const h = req.headers.authorization ?? ''
+  const prefix = `${scheme} `
+  return h.startsWith(prefix) ? h.slice(prefix.length) : undefined
+}
+
+/**
+ * IDs of the form 000…0NNN ask the sandbox for HTTP status NNN, so every documented error can be
+ * reached from an input: e.g. scenarioId 000000000000000000000404 → 404.
+ */
+export function scriptedStatus(...ids) {
+  for (const id of ids) {
+    const m = /^0+([1-5][0-9]{2})$/.exec(String(id ?? ''))
+    if (m) return Number(m[1])
+  }
+  return undefined
+}

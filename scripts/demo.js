@@ -1,0 +1,86 @@
+// `npm run demo`: starts the sandbox, runs dist/index.js exactly as the GitHub runner would, and
+// prints the step's log, its outputs and its job summary. Any `name=value` argument overrides an
+// input, e.g. `npm run demo -- token=invalid-token` or `npm run demo -- scenarioId=000000000000000000000404`.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startSandbox } from '../sandbox/server.js'
+import { runAction } from './github-runner.js'
+
+const overrides = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const i = a.indexOf('=')
+    if (i < 1) {
+      console.error(`demo: arguments are input=value pairs (got "${a}")`)
+      process.exit(2)
+    }
+    return [a.slice(0, i), a.slice(i + 1)]
+  })
+)
+
+/** The job summary as a person would read it in a terminal. */
+function summaryAsText(html) {
+  const entities = { amp: '&', lt: '<', gt: '>', quot: '"' }
+  return html
+    .replace(/<h(\d)>(.*?)<\/h\1>/g, (_, n, t) => `\n${'#'.repeat(Number(n))} ${t}\n`)
+    .replace(/<tr><th>(.*?)<\/th><td>(.*?)<\/td><\/tr>/g, '  $1: $2\n')
+    .replace(/<a href="([^"]*)">(.*?)<\/a>/g, '$2 <$1>')
+    .replace(/<blockquote>(.*?)<\/blockquote>/g, '  > $1\n')
+    .replace(/<br>/g, '\n        ')
+    .replace(/<\/p>/g, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#\d+|\w+);/g, (m, e) => (e[0] === '#' ? String.fromCodePoint(Number(e.slice(1))) : (entities[e] ?? m)))
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+/** The step's log as the Actions UI shows it: commands rendered, masks and debug lines hidden. */
+function logAsShown(stdout) {
+  return stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::') && !(l.startsWith('::debug::') && !process.env.RUNNER_DEBUG))
+    .map((l) => l.replace(/^::(error|warning|notice)[^:]*::/, (_, k) => `${k[0].toUpperCase()}${k.slice(1)}: `).replace(/%0A/g, '\n'))
+    .join('\n')
+}
+
+const rule = (title) => console.log(`\n\x1b[1m── ${title} ${'─'.repeat(Math.max(0, 66 - title.length))}\x1b[0m`)
+
+const sandbox = await startSandbox()
+try {
+  const inputs = {
+    provider: 'evaficy',
+    token: 'demo-token-not-a-secret',
+    projectId: '65f1c0ffee0000000000abcd',
+    scenarioId: '65f1c0ffee0000000000dcba',
+    environment: 'Staging',
+    runName: 'CI Run — build #812',
+    baseUrl: sandbox.baseUrl(overrides.provider ?? 'evaficy'),
+    ...overrides
+  }
+  rule('Step inputs (as `with:` in a workflow)')
+  for (const [k, v] of Object.entries(inputs)) console.log(`  ${k}: ${k === 'token' ? '***' : v}`)
+
+  const r = await runAction({ inputs })
+  rule(`Step log (node dist/index.js, exit code ${r.code})`)
+  process.stdout.write(logAsShown(r.stdout).replace(/^/gm, '  '))
+  if (r.stderr.trim()) process.stdout.write(r.stderr.replace(/^/gm, '  stderr: '))
+
+  rule('Step outputs')
+  const outputs = Object.entries(r.outputs)
+  if (outputs.length === 0) console.log('  (none)')
+  for (const [k, v] of outputs) console.log(`  ${k.padEnd(15)} ${v}`)
+
+  rule('Job summary')
+  console.log(r.summary ? summaryAsText(r.summary).replace(/^/gm, '  ') : '  (none written)')
+  if (r.summary) {
+    const dir = join(tmpdir(), 'trigger-test-run-demo')
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, 'job-summary.html')
+    writeFileSync(file, `<!DOCTYPE html><meta charset="utf-8"><title>Job summary</title>\n${r.summary}`)
+    console.log(`\n  The summary as GitHub renders it: ${file}`)
+  }
+  rule(r.code === 0 ? 'The step succeeded' : 'The step failed')
+  process.exitCode = r.code === 0 ? 0 : 1
+} finally {
+  await sandbox.close()
+}

@@ -1,0 +1,406 @@
+// The one HTTP client: auth header, JSON in and out, per-attempt timeout, response size cap,
+// zod validation of every response, the retry policy, and errors a person can act on.
+import * as core from '@actions/core'
+import { HttpClient } from '@actions/http-client'
+import type { IncomingMessage } from 'node:http'
+import { z } from 'zod'
+import { oneLine, redact } from './text.js'
+
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** A number in [0, 1), for jitter. */
+  random(): number
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason)
+      const onAbort = () => {
+        clearTimeout(timer)
+        reject(signal?.reason)
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, Math.min(Math.max(0, ms), 2 ** 31 - 1))
+      signal?.addEventListener('abort', onAbort, { once: true })
+    }),
+  random: Math.random
+}
+
+export type FailureKind = 'http' | 'network' | 'timeout' | 'not-json' | 'shape' | 'redirect' | 'too-large' | 'aborted'
+
+export interface FailureInfo {
+  platform: string
+  /** What we were doing, as a verb phrase: "create the test run". */
+  action: string
+  /** `METHOD /path/template`, never with IDs that could carry secrets. */
+  endpoint: string
+  kind: FailureKind
+  status?: number
+  /** The platform's own message, cleaned and redacted. */
+  platformMessage?: string
+  /** What went wrong on our side of the wire (network code, schema path). */
+  detail?: string
+  hint?: string
+  /** False only when the request provably never reached the platform. */
+  reached: boolean
+  retryAfterMs?: number
+}
+
+export class PlatformError extends Error {
+  constructor(readonly info: FailureInfo) {
+    super(describeFailure(info))
+    this.name = 'PlatformError'
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout'
+}
+
+/** Hints that hold for every platform; a provider's own hints take precedence. */
+const GENERIC_HINTS: Record<number, string> = {
+  400: 'the platform rejected the request: check the IDs and values in the step inputs.',
+  401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
+  403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
+  404: 'check the IDs in the step inputs.',
+  408: 'the platform timed out; run the job again.',
+  429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
+  500: 'the platform failed; run the job again later and check the platform status page.'
+}
+
+/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
+export function whatFailed(f: FailureInfo): string {
+  let what: string
+  switch (f.kind) {
+    case 'http':
+      what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}`
+      break
+    case 'network':
+      what = `no connection (${f.detail})`
+      break
+    case 'timeout':
+      what = `no answer within ${f.detail}`
+      break
+    case 'not-json':
+      what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`
+      break
+    case 'shape':
+      what = `the answer did not have the documented shape (${f.detail})`
+      break
+    case 'redirect':
+      what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`
+      break
+    case 'too-large':
+      what = `the answer was larger than ${f.detail}`
+      break
+    case 'aborted':
+      what = 'the step was cancelled'
+      break
+  }
+  return what
+}
+
+export function describeFailure(f: FailureInfo): string {
+  const what = whatFailed(f)
+  const said = f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : ''
+  const hint = f.hint ? ` What to do: ${f.hint}` : ''
+  return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`
+}
+
+function hintFor(f: Omit<FailureInfo, 'hint'>, own: Partial<Record<number, string>>): string | undefined {
+  switch (f.kind) {
+    case 'http': {
+      const s = f.status ?? 0
+      return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined)
+    }
+    case 'network':
+      return 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).'
+    case 'timeout':
+      return 'the platform is slow or unreachable; run the job again later.'
+    case 'not-json':
+      return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.'
+    case 'shape':
+      return 'the platform API may have changed; please open an issue on this action with this message.'
+    case 'redirect':
+      return 'set `baseUrl` to the final API address so no redirect is needed.'
+    case 'too-large':
+      return 'check `baseUrl` points at the platform API.'
+    default:
+      return undefined
+  }
+}
+
+/** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
+const ERROR_BODY = z.union([
+  z.object({ message: z.string() }).transform((b) => b.message),
+  z.object({ Message: z.string() }).transform((b) => b.Message),
+  z.object({ Error: z.object({ Message: z.string() }) }).transform((b) => b.Error.Message),
+  z.object({ error: z.string() }).transform((b) => b.error)
+])
+
+/** Names the first place a response departs from its schema, never the value found there. */
+function shapeDetail(error: z.ZodError): string {
+  const issue = error.issues[0]
+  const path = issue.path.length ? issue.path.join('.') : 'body'
+  const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code
+  return `${path}: ${expected}`
+}
+
+export function parseRetryAfter(value: string | string[] | undefined, nowEpochMs = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value
+  if (!v) return undefined
+  const maxMs = 120_000
+  if (/^\s*\d+\s*$/.test(v)) return Math.min(Number(v) * 1000, maxMs)
+  const date = Date.parse(v)
+  if (Number.isNaN(date)) return undefined
+  return Math.min(Math.max(0, date - nowEpochMs), maxMs)
+}
+
+// Network failures where the request provably never left the machine: safe to re-send even a POST.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+export interface RequestSpec<T> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT'
+  /** Path appended to the base URL, with IDs already encoded. */
+  path: string
+  /** The same path with placeholders, for messages: `/api/test-runs/{id}`. */
+  template: string
+  body?: unknown
+  schema: z.ZodType<T>
+  /** "create the test run" */
+  action: string
+}
+
+export interface Reply<T> {
+  status: number
+  data: T
+}
+
+export interface HttpApiOptions {
+  platform: string
+  baseUrl: string
+  authorization: string
+  /** Secrets to scrub from anything the platform echoes back. */
+  secrets: string[]
+  hints?: Partial<Record<number, string>>
+  /** Where a person finds the platform's runs, for "a run may have started" messages. */
+  runsPage?: string
+  headers?: Record<string, string>
+  userAgent?: string
+  clock?: Clock
+  /** Per-attempt timeouts (headers and body), ms. */
+  getTimeoutMs?: number
+  postTimeoutMs?: number
+  maxBodyBytes?: number
+  maxAttempts?: number
+}
+
+export class HttpApi {
+  private readonly client: HttpClient
+  private readonly clock: Clock
+  readonly platform: string
+
+  constructor(private readonly o: HttpApiOptions) {
+    this.platform = o.platform
+    this.clock = o.clock ?? realClock
+    this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
+      allowRedirects: false,
+      allowRetries: false,
+      keepAlive: false,
+      socketTimeout: Math.max(o.getTimeoutMs ?? 30_000, o.postTimeoutMs ?? 60_000)
+    })
+  }
+
+  /**
+   * Sends a request, retrying where that is safe:
+   * - GET: network errors, timeouts, 408/429/5xx and non-JSON answers, up to `maxAttempts`;
+   * - POST and other writes: only when the request never reached the platform, or the platform
+   *   refused it with 429, or 503 with Retry-After: a write is never re-sent after an ambiguous
+   *   failure, so one step can never start two runs.
+   * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
+   */
+  async request<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
+    const attempts = this.o.maxAttempts ?? 3
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(spec, signal)
+      } catch (e) {
+        if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info)) throw e
+        const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000)
+        const delay = e.info.retryAfterMs ?? backoff
+        core.info(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
+        await this.clock.sleep(delay, signal)
+      }
+    }
+  }
+
+  private fail(spec: RequestSpec<unknown>, f: Omit<FailureInfo, 'platform' | 'action' | 'endpoint' | 'hint'>): PlatformError {
+    const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` }
+    let hint = hintFor(base, this.o.hints ?? {})
+    if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
+      hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again. ${hint ?? ''}`.trim()
+    }
+    return new PlatformError({ ...base, hint })
+  }
+
+  private async once<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
+    if (signal?.aborted) throw this.fail(spec, { kind: 'aborted', reached: false })
+    const url = `${this.o.baseUrl}${spec.path}`
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: this.o.authorization,
+      ...this.o.headers
+    }
+    let payload: string | null = null
+    if (spec.body !== undefined) {
+      payload = JSON.stringify(spec.body)
+      headers['Content-Type'] = 'application/json'
+    }
+    const timeoutMs = spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000)
+    const started = this.clock.now()
+
+    let message: IncomingMessage | undefined
+    let timer: NodeJS.Timeout | undefined
+    let onAbort: (() => void) | undefined
+    // Settles with a timeout or abort failure; whichever of it and the exchange comes first wins.
+    const interrupted = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        message?.destroy()
+        reject(this.fail(spec, { kind: 'timeout', detail: `${Math.round(timeoutMs / 1000)} s`, reached: true }))
+      }, timeoutMs)
+      onAbort = () => {
+        message?.destroy()
+        reject(this.fail(spec, { kind: 'aborted', reached: true }))
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+    const exchange = async (): Promise<Reply<T>> => {
+      let res
+      try {
+        res = await this.client.request(spec.method, url, payload, headers)
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? oneLine((e as Error).message, 80)
+        throw this.fail(spec, { kind: 'network', detail: code, reached: !NOT_SENT.has(code) })
+      }
+      message = res.message
+      const status = res.message.statusCode ?? 0
+      const text = await readCapped(res.message, this.o.maxBodyBytes ?? 1024 * 1024).catch((e: Error) => {
+        throw this.fail(spec, {
+          kind: e.message === 'too-large' ? 'too-large' : 'network',
+          detail: e.message === 'too-large' ? `${Math.round((this.o.maxBodyBytes ?? 1048576) / 1024)} KiB` : 'connection closed while reading the answer',
+          status,
+          reached: true
+        })
+      })
+      core.debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`)
+      const retryAfterMs = parseRetryAfter(res.message.headers['retry-after'])
+      if (status >= 300 && status < 400) {
+        const location = res.message.headers.location
+        let where = 'an unknown place'
+        try {
+          where = location ? new URL(location, url).origin : where
+        } catch {
+          /* keep the default */
+        }
+        throw this.fail(spec, { kind: 'redirect', status, detail: where, reached: true })
+      }
+      let json: unknown
+      let isJson = true
+      try {
+        json = text === '' ? undefined : JSON.parse(text)
+      } catch {
+        isJson = false
+      }
+      if (status < 200 || status >= 300) {
+        const said = isJson ? ERROR_BODY.safeParse(json) : undefined
+        const platformMessage = said?.success ? oneLine(redact(said.data, this.o.secrets), 300) : undefined
+        if (!isJson && status >= 500) {
+          throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs })
+        }
+        throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs })
+      }
+      if (!isJson) {
+        throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true })
+      }
+      const parsed = spec.schema.safeParse(json)
+      if (!parsed.success) throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true })
+      return { status, data: parsed.data }
+    }
+    try {
+      return await Promise.race([exchange(), interrupted])
+    } finally {
+      clearTimeout(timer)
+      if (onAbort) signal?.removeEventListener('abort', onAbort)
+      interrupted.catch(() => undefined)
+    }
+  }
+}
+
+function contentKind(msg: IncomingMessage): string {
+  const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0]
+  return oneLine(type, 60)
+}
+
+function shortReason(f: FailureInfo): string {
+  if (f.kind === 'http' || f.kind === 'not-json') return `HTTP ${f.status}`
+  return f.detail ? `${f.kind}: ${f.detail}` : f.kind
+}
+
+/** A write that failed this way may still have been carried out by the platform. */
+export function mayHaveTakenEffect(f: Omit<FailureInfo, 'hint'>): boolean {
+  if (!f.reached || f.kind === 'redirect') return false
+  if (f.kind === 'http') return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined)
+  return true // timeouts, resets, unreadable or unexpected answers: the platform may have acted
+}
+
+export function isRetryable(method: string, f: FailureInfo): boolean {
+  if (f.kind === 'aborted' || f.kind === 'shape' || f.kind === 'redirect' || f.kind === 'too-large') return false
+  if (method !== 'GET') {
+    if (!f.reached) return true
+    return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined))
+  }
+  if (f.kind === 'network' || f.kind === 'timeout' || f.kind === 'not-json') return true
+  const s = f.status ?? 0
+  return s === 408 || s === 429 || (s >= 500 && s !== 501)
+}
+
+function readCapped(msg: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    msg.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > max) {
+        msg.destroy()
+        reject(new Error('too-large'))
+      } else chunks.push(c)
+    })
+    let ended = false
+    msg.on('end', () => {
+      ended = true
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    })
+    msg.on('error', reject)
+    msg.on('close', () => {
+      if (!ended) reject(new Error('closed'))
+    })
+  })
+}

@@ -1,0 +1,240 @@
+// Reads every input of action.yml, validates it with zod, and returns one typed object.
+// Every problem is collected and reported at once, one line each, naming the input.
+import * as core from '@actions/core'
+import { z } from 'zod'
+import { PROVIDER_NAMES, type ProviderName } from './providers/types.js'
+
+/** Every input the action reads, in action.yml order. A test keeps this and action.yml equal. */
+export const INPUT_NAMES = [
+  'provider',
+  'token',
+  'projectId',
+  'scenarioId',
+  'environment',
+  'buildVersion',
+  'runName',
+  'wait',
+  'timeoutMinutes',
+  'pollIntervalSeconds',
+  'failOnTestFailure',
+  'cancelOnAbort',
+  'runId',
+  'junitPath',
+  'baseUrl'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+
+/** Defaults used when an input is empty; a test checks they equal action.yml's. */
+export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
+  provider: 'evaficy',
+  wait: 'false',
+  timeoutMinutes: '60',
+  failOnTestFailure: 'true',
+  cancelOnAbort: 'false'
+}
+
+export interface Inputs {
+  provider: ProviderName
+  token: string
+  projectId?: string
+  scenarioId?: string
+  environment?: string
+  buildVersion: string
+  runName?: string
+  wait: boolean
+  timeoutMinutes: number
+  pollIntervalSeconds?: number
+  failOnTestFailure: boolean
+  cancelOnAbort: boolean
+  runId?: string
+  junitPath?: string
+  baseUrl?: string
+}
+
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'))
+    this.name = 'InputError'
+  }
+}
+
+const HEX24 = /^[0-9a-f]{24}$/i
+const DIGITS = /^[0-9]{1,18}$/
+const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/
+
+const optional = z
+  .string()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional()
+
+// YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
+const boolean = z
+  .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
+    error: 'must be true or false'
+  })
+  .transform((v) => v.toLowerCase() === 'true')
+
+const positiveNumber = (what: string) =>
+  z
+    .string()
+    .regex(/^\s*[0-9]*\.?[0-9]+\s*$/, { error: `must be ${what}` })
+    .transform(Number)
+    .refine((n) => Number.isFinite(n) && n > 0, { error: `must be ${what}` })
+
+const LOOPBACK = /^(localhost|127(\.[0-9]{1,3}){3}|\[::1\])$/i
+
+const baseUrl = z
+  .string()
+  .transform((v, ctx) => {
+    let url: URL
+    try {
+      url = new URL(v)
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a URL; give an origin such as https://api.example.com' })
+      return z.NEVER
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password; pass credentials in `token`' })
+    }
+    const loopback = LOOPBACK.test(url.hostname)
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      ctx.addIssue({ code: 'custom', message: 'must use https:// (http:// is allowed only for localhost and 127.0.0.1)' })
+    }
+    if (url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: 'must not have a query string or fragment' })
+    }
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  })
+  .optional()
+
+const schema = z.object({
+  provider: z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` }),
+  token: z
+    .string()
+    .min(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' })
+    .refine((t) => !/^(bearer|token)[:\s]/i.test(t), { error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme' })
+    .refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' }),
+  projectId: optional,
+  scenarioId: optional,
+  environment: optional,
+  buildVersion: optional,
+  runName: optional,
+  wait: boolean,
+  timeoutMinutes: positiveNumber('a positive number of minutes, e.g. 30 or 0.5'),
+  pollIntervalSeconds: z
+    .string()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(positiveNumber('a number of seconds, 1 or more').refine((n) => n >= 1, { error: 'must be 1 or more seconds' }).optional()),
+  failOnTestFailure: boolean,
+  cancelOnAbort: boolean,
+  runId: optional,
+  junitPath: optional,
+  baseUrl: z
+    .string()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(baseUrl)
+})
+
+type Parsed = z.infer<typeof schema>
+
+/** Shows an ID in a message only when it is short and plain; otherwise only its length. */
+function shown(value: string): string {
+  return /^[\w.-]{1,48}$/.test(value) ? `"${value}"` : `a ${value.length}-character value`
+}
+
+/** Per-platform rules: which IDs are required and what they look like. */
+function platformProblems(p: Parsed): string[] {
+  const out: string[] = []
+  const need = (name: InputName, value: string | undefined, what: string): value is string => {
+    if (value === undefined) out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`)
+    return value !== undefined
+  }
+  const shape = (name: InputName, value: string | undefined, re: RegExp, what: string) => {
+    if (value !== undefined && !re.test(value)) out.push(`Input \`${name}\` must be ${what} (got ${shown(value)}).`)
+  }
+  switch (p.provider) {
+    case 'evaficy':
+      if (need('projectId', p.projectId, 'the 24-character hex Project ID from the project URL in Evaficy'))
+        shape('projectId', p.projectId, HEX24, 'the 24-character hex Project ID from the project URL in Evaficy')
+      if (need('scenarioId', p.scenarioId, 'the 24-character hex Scenario ID from the scenario URL in Evaficy'))
+        shape('scenarioId', p.scenarioId, HEX24, 'the 24-character hex Scenario ID from the scenario URL in Evaficy')
+      if (p.wait)
+        out.push(
+          'Input `wait` cannot be true for evaficy: Evaficy runs are executed by a tester and Evaficy has no status API. ' +
+            'Trigger the run in this job with wait: false, and gate the deploy in a later job whose GitHub Environment ' +
+            'has required reviewers (see the README, "Gate a deploy on Evaficy sign-off").'
+        )
+      if (p.runId !== undefined)
+        out.push('Input `runId` cannot be used with evaficy: Evaficy has no status API to attach to; leave `runId` empty.')
+      break
+    case 'testsigma':
+      if (p.runId === undefined && need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
+        shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Test Plan ID')
+      shape('environment', p.environment, DIGITS, 'the numeric Environment ID from Test Data > Environments')
+      break
+    case 'testery':
+      if (p.runId === undefined) {
+        need('projectId', p.projectId, 'the Testery project key')
+        need('environment', p.environment, 'the Testery environment key')
+      }
+      shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID')
+      break
+    case 'gearset':
+      if (need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
+        shape('scenarioId', p.scenarioId, SAFE_ID, 'the Gearset CI job ID ("Copy job ID" on the CI dashboard)')
+      break
+  }
+  shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"')
+  return out
+}
+
+/** Inputs a platform does not use: worth a warning, not a failure. */
+const USED_BY: Partial<Record<InputName, ProviderName[]>> = {
+  projectId: ['evaficy', 'testery'],
+  environment: ['evaficy', 'testsigma', 'testery'],
+  buildVersion: ['evaficy', 'testsigma', 'testery'],
+  runName: ['evaficy'],
+  junitPath: ['testsigma', 'testery']
+}
+
+export interface ReadInputsResult {
+  inputs?: Inputs
+  problems: string[]
+  warnings: string[]
+}
+
+/**
+ * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
+ * Returns every problem at once; `inputs` is set only when there are none.
+ */
+export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion: string): ReadInputsResult {
+  const withDefaults = Object.fromEntries(
+    INPUT_NAMES.map((n) => [n, raw[n] === '' ? INPUT_DEFAULTS[n] ?? '' : raw[n]])
+  ) as Record<InputName, string>
+  // Each input is parsed on its own so that one bad value does not hide the problems of the others.
+  const problems: string[] = []
+  const values: Record<string, unknown> = {}
+  for (const name of INPUT_NAMES) {
+    const r = schema.shape[name].safeParse(withDefaults[name])
+    if (r.success) values[name] = r.data
+    else problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`) // the first problem of each input is enough
+  }
+  const p = values as Parsed
+  if (values.provider === undefined) return { problems, warnings: [] }
+  problems.push(...platformProblems(p))
+  const warnings = Object.entries(USED_BY)
+    .filter(([name, users]) => withDefaults[name as InputName] !== '' && !users.includes(p.provider))
+    .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
+  if (problems.length > 0) return { problems, warnings }
+  return {
+    problems,
+    warnings,
+    inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion }
+  }
+}
+
+/** Reads the inputs the way the runner passes them (INPUT_* variables). */
+export function readInputs(defaultBuildVersion: string): ReadInputsResult {
+  const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>
+  return parseInputs(raw, defaultBuildVersion)
+}

@@ -1,0 +1,55 @@
+// Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
+// there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
+import { z } from 'zod'
+import type { Provider, ProviderContext, RunState } from './types.js'
+
+const TriggerReply = z.object({
+  runId: z.string().min(1),
+  runName: z.string().optional(),
+  testCaseCount: z.number().int().nonnegative().optional(),
+  message: z.string().optional()
+})
+
+export const evaficy: Provider = {
+  name: 'evaficy',
+  title: 'Evaficy Smart Test',
+  defaultBaseUrl: 'https://app.evaficy.com',
+  authorization: (token) => `Bearer ${token}`,
+  hints: {
+    400: 'Evaficy needs both IDs: check that `projectId` and `scenarioId` hold the 24-character hex IDs from the project and scenario URLs.',
+    401: 'the token is invalid or was deleted: create a new Personal Access Token under Settings → API Tokens in Evaficy and update the secret.',
+    403: 'the CI/CD trigger needs the Enterprise plan: upgrade under Settings → Billing in Evaficy.',
+    404: 'no such scenario in that project: copy `scenarioId` from the scenario URL and `projectId` from the project URL in Evaficy.'
+  },
+  runsPage: 'Test Runs in Evaficy Smart Test',
+  nextStep:
+    'A tester executes the run in Evaficy Smart Test: it is in <strong>Test Runs</strong> with Draft status. ' +
+    'To hold a deploy until QA signs off, gate the deploy job with a GitHub Environment that has required reviewers.',
+
+  async trigger({ inputs, http }: ProviderContext): Promise<RunState> {
+    const body = {
+      projectId: inputs.projectId,
+      scenarioId: inputs.scenarioId,
+      ...(inputs.environment !== undefined && { environment: inputs.environment }),
+      buildVersion: inputs.buildVersion,
+      ...(inputs.runName !== undefined && { runName: inputs.runName })
+    }
+    const { data } = await http.request({
+      method: 'POST',
+      path: '/runs/trigger',
+      template: '/runs/trigger',
+      body,
+      schema: TriggerReply,
+      action: 'create the test run'
+    })
+    return {
+      id: data.runId,
+      name: data.runName,
+      status: 'triggered',
+      // The documented lifecycle: a created run is in Draft until a tester opens it.
+      providerStatus: 'Draft',
+      counts: { total: data.testCaseCount },
+      message: data.message
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// The common run model and the Provider interface: the only things that cross from a
+// platform's wire format into waiting and reporting.
+import type { HttpApi } from '../http.js'
+import type { Inputs } from '../inputs.js'
+import type { RunContext } from '../run-context.js'
+
+export const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'] as const
+export type ProviderName = (typeof PROVIDER_NAMES)[number]
+
+/** `triggered`: started and not followed (Evaficy, or wait: false). `timed_out`: our deadline passed. */
+export type RunStatus =
+  | 'triggered'
+  | 'queued'
+  | 'running'
+  | 'passed'
+  | 'failed'
+  | 'cancelled'
+  | 'error'
+  | 'timed_out'
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'cancelled', 'error']
+
+export interface RunCounts {
+  total?: number
+  passed?: number
+  failed?: number
+  skipped?: number
+}
+
+export interface RunState {
+  id: string
+  name?: string
+  url?: string
+  status: RunStatus
+  /** The platform's own status word(s), as it spelled them. */
+  providerStatus: string
+  counts: RunCounts
+  startedAt?: Date
+  endedAt?: Date
+  /** A human-readable line from the platform (e.g. Evaficy's confirmation). */
+  message?: string
+  /** Set when the platform returned a status word we do not know (not terminal). */
+  unknownWord?: string
+}
+
+export interface ProviderContext {
+  inputs: Inputs
+  http: HttpApi
+  run: RunContext
+}
+
+export interface Provider {
+  readonly name: ProviderName
+  /** The platform's name as users know it. */
+  readonly title: string
+  /** The platform's public API origin (and path prefix), used when `baseUrl` is not given. */
+  readonly defaultBaseUrl: string
+  /** The Authorization header value for a token. */
+  authorization(token: string): string
+  /** Start a run. */
+  trigger(ctx: ProviderContext): Promise<RunState>
+  /** Read a run's state; absent where the platform has no status API (Evaficy). */
+  status?(ctx: ProviderContext, runId: string): Promise<RunState>
+  /** Ask the platform to stop a run; absent where it has no cancel call. */
+  cancel?(ctx: ProviderContext, runId: string): Promise<void>
+  /** Platform-specific hints for HTTP statuses, added to error messages. */
+  readonly hints: Partial<Record<number, string>>
+  /** Where a person sees the runs: "Test Runs in Evaficy Smart Test". */
+  readonly runsPage: string
+  /** What happens next after a run is triggered and not waited for (job summary). */
+  readonly nextStep: string
+}

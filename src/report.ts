@@ -1,0 +1,150 @@
+// Everything the step shows: outputs, the job summary and annotations.
+import * as core from '@actions/core'
+import { whatFailed, type PlatformError } from './http.js'
+import type { RunCounts, RunState, RunStatus } from './providers/types.js'
+import { forSummary } from './text.js'
+
+export interface ReportContext {
+  provider: string
+  platform: string
+  environment?: string
+  buildVersion?: string
+  /** What happens after a run is triggered and not followed. */
+  nextStep: string
+}
+
+const MARK: Record<RunStatus, string> = {
+  triggered: '🚀',
+  queued: '⏳',
+  running: '⏳',
+  passed: '✅',
+  failed: '❌',
+  cancelled: '🚫',
+  error: '⚠️',
+  timed_out: '⏱️'
+}
+
+const HEADLINE: Record<RunStatus, string> = {
+  triggered: 'Test run created',
+  queued: 'Test run queued',
+  running: 'Test run still running',
+  passed: 'Tests passed',
+  failed: 'Tests failed',
+  cancelled: 'Test run cancelled',
+  error: 'Test run ended in an error',
+  timed_out: 'Stopped waiting: timeout reached'
+}
+
+export function durationSeconds(run: RunState): number | undefined {
+  if (!run.startedAt || !run.endedAt) return undefined
+  return Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000))
+}
+
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600)
+  const m = Math.floor((seconds % 3600) / 60)
+  const s = seconds % 60
+  return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`
+}
+
+/** The step outputs of a run, every value a plain string. */
+export function runOutputs(provider: string, run: RunState): Record<string, string> {
+  const duration = durationSeconds(run)
+  const values = {
+    provider,
+    runId: run.id,
+    runName: run.name,
+    runUrl: run.url,
+    status: run.status,
+    providerStatus: run.providerStatus,
+    totalCount: run.counts.total,
+    passedCount: run.counts.passed,
+    failedCount: run.counts.failed,
+    skippedCount: run.counts.skipped,
+    durationSeconds: duration
+  }
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(values)) if (k !== 'provider') out[k] = v === undefined ? '' : String(v)
+  out.result = JSON.stringify(values)
+  return out
+}
+
+export function setOutputs(provider: string, run: RunState): void {
+  for (const [name, value] of Object.entries(runOutputs(provider, run))) core.setOutput(name, value)
+}
+
+/** A text bar of passed / failed / skipped, 20 cells wide. */
+export function countsBar(c: RunCounts, width = 20): string {
+  const total = c.total ?? (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0)
+  if (!total) return ''
+  const cells = (n = 0) => Math.round((n / total) * width)
+  // Failures are never rounded away: one failed test out of a thousand still shows a red cell.
+  const failed = Math.max(c.failed ? 1 : 0, cells(c.failed))
+  const skipped = Math.min(cells(c.skipped), width - failed)
+  const passed = Math.min(cells(c.passed), width - failed - skipped)
+  const rest = width - passed - failed - skipped
+  return '🟩'.repeat(passed) + '🟥'.repeat(failed) + '🟨'.repeat(skipped) + '⬜'.repeat(rest)
+}
+
+function link(text: string, url: string | undefined): string {
+  if (!url || !/^https?:\/\//.test(url)) return forSummary(text)
+  return `<a href="${forSummary(url, 2000)}">${forSummary(text)}</a>`
+}
+
+function row(label: string, value: string): [{ data: string; header: true }, string] {
+  return [{ data: label, header: true }, value]
+}
+
+/** Builds the job summary of a run that the platform answered for. */
+export function buildRunSummary(ctx: ReportContext, run: RunState): void {
+  const s = core.summary
+  s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2)
+  const rows = [
+    row('Platform', forSummary(ctx.platform)),
+    row('Run', `${link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`),
+    row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
+  ]
+  if (ctx.environment) rows.push(row('Environment', forSummary(ctx.environment)))
+  if (ctx.buildVersion) rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`))
+  const c = run.counts
+  if (run.status === 'triggered') {
+    if (c.total !== undefined) rows.push(row('Test cases', String(c.total)))
+  } else if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
+    const parts = [
+      c.total !== undefined ? `${c.total} total` : '',
+      c.passed !== undefined ? `${c.passed} passed` : '',
+      c.failed !== undefined ? `${c.failed} failed` : '',
+      c.skipped !== undefined ? `${c.skipped} skipped` : ''
+    ].filter(Boolean)
+    rows.push(row('Tests', `${parts.join(' · ')}<br>${countsBar(c)}`))
+  }
+  const duration = durationSeconds(run)
+  if (duration !== undefined) rows.push(row('Duration', formatDuration(duration)))
+  s.addTable(rows)
+  if (run.message) s.addQuote(forSummary(run.message))
+  if (run.status === 'triggered') s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true)
+  if (run.status === 'timed_out')
+    s.addRaw('<p>The run goes on on the platform; this step stopped waiting for it. Open the run to see how it ends.</p>', true)
+}
+
+/** Builds the job summary of a failure that the platform (or the network) gave us. */
+export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?: RunState): void {
+  const s = core.summary
+  const f = error.info
+  s.addHeading(`❌ Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2)
+  const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)]
+  rows.push(row('Problem', forSummary(whatFailed(f), 400)))
+  if (run) rows.push(row('Run', `${link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`))
+  s.addTable(rows)
+  if (f.platformMessage) s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`)
+  if (f.hint) s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true)
+}
+
+/** Writes the summary built so far, when the runner gave us a summary file. */
+export async function writeSummary(): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.summary.emptyBuffer()
+    return
+  }
+  await core.summary.write()
+}
