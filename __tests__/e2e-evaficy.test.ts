@@ -1,43 +1,23 @@
 // End to end: the committed dist/index.js, run as the GitHub runner runs it, against the sandbox.
-import { runAction } from '../scripts/github-runner.js'
-import { startSandbox } from '../sandbox/server.js'
-
-interface StepResult {
-  code: number
-  stdout: string
-  stderr: string
-  outputs: Record<string, string>
-  state: Record<string, string>
-  summary: string
-  files: { output: string; state: string; env: string }
-}
+import { expectNoLeak as noLeak, sandboxForSuite, step as runStep, type StepResult } from './helpers/step.js'
 
 const P = '65f1c0ffee0000000000abcd'
 const S = '65f1c0ffee0000000000dcba'
 const CANARY = 'tok-CANARY-e2e-4b1d'
 
-let sandbox: { baseUrl(p: string): string; requests: unknown[]; runs: Record<string, number>; close(): Promise<void> }
-beforeAll(async () => {
-  sandbox = await startSandbox()
-})
-afterAll(() => sandbox.close())
+const box = sandboxForSuite()
+let sandbox: ReturnType<typeof box.get>
 beforeEach(() => {
+  sandbox = box.get()
   sandbox.requests.length = 0
-  for (const k of Object.keys(sandbox.runs)) delete sandbox.runs[k]
+  for (const k of Object.keys(sandbox.runs)) delete sandbox.runs[k as keyof typeof sandbox.runs]
 })
 
 function step(inputs: Record<string, string>): Promise<StepResult> {
-  return runAction({ inputs: { token: CANARY, projectId: P, scenarioId: S, baseUrl: sandbox.baseUrl('evaficy'), ...inputs } })
+  return runStep({ inputs: { token: CANARY, projectId: P, scenarioId: S, baseUrl: sandbox.baseUrl('evaficy'), ...inputs } })
 }
 
-/** The canary may appear only in the ::add-mask:: command that hides it. */
-function expectNoLeak(r: StepResult, token = CANARY) {
-  const forms = [token, Buffer.from(token).toString('base64'), encodeURIComponent(token)]
-  const stdout = r.stdout.split('\n').filter((l) => l !== `::add-mask::${token}`).join('\n')
-  for (const form of forms) {
-    for (const text of [stdout, r.stderr, r.summary, r.files.output, r.files.state, r.files.env]) expect(text).not.toContain(form)
-  }
-}
+const expectNoLeak = (r: StepResult, token = CANARY) => noLeak(r, token)
 
 describe('Evaficy, end to end through dist/index.js', () => {
   it('creates a run and reports it in outputs and the job summary', async () => {

@@ -4,12 +4,13 @@ import { INPUT_NAMES, parseInputs, type InputName } from '../src/inputs.js'
 import { evaficy } from '../src/providers/evaficy.js'
 import type { RunContext } from '../src/run-context.js'
 import { startSandbox } from '../sandbox/server.js'
+import type { Sandbox } from './helpers/step.js'
 
 const P = '65f1c0ffee0000000000abcd'
 const S = '65f1c0ffee0000000000dcba'
 const run: RunContext = { sha: 'abc123', branch: 'main', repository: 'acme/shop', marker: 'gh-1-1-job' }
 
-let sandbox: { baseUrl(p: string): string; requests: { body: unknown; headers: Record<string, string> }[]; runs: Record<string, number>; close(): Promise<void> }
+let sandbox: Sandbox
 beforeEach(async () => {
   sandbox = await startSandbox()
 })

@@ -188,6 +188,23 @@ describe('HttpApi', () => {
   })
 })
 
+describe('read limit', () => {
+  it('never sends more than the documented number of GETs in any window (Gearset: 5 per 5 s)', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 0 }))
+    const sent: number[] = []
+    let now = 0
+    const clock: Clock = { now: () => now, random: () => 0, sleep: async (ms) => void (now += ms) }
+    const limited = api(s, { clock, readLimit: { count: 5, perMs: 5000 } })
+    for (let i = 0; i < 23; i++) {
+      await limited.request(get)
+      sent.push(now)
+    }
+    expect(s.hits).toHaveLength(23)
+    for (let i = 5; i < sent.length; i++) expect(sent[i] - sent[i - 5]).toBeGreaterThanOrEqual(5000)
+    expect(sent[sent.length - 1]).toBeLessThan(4 * 5000 + 100) // and no slower than it needs to be
+  })
+})
+
 describe('retry rules', () => {
   const f = (kind: PlatformError['info']['kind'], status?: number, reached = true, retryAfterMs?: number) =>
     ({ platform: 'p', action: 'a', endpoint: 'e', kind, status, reached, retryAfterMs }) as const

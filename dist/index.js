@@ -29528,7 +29528,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -32341,7 +32341,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -32349,7 +32349,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -32357,7 +32357,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -32416,9 +32416,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -42182,6 +42182,8 @@ class HttpApi {
     client;
     clock;
     platform;
+    /** Send times of recent GETs, for the read limit. */
+    recentReads = [];
     constructor(o) {
         this.o = o;
         this.platform = o.platform;
@@ -42217,6 +42219,22 @@ class HttpApi {
             }
         }
     }
+    /** Waits until one more GET fits in the platform's documented rate limit. */
+    async throttle(signal) {
+        const limit = this.o.readLimit;
+        if (!limit)
+            return;
+        for (;;) {
+            const now = this.clock.now();
+            while (this.recentReads.length && now - this.recentReads[0] >= limit.perMs)
+                this.recentReads.shift();
+            if (this.recentReads.length < limit.count) {
+                this.recentReads.push(now);
+                return;
+            }
+            await this.clock.sleep(this.recentReads[0] + limit.perMs - now + 1, signal);
+        }
+    }
     fail(spec, f) {
         const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` };
         let hint = hintFor(base, this.o.hints ?? {});
@@ -42228,6 +42246,14 @@ class HttpApi {
     async once(spec, signal) {
         if (signal?.aborted)
             throw this.fail(spec, { kind: 'aborted', reached: false });
+        if (spec.method === 'GET') {
+            try {
+                await this.throttle(signal);
+            }
+            catch {
+                throw this.fail(spec, { kind: 'aborted', reached: false });
+            }
+        }
         const url = `${this.o.baseUrl}${spec.path}`;
         const headers = {
             Accept: 'application/json',
@@ -42252,7 +42278,9 @@ class HttpApi {
             }, timeoutMs);
             onAbort = () => {
                 message?.destroy();
-                reject(this.fail(spec, { kind: 'aborted', reached: true }));
+                // An AbortSignal.timeout() from the caller is a timeout, not a cancellation.
+                const timedOut = signal?.reason?.name === 'TimeoutError';
+                reject(this.fail(spec, timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: true } : { kind: 'aborted', reached: true }));
             };
             signal?.addEventListener('abort', onAbort, { once: true });
         });
@@ -42381,7 +42409,7 @@ function readCapped(msg, max) {
 
 ;// CONCATENATED MODULE: ./src/providers/types.ts
 const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'];
-const TERMINAL_STATUSES = (/* unused pure expression or super */ null && (['passed', 'failed', 'cancelled', 'error']));
+const TERMINAL_STATUSES = ['passed', 'failed', 'cancelled', 'error'];
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads every input of action.yml, validates it with zod, and returns one typed object.
@@ -42632,15 +42660,345 @@ const evaficy = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/providers/common.ts
+// What the platform translations share: status-word tables, run IDs, timestamps, counts.
+
+/** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
+const runIdSchema = union([schemas_string(), schemas_number().int().nonnegative()])
+    .transform(String)
+    .pipe(schemas_string().regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }));
+/** A count that may be absent or null on the wire. */
+const countSchema = schemas_number().int().nonnegative().nullish();
+/**
+ * Maps a platform's status word through its table. A word not in the table is not an ending:
+ * the run is taken as still running and the word is reported, so a platform adding a state can
+ * never produce a pass (or stop the wait) by accident.
+ */
+function fromWord(table, word) {
+    const w = word ?? '';
+    return Object.hasOwn(table, w) ? { status: table[w] } : { status: 'running', unknownWord: w || '(none)' };
+}
+/**
+ * A platform timestamp as a Date: epoch milliseconds (Testsigma), ISO 8601 (Gearset), or
+ * `yyyy-MM-dd HH:mm:ss+0000` (Testery, which is not ISO: a space and no colon in the offset).
+ */
+function toDate(value) {
+    if (value === null || value === undefined || value === '')
+        return undefined;
+    let d;
+    if (typeof value === 'number')
+        d = new Date(value);
+    else {
+        const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2}):?(\d{2})$/.exec(value);
+        d = new Date(m ? `${m[1]}T${m[2]}${m[3]}:${m[4]}` : value);
+    }
+    return Number.isNaN(d.getTime()) ? undefined : d;
+}
+/** Drops counts the platform did not report. */
+function counts(c) {
+    const out = {};
+    for (const k of ['total', 'passed', 'failed', 'skipped']) {
+        const v = c[k];
+        if (typeof v === 'number')
+            out[k] = v;
+    }
+    return out;
+}
+/** An https link from a platform, or nothing: never a javascript: or data: URL in the summary. */
+function safeLink(url) {
+    if (!url)
+        return undefined;
+    try {
+        return new URL(url).protocol === 'https:' ? url : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/providers/gearset.ts
+// Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
+// under its job. Partial is not a pass.
+
+
+const gearset_STATE = {
+    Pending: 'queued',
+    Started: 'running',
+    Succeeded: 'passed',
+    Failed: 'failed',
+    Partial: 'failed'
+};
+const RunRequest = object({ RunRequestId: runIdSchema });
+const RunRequestStatus = object({
+    State: schemas_string().nullish(),
+    RunId: schemas_string().nullish(),
+    StartDateTime: schemas_string().nullish(),
+    EndDateTime: schemas_string().nullish()
+});
+const jobPath = (jobId) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`;
+function gearsetState(id, r) {
+    return {
+        id,
+        ...fromWord(gearset_STATE, r.State),
+        providerStatus: r.State ?? '',
+        counts: {},
+        startedAt: toDate(r.StartDateTime),
+        endedAt: toDate(r.EndDateTime)
+    };
+}
+const gearset = {
+    name: 'gearset',
+    title: 'Gearset',
+    defaultBaseUrl: 'https://api.gearset.com',
+    authorization: (token) => `token ${token}`,
+    headers: { 'api-version': '1' },
+    // Documented: 5 status reads per 5 s, per job (platforms.md §4.5).
+    readLimit: { count: 5, perMs: 5000 },
+    hints: {
+        401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
+        403: 'the Automation API needs the Automation Platform licence, and a Team Owner may need to allow API access tokens.',
+        404: 'no such CI job or run request for this token’s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
+    },
+    runsPage: 'the CI job’s View history in Gearset',
+    nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
+    async trigger({ inputs, http }) {
+        const { data } = await http.request({
+            method: 'POST',
+            path: `${jobPath(inputs.scenarioId)}/run-requests`,
+            template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
+            body: {},
+            schema: RunRequest,
+            action: 'start the CI job'
+        });
+        return { id: data.RunRequestId, status: 'queued', providerStatus: 'Pending', counts: {} };
+    },
+    async status({ inputs, http }, runId, signal) {
+        const { data } = await http.request({
+            method: 'GET',
+            path: `${jobPath(inputs.scenarioId)}/run-requests/${encodeURIComponent(runId)}`,
+            template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests/{id}',
+            schema: RunRequestStatus,
+            action: 'read the run status'
+        }, signal);
+        return gearsetState(runId, data);
+    },
+    // Gearset cancels the job's current run; there is no per-run-request cancel.
+    async cancel({ inputs, http }, _runId, signal) {
+        await http.request({
+            method: 'POST',
+            path: `${jobPath(inputs.scenarioId)}/cancel`,
+            template: '/public/automation/continuous-integration-jobs/{jobId}/cancel',
+            body: {},
+            schema: unknown(),
+            action: 'cancel the CI job'
+        }, signal);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/providers/testery.ts
+// Testery (platforms.md §3): a run starts from a build request and is read as a test run.
+
+
+const STATUS = {
+    SUBMITTED: 'queued',
+    QUEUED: 'queued',
+    PENDING: 'queued', // legacy spelling
+    RUNNING: 'running',
+    PASS: 'passed',
+    FAIL: 'failed',
+    CANCELED: 'cancelled',
+    CANCEL: 'cancelled' // legacy spelling
+};
+const TestRun = object({
+    id: runIdSchema,
+    name: schemas_string().nullish(),
+    status: schemas_string().nullish(),
+    statusInfo: schemas_string().nullish(),
+    startTime: schemas_string().nullish(),
+    endTime: schemas_string().nullish(),
+    passCount: countSchema,
+    failCount: countSchema,
+    ignoredCount: countSchema,
+    totalCount: countSchema
+});
+const Account = object({ name: schemas_string().regex(/^[A-Za-z0-9._-]{1,100}$/) });
+function testeryState(r, account) {
+    let mapped = fromWord(STATUS, r.status);
+    // FAIL also covers runs stopped by an error before any test failed (platforms.md §3.3).
+    if (mapped.status === 'failed' && !r.failCount && r.statusInfo)
+        mapped = { status: 'error' };
+    return {
+        id: r.id,
+        name: r.name ?? undefined,
+        url: account ? `https://testery.app/${account}/test-runs/${r.id}` : undefined,
+        ...mapped,
+        providerStatus: r.status ?? '',
+        counts: counts({ total: r.totalCount, passed: r.passCount, failed: r.failCount, skipped: r.ignoredCount }),
+        startedAt: toDate(r.startTime),
+        endedAt: toDate(r.endTime),
+        message: r.statusInfo ?? undefined
+    };
+}
+const testery_path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
+/** The account name is the first segment of run links; one read per step, and optional. */
+const accounts = new WeakMap();
+function accountName({ http }, signal) {
+    let name = accounts.get(http);
+    if (!name) {
+        name = http
+            .request({ method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name' }, signal)
+            .then((r) => r.data.name)
+            .catch(() => undefined);
+        accounts.set(http, name);
+    }
+    return name;
+}
+const testery = {
+    name: 'testery',
+    title: 'Testery',
+    defaultBaseUrl: 'https://api.testery.io',
+    authorization: (token) => `Bearer ${token}`,
+    hints: {
+        401: 'the API token was not accepted: copy it again from Settings > Integrations > Show API Token in Testery and update the secret.',
+        404: 'no such project, environment, test suite or run: check `projectId` (the project key), `environment` (the environment key), `scenarioId` and `runId`.'
+    },
+    runsPage: 'Test Runs in Testery',
+    nextStep: 'The run goes on in Testery; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
+    async trigger(ctx) {
+        const { inputs, http, run } = ctx;
+        const { data } = await http.request({
+            method: 'POST',
+            path: '/api/test-run-requests-build',
+            template: '/api/test-run-requests-build',
+            body: {
+                project: inputs.projectId,
+                environment: inputs.environment,
+                buildId: inputs.buildVersion,
+                ...(run.sha && { ref: run.sha }),
+                ...(run.branch && { branch: run.branch }),
+                ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) })
+            },
+            schema: TestRun,
+            action: 'start the test run'
+        });
+        return testeryState(data, await accountName(ctx));
+    },
+    async status(ctx, runId, signal) {
+        const { data } = await ctx.http.request({ method: 'GET', path: testery_path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
+        return testeryState(data, await accountName(ctx, signal));
+    },
+    async cancel({ http }, runId, signal) {
+        await http.request({ method: 'PATCH', path: testery_path(runId), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: unknown(), action: 'cancel the run' }, signal);
+    }
+};
+
+;// CONCATENATED MODULE: ./src/providers/testsigma.ts
+// Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
+// STATUS_COMPLETED ends a run; its `result` says how.
+
+
+const testsigma_STATUS = {
+    STATUS_CREATED: 'queued',
+    STATUS_QUEUED: 'queued',
+    STATUS_PRE_FLIGHT: 'queued',
+    STATUS_IN_PROGRESS: 'running'
+};
+// How a completed run ended. A completed run with any other result is an error, never a pass.
+const RESULT = {
+    SUCCESS: 'passed',
+    FAILURE: 'failed',
+    STOPPED: 'cancelled',
+    ABORTED: 'error',
+    NOT_EXECUTED: 'error'
+};
+const ExecutionResult = object({
+    id: runIdSchema,
+    status: schemas_string().nullish(),
+    result: schemas_string().nullish(),
+    message: schemas_string().nullish(),
+    startTime: schemas_number().nullish(),
+    endTime: schemas_number().nullish(),
+    app_url: schemas_string().nullish(),
+    execution: object({ name: schemas_string().nullish() }).nullish(),
+    totalCount: countSchema,
+    passedCount: countSchema,
+    failedCount: countSchema,
+    abortedCount: countSchema,
+    stoppedCount: countSchema,
+    notExecutedCount: countSchema
+});
+function testsigmaState(r) {
+    let mapped;
+    if (r.status === 'STATUS_COMPLETED') {
+        mapped = Object.hasOwn(RESULT, r.result ?? '') ? { status: RESULT[r.result ?? ''] } : { status: 'error' };
+    }
+    else {
+        mapped = fromWord(testsigma_STATUS, r.status);
+    }
+    const skipped = (r.stoppedCount ?? 0) + (r.notExecutedCount ?? 0);
+    return {
+        id: r.id,
+        name: r.execution?.name ?? undefined,
+        url: safeLink(r.app_url) ?? `https://app.testsigma.com/ui/td/runs/${r.id}`,
+        ...mapped,
+        providerStatus: [r.status, r.result].filter(Boolean).join('/'),
+        counts: counts({
+            total: r.totalCount,
+            passed: r.passedCount,
+            failed: r.failedCount === undefined && r.abortedCount === undefined ? undefined : (r.failedCount ?? 0) + (r.abortedCount ?? 0),
+            skipped: r.stoppedCount === undefined && r.notExecutedCount === undefined ? undefined : skipped
+        }),
+        startedAt: toDate(r.startTime),
+        endedAt: toDate(r.endTime),
+        message: r.message ?? undefined
+    };
+}
+const testsigma_path = (id) => `/api/v1/execution_results/${encodeURIComponent(id)}`;
+const testsigma = {
+    name: 'testsigma',
+    title: 'Testsigma',
+    defaultBaseUrl: 'https://app.testsigma.com',
+    authorization: (token) => `Bearer ${token}`,
+    hints: {
+        400: 'check `scenarioId` is the Test Plan ID (Test Plans > your plan > CI/CD Integrations) and `environment` an Environment ID.',
+        401: 'the API key was not accepted: create a new one under Settings > API Keys in Testsigma and update the secret.',
+        404: 'no such test plan or run: check `scenarioId` (the Test Plan ID) or `runId`.'
+    },
+    runsPage: 'the test plan’s Run History in Testsigma',
+    nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
+    async trigger({ inputs, http }) {
+        const { data } = await http.request({
+            method: 'POST',
+            path: '/api/v1/execution_results',
+            template: '/api/v1/execution_results',
+            body: {
+                executionId: inputs.scenarioId,
+                ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
+                buildNo: inputs.buildVersion
+            },
+            schema: ExecutionResult,
+            action: 'start the test plan'
+        });
+        return testsigmaState(data);
+    },
+    async status({ http }, runId, signal) {
+        const { data } = await http.request({ method: 'GET', path: testsigma_path(runId), template: '/api/v1/execution_results/{id}', schema: ExecutionResult, action: 'read the run status' }, signal);
+        return testsigmaState(data);
+    },
+    // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form
+    // applied to execution_results (platforms.md §1.6, marked inferred).
+    async cancel({ http }, runId, signal) {
+        await http.request({ method: 'PUT', path: testsigma_path(runId), template: '/api/v1/execution_results/{id}', body: { result: 'STOPPED' }, schema: unknown(), action: 'stop the run' }, signal);
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/providers/index.ts
 // The registry of platforms.
 
-const PROVIDERS = {
-    evaficy: evaficy,
-    testsigma: undefined,
-    testery: undefined,
-    gearset: undefined
-};
+
+
+
+const PROVIDERS = { evaficy: evaficy, testsigma: testsigma, testery: testery, gearset: gearset };
 function providerFor(name) {
     return PROVIDERS[name];
 }
@@ -42730,7 +43088,7 @@ function row(label, value) {
     return [{ data: label, header: true }, value];
 }
 /** Builds the job summary of a run that the platform answered for. */
-function buildRunSummary(ctx, run) {
+function buildRunSummary(ctx, run, note) {
     const s = summary;
     s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2);
     const rows = [
@@ -42764,8 +43122,8 @@ function buildRunSummary(ctx, run) {
         s.addQuote(forSummary(run.message));
     if (run.status === 'triggered')
         s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true);
-    if (run.status === 'timed_out')
-        s.addRaw('<p>The run goes on on the platform; this step stopped waiting for it. Open the run to see how it ends.</p>', true);
+    if (note)
+        s.addRaw(`<p>${forSummary(note, 600)}</p>`, true);
 }
 /** Builds the job summary of a failure that the platform (or the network) gave us. */
 function buildErrorSummary(ctx, error, run) {
@@ -47805,8 +48163,149 @@ function readRunContext(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/wait.ts
+// Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
+// Time comes from an injected clock, so tests run hours of polling in milliseconds.
+
+
+
+
+// Quick at first, so runs that end in seconds are seen within seconds; backing off to 30 s so
+// an hour-long run costs about 130 reads instead of 720 at a fixed 5 s.
+const DEFAULT_SCHEDULE = { minMs: 1000, firstMs: 2000, factor: 1.5, capMs: 30_000 };
+/** The wait before poll number `n` (0-based), with ±10 % jitter so many jobs do not poll in step. */
+function pollDelayMs(n, s, random) {
+    if (s.fixedMs !== undefined)
+        return Math.max(s.fixedMs, s.minMs);
+    const base = Math.min(s.capMs, s.firstMs * s.factor ** n);
+    return Math.max(s.minMs, Math.round(base * (0.9 + 0.2 * random())));
+}
+/** The step stopped waiting because it was told to (workflow cancelled). */
+class WaitAborted extends Error {
+    last;
+    constructor(last) {
+        super('stopped waiting: the step was cancelled');
+        this.last = last;
+        this.name = 'WaitAborted';
+    }
+}
+/** A read failed in a way that waiting longer cannot fix (bad token, run gone, API changed). */
+class WaitFailed extends Error {
+    cause;
+    last;
+    constructor(cause, last, message = cause.message) {
+        super(message);
+        this.cause = cause;
+        this.last = last;
+        this.name = 'WaitFailed';
+    }
+}
+function isTerminal(s) {
+    return TERMINAL_STATUSES.includes(s.status);
+}
+/** A pass only counts when the platform's own counts agree: a "pass" with failed tests is a failure. */
+function checked(s) {
+    if (s.status === 'passed' && (s.counts.failed ?? 0) > 0) {
+        return { ...s, status: 'failed', message: `${s.providerStatus} reported with ${s.counts.failed} failed tests` };
+    }
+    return s;
+}
+/** A one-line progress report: state, counts, elapsed. */
+function progressLine(s, elapsedMs) {
+    const c = s.counts;
+    const parts = [`${s.status} (${oneLine(s.providerStatus || 'no status', 60)})`];
+    if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
+        const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
+        parts.push(`${done}/${c.total ?? '?'} done: ${c.passed ?? 0} passed, ${c.failed ?? 0} failed`);
+    }
+    if (elapsedMs !== undefined)
+        parts.push(`${formatDuration(Math.round(elapsedMs / 1000))} elapsed`);
+    return parts.join(' · ');
+}
+const fingerprint = (s) => JSON.stringify([s.status, s.providerStatus, s.counts]);
+/**
+ * Polls until the run ends or the deadline passes. Returns the final state: terminal, or
+ * `timed_out` after one last look. A failed read is "unknown this time", never "the run failed":
+ * only a long unreachable window, or an answer no retry can change, ends the wait early.
+ */
+async function waitForRun(first, o) {
+    const { provider, clock } = o;
+    const status = provider.status?.bind(provider);
+    if (!status)
+        throw new Error(`${provider.title} has no status API`);
+    const started = clock.now();
+    const deadline = started + o.timeoutMs;
+    const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000;
+    const notFoundGrace = o.notFoundGraceMs ?? 60_000;
+    const warned = new Set();
+    let last = checked(first);
+    let seen = fingerprint(last);
+    let failingSince;
+    o.log(progressLine(last, 0));
+    const read = async () => {
+        try {
+            const s = checked(await status(o.ctx, last.id, o.signal));
+            failingSince = undefined;
+            return s;
+        }
+        catch (e) {
+            if (o.signal?.aborted)
+                throw new WaitAborted(last);
+            if (!(e instanceof PlatformError))
+                throw e;
+            const now = clock.now();
+            const f = e.info;
+            const tolerable = isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace);
+            if (!tolerable)
+                throw new WaitFailed(e, last);
+            failingSince ??= now;
+            if (now - failingSince >= maxUnreachable) {
+                throw new WaitFailed(e, last, `Lost contact with ${provider.title} for ${formatDuration(Math.round((now - failingSince) / 1000))} while waiting for run ${last.id}: ${e.message}`);
+            }
+            o.log(`Could not read the run status this time (${oneLine(e.message, 200)}); still waiting.`);
+            return undefined;
+        }
+    };
+    for (let n = 0; !isTerminal(last); n++) {
+        const now = clock.now();
+        if (now >= deadline) {
+            // One last look: the run may have ended while we slept.
+            const final = await read().catch((e) => {
+                if (e instanceof WaitAborted)
+                    throw e;
+                return undefined;
+            });
+            if (final)
+                last = final;
+            if (isTerminal(last))
+                break;
+            return { ...last, status: 'timed_out' };
+        }
+        try {
+            await clock.sleep(Math.min(pollDelayMs(n, o.schedule, clock.random), deadline - now), o.signal);
+        }
+        catch {
+            throw new WaitAborted(last);
+        }
+        const next = await read();
+        if (!next)
+            continue;
+        if (next.unknownWord && !warned.has(next.unknownWord)) {
+            warned.add(next.unknownWord);
+            o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`);
+        }
+        last = next;
+        o.onState?.(last);
+        if (fingerprint(last) !== seen) {
+            seen = fingerprint(last);
+            o.log(progressLine(last, clock.now() - started));
+        }
+    }
+    return last;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-// run(): the one place that touches the process (exit code), and the one try/catch.
+// The one place that touches the process: exit code, signals, the post step; and the one try/catch.
 
 
 
@@ -47814,7 +48313,13 @@ function readRunContext(env = process.env) {
 
 
 
-async function run() {
+
+// The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
+const CANCEL_TIMEOUT_MS = 5000;
+// Saved state, read by the post step (which runs with post-if: cancelled()).
+const main_STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent' };
+/** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
+function setUp(clock) {
     // Mask the token before anything else can print.
     const token = getInput('token');
     if (token)
@@ -47827,41 +48332,184 @@ async function run() {
         for (const p of problems)
             error(p);
         setFailed(`The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);
-        return;
+        return undefined;
     }
     const provider = providerFor(inputs.provider);
-    if (!provider) {
-        setFailed(`Input \`provider\`: ${inputs.provider} is not supported by this version of the action yet.`);
-        return;
-    }
     const http = new HttpApi({
         platform: provider.title,
         baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
         authorization: provider.authorization(inputs.token),
         secrets: [inputs.token],
         hints: provider.hints,
-        runsPage: provider.runsPage
+        runsPage: provider.runsPage,
+        headers: provider.headers,
+        readLimit: provider.readLimit,
+        clock
     });
-    const report = {
-        provider: provider.name,
-        platform: provider.title,
-        environment: inputs.environment,
-        buildVersion: inputs.buildVersion,
-        nextStep: provider.nextStep
+    return {
+        inputs,
+        provider,
+        ctx: { inputs, http, run: runContext },
+        report: {
+            provider: provider.name,
+            platform: provider.title,
+            environment: inputs.environment,
+            buildVersion: inputs.runId ? undefined : inputs.buildVersion,
+            nextStep: provider.nextStep
+        }
     };
+}
+/** Asks the platform to stop a run, within the runner's cancel window. Never throws. */
+async function cancelRemote(s, run) {
+    if (!s.provider.cancel) {
+        warning(`${s.provider.title} has no cancel call: run ${run.id} goes on there.`);
+        return false;
+    }
     try {
-        info(`Starting a test run on ${provider.title} (build ${oneLine(inputs.buildVersion, 80)})…`);
-        const run = await provider.trigger({ inputs, http, run: runContext });
-        setOutputs(provider.name, run);
-        info(`Created run ${oneLine(run.name ?? run.id)} (id ${run.id})${run.counts.total !== undefined ? ` with ${run.counts.total} test cases` : ''}.`);
-        if (run.message)
-            info(`${provider.title} said: ${oneLine(run.message)}`);
-        buildRunSummary(report, run);
-        await writeSummary();
+        await s.provider.cancel(s.ctx, run.id, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
+        saveState(main_STATE.cancelSent, 'true');
+        info(`Cancelled run ${run.id} on ${s.provider.title}.`);
+        return true;
     }
     catch (e) {
-        if (e instanceof PlatformError) {
-            buildErrorSummary(report, e);
+        const why = e instanceof PlatformError && e.info.kind === 'timeout'
+            ? `no answer within ${CANCEL_TIMEOUT_MS / 1000} s; it may still be cancelled, check ${s.provider.runsPage}.`
+            : e instanceof PlatformError
+                ? e.message
+                : oneLine(redact(String(e), [s.inputs.token]));
+        warning(`Could not cancel run ${run.id} on ${s.provider.title}: ${why}`);
+        return false;
+    }
+}
+function runLabel(run) {
+    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
+}
+/** Turns the final state into the step's result: annotations and the exit code. */
+function conclude(s, run, cancelled) {
+    const where = `${s.provider.title} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
+    const c = run.counts;
+    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
+    switch (run.status) {
+        case 'triggered':
+        case 'queued':
+        case 'running':
+            notice(`Started ${where}`);
+            return;
+        case 'passed':
+            if (c.total === 0)
+                warning(`${where} passed with no tests run: check the test plan or suite selects tests.`);
+            notice(`Tests passed: ${where}`);
+            return;
+        case 'failed':
+            if (s.inputs.failOnTestFailure)
+                setFailed(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}`);
+            else
+                warning(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}. Not failing the step: failOnTestFailure is false.`);
+            return;
+        case 'cancelled':
+            setFailed(`The run was cancelled on ${s.provider.title} (${oneLine(run.providerStatus)}): ${where}`);
+            return;
+        case 'error':
+            setFailed(`The run ended in an error on ${s.provider.title} (${oneLine(run.providerStatus)})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
+            return;
+        case 'timed_out':
+            setFailed(`Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${oneLine(run.providerStatus)}. ` +
+                (cancelled ? 'It was cancelled on the platform.' : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
+    }
+}
+/** The main step. Resolves when the step is over; never throws. */
+async function run(clock = realClock) {
+    const s = setUp(clock);
+    if (!s)
+        return;
+    const { inputs, provider, ctx, report } = s;
+    // First signal: stop waiting (and cancel the remote run if asked). A second one: stop at once.
+    const stop = new AbortController();
+    const onSignal = () => {
+        if (stop.signal.aborted)
+            process.exit(1);
+        info('Received a cancel signal from the runner; stopping.');
+        stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let current;
+    try {
+        if (inputs.runId) {
+            info(`Attaching to ${provider.title} run ${inputs.runId}…`);
+            current = await provider.status(ctx, inputs.runId, stop.signal);
+        }
+        else {
+            info(`Starting a test run on ${provider.title}…`);
+            current = await provider.trigger(ctx);
+            saveState(main_STATE.runId, current.id);
+            info(`Created run ${runLabel(current)}${current.counts.total !== undefined ? ` with ${current.counts.total} tests` : ''}.`);
+            if (current.url)
+                info(`Open it: ${current.url}`);
+            if (current.message)
+                info(`${provider.title} said: ${oneLine(current.message)}`);
+        }
+        const waiting = inputs.wait || inputs.runId !== undefined;
+        if (!waiting)
+            current = { ...current, status: 'triggered' };
+        setOutputs(provider.name, current);
+        if (waiting) {
+            const final = await waitForRun(current, {
+                provider,
+                ctx,
+                clock,
+                timeoutMs: inputs.timeoutMinutes * 60_000,
+                schedule: {
+                    ...DEFAULT_SCHEDULE,
+                    fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
+                },
+                signal: stop.signal,
+                justCreated: !inputs.runId,
+                log: (l) => info(l),
+                warn: (l) => warning(l),
+                onState: (st) => {
+                    current = st;
+                    setOutputs(provider.name, st);
+                }
+            });
+            current = final;
+            const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final));
+            info(`Final: ${progressLine(final)}`);
+            setOutputs(provider.name, final);
+            buildRunSummary(report, final, final.status !== 'timed_out'
+                ? undefined
+                : cancelled
+                    ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
+                    : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.');
+            await writeSummary();
+            conclude(s, final, cancelled);
+        }
+        else {
+            buildRunSummary(report, current);
+            await writeSummary();
+            conclude(s, current, false);
+        }
+        saveState(main_STATE.done, 'true');
+    }
+    catch (e) {
+        if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
+            const last = e instanceof WaitAborted ? e.last : current;
+            const cancelled = inputs.cancelOnAbort ? await cancelRemote(s, last) : false;
+            const final = { ...last, status: 'cancelled' };
+            setOutputs(provider.name, final);
+            buildRunSummary(report, final, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`);
+            await writeSummary();
+            saveState(main_STATE.done, 'true');
+            setFailed(`The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${cancelled ? 'cancelled it on the platform.' : inputs.cancelOnAbort ? 'it could not be cancelled and goes on there.' : 'it goes on there (cancelOnAbort is false).'}`);
+        }
+        else if (e instanceof WaitFailed) {
+            setOutputs(provider.name, { ...e.last, status: 'error' });
+            buildErrorSummary(report, e.cause, e.last);
+            await writeSummary();
+            setFailed(e.message);
+        }
+        else if (e instanceof PlatformError) {
+            buildErrorSummary(report, e, current);
             await writeSummary();
             setFailed(e.message);
         }
@@ -47871,10 +48519,40 @@ async function run() {
             setFailed(`Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`);
         }
     }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+/**
+ * The post step (post-if: cancelled()): when the main step was stopped before it could cancel
+ * the remote run, cancel it now. Idempotent, and never fails the job.
+ */
+async function post(clock = realClock) {
+    const runId = getState(main_STATE.runId);
+    if (!runId || getState(main_STATE.done) === 'true' || getState(main_STATE.cancelSent) === 'true')
+        return;
+    const s = setUp(clock);
+    if (!s || !s.inputs.cancelOnAbort)
+        return;
+    info(`The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
+    await cancelRemote(s, { id: runId, status: 'running', providerStatus: '', counts: {} });
+    process.exitCode = 0;
+}
+/** Entry point: the main step, or the post step when the main step left its mark. */
+async function start() {
+    if (getState(main_STATE.isPost) === 'true')
+        await post();
+    else {
+        saveState(main_STATE.isPost, 'true');
+        await run();
+    }
+    // Pending sockets of abandoned requests must not hold the step open.
+    process.exit();
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
-// The action's entry point: GitHub runs dist/index.js, which is this file bundled.
+// The action's entry point: GitHub runs dist/index.js (main and post step), which is this file bundled.
 
-void run();
+void start();
 

@@ -32,3 +32,25 @@ export function scriptedStatus(...ids) {
   }
   return undefined
 }
+
+/**
+ * The HTTP status a request's token asks for: 401 for none or one starting with "invalid",
+ * 403 for one starting with "free-plan" or "forbidden"; undefined when it is accepted.
+ */
+export function authStatus(req, scheme) {
+  const token = tokenOf(req, scheme)
+  if (!token || token.startsWith('invalid')) return 401
+  if (token.startsWith('free-plan') || token.startsWith('forbidden')) return 403
+  return undefined
+}
+
+/**
+ * Carries out a cancel call as the run's script says: `hang` never answers, `fail` answers 500,
+ * otherwise the run is cancelled (if it has not ended) and `ok()` answers.
+ */
+export function cancelRun(run, res, ok) {
+  if (run.script.cancel === 'hang') return
+  if (run.script.cancel === 'fail') return json(res, 500, { message: 'cancel failed' })
+  run.cancelledAt ??= Date.now()
+  ok()
+}

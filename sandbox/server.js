@@ -2,10 +2,16 @@
 // Each platform lives in sandbox/platforms/<name>.js and is served under /<name>, so its base URL
 // is http://127.0.0.1:<port>/<name> and the documented paths follow unchanged.
 import http from 'node:http'
+import { evaficySandbox } from './platforms/evaficy.js'
+import { gearsetSandbox } from './platforms/gearset.js'
+import { testerySandbox } from './platforms/testery.js'
+import { testsigmaSandbox } from './platforms/testsigma.js'
 import { json } from './respond.js'
-import { evaficy } from './platforms/evaficy.js'
 
-export const PLATFORMS = [evaficy]
+const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
+export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
+
+/** @typedef {{ platform: string, method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any }} SandboxRequest */
 
 function compile(route) {
   const [method, pattern] = route.route.split(' ')
@@ -15,15 +21,24 @@ function compile(route) {
 }
 
 /**
- * Starts the sandbox. Resolves to { url, port, requests, runs, close }.
+ * Starts the sandbox. Resolves to { url, port, baseUrl(platform), requests, runs, platforms, script, close }.
  * `requests` lists every request received ({ platform, method, path, headers, body });
- * `runs` counts the runs created per platform.
+ * `runs` counts the runs created per platform; `script(platform, ...scripts)` sets how the next
+ * runs go (sandbox/runs.js); `platforms.gearset.violations` counts reads beyond Gearset's limit.
+ * Over HTTP: POST /__sandbox/<platform>/scripts with a script (or an array of them) as the body.
+ * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
+ *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
+ *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
  */
 export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
+  /** @type {SandboxRequest[]} */
   const requests = []
+  /** @type {Record<string, number>} */
   const runs = {}
   const state = { requests, runs }
-  const table = PLATFORMS.map((p) => ({ platform: p, routes: p.routes.map(compile) }))
+  const platforms = Object.fromEntries(FACTORIES.map((make) => make()).map((p) => [p.name, p]))
+  const table = Object.values(platforms).map((p) => ({ platform: p, routes: p.routes.map(compile) }))
+  const script = (platform, ...scripts) => platforms[platform].book.enqueue(...scripts)
 
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -39,6 +54,14 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
       const url = new URL(req.url ?? '/', 'http://sandbox')
       const [, prefix, ...rest] = url.pathname.split('/')
       const path = `/${rest.join('/')}`
+      if (prefix === '__sandbox') {
+        const [name, what] = rest
+        if (req.method === 'POST' && what === 'scripts' && platforms[name]?.book) {
+          script(name, ...(Array.isArray(body) ? body : [body]))
+          return json(res, 200, { queued: platforms[name].book.queue.length })
+        }
+        return json(res, 404, { message: 'sandbox control: POST /__sandbox/<platform>/scripts' })
+      }
       const entry = table.find((t) => t.platform.name === prefix)
       const record = { platform: prefix, method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body }
       requests.push(record)
@@ -77,6 +100,8 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
         port: addr.port,
         requests,
         runs,
+        platforms,
+        script,
         baseUrl: (platform) => `${url}/${platform}`,
         close: () =>
           new Promise((done) => {

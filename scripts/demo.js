@@ -1,13 +1,17 @@
 // `npm run demo`: starts the sandbox, runs dist/index.js exactly as the GitHub runner would, and
-// prints the step's log, its outputs and its job summary. Any `name=value` argument overrides an
-// input, e.g. `npm run demo -- token=invalid-token` or `npm run demo -- scenarioId=000000000000000000000404`.
+// prints the step's log (live), its outputs and its job summary. By default it waits for a
+// Testsigma run that passes. Arguments are `name=value` pairs:
+//   provider=testsigma|testery|gearset|evaficy   the platform
+//   outcome=passed|failed|cancelled|error|<a platform word, e.g. Partial>   how the sandbox run ends
+//   seconds=8                                    how long the sandbox run takes
+//   any input of action.yml, e.g. token=invalid-token, timeoutMinutes=0.05, wait=false
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSandbox } from '../sandbox/server.js'
 import { runAction } from './github-runner.js'
 
-const overrides = Object.fromEntries(
+const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
     const i = a.indexOf('=')
     if (i < 1) {
@@ -24,7 +28,7 @@ function summaryAsText(html) {
   return html
     .replace(/<h(\d)>(.*?)<\/h\1>/g, (_, n, t) => `\n${'#'.repeat(Number(n))} ${t}\n`)
     .replace(/<tr><th>(.*?)<\/th><td>(.*?)<\/td><\/tr>/g, '  $1: $2\n')
-    .replace(/<a href="([^"]*)">(.*?)<\/a>/g, '$2 <$1>')
+    .replace(/<a href="([^"]*)">(.*?)<\/a>/g, '$2 ($1)')
     .replace(/<blockquote>(.*?)<\/blockquote>/g, '  > $1\n')
     .replace(/<br>/g, '\n        ')
     .replace(/<\/p>/g, '\n')
@@ -38,32 +42,55 @@ function summaryAsText(html) {
 function logAsShown(stdout) {
   return stdout
     .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::') && !(l.startsWith('::debug::') && !process.env.RUNNER_DEBUG))
+    .filter((l) => l !== '' && !l.startsWith('::add-mask::') && !(l.startsWith('::debug::') && !process.env.RUNNER_DEBUG))
     .map((l) => l.replace(/^::(error|warning|notice)[^:]*::/, (_, k) => `${k[0].toUpperCase()}${k.slice(1)}: `).replace(/%0A/g, '\n'))
     .join('\n')
 }
 
 const rule = (title) => console.log(`\n\x1b[1m── ${title} ${'─'.repeat(Math.max(0, 66 - title.length))}\x1b[0m`)
 
+// What each platform needs to start a run in the sandbox.
+const TARGETS = {
+  evaficy: { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba', environment: 'Staging', runName: 'CI Run — build #812' },
+  testsigma: { scenarioId: '2090', environment: '10', wait: 'true' },
+  testery: { projectId: 'shop', environment: 'staging', wait: 'true' },
+  gearset: { scenarioId: 'ci-job-7f3a', wait: 'true' }
+}
+
+const { outcome = 'passed', seconds = '8', ...overrides } = args
+const provider = overrides.provider ?? 'testsigma'
+if (!TARGETS[provider]) {
+  console.error(`demo: provider must be one of ${Object.keys(TARGETS).join(', ')}`)
+  process.exit(2)
+}
+
 const sandbox = await startSandbox()
 try {
-  const inputs = {
-    provider: 'evaficy',
-    token: 'demo-token-not-a-secret',
-    projectId: '65f1c0ffee0000000000abcd',
-    scenarioId: '65f1c0ffee0000000000dcba',
-    environment: 'Staging',
-    runName: 'CI Run — build #812',
-    baseUrl: sandbox.baseUrl(overrides.provider ?? 'evaficy'),
-    ...overrides
+  const inputs = { provider, token: 'demo-token-not-a-secret', ...TARGETS[provider], baseUrl: sandbox.baseUrl(provider), ...overrides }
+  if (provider !== 'evaficy') {
+    const runMs = Math.max(1, Number(seconds)) * 1000
+    sandbox.script(provider, { queuedMs: Math.min(1500, runMs / 4), runMs, total: 24, failed: outcome === 'failed' ? 3 : 0, skipped: 1, end: outcome })
+    console.log(`Sandbox: the ${provider} run will take ${seconds} s and end "${outcome}" (change with outcome=… seconds=…).`)
   }
   rule('Step inputs (as `with:` in a workflow)')
   for (const [k, v] of Object.entries(inputs)) console.log(`  ${k}: ${k === 'token' ? '***' : v}`)
 
-  const r = await runAction({ inputs })
-  rule(`Step log (node dist/index.js, exit code ${r.code})`)
-  process.stdout.write(logAsShown(r.stdout).replace(/^/gm, '  '))
+  rule('Step log (node dist/index.js)')
+  const r = await runAction({
+    inputs,
+    timeoutMs: 30 * 60_000,
+    onStart: (child) => {
+      let pending = ''
+      child.stdout.on('data', (chunk) => {
+        const lines = (pending + chunk).split('\n')
+        pending = lines.pop()
+        const shown = logAsShown(lines.join('\n'))
+        if (shown) process.stdout.write(shown.replace(/^/gm, '  ') + '\n')
+      })
+    }
+  })
   if (r.stderr.trim()) process.stdout.write(r.stderr.replace(/^/gm, '  stderr: '))
+  console.log(`  (exit code ${r.code})`)
 
   rule('Step outputs')
   const outputs = Object.entries(r.outputs)

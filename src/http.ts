@@ -211,12 +211,16 @@ export interface HttpApiOptions {
   postTimeoutMs?: number
   maxBodyBytes?: number
   maxAttempts?: number
+  /** At most `count` GETs in any `perMs` window (a platform's documented rate limit). */
+  readLimit?: { count: number; perMs: number }
 }
 
 export class HttpApi {
   private readonly client: HttpClient
   private readonly clock: Clock
   readonly platform: string
+  /** Send times of recent GETs, for the read limit. */
+  private readonly recentReads: number[] = []
 
   constructor(private readonly o: HttpApiOptions) {
     this.platform = o.platform
@@ -252,6 +256,21 @@ export class HttpApi {
     }
   }
 
+  /** Waits until one more GET fits in the platform's documented rate limit. */
+  private async throttle(signal?: AbortSignal): Promise<void> {
+    const limit = this.o.readLimit
+    if (!limit) return
+    for (;;) {
+      const now = this.clock.now()
+      while (this.recentReads.length && now - this.recentReads[0] >= limit.perMs) this.recentReads.shift()
+      if (this.recentReads.length < limit.count) {
+        this.recentReads.push(now)
+        return
+      }
+      await this.clock.sleep(this.recentReads[0] + limit.perMs - now + 1, signal)
+    }
+  }
+
   private fail(spec: RequestSpec<unknown>, f: Omit<FailureInfo, 'platform' | 'action' | 'endpoint' | 'hint'>): PlatformError {
     const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` }
     let hint = hintFor(base, this.o.hints ?? {})
@@ -263,6 +282,13 @@ export class HttpApi {
 
   private async once<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
     if (signal?.aborted) throw this.fail(spec, { kind: 'aborted', reached: false })
+    if (spec.method === 'GET') {
+      try {
+        await this.throttle(signal)
+      } catch {
+        throw this.fail(spec, { kind: 'aborted', reached: false })
+      }
+    }
     const url = `${this.o.baseUrl}${spec.path}`
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -288,7 +314,9 @@ export class HttpApi {
       }, timeoutMs)
       onAbort = () => {
         message?.destroy()
-        reject(this.fail(spec, { kind: 'aborted', reached: true }))
+        // An AbortSignal.timeout() from the caller is a timeout, not a cancellation.
+        const timedOut = (signal?.reason as Error | undefined)?.name === 'TimeoutError'
+        reject(this.fail(spec, timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: true } : { kind: 'aborted', reached: true }))
       }
       signal?.addEventListener('abort', onAbort, { once: true })
     })

@@ -1,4 +1,4 @@
-// The action's entry point: GitHub runs dist/index.js, which is this file bundled.
-import { run } from './main.js'
+// The action's entry point: GitHub runs dist/index.js (main and post step), which is this file bundled.
+import { start } from './main.js'
 
-void run()
+void start()

@@ -1,13 +1,36 @@
-// run(): the one place that touches the process (exit code), and the one try/catch.
+// The one place that touches the process: exit code, signals, the post step; and the one try/catch.
 import * as core from '@actions/core'
-import { HttpApi, PlatformError } from './http.js'
-import { readInputs } from './inputs.js'
+import { HttpApi, PlatformError, realClock, type Clock } from './http.js'
+import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
-import { buildErrorSummary, buildRunSummary, setOutputs, writeSummary, type ReportContext } from './report.js'
+import type { Provider, ProviderContext, RunState } from './providers/types.js'
+import {
+  buildErrorSummary,
+  buildRunSummary,
+  formatDuration,
+  setOutputs,
+  writeSummary,
+  type ReportContext
+} from './report.js'
 import { readRunContext } from './run-context.js'
 import { oneLine, redact } from './text.js'
+import { DEFAULT_SCHEDULE, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
-export async function run(): Promise<void> {
+// The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
+const CANCEL_TIMEOUT_MS = 5000
+
+// Saved state, read by the post step (which runs with post-if: cancelled()).
+const STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent' } as const
+
+interface Setup {
+  inputs: Inputs
+  provider: Provider
+  ctx: ProviderContext
+  report: ReportContext
+}
+
+/** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
+function setUp(clock: Clock): Setup | undefined {
   // Mask the token before anything else can print.
   const token = core.getInput('token')
   if (token) core.setSecret(token)
@@ -20,41 +43,192 @@ export async function run(): Promise<void> {
     core.setFailed(
       `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`
     )
-    return
+    return undefined
   }
-
   const provider = providerFor(inputs.provider)
-  if (!provider) {
-    core.setFailed(`Input \`provider\`: ${inputs.provider} is not supported by this version of the action yet.`)
-    return
-  }
   const http = new HttpApi({
     platform: provider.title,
     baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
     authorization: provider.authorization(inputs.token),
     secrets: [inputs.token],
     hints: provider.hints,
-    runsPage: provider.runsPage
+    runsPage: provider.runsPage,
+    headers: provider.headers,
+    readLimit: provider.readLimit,
+    clock
   })
-  const report: ReportContext = {
-    provider: provider.name,
-    platform: provider.title,
-    environment: inputs.environment,
-    buildVersion: inputs.buildVersion,
-    nextStep: provider.nextStep
+  return {
+    inputs,
+    provider,
+    ctx: { inputs, http, run: runContext },
+    report: {
+      provider: provider.name,
+      platform: provider.title,
+      environment: inputs.environment,
+      buildVersion: inputs.runId ? undefined : inputs.buildVersion,
+      nextStep: provider.nextStep
+    }
   }
+}
 
+/** Asks the platform to stop a run, within the runner's cancel window. Never throws. */
+async function cancelRemote(s: Setup, run: RunState): Promise<boolean> {
+  if (!s.provider.cancel) {
+    core.warning(`${s.provider.title} has no cancel call: run ${run.id} goes on there.`)
+    return false
+  }
   try {
-    core.info(`Starting a test run on ${provider.title} (build ${oneLine(inputs.buildVersion, 80)})…`)
-    const run = await provider.trigger({ inputs, http, run: runContext })
-    setOutputs(provider.name, run)
-    core.info(`Created run ${oneLine(run.name ?? run.id)} (id ${run.id})${run.counts.total !== undefined ? ` with ${run.counts.total} test cases` : ''}.`)
-    if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
-    buildRunSummary(report, run)
-    await writeSummary()
+    await s.provider.cancel(s.ctx, run.id, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
+    core.saveState(STATE.cancelSent, 'true')
+    core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
+    return true
   } catch (e) {
-    if (e instanceof PlatformError) {
-      buildErrorSummary(report, e)
+    const why =
+      e instanceof PlatformError && e.info.kind === 'timeout'
+        ? `no answer within ${CANCEL_TIMEOUT_MS / 1000} s; it may still be cancelled, check ${s.provider.runsPage}.`
+        : e instanceof PlatformError
+          ? e.message
+          : oneLine(redact(String(e), [s.inputs.token]))
+    core.warning(`Could not cancel run ${run.id} on ${s.provider.title}: ${why}`)
+    return false
+  }
+}
+
+function runLabel(run: RunState): string {
+  return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`
+}
+
+/** Turns the final state into the step's result: annotations and the exit code. */
+function conclude(s: Setup, run: RunState, cancelled: boolean): void {
+  const where = `${s.provider.title} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`
+  const c = run.counts
+  const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : ''
+  switch (run.status) {
+    case 'triggered':
+    case 'queued':
+    case 'running':
+      core.notice(`Started ${where}`)
+      return
+    case 'passed':
+      if (c.total === 0) core.warning(`${where} passed with no tests run: check the test plan or suite selects tests.`)
+      core.notice(`Tests passed: ${where}`)
+      return
+    case 'failed':
+      if (s.inputs.failOnTestFailure) core.setFailed(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}`)
+      else core.warning(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}. Not failing the step: failOnTestFailure is false.`)
+      return
+    case 'cancelled':
+      core.setFailed(`The run was cancelled on ${s.provider.title} (${oneLine(run.providerStatus)}): ${where}`)
+      return
+    case 'error':
+      core.setFailed(
+        `The run ended in an error on ${s.provider.title} (${oneLine(run.providerStatus)})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+      )
+      return
+    case 'timed_out':
+      core.setFailed(
+        `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${oneLine(run.providerStatus)}. ` +
+          (cancelled ? 'It was cancelled on the platform.' : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
+      )
+  }
+}
+
+/** The main step. Resolves when the step is over; never throws. */
+export async function run(clock: Clock = realClock): Promise<void> {
+  const s = setUp(clock)
+  if (!s) return
+  const { inputs, provider, ctx, report } = s
+
+  // First signal: stop waiting (and cancel the remote run if asked). A second one: stop at once.
+  const stop = new AbortController()
+  const onSignal = () => {
+    if (stop.signal.aborted) process.exit(1)
+    core.info('Received a cancel signal from the runner; stopping.')
+    stop.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+
+  let current: RunState | undefined
+  try {
+    if (inputs.runId) {
+      core.info(`Attaching to ${provider.title} run ${inputs.runId}…`)
+      current = await provider.status!(ctx, inputs.runId, stop.signal)
+    } else {
+      core.info(`Starting a test run on ${provider.title}…`)
+      current = await provider.trigger(ctx)
+      core.saveState(STATE.runId, current.id)
+      core.info(`Created run ${runLabel(current)}${current.counts.total !== undefined ? ` with ${current.counts.total} tests` : ''}.`)
+      if (current.url) core.info(`Open it: ${current.url}`)
+      if (current.message) core.info(`${provider.title} said: ${oneLine(current.message)}`)
+    }
+    const waiting = inputs.wait || inputs.runId !== undefined
+    if (!waiting) current = { ...current, status: 'triggered' }
+    setOutputs(provider.name, current)
+
+    if (waiting) {
+      const final = await waitForRun(current, {
+        provider,
+        ctx,
+        clock,
+        timeoutMs: inputs.timeoutMinutes * 60_000,
+        schedule: {
+          ...DEFAULT_SCHEDULE,
+          fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
+        },
+        signal: stop.signal,
+        justCreated: !inputs.runId,
+        log: (l) => core.info(l),
+        warn: (l) => core.warning(l),
+        onState: (st) => {
+          current = st
+          setOutputs(provider.name, st)
+        }
+      })
+      current = final
+      const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final))
+      core.info(`Final: ${progressLine(final)}`)
+      setOutputs(provider.name, final)
+      buildRunSummary(
+        report,
+        final,
+        final.status !== 'timed_out'
+          ? undefined
+          : cancelled
+            ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
+            : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
+      )
+      await writeSummary()
+      conclude(s, final, cancelled)
+    } else {
+      buildRunSummary(report, current)
+      await writeSummary()
+      conclude(s, current, false)
+    }
+    core.saveState(STATE.done, 'true')
+  } catch (e) {
+    if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
+      const last = e instanceof WaitAborted ? e.last : current!
+      const cancelled = inputs.cancelOnAbort ? await cancelRemote(s, last) : false
+      const final: RunState = { ...last, status: 'cancelled' }
+      setOutputs(provider.name, final)
+      buildRunSummary(
+        report,
+        final,
+        `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`
+      )
+      await writeSummary()
+      core.saveState(STATE.done, 'true')
+      core.setFailed(
+        `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${cancelled ? 'cancelled it on the platform.' : inputs.cancelOnAbort ? 'it could not be cancelled and goes on there.' : 'it goes on there (cancelOnAbort is false).'}`
+      )
+    } else if (e instanceof WaitFailed) {
+      setOutputs(provider.name, { ...e.last, status: 'error' })
+      buildErrorSummary(report, e.cause, e.last)
+      await writeSummary()
+      core.setFailed(e.message)
+    } else if (e instanceof PlatformError) {
+      buildErrorSummary(report, e, current)
       await writeSummary()
       core.setFailed(e.message)
     } else {
@@ -62,5 +236,33 @@ export async function run(): Promise<void> {
       const message = e instanceof Error ? e.message : String(e)
       core.setFailed(`Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`)
     }
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
   }
+}
+
+/**
+ * The post step (post-if: cancelled()): when the main step was stopped before it could cancel
+ * the remote run, cancel it now. Idempotent, and never fails the job.
+ */
+export async function post(clock: Clock = realClock): Promise<void> {
+  const runId = core.getState(STATE.runId)
+  if (!runId || core.getState(STATE.done) === 'true' || core.getState(STATE.cancelSent) === 'true') return
+  const s = setUp(clock)
+  if (!s || !s.inputs.cancelOnAbort) return
+  core.info(`The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`)
+  await cancelRemote(s, { id: runId, status: 'running', providerStatus: '', counts: {} })
+  process.exitCode = 0
+}
+
+/** Entry point: the main step, or the post step when the main step left its mark. */
+export async function start(): Promise<void> {
+  if (core.getState(STATE.isPost) === 'true') await post()
+  else {
+    core.saveState(STATE.isPost, 'true')
+    await run()
+  }
+  // Pending sockets of abandoned requests must not hold the step open.
+  process.exit()
 }

@@ -96,7 +96,7 @@ function row(label: string, value: string): [{ data: string; header: true }, str
 }
 
 /** Builds the job summary of a run that the platform answered for. */
-export function buildRunSummary(ctx: ReportContext, run: RunState): void {
+export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string): void {
   const s = core.summary
   s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2)
   const rows = [
@@ -123,8 +123,7 @@ export function buildRunSummary(ctx: ReportContext, run: RunState): void {
   s.addTable(rows)
   if (run.message) s.addQuote(forSummary(run.message))
   if (run.status === 'triggered') s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true)
-  if (run.status === 'timed_out')
-    s.addRaw('<p>The run goes on on the platform; this step stopped waiting for it. Open the run to see how it ends.</p>', true)
+  if (note) s.addRaw(`<p>${forSummary(note, 600)}</p>`, true)
 }
 
 /** Builds the job summary of a failure that the platform (or the network) gave us. */

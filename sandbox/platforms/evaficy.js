@@ -2,7 +2,7 @@
 // (../shared/seeds/evaficy-cicd-trigger.txt). Tokens starting with "invalid" get 401,
 // tokens starting with "free-plan" get 403; IDs 000…0NNN script HTTP status NNN.
 import { randomBytes } from 'node:crypto'
-import { htmlPage, json, scriptedStatus, tokenOf } from '../respond.js'
+import { authStatus, htmlPage, json, scriptedStatus } from '../respond.js'
 
 const MESSAGES = {
   400: 'scenarioId and projectId are required',
@@ -17,31 +17,32 @@ function fail(res, status) {
   json(res, status, { success: false, message: MESSAGES[status] ?? `Error ${status}` })
 }
 
-export const evaficy = {
-  name: 'evaficy',
-  routes: [
-    {
-      route: 'POST /runs/trigger',
-      handle({ req, res, body, created }) {
-        const token = tokenOf(req, 'Bearer')
-        if (!token || token.startsWith('invalid')) return fail(res, 401)
-        if (token.startsWith('free-plan')) return fail(res, 403)
-        const b = typeof body === 'object' && body !== null ? body : {}
-        if (!b.projectId || !b.scenarioId) return fail(res, 400)
-        const scripted = scriptedStatus(b.scenarioId, b.projectId)
-        if (scripted) return fail(res, scripted)
-        created()
-        const date = new Date().toISOString().slice(0, 10)
-        const runName =
-          b.runName || `CI Run — Scenario ${String(b.scenarioId).slice(-6)}${b.buildVersion ? ` (${String(b.buildVersion).slice(0, 12)})` : ''} — ${date}`
-        json(res, 201, {
-          success: true,
-          runId: randomBytes(12).toString('hex'),
-          runName,
-          testCaseCount: (parseInt(String(b.scenarioId).slice(-2), 16) % 30) + 1,
-          message: 'Test run created. Open Evaficy Smart Test to execute it.'
-        })
+export function evaficySandbox() {
+  return {
+    name: 'evaficy',
+    routes: [
+      {
+        route: 'POST /runs/trigger',
+        handle({ req, res, body, created }) {
+          const denied = authStatus(req, 'Bearer')
+          if (denied) return fail(res, denied)
+          const b = typeof body === 'object' && body !== null ? body : {}
+          if (!b.projectId || !b.scenarioId) return fail(res, 400)
+          const scripted = scriptedStatus(b.scenarioId, b.projectId)
+          if (scripted) return fail(res, scripted)
+          created()
+          const date = new Date().toISOString().slice(0, 10)
+          const runName =
+            b.runName || `CI Run — Scenario ${String(b.scenarioId).slice(-6)}${b.buildVersion ? ` (${String(b.buildVersion).slice(0, 12)})` : ''} — ${date}`
+          json(res, 201, {
+            success: true,
+            runId: randomBytes(12).toString('hex'),
+            runName,
+            testCaseCount: (parseInt(String(b.scenarioId).slice(-2), 16) % 30) + 1,
+            message: 'Test run created. Open Evaficy Smart Test to execute it.'
+          })
+        }
       }
-    }
-  ]
+    ]
+  }
 }

@@ -1,14 +1,12 @@
 // The registry of platforms.
 import { evaficy } from './evaficy.js'
+import { gearset } from './gearset.js'
+import { testery } from './testery.js'
+import { testsigma } from './testsigma.js'
 import type { Provider, ProviderName } from './types.js'
 
-const PROVIDERS: Record<ProviderName, Provider | undefined> = {
-  evaficy,
-  testsigma: undefined,
-  testery: undefined,
-  gearset: undefined
-}
+const PROVIDERS: Record<ProviderName, Provider> = { evaficy, testsigma, testery, gearset }
 
-export function providerFor(name: ProviderName): Provider | undefined {
+export function providerFor(name: ProviderName): Provider {
   return PROVIDERS[name]
 }

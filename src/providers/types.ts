@@ -60,9 +60,13 @@ export interface Provider {
   /** Start a run. */
   trigger(ctx: ProviderContext): Promise<RunState>
   /** Read a run's state; absent where the platform has no status API (Evaficy). */
-  status?(ctx: ProviderContext, runId: string): Promise<RunState>
+  status?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState>
   /** Ask the platform to stop a run; absent where it has no cancel call. */
-  cancel?(ctx: ProviderContext, runId: string): Promise<void>
+  cancel?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<void>
+  /** Extra headers every request carries (e.g. Gearset's api-version). */
+  readonly headers?: Record<string, string>
+  /** A documented limit on status reads, enforced by the HTTP client (Gearset: 5 per 5 s per job). */
+  readonly readLimit?: { count: number; perMs: number }
   /** Platform-specific hints for HTTP statuses, added to error messages. */
   readonly hints: Partial<Record<number, string>>
   /** Where a person sees the runs: "Test Runs in Evaficy Smart Test". */

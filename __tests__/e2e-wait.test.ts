@@ -1,0 +1,235 @@
+// End to end: dist/index.js as the runner runs it, waiting for scripted sandbox runs on the
+// three platforms that can be followed.
+import { errorsOf, expectNoLeak, sandboxForSuite, step, warningsOf, whenLogged, type StepResult } from './helpers/step.js'
+
+const TOKEN = 'tok-CANARY-wait-77aa'
+const box = sandboxForSuite()
+// Short scripted runs, polled every second.
+const QUICK = { queuedMs: 100, runMs: 700, total: 10 }
+
+const TARGETS = {
+  testsigma: { scenarioId: '2090', environment: '10' },
+  testery: { projectId: 'shop', environment: 'staging' },
+  gearset: { scenarioId: 'job-42' }
+} as const
+type Pollable = keyof typeof TARGETS
+
+function waitStep(provider: Pollable, inputs: Record<string, string> = {}, extra: Parameters<typeof step>[0] = {}): Promise<StepResult> {
+  return step({
+    inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...TARGETS[provider], ...inputs },
+    ...extra
+  })
+}
+
+const cancelCalls = (provider: Pollable) =>
+  box.get().requests.filter((r) => r.platform === provider && (r.method === 'PUT' || r.method === 'PATCH' || r.path.endsWith('/cancel')))
+
+// Every documented terminal state of every pollable platform, and what the step makes of it.
+const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
+  ['testsigma', 'STATUS_COMPLETED/SUCCESS', { end: 'passed' }, 'passed', 0],
+  ['testsigma', 'STATUS_COMPLETED/FAILURE', { end: 'failed', failed: 2 }, 'failed', 1],
+  ['testsigma', 'STATUS_COMPLETED/STOPPED', { end: 'cancelled' }, 'cancelled', 1],
+  ['testsigma', 'STATUS_COMPLETED/ABORTED', { end: 'ABORTED' }, 'error', 1],
+  ['testsigma', 'STATUS_COMPLETED/NOT_EXECUTED', { end: 'NOT_EXECUTED' }, 'error', 1],
+  ['testery', 'PASS', { end: 'passed' }, 'passed', 0],
+  ['testery', 'FAIL', { end: 'failed', failed: 3 }, 'failed', 1],
+  ['testery', 'CANCELED', { end: 'CANCELED' }, 'cancelled', 1],
+  ['testery', 'CANCEL', { end: 'CANCEL' }, 'cancelled', 1],
+  ['testery', 'FAIL', { end: 'error' }, 'error', 1],
+  ['gearset', 'Succeeded', { end: 'passed' }, 'passed', 0],
+  ['gearset', 'Failed', { end: 'failed' }, 'failed', 1],
+  ['gearset', 'Partial', { end: 'Partial' }, 'failed', 1]
+]
+
+describe('waiting for a run to end', () => {
+  it.each(ENDINGS)('%s %s (script %j) → status %s, exit %d', async (provider, word, script, status, code) => {
+    box.get().script(provider, { ...QUICK, ...script })
+    const r = await waitStep(provider)
+    expect(r.code).toBe(code)
+    expect(r.outputs.status).toBe(status)
+    expect(r.outputs.providerStatus).toBe(word)
+    expect(JSON.parse(r.outputs.result)).toMatchObject({ provider, status, providerStatus: word })
+    expect(r.summary).toContain(`<strong>${status}</strong>`)
+    if (status === 'passed') {
+      expect(errorsOf(r)).toEqual([])
+      expect(r.stdout).toMatch(/^::notice::Tests passed: /m)
+    } else expect(errorsOf(r)).toHaveLength(1)
+    expectNoLeak(r, TOKEN)
+  })
+
+  it('shows progress while waiting and reports counts, duration and the run link', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
+    const r = await waitStep('testsigma')
+    const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
+    expect(progress[0]).toMatch(/^queued \(STATUS_QUEUED\/QUEUED\) · 0\/20 done/)
+    expect(progress.some((l) => /^running \(STATUS_IN_PROGRESS\/QUEUED\) · \d+\/20 done: [1-9]\d* passed/.test(l))).toBe(true)
+    expect(progress[progress.length - 1]).toMatch(/^failed \(STATUS_COMPLETED\/FAILURE\) · 20\/20 done: 17 passed, 2 failed · \ds elapsed$/)
+    expect(r.outputs).toMatchObject({ totalCount: '20', passedCount: '17', failedCount: '2', skippedCount: '1', runUrl: expect.stringMatching(/^https:\/\/app\.testsigma\.com\/ui\/td\/runs\/\d+$/) })
+    expect(Number(r.outputs.durationSeconds)).toBeGreaterThanOrEqual(2)
+    expect(r.summary).toContain('<h2>❌ Tests failed on Testsigma</h2>')
+    expect(r.summary).toContain('20 total · 17 passed · 2 failed · 1 skipped')
+    expect(r.summary).toContain(`<a href="${r.outputs.runUrl}">`)
+    expect(errorsOf(r)[0]).toMatch(/^::error::Tests failed: 2 of 20 tests failed \(STATUS_COMPLETED\/FAILURE\): Testsigma run .* https:\/\/app\.testsigma\.com/)
+  })
+
+  it('turns a test failure into a warning with failOnTestFailure: false', async () => {
+    box.get().script('testery', { ...QUICK, end: 'failed', failed: 1 })
+    const r = await waitStep('testery', { failOnTestFailure: 'false' })
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('failed')
+    expect(warningsOf(r)).toEqual([expect.stringMatching(/Tests failed: 1 of 10 tests failed .*Not failing the step: failOnTestFailure is false/)])
+  })
+
+  it.each(['testsigma', 'testery', 'gearset'] as const)('%s: an unknown word is logged and waited through to the real ending', async (provider) => {
+    box.get().script(provider, { queuedMs: 100, runMs: 2500, unknown: 'WARMING_UP', end: 'passed' })
+    const r = await waitStep(provider)
+    expect(r.code).toBe(0)
+    expect(r.outputs.status).toBe('passed')
+    expect(warningsOf(r)).toEqual([expect.stringContaining('reported the status "WARMING_UP", which this action does not know')])
+  })
+
+  it('times out: one last look, status timed_out, the run left going', async () => {
+    box.get().script('testery', { queuedMs: 100, runMs: 600_000 })
+    const r = await waitStep('testery', { timeoutMinutes: '0.04' })
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('timed_out')
+    expect(r.outputs.providerStatus).toBe('RUNNING')
+    expect(errorsOf(r)[0]).toMatch(/^::error::Stopped waiting after 2s: Testery run .* was still RUNNING\. It goes on there; raise `timeoutMinutes`/)
+    expect(r.summary).toContain('Stopped waiting: timeout reached')
+    expect(cancelCalls('testery')).toHaveLength(0)
+    expect(r.ms).toBeLessThan(10_000)
+  })
+
+  it('times out and cancels the run with cancelOnAbort: true', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 600_000 })
+    const before = cancelCalls('testsigma').length
+    const r = await waitStep('testsigma', { timeoutMinutes: '0.04', cancelOnAbort: 'true' })
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('timed_out')
+    expect(cancelCalls('testsigma').length - before).toBe(1)
+    expect(errorsOf(r)[0]).toContain('It was cancelled on the platform.')
+    expect(r.state.cancelSent).toBe('true')
+  })
+
+  it('does not trigger and does not wait with wait: false; reports the run as triggered', async () => {
+    const r = await waitStep('testery', { wait: 'false' })
+    expect(r.code).toBe(0)
+    expect(r.outputs).toMatchObject({ status: 'triggered', providerStatus: 'SUBMITTED', runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/) })
+    expect(box.get().requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
+    expect(r.summary).toContain('Test run created on Testery')
+  })
+})
+
+it('Gearset: polling every second stays within 5 status reads per 5 s per job', async () => {
+  box.get().script('gearset', { queuedMs: 100, runMs: 7000 })
+  const r = await waitStep('gearset')
+  expect(r.outputs.status).toBe('passed')
+  const reads = box.get().requests.filter((q) => q.platform === 'gearset' && q.method === 'GET')
+  expect(reads.length).toBeGreaterThanOrEqual(6)
+  expect(box.get().platforms.gearset.violations).toBe(0)
+})
+
+describe('attaching to a run by runId', () => {
+  it.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', async (provider) => {
+    box.get().script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
+    const created = box.get().runs[provider] ?? 0
+    const first = await waitStep(provider, { wait: 'false' })
+    expect(first.outputs.status).toBe('triggered')
+    const second = await waitStep(provider, { runId: first.outputs.runId, wait: 'false' })
+    expect(second.code).toBe(0)
+    expect(second.stdout).toContain(`Attaching to`)
+    expect(second.outputs).toMatchObject({ runId: first.outputs.runId, status: 'passed' })
+    expect(box.get().runs[provider]).toBe(created + 1) // attaching never starts a run
+  })
+
+  it('fails clearly when the run does not exist', async () => {
+    const r = await waitStep('testery', { runId: '999999' })
+    expect(r.code).toBe(1)
+    expect(errorsOf(r)[0]).toMatch(/Testery: could not read the run status \(GET \/api\/test-runs\/\{id\}\): HTTP 404 Not Found\. Testery said: "Test run not found"\. What to do: .*`runId`/)
+  })
+})
+
+describe('cancellation', () => {
+  it.each(['testsigma', 'testery', 'gearset'] as const)('%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero', async (provider) => {
+    box.get().script(provider, { queuedMs: 100, runMs: 60_000 })
+    const before = cancelCalls(provider).length
+    let sentAt = 0
+    const r = await waitStep(provider, { cancelOnAbort: 'true' }, {
+      onStart: whenLogged('running (', (child) => {
+        sentAt = Date.now()
+        child.kill('SIGTERM')
+      })
+    })
+    const exitedAfter = Date.now() - sentAt
+    expect(r.code).toBe(1)
+    expect(exitedAfter).toBeLessThan(6000)
+    expect(cancelCalls(provider).length - before).toBe(1)
+    expect(r.outputs.status).toBe('cancelled')
+    expect(r.outputs.runId).not.toBe('')
+    expect(r.summary).toContain('The run was cancelled on the platform too.')
+    expect(errorsOf(r)[0]).toMatch(/The workflow was cancelled while waiting for .*: cancelled it on the platform\./)
+    expect(r.state).toMatchObject({ runId: r.outputs.runId, cancelSent: 'true', done: 'true' })
+    expectNoLeak(r, TOKEN)
+  })
+
+  it('exits within 6 s even when the cancel call hangs', async () => {
+    box.get().script('testery', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
+    let sentAt = 0
+    const r = await waitStep('testery', { cancelOnAbort: 'true' }, {
+      onStart: whenLogged('running (', (child) => {
+        sentAt = Date.now()
+        child.kill('SIGINT')
+      })
+    })
+    expect(r.code).toBe(1)
+    expect(Date.now() - sentAt).toBeLessThan(6500)
+    expect(r.outputs.status).toBe('cancelled')
+    expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*no answer within 5 s/)
+    expect(r.state.cancelSent).toBeUndefined()
+  })
+
+  it('leaves the run going without cancelOnAbort', async () => {
+    box.get().script('gearset', { queuedMs: 100, runMs: 60_000 })
+    const before = cancelCalls('gearset').length
+    const r = await waitStep('gearset', {}, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
+    expect(r.code).toBe(1)
+    expect(cancelCalls('gearset').length).toBe(before)
+    expect(errorsOf(r)[0]).toContain('it goes on there (cancelOnAbort is false)')
+  })
+})
+
+describe('post step (post-if: cancelled())', () => {
+  async function runningRun(provider: Pollable, script: Record<string, unknown> = {}) {
+    box.get().script(provider, { queuedMs: 100, runMs: 60_000, ...script })
+    const r = await waitStep(provider, { wait: 'false' })
+    return r.outputs.runId
+  }
+
+  it('cancels a run the main step left behind, once', async () => {
+    const runId = await runningRun('testsigma')
+    const before = cancelCalls('testsigma').length
+    const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
+    expect(r.code).toBe(0)
+    expect(cancelCalls('testsigma').length - before).toBe(1)
+    expect(r.state.cancelSent).toBe('true')
+  })
+
+  it('does nothing when the main step already cancelled or finished', async () => {
+    const runId = await runningRun('testery')
+    const before = cancelCalls('testery').length
+    for (const state of [{ cancelSent: 'true' }, { done: 'true' }] as Record<string, string>[]) {
+      const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId, ...state } })
+      expect(r.code).toBe(0)
+    }
+    const without = await waitStep('testery', { cancelOnAbort: 'false' }, { state: { isPost: 'true', runId } })
+    expect(without.code).toBe(0)
+    expect(cancelCalls('testery').length).toBe(before)
+  })
+
+  it('never fails the job when the cancel call fails', async () => {
+    const runId = await runningRun('testery', { cancel: 'fail' })
+    const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
+    expect(r.code).toBe(0)
+    expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*HTTP 500/)
+  })
+})

@@ -1,0 +1,66 @@
+// Shared plumbing for end-to-end tests: the sandbox and the runner emulation, typed.
+import type { ChildProcess } from 'node:child_process'
+import { runAction } from '../../scripts/github-runner.js'
+import { startSandbox } from '../../sandbox/server.js'
+
+export interface StepResult {
+  code: number
+  signal: string | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  files: { output: string; state: string; env: string }
+  ms: number
+}
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>
+
+export interface StepOptions {
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  state?: Record<string, string>
+  onStart?: (child: ChildProcess) => void
+  timeoutMs?: number
+}
+
+export const step = (o: StepOptions): Promise<StepResult> => runAction(o) as Promise<StepResult>
+
+/** One sandbox for the test file, fresh for it. */
+export function sandboxForSuite(): { get(): Sandbox } {
+  let sandbox: Sandbox | undefined
+  beforeAll(async () => {
+    sandbox = await startSandbox()
+  })
+  afterAll(() => sandbox?.close())
+  return { get: () => sandbox! }
+}
+
+/** Errors the step printed as workflow commands. */
+export const errorsOf = (r: StepResult) => r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
+export const warningsOf = (r: StepResult) => r.stdout.split('\n').filter((l) => l.startsWith('::warning::'))
+
+/** The token may appear only in the ::add-mask:: command that hides it. */
+export function expectNoLeak(r: StepResult, token: string): void {
+  const forms = [token, Buffer.from(token).toString('base64'), encodeURIComponent(token)]
+  const stdout = r.stdout.split('\n').filter((l) => l !== `::add-mask::${token}`).join('\n')
+  for (const form of forms) {
+    for (const text of [stdout, r.stderr, r.summary, r.files.output, r.files.state, r.files.env]) expect(text).not.toContain(form)
+  }
+}
+
+/** Calls `then` once the step's log contains `text`. */
+export function whenLogged(text: string, then: (child: ChildProcess) => void) {
+  return (child: ChildProcess) => {
+    let log = ''
+    let done = false
+    child.stdout?.on('data', (c) => {
+      log += c
+      if (!done && log.includes(text)) {
+        done = true
+        then(child)
+      }
+    })
+  }
+}

@@ -1,0 +1,202 @@
+import { PlatformError, type FailureInfo } from '../src/http.js'
+import type { Provider, ProviderContext, RunState } from '../src/providers/types.js'
+import { DEFAULT_SCHEDULE, pollDelayMs, progressLine, waitForRun, WaitAborted, WaitFailed, type WaitOptions } from '../src/wait.js'
+import { FakeClock } from './helpers/fake-clock.js'
+
+const run = (status: RunState['status'], providerStatus: string, extra: Partial<RunState> = {}): RunState => ({
+  id: '42',
+  status,
+  providerStatus,
+  counts: {},
+  ...extra
+})
+const httpError = (status: number, kind: FailureInfo['kind'] = 'http') =>
+  new PlatformError({ platform: 'Acme', action: 'read the run status', endpoint: 'GET /runs/{id}', kind, status, reached: true })
+
+/**
+ * A platform whose status reads follow a script on the virtual clock: each entry is what the
+ * status call answers (a state or an error) from time `at` (ms since the wait began) on.
+ */
+function scriptedPlatform(clock: FakeClock, script: { at: number; answer: RunState | Error }[]) {
+  const reads: number[] = []
+  const provider: Provider = {
+    name: 'testery',
+    title: 'Acme',
+    defaultBaseUrl: 'https://acme.test',
+    authorization: (t) => t,
+    hints: {},
+    runsPage: 'runs',
+    nextStep: '',
+    trigger: async () => run('queued', 'Q'),
+    status: async () => {
+      reads.push(clock.now())
+      const current = [...script].reverse().find((s) => clock.now() >= s.at)
+      if (!current) throw new Error('script has no answer yet')
+      if (current.answer instanceof Error) throw current.answer
+      return current.answer
+    }
+  }
+  return { provider, reads }
+}
+
+function options(clock: FakeClock, provider: Provider, extra: Partial<WaitOptions> = {}) {
+  const lines: string[] = []
+  const warnings: string[] = []
+  const o: WaitOptions = {
+    provider,
+    ctx: {} as ProviderContext,
+    clock,
+    timeoutMs: 60 * 60_000,
+    schedule: DEFAULT_SCHEDULE,
+    log: (l) => lines.push(l),
+    warn: (l) => warnings.push(l),
+    ...extra
+  }
+  return { o, lines, warnings }
+}
+
+describe('poll schedule', () => {
+  it('starts quick and backs off to a 30 s cap, with ±10 % jitter', () => {
+    const mid = Array.from({ length: 12 }, (_, n) => pollDelayMs(n, DEFAULT_SCHEDULE, () => 0.5))
+    expect(mid).toEqual([2000, 3000, 4500, 6750, 10125, 15188, 22781, 30000, 30000, 30000, 30000, 30000])
+    expect(pollDelayMs(0, DEFAULT_SCHEDULE, () => 0)).toBe(1800)
+    expect(pollDelayMs(20, DEFAULT_SCHEDULE, () => 0.999)).toBeLessThanOrEqual(33_000)
+  })
+
+  it('uses a fixed interval when given, never below the platform floor', () => {
+    expect(pollDelayMs(0, { ...DEFAULT_SCHEDULE, fixedMs: 7000 }, Math.random)).toBe(7000)
+    expect(pollDelayMs(9, { ...DEFAULT_SCHEDULE, fixedMs: 7000 }, Math.random)).toBe(7000)
+    expect(pollDelayMs(0, { ...DEFAULT_SCHEDULE, fixedMs: 1000, minMs: 2000 }, Math.random)).toBe(2000)
+  })
+})
+
+describe('waitForRun', () => {
+  it('follows a run to its end, logging each change with counts and elapsed time', async () => {
+    const clock = new FakeClock()
+    const { provider, reads } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'RUNNING', { counts: { total: 10, passed: 2, failed: 0 } }) },
+      { at: 10_000, answer: run('running', 'RUNNING', { counts: { total: 10, passed: 6, failed: 1 } }) },
+      { at: 60_000, answer: run('passed', 'PASS', { counts: { total: 10, passed: 10, failed: 0 } }) }
+    ])
+    const { o, lines } = options(clock, provider)
+    const final = await waitForRun(run('queued', 'SUBMITTED'), o)
+    expect(final.status).toBe('passed')
+    expect(lines).toEqual([
+      'queued (SUBMITTED) · 0s elapsed',
+      'running (RUNNING) · 2/10 done: 2 passed, 0 failed · 2s elapsed',
+      'running (RUNNING) · 7/10 done: 6 passed, 1 failed · 16s elapsed',
+      'passed (PASS) · 10/10 done: 10 passed, 0 failed · 1m 4s elapsed'
+    ])
+    expect(reads).toEqual([2000, 5000, 9500, 16250, 26375, 41563, 64344])
+  })
+
+  it('keeps polling through an unknown word, warns once, and ends on the terminal word', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'WEIRD', { unknownWord: 'WEIRD' }) },
+      { at: 120_000, answer: run('passed', 'PASS') }
+    ])
+    const { o, warnings } = options(clock, provider)
+    const final = await waitForRun(run('queued', 'SUBMITTED'), o)
+    expect(final.status).toBe('passed')
+    expect(warnings).toEqual([expect.stringMatching(/^Acme reported the status "WEIRD", which this action does not know: it is not taken as the end/)])
+  })
+
+  it('never passes a run whose counts show failures', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('passed', 'PASSED', { counts: { total: 5, passed: 3, failed: 2 } }) }])
+    const final = await waitForRun(run('running', 'RUNNING'), options(clock, provider).o)
+    expect(final.status).toBe('failed')
+  })
+
+  it('times out after one last look, within the deadline plus one read', async () => {
+    const clock = new FakeClock()
+    const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING') }])
+    const final = await waitForRun(run('running', 'RUNNING'), options(clock, provider, { timeoutMs: 3 * 3600_000 }).o)
+    expect(final).toMatchObject({ status: 'timed_out', providerStatus: 'RUNNING' })
+    expect(clock.ms).toBe(3 * 3600_000)
+    expect(reads[reads.length - 1]).toBe(3 * 3600_000) // the last look, at the deadline
+    expect(reads.length).toBeLessThan(3 * 120 + 10) // 30 s cap: about 360 reads for three hours
+  })
+
+  it('takes the end seen in the last look instead of timing out', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'RUNNING') },
+      { at: 59_999, answer: run('failed', 'FAIL') }
+    ])
+    const final = await waitForRun(run('running', 'RUNNING'), options(clock, provider, { timeoutMs: 60_000, schedule: { ...DEFAULT_SCHEDULE, fixedMs: 30_000 } }).o)
+    expect(final.status).toBe('failed')
+  })
+
+  it('treats failed reads as unknown this time, and keeps waiting', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'RUNNING') },
+      { at: 5000, answer: httpError(502, 'not-json') },
+      { at: 9 * 60_000, answer: httpError(503) },
+      { at: 9 * 60_000 + 30_000, answer: run('passed', 'PASS') }
+    ])
+    const { o, lines } = options(clock, provider)
+    const final = await waitForRun(run('running', 'RUNNING'), o)
+    expect(final.status).toBe('passed')
+    expect(lines.filter((l) => l.startsWith('Could not read the run status this time')).length).toBeGreaterThan(5)
+  })
+
+  it('gives up after 10 minutes without a successful read, saying so', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'RUNNING') },
+      { at: 5000, answer: httpError(503) }
+    ])
+    const e = await waitForRun(run('running', 'RUNNING'), options(clock, provider).o).catch((x) => x)
+    expect(e).toBeInstanceOf(WaitFailed)
+    expect(e.message).toMatch(/^Lost contact with Acme for 10m \d+s while waiting for run 42/)
+    expect(clock.ms).toBeGreaterThanOrEqual(10 * 60_000 + 5000)
+    expect(clock.ms).toBeLessThan(11 * 60_000 + 5000)
+  })
+
+  it('tolerates a 404 just after creation, but not later or for an attached run', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: httpError(404) },
+      { at: 20_000, answer: run('passed', 'PASS') }
+    ])
+    expect((await waitForRun(run('queued', 'SUBMITTED'), options(clock, provider, { justCreated: true }).o)).status).toBe('passed')
+
+    const clock2 = new FakeClock()
+    const gone = scriptedPlatform(clock2, [{ at: 0, answer: httpError(404) }])
+    const e = await waitForRun(run('queued', 'SUBMITTED'), options(clock2, gone.provider, { justCreated: true }).o).catch((x) => x)
+    expect(e).toBeInstanceOf(WaitFailed)
+    expect(clock2.ms).toBeGreaterThanOrEqual(60_000)
+    expect(clock2.ms).toBeLessThan(100_000)
+
+    const clock3 = new FakeClock()
+    const attached = scriptedPlatform(clock3, [{ at: 0, answer: httpError(404) }])
+    await expect(waitForRun(run('queued', 'SUBMITTED'), options(clock3, attached.provider).o)).rejects.toBeInstanceOf(WaitFailed)
+    expect(attached.reads).toHaveLength(1)
+  })
+
+  it('ends at once on an answer waiting cannot fix (401)', async () => {
+    const clock = new FakeClock()
+    const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: httpError(401) }])
+    const e = await waitForRun(run('running', 'RUNNING'), options(clock, provider).o).catch((x) => x)
+    expect(e).toBeInstanceOf(WaitFailed)
+    expect(e.last.status).toBe('running')
+    expect(reads).toHaveLength(1)
+  })
+
+  it('stops when aborted, returning the last state it knew', async () => {
+    const clock = new FakeClock()
+    const stop = new AbortController()
+    const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING', { counts: { total: 3 } }) }])
+    const { o } = options(clock, provider, { signal: stop.signal, onState: () => stop.abort() })
+    const e = await waitForRun(run('queued', 'SUBMITTED'), o).catch((x) => x)
+    expect(e).toBeInstanceOf(WaitAborted)
+    expect(e.last).toMatchObject({ status: 'running', counts: { total: 3 } })
+  })
+
+  it('writes a progress line without elapsed time when none is given', () => {
+    expect(progressLine(run('failed', 'Partial'))).toBe('failed (Partial)')
+  })
+})

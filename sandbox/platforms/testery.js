@@ -1,0 +1,95 @@
+// Testery (platforms.md §3): POST /api/test-run-requests-build (201), GET/PATCH /api/test-runs/{id},
+// GET /api/account. Error bodies: { message }.
+import { phaseOf, RunBook } from '../runs.js'
+import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
+
+const END_WORD = { passed: 'PASS', failed: 'FAIL', cancelled: 'CANCELED', error: 'FAIL' }
+const MESSAGES = { 400: 'project and environment are required', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Project or environment not found' }
+
+function fail(res, status) {
+  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
+  json(res, status, { message: MESSAGES[status] ?? `Error ${status}` })
+}
+
+/** Testery's timestamp format: yyyy-MM-dd HH:mm:ss+0000. */
+const stamp = (ms) => (ms === undefined ? null : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}+0000`)
+
+function view(run) {
+  const p = phaseOf(run)
+  const status = p.unknown ?? (p.phase === 'ended' ? (END_WORD[p.end] ?? p.end) : p.phase === 'queued' ? 'QUEUED' : 'RUNNING')
+  const c = p.counts
+  return {
+    id: Number(run.id),
+    name: `${run.project} ${run.buildId ?? ''}`.trim(),
+    createTime: stamp(run.createdAt),
+    startTime: stamp(p.startedAt),
+    endTime: p.phase === 'ended' ? stamp(p.endedAt) : null,
+    projectId: 123,
+    status,
+    passCount: c.passed,
+    failCount: c.failed,
+    ignoredCount: c.skipped,
+    totalCount: c.total,
+    gitRef: run.ref ?? null,
+    buildKey: run.buildId ?? null,
+    environment: run.environment,
+    statusInfo: p.phase === 'ended' && p.end === 'error' ? 'Test runner crashed before running tests' : null,
+    complete: p.phase === 'ended',
+    ended: p.phase === 'ended'
+  }
+}
+
+export function testerySandbox() {
+  const book = new RunBook()
+  const find = (ctx) => {
+    const run = book.get(ctx.params.id)
+    if (!run) json(ctx.res, 404, { message: 'Test run not found' })
+    return run
+  }
+  return {
+    name: 'testery',
+    book,
+    routes: [
+      {
+        route: 'GET /api/account',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          json(ctx.res, 200, { id: 7, name: 'acme', display: 'Acme Inc.' })
+        }
+      },
+      {
+        route: 'POST /api/test-run-requests-build',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const b = ctx.body ?? {}
+          if (!b.project || !b.environment) return fail(ctx.res, 400)
+          const scripted = scriptedStatus(b.project, b.environment, b.testSuiteId)
+          if (scripted) return fail(ctx.res, scripted)
+          ctx.created()
+          const run = book.create({ project: b.project, environment: b.environment, buildId: b.buildId, ref: b.ref })
+          json(ctx.res, 201, { ...view(run), status: 'SUBMITTED' })
+        }
+      },
+      {
+        route: 'GET /api/test-runs/:id',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const run = find(ctx)
+          if (run) json(ctx.res, 200, view(run))
+        }
+      },
+      {
+        route: 'PATCH /api/test-runs/:id',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const run = find(ctx)
+          if (run) cancelRun(run, ctx.res, () => json(ctx.res, 200, view(run)))
+        }
+      }
+    ]
+  }
+}

@@ -1,0 +1,87 @@
+// Testsigma (platforms.md §1): POST/GET /api/v1/execution_results, and the inferred single-run
+// stop PUT /api/v1/execution_results/{id}. Error bodies as the OSS server: { error, code }.
+import { phaseOf, RunBook } from '../runs.js'
+import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
+
+const END_WORD = { passed: 'SUCCESS', failed: 'FAILURE', cancelled: 'STOPPED', error: 'ABORTED' }
+const MESSAGES = { 400: 'executionId is required', 401: 'Unauthorized: invalid API key', 403: 'Forbidden', 404: 'Test plan not found' }
+
+function fail(res, status) {
+  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
+  json(res, status, { timeStamp: Date.now(), error: MESSAGES[status] ?? `Error ${status}`, code: String(status) })
+}
+
+function view(run) {
+  const p = phaseOf(run)
+  const status = p.unknown ?? { queued: 'STATUS_QUEUED', running: 'STATUS_IN_PROGRESS', ended: 'STATUS_COMPLETED' }[p.phase]
+  const result = p.phase === 'ended' ? (END_WORD[p.end] ?? p.end) : 'QUEUED'
+  const c = p.counts
+  return {
+    id: Number(run.id),
+    executionId: run.planId,
+    execution: { id: run.planId, name: `Test plan ${run.planId}` },
+    startTime: p.startedAt ?? null,
+    endTime: p.phase === 'ended' ? p.endedAt : null,
+    duration: p.phase === 'ended' && p.startedAt ? p.endedAt - p.startedAt : null,
+    result,
+    status,
+    message: p.phase === 'ended' ? (p.end === 'cancelled' ? 'User stopped the Test Plan' : 'Test plan run completed') : 'Test plan run in progress',
+    buildNo: run.buildNo ?? null,
+    environmentId: run.environmentId ?? null,
+    totalCount: c.total,
+    passedCount: c.passed,
+    failedCount: c.failed,
+    abortedCount: 0,
+    stoppedCount: p.end === 'cancelled' ? c.total - c.passed - c.failed : 0,
+    notExecutedCount: c.skipped,
+    queuedCount: p.phase === 'queued' ? c.total : 0,
+    triggeredType: 'API'
+  }
+}
+
+export function testsigmaSandbox() {
+  const book = new RunBook()
+  const find = (ctx) => {
+    const run = book.get(ctx.params.id)
+    if (!run) fail(ctx.res, 404)
+    return run
+  }
+  return {
+    name: 'testsigma',
+    book,
+    routes: [
+      {
+        route: 'POST /api/v1/execution_results',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const planId = ctx.body?.executionId
+          if (planId === undefined || planId === '') return fail(ctx.res, 400)
+          const scripted = scriptedStatus(planId)
+          if (scripted) return fail(ctx.res, scripted)
+          ctx.created()
+          const run = book.create({ planId: Number(planId), buildNo: ctx.body.buildNo, environmentId: ctx.body.environmentId })
+          json(ctx.res, 200, view(run))
+        }
+      },
+      {
+        route: 'GET /api/v1/execution_results/:id',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const run = find(ctx)
+          if (run) json(ctx.res, 200, view(run))
+        }
+      },
+      {
+        route: 'PUT /api/v1/execution_results/:id',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const run = find(ctx)
+          if (run) cancelRun(run, ctx.res, () => json(ctx.res, 200, view(run)))
+        }
+      }
+    ]
+  }
+}

@@ -1,0 +1,57 @@
+// What the platform translations share: status-word tables, run IDs, timestamps, counts.
+import { z } from 'zod'
+import type { RunCounts, RunStatus } from './types.js'
+
+/** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
+export const runIdSchema = z
+  .union([z.string(), z.number().int().nonnegative()])
+  .transform(String)
+  .pipe(z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
+
+/** A count that may be absent or null on the wire. */
+export const countSchema = z.number().int().nonnegative().nullish()
+
+/**
+ * Maps a platform's status word through its table. A word not in the table is not an ending:
+ * the run is taken as still running and the word is reported, so a platform adding a state can
+ * never produce a pass (or stop the wait) by accident.
+ */
+export function fromWord(table: Readonly<Record<string, RunStatus>>, word: string | null | undefined): { status: RunStatus; unknownWord?: string } {
+  const w = word ?? ''
+  return Object.hasOwn(table, w) ? { status: table[w] } : { status: 'running', unknownWord: w || '(none)' }
+}
+
+/**
+ * A platform timestamp as a Date: epoch milliseconds (Testsigma), ISO 8601 (Gearset), or
+ * `yyyy-MM-dd HH:mm:ss+0000` (Testery, which is not ISO: a space and no colon in the offset).
+ */
+export function toDate(value: number | string | null | undefined): Date | undefined {
+  if (value === null || value === undefined || value === '') return undefined
+  let d: Date
+  if (typeof value === 'number') d = new Date(value)
+  else {
+    const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2}):?(\d{2})$/.exec(value)
+    d = new Date(m ? `${m[1]}T${m[2]}${m[3]}:${m[4]}` : value)
+  }
+  return Number.isNaN(d.getTime()) ? undefined : d
+}
+
+/** Drops counts the platform did not report. */
+export function counts(c: { total?: number | null; passed?: number | null; failed?: number | null; skipped?: number | null }): RunCounts {
+  const out: RunCounts = {}
+  for (const k of ['total', 'passed', 'failed', 'skipped'] as const) {
+    const v = c[k]
+    if (typeof v === 'number') out[k] = v
+  }
+  return out
+}
+
+/** An https link from a platform, or nothing: never a javascript: or data: URL in the summary. */
+export function safeLink(url: string | null | undefined): string | undefined {
+  if (!url) return undefined
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,112 @@
+// Testery (platforms.md §3): a run starts from a build request and is read as a test run.
+import { z } from 'zod'
+import { counts, countSchema, fromWord, runIdSchema, toDate } from './common.js'
+import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
+
+const STATUS: Record<string, RunStatus> = {
+  SUBMITTED: 'queued',
+  QUEUED: 'queued',
+  PENDING: 'queued', // legacy spelling
+  RUNNING: 'running',
+  PASS: 'passed',
+  FAIL: 'failed',
+  CANCELED: 'cancelled',
+  CANCEL: 'cancelled' // legacy spelling
+}
+
+const TestRun = z.object({
+  id: runIdSchema,
+  name: z.string().nullish(),
+  status: z.string().nullish(),
+  statusInfo: z.string().nullish(),
+  startTime: z.string().nullish(),
+  endTime: z.string().nullish(),
+  passCount: countSchema,
+  failCount: countSchema,
+  ignoredCount: countSchema,
+  totalCount: countSchema
+})
+type TestRun = z.infer<typeof TestRun>
+
+const Account = z.object({ name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) })
+
+export function testeryState(r: TestRun, account?: string): RunState {
+  let mapped = fromWord(STATUS, r.status)
+  // FAIL also covers runs stopped by an error before any test failed (platforms.md §3.3).
+  if (mapped.status === 'failed' && !r.failCount && r.statusInfo) mapped = { status: 'error' }
+  return {
+    id: r.id,
+    name: r.name ?? undefined,
+    url: account ? `https://testery.app/${account}/test-runs/${r.id}` : undefined,
+    ...mapped,
+    providerStatus: r.status ?? '',
+    counts: counts({ total: r.totalCount, passed: r.passCount, failed: r.failCount, skipped: r.ignoredCount }),
+    startedAt: toDate(r.startTime),
+    endedAt: toDate(r.endTime),
+    message: r.statusInfo ?? undefined
+  }
+}
+
+const path = (id: string) => `/api/test-runs/${encodeURIComponent(id)}`
+
+/** The account name is the first segment of run links; one read per step, and optional. */
+const accounts = new WeakMap<object, Promise<string | undefined>>()
+function accountName({ http }: ProviderContext, signal?: AbortSignal): Promise<string | undefined> {
+  let name = accounts.get(http)
+  if (!name) {
+    name = http
+      .request({ method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name' }, signal)
+      .then((r) => r.data.name)
+      .catch(() => undefined)
+    accounts.set(http, name)
+  }
+  return name
+}
+
+export const testery: Provider = {
+  name: 'testery',
+  title: 'Testery',
+  defaultBaseUrl: 'https://api.testery.io',
+  authorization: (token) => `Bearer ${token}`,
+  hints: {
+    401: 'the API token was not accepted: copy it again from Settings > Integrations > Show API Token in Testery and update the secret.',
+    404: 'no such project, environment, test suite or run: check `projectId` (the project key), `environment` (the environment key), `scenarioId` and `runId`.'
+  },
+  runsPage: 'Test Runs in Testery',
+  nextStep: 'The run goes on in Testery; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
+
+  async trigger(ctx: ProviderContext): Promise<RunState> {
+    const { inputs, http, run } = ctx
+    const { data } = await http.request({
+      method: 'POST',
+      path: '/api/test-run-requests-build',
+      template: '/api/test-run-requests-build',
+      body: {
+        project: inputs.projectId,
+        environment: inputs.environment,
+        buildId: inputs.buildVersion,
+        ...(run.sha && { ref: run.sha }),
+        ...(run.branch && { branch: run.branch }),
+        ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) })
+      },
+      schema: TestRun,
+      action: 'start the test run'
+    })
+    return testeryState(data, await accountName(ctx))
+  },
+
+  async status(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
+    const { data } = await ctx.http.request(
+      { method: 'GET', path: path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' },
+      signal
+    )
+    return testeryState(data, await accountName(ctx, signal))
+  },
+
+  async cancel({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<void> {
+    await http.request(
+      { method: 'PATCH', path: path(runId), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: z.unknown(), action: 'cancel the run' },
+      signal
+    )
+  }
+}

@@ -1,0 +1,114 @@
+// Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
+// STATUS_COMPLETED ends a run; its `result` says how.
+import { z } from 'zod'
+import { counts, countSchema, fromWord, runIdSchema, safeLink, toDate } from './common.js'
+import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
+
+const STATUS: Record<string, RunStatus> = {
+  STATUS_CREATED: 'queued',
+  STATUS_QUEUED: 'queued',
+  STATUS_PRE_FLIGHT: 'queued',
+  STATUS_IN_PROGRESS: 'running'
+}
+
+// How a completed run ended. A completed run with any other result is an error, never a pass.
+const RESULT: Record<string, RunStatus> = {
+  SUCCESS: 'passed',
+  FAILURE: 'failed',
+  STOPPED: 'cancelled',
+  ABORTED: 'error',
+  NOT_EXECUTED: 'error'
+}
+
+const ExecutionResult = z.object({
+  id: runIdSchema,
+  status: z.string().nullish(),
+  result: z.string().nullish(),
+  message: z.string().nullish(),
+  startTime: z.number().nullish(),
+  endTime: z.number().nullish(),
+  app_url: z.string().nullish(),
+  execution: z.object({ name: z.string().nullish() }).nullish(),
+  totalCount: countSchema,
+  passedCount: countSchema,
+  failedCount: countSchema,
+  abortedCount: countSchema,
+  stoppedCount: countSchema,
+  notExecutedCount: countSchema
+})
+type ExecutionResult = z.infer<typeof ExecutionResult>
+
+export function testsigmaState(r: ExecutionResult): RunState {
+  let mapped: { status: RunStatus; unknownWord?: string }
+  if (r.status === 'STATUS_COMPLETED') {
+    mapped = Object.hasOwn(RESULT, r.result ?? '') ? { status: RESULT[r.result ?? ''] } : { status: 'error' }
+  } else {
+    mapped = fromWord(STATUS, r.status)
+  }
+  const skipped = (r.stoppedCount ?? 0) + (r.notExecutedCount ?? 0)
+  return {
+    id: r.id,
+    name: r.execution?.name ?? undefined,
+    url: safeLink(r.app_url) ?? `https://app.testsigma.com/ui/td/runs/${r.id}`,
+    ...mapped,
+    providerStatus: [r.status, r.result].filter(Boolean).join('/'),
+    counts: counts({
+      total: r.totalCount,
+      passed: r.passedCount,
+      failed: r.failedCount === undefined && r.abortedCount === undefined ? undefined : (r.failedCount ?? 0) + (r.abortedCount ?? 0),
+      skipped: r.stoppedCount === undefined && r.notExecutedCount === undefined ? undefined : skipped
+    }),
+    startedAt: toDate(r.startTime),
+    endedAt: toDate(r.endTime),
+    message: r.message ?? undefined
+  }
+}
+
+const path = (id: string) => `/api/v1/execution_results/${encodeURIComponent(id)}`
+
+export const testsigma: Provider = {
+  name: 'testsigma',
+  title: 'Testsigma',
+  defaultBaseUrl: 'https://app.testsigma.com',
+  authorization: (token) => `Bearer ${token}`,
+  hints: {
+    400: 'check `scenarioId` is the Test Plan ID (Test Plans > your plan > CI/CD Integrations) and `environment` an Environment ID.',
+    401: 'the API key was not accepted: create a new one under Settings > API Keys in Testsigma and update the secret.',
+    404: 'no such test plan or run: check `scenarioId` (the Test Plan ID) or `runId`.'
+  },
+  runsPage: 'the test plan’s Run History in Testsigma',
+  nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
+
+  async trigger({ inputs, http }: ProviderContext): Promise<RunState> {
+    const { data } = await http.request({
+      method: 'POST',
+      path: '/api/v1/execution_results',
+      template: '/api/v1/execution_results',
+      body: {
+        executionId: inputs.scenarioId,
+        ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
+        buildNo: inputs.buildVersion
+      },
+      schema: ExecutionResult,
+      action: 'start the test plan'
+    })
+    return testsigmaState(data)
+  },
+
+  async status({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
+    const { data } = await http.request(
+      { method: 'GET', path: path(runId), template: '/api/v1/execution_results/{id}', schema: ExecutionResult, action: 'read the run status' },
+      signal
+    )
+    return testsigmaState(data)
+  },
+
+  // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form
+  // applied to execution_results (platforms.md §1.6, marked inferred).
+  async cancel({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<void> {
+    await http.request(
+      { method: 'PUT', path: path(runId), template: '/api/v1/execution_results/{id}', body: { result: 'STOPPED' }, schema: z.unknown(), action: 'stop the run' },
+      signal
+    )
+  }
+}

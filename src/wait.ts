@@ -1,0 +1,170 @@
+// Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
+// Time comes from an injected clock, so tests run hours of polling in milliseconds.
+import { isRetryable, PlatformError, type Clock } from './http.js'
+import { TERMINAL_STATUSES, type Provider, type ProviderContext, type RunState } from './providers/types.js'
+import { formatDuration } from './report.js'
+import { oneLine } from './text.js'
+
+export interface Schedule {
+  /** A fixed interval (the `pollIntervalSeconds` input), ms. */
+  fixedMs?: number
+  /** The platform's floor, ms. */
+  minMs: number
+  /** Adaptive schedule: the first delay, growth per poll and cap, ms. */
+  firstMs: number
+  factor: number
+  capMs: number
+}
+
+// Quick at first, so runs that end in seconds are seen within seconds; backing off to 30 s so
+// an hour-long run costs about 130 reads instead of 720 at a fixed 5 s.
+export const DEFAULT_SCHEDULE: Schedule = { minMs: 1000, firstMs: 2000, factor: 1.5, capMs: 30_000 }
+
+/** The wait before poll number `n` (0-based), with ±10 % jitter so many jobs do not poll in step. */
+export function pollDelayMs(n: number, s: Schedule, random: () => number): number {
+  if (s.fixedMs !== undefined) return Math.max(s.fixedMs, s.minMs)
+  const base = Math.min(s.capMs, s.firstMs * s.factor ** n)
+  return Math.max(s.minMs, Math.round(base * (0.9 + 0.2 * random())))
+}
+
+export interface WaitOptions {
+  provider: Provider
+  ctx: ProviderContext
+  clock: Clock
+  timeoutMs: number
+  schedule: Schedule
+  signal?: AbortSignal
+  log(line: string): void
+  warn(line: string): void
+  /** Called with every state read, so outputs can follow the run. */
+  onState?(state: RunState): void
+  /** The run was created by this step just now: a 404 may be the platform catching up. */
+  justCreated?: boolean
+  /** Failed reads in a row for this long end the wait (platform unreachable). */
+  maxUnreachableMs?: number
+  /** How long a just-created run may answer 404. */
+  notFoundGraceMs?: number
+}
+
+/** The step stopped waiting because it was told to (workflow cancelled). */
+export class WaitAborted extends Error {
+  constructor(readonly last: RunState) {
+    super('stopped waiting: the step was cancelled')
+    this.name = 'WaitAborted'
+  }
+}
+
+/** A read failed in a way that waiting longer cannot fix (bad token, run gone, API changed). */
+export class WaitFailed extends Error {
+  constructor(
+    readonly cause: PlatformError,
+    readonly last: RunState,
+    message = cause.message
+  ) {
+    super(message)
+    this.name = 'WaitFailed'
+  }
+}
+
+export function isTerminal(s: RunState): boolean {
+  return TERMINAL_STATUSES.includes(s.status)
+}
+
+/** A pass only counts when the platform's own counts agree: a "pass" with failed tests is a failure. */
+export function checked(s: RunState): RunState {
+  if (s.status === 'passed' && (s.counts.failed ?? 0) > 0) {
+    return { ...s, status: 'failed', message: `${s.providerStatus} reported with ${s.counts.failed} failed tests` }
+  }
+  return s
+}
+
+/** A one-line progress report: state, counts, elapsed. */
+export function progressLine(s: RunState, elapsedMs?: number): string {
+  const c = s.counts
+  const parts = [`${s.status} (${oneLine(s.providerStatus || 'no status', 60)})`]
+  if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
+    const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0)
+    parts.push(`${done}/${c.total ?? '?'} done: ${c.passed ?? 0} passed, ${c.failed ?? 0} failed`)
+  }
+  if (elapsedMs !== undefined) parts.push(`${formatDuration(Math.round(elapsedMs / 1000))} elapsed`)
+  return parts.join(' · ')
+}
+
+const fingerprint = (s: RunState) => JSON.stringify([s.status, s.providerStatus, s.counts])
+
+/**
+ * Polls until the run ends or the deadline passes. Returns the final state: terminal, or
+ * `timed_out` after one last look. A failed read is "unknown this time", never "the run failed":
+ * only a long unreachable window, or an answer no retry can change, ends the wait early.
+ */
+export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunState> {
+  const { provider, clock } = o
+  const status = provider.status?.bind(provider)
+  if (!status) throw new Error(`${provider.title} has no status API`)
+  const started = clock.now()
+  const deadline = started + o.timeoutMs
+  const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000
+  const notFoundGrace = o.notFoundGraceMs ?? 60_000
+  const warned = new Set<string>()
+  let last = checked(first)
+  let seen = fingerprint(last)
+  let failingSince: number | undefined
+  o.log(progressLine(last, 0))
+
+  const read = async (): Promise<RunState | undefined> => {
+    try {
+      const s = checked(await status(o.ctx, last.id, o.signal))
+      failingSince = undefined
+      return s
+    } catch (e) {
+      if (o.signal?.aborted) throw new WaitAborted(last)
+      if (!(e instanceof PlatformError)) throw e
+      const now = clock.now()
+      const f = e.info
+      const tolerable = isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace)
+      if (!tolerable) throw new WaitFailed(e, last)
+      failingSince ??= now
+      if (now - failingSince >= maxUnreachable) {
+        throw new WaitFailed(
+          e,
+          last,
+          `Lost contact with ${provider.title} for ${formatDuration(Math.round((now - failingSince) / 1000))} while waiting for run ${last.id}: ${e.message}`
+        )
+      }
+      o.log(`Could not read the run status this time (${oneLine(e.message, 200)}); still waiting.`)
+      return undefined
+    }
+  }
+
+  for (let n = 0; !isTerminal(last); n++) {
+    const now = clock.now()
+    if (now >= deadline) {
+      // One last look: the run may have ended while we slept.
+      const final = await read().catch((e) => {
+        if (e instanceof WaitAborted) throw e
+        return undefined
+      })
+      if (final) last = final
+      if (isTerminal(last)) break
+      return { ...last, status: 'timed_out' }
+    }
+    try {
+      await clock.sleep(Math.min(pollDelayMs(n, o.schedule, clock.random), deadline - now), o.signal)
+    } catch {
+      throw new WaitAborted(last)
+    }
+    const next = await read()
+    if (!next) continue
+    if (next.unknownWord && !warned.has(next.unknownWord)) {
+      warned.add(next.unknownWord)
+      o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`)
+    }
+    last = next
+    o.onState?.(last)
+    if (fingerprint(last) !== seen) {
+      seen = fingerprint(last)
+      o.log(progressLine(last, clock.now() - started))
+    }
+  }
+  return last
+}
