@@ -42239,7 +42239,8 @@ class HttpApi {
         const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` };
         let hint = hintFor(base, this.o.hints ?? {});
         if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
-            hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again. ${hint ?? ''}`.trim();
+            // Saying "run the job again" here could start a second run: say where to look first.
+            hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again.`;
         }
         return new PlatformError({ ...base, hint });
     }
@@ -42591,6 +42592,9 @@ function parseInputs(raw, defaultBuildVersion) {
     if (values.provider === undefined)
         return { problems, warnings: [] };
     problems.push(...platformProblems(p));
+    // One line per problem, in action.yml's order of inputs, whichever check found it.
+    const rank = (line) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1]);
+    problems.sort((a, b) => rank(a) - rank(b));
     const warnings = Object.entries(USED_BY)
         .filter(([name, users]) => withDefaults[name] !== '' && !users.includes(p.provider))
         .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`);

@@ -275,7 +275,8 @@ export class HttpApi {
     const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` }
     let hint = hintFor(base, this.o.hints ?? {})
     if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
-      hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again. ${hint ?? ''}`.trim()
+      // Saying "run the job again" here could start a second run: say where to look first.
+      hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again.`
     }
     return new PlatformError({ ...base, hint })
   }

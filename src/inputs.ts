@@ -222,6 +222,9 @@ export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion:
   const p = values as Parsed
   if (values.provider === undefined) return { problems, warnings: [] }
   problems.push(...platformProblems(p))
+  // One line per problem, in action.yml's order of inputs, whichever check found it.
+  const rank = (line: string) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1] as InputName)
+  problems.sort((a, b) => rank(a) - rank(b))
   const warnings = Object.entries(USED_BY)
     .filter(([name, users]) => withDefaults[name as InputName] !== '' && !users.includes(p.provider))
     .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
