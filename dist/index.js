@@ -32451,6 +32451,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -42095,7 +42097,7 @@ function whatFailed(f) {
     let what;
     switch (f.kind) {
         case 'http':
-            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}`;
+            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
             break;
         case 'network':
             what = `no connection (${f.detail})`;
@@ -42123,7 +42125,8 @@ function whatFailed(f) {
 }
 function describeFailure(f) {
     const what = whatFailed(f);
-    const said = f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '';
+    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
     const hint = f.hint ? ` What to do: ${f.hint}` : '';
     return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
 }
@@ -42167,7 +42170,7 @@ function parseRetryAfter(value, nowEpochMs = Date.now()) {
     const v = Array.isArray(value) ? value[0] : value;
     if (!v)
         return undefined;
-    const maxMs = 120_000;
+    const maxMs = MAX_WAIT_MS;
     if (/^\s*\d+\s*$/.test(v))
         return Math.min(Number(v) * 1000, maxMs);
     const date = Date.parse(v);
@@ -42175,6 +42178,31 @@ function parseRetryAfter(value, nowEpochMs = Date.now()) {
         return undefined;
     return Math.min(Math.max(0, date - nowEpochMs), maxMs);
 }
+/**
+ * How long rate-limit headers ask us to wait: `X-RateLimit-Remaining: 0` (or Gearset's
+ * `X-Rate-Limit-Remaining`) until `…-Reset` (epoch seconds or an ISO date) plus 1 s.
+ */
+function rateLimitWaitMs(headers, nowEpochMs = Date.now()) {
+    const get = (name) => {
+        const v = headers[name] ?? headers[name.replace('rate-limit', 'ratelimit')];
+        return Array.isArray(v) ? v[0] : v;
+    };
+    if (get('x-rate-limit-remaining')?.trim() !== '0')
+        return undefined;
+    const reset = get('x-rate-limit-reset')?.trim();
+    if (!reset)
+        return RATE_LIMIT_FALLBACK_MS;
+    const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
+    if (Number.isNaN(at))
+        return RATE_LIMIT_FALLBACK_MS;
+    return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS);
+}
+// A rate limit with no word on how long: wait a minute (octokit's fallback).
+const RATE_LIMIT_FALLBACK_MS = 60_000;
+// The longest wait a platform can ask for between two attempts.
+const MAX_WAIT_MS = 120_000;
+// Retries one invocation may spend in all (a stand-in for AWS's retry token bucket).
+const RETRY_BUDGET = 50;
 // Network failures where the request provably never left the machine: safe to re-send even a POST.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 class HttpApi {
@@ -42184,6 +42212,21 @@ class HttpApi {
     platform;
     /** Send times of recent GETs, for the read limit. */
     recentReads = [];
+    retriesLeft = RETRY_BUDGET;
+    /** Clock time after which no retry wait may end (the step's wait deadline). */
+    deadline = Infinity;
+    /** Retry-After of the latest successful answer: a platform asking us to poll less often. */
+    hintedDelayMs;
+    /** No retry will wait past this clock time; a longer rate limit fails the request instead. */
+    setDeadline(clockMs) {
+        this.deadline = clockMs;
+    }
+    /** The Retry-After of the latest successful answer, once. */
+    takeHintedDelayMs() {
+        const d = this.hintedDelayMs;
+        this.hintedDelayMs = undefined;
+        return d;
+    }
     constructor(o) {
         this.o = o;
         this.platform = o.platform;
@@ -42212,10 +42255,19 @@ class HttpApi {
             catch (e) {
                 if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info))
                     throw e;
+                if (this.retriesLeft <= 0)
+                    throw new PlatformError({ ...e.info, budgetExhausted: true });
                 const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000);
-                const delay = e.info.retryAfterMs ?? backoff;
+                const delay = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : backoff);
+                if (this.clock.now() + delay > this.deadline) {
+                    const until = new Date(Date.now() + delay).toISOString();
+                    throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline`, hint: e.info.hint });
+                }
+                this.retriesLeft--;
                 info(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
-                await this.clock.sleep(delay, signal);
+                await this.clock.sleep(delay, signal).catch(() => {
+                    throw this.fail(spec, { kind: 'aborted', reached: false });
+                });
             }
         }
     }
@@ -42261,6 +42313,8 @@ class HttpApi {
             Authorization: this.o.authorization,
             ...this.o.headers
         };
+        if (spec.creates && this.o.idempotencyKey)
+            headers['Idempotency-Key'] = this.o.idempotencyKey;
         let payload = null;
         if (spec.body !== undefined) {
             payload = JSON.stringify(spec.body);
@@ -42305,7 +42359,9 @@ class HttpApi {
                 });
             });
             core_debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
-            const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']);
+            const limitMs = rateLimitWaitMs(res.message.headers);
+            const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
+            const rateLimited = status === 429 || limitMs !== undefined;
             if (status >= 300 && status < 400) {
                 const location = res.message.headers.location;
                 let where = 'an unknown place';
@@ -42331,14 +42387,20 @@ class HttpApi {
                 if (!isJson && status >= 500) {
                     throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs });
                 }
-                throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs });
+                throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs, rateLimited });
             }
+            // A 2xx must be JSON (or empty); an HTML page with 200 is a proxy's or a login page.
+            const type = String(res.message.headers['content-type'] ?? '');
+            if (text !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type))
+                isJson = false;
             if (!isJson) {
                 throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true });
             }
             const parsed = spec.schema.safeParse(json);
             if (!parsed.success)
                 throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
+            if (spec.method === 'GET')
+                this.hintedDelayMs = retryAfterMs;
             return { status, data: parsed.data };
         };
         try {
@@ -42375,12 +42437,12 @@ function isRetryable(method, f) {
     if (method !== 'GET') {
         if (!f.reached)
             return true;
-        return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined));
+        return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true));
     }
     if (f.kind === 'network' || f.kind === 'timeout' || f.kind === 'not-json')
         return true;
     const s = f.status ?? 0;
-    return s === 408 || s === 429 || (s >= 500 && s !== 501);
+    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
 }
 function readCapped(msg, max) {
     return new Promise((resolve, reject) => {
@@ -42612,58 +42674,6 @@ function readInputs(defaultBuildVersion) {
     return parseInputs(raw, defaultBuildVersion);
 }
 
-;// CONCATENATED MODULE: ./src/providers/evaficy.ts
-// Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
-// there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
-
-const TriggerReply = object({
-    runId: schemas_string().min(1),
-    runName: schemas_string().optional(),
-    testCaseCount: schemas_number().int().nonnegative().optional(),
-    message: schemas_string().optional()
-});
-const evaficy = {
-    name: 'evaficy',
-    title: 'Evaficy Smart Test',
-    defaultBaseUrl: 'https://app.evaficy.com',
-    authorization: (token) => `Bearer ${token}`,
-    hints: {
-        400: 'Evaficy needs both IDs: check that `projectId` and `scenarioId` hold the 24-character hex IDs from the project and scenario URLs.',
-        401: 'the token is invalid or was deleted: create a new Personal Access Token under Settings → API Tokens in Evaficy and update the secret.',
-        403: 'the CI/CD trigger needs the Enterprise plan: upgrade under Settings → Billing in Evaficy.',
-        404: 'no such scenario in that project: copy `scenarioId` from the scenario URL and `projectId` from the project URL in Evaficy.'
-    },
-    runsPage: 'Test Runs in Evaficy Smart Test',
-    nextStep: 'A tester executes the run in Evaficy Smart Test: it is in <strong>Test Runs</strong> with Draft status. ' +
-        'To hold a deploy until QA signs off, gate the deploy job with a GitHub Environment that has required reviewers.',
-    async trigger({ inputs, http }) {
-        const body = {
-            projectId: inputs.projectId,
-            scenarioId: inputs.scenarioId,
-            ...(inputs.environment !== undefined && { environment: inputs.environment }),
-            buildVersion: inputs.buildVersion,
-            ...(inputs.runName !== undefined && { runName: inputs.runName })
-        };
-        const { data } = await http.request({
-            method: 'POST',
-            path: '/runs/trigger',
-            template: '/runs/trigger',
-            body,
-            schema: TriggerReply,
-            action: 'create the test run'
-        });
-        return {
-            id: data.runId,
-            name: data.runName,
-            status: 'triggered',
-            // The documented lifecycle: a created run is in Draft until a tester opens it.
-            providerStatus: 'Draft',
-            counts: { total: data.testCaseCount },
-            message: data.message
-        };
-    }
-};
-
 ;// CONCATENATED MODULE: ./src/providers/common.ts
 // What the platform translations share: status-word tables, run IDs, timestamps, counts.
 
@@ -42720,6 +42730,60 @@ function safeLink(url) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/providers/evaficy.ts
+// Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
+// there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
+
+
+const TriggerReply = object({
+    runId: runIdSchema,
+    runName: schemas_string().optional(),
+    testCaseCount: schemas_number().int().nonnegative().optional(),
+    message: schemas_string().optional()
+});
+const evaficy = {
+    name: 'evaficy',
+    title: 'Evaficy Smart Test',
+    defaultBaseUrl: 'https://app.evaficy.com',
+    authorization: (token) => `Bearer ${token}`,
+    hints: {
+        400: 'Evaficy needs both IDs: check that `projectId` and `scenarioId` hold the 24-character hex IDs from the project and scenario URLs.',
+        401: 'the token is invalid or was deleted: create a new Personal Access Token under Settings → API Tokens in Evaficy and update the secret.',
+        403: 'the CI/CD trigger needs the Enterprise plan: upgrade under Settings → Billing in Evaficy.',
+        404: 'no such scenario in that project: copy `scenarioId` from the scenario URL and `projectId` from the project URL in Evaficy.'
+    },
+    runsPage: 'Test Runs in Evaficy Smart Test',
+    nextStep: 'A tester executes the run in Evaficy Smart Test: it is in <strong>Test Runs</strong> with Draft status. ' +
+        'To hold a deploy until QA signs off, gate the deploy job with a GitHub Environment that has required reviewers.',
+    async trigger({ inputs, http }) {
+        const body = {
+            projectId: inputs.projectId,
+            scenarioId: inputs.scenarioId,
+            ...(inputs.environment !== undefined && { environment: inputs.environment }),
+            buildVersion: inputs.buildVersion,
+            ...(inputs.runName !== undefined && { runName: inputs.runName })
+        };
+        const { data } = await http.request({
+            method: 'POST',
+            path: '/runs/trigger',
+            template: '/runs/trigger',
+            body,
+            schema: TriggerReply,
+            action: 'create the test run',
+            creates: true
+        });
+        return {
+            id: data.runId,
+            name: data.runName,
+            status: 'triggered',
+            // The documented lifecycle: a created run is in Draft until a tester opens it.
+            providerStatus: 'Draft',
+            counts: { total: data.testCaseCount },
+            message: data.message
+        };
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/providers/gearset.ts
 // Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
 // under its job. Partial is not a pass.
@@ -42772,7 +42836,8 @@ const gearset = {
             template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
             body: {},
             schema: RunRequest,
-            action: 'start the CI job'
+            action: 'start the CI job',
+            creates: true
         });
         return { id: data.RunRequestId, status: 'queued', providerStatus: 'Pending', counts: {} };
     },
@@ -42815,6 +42880,10 @@ const STATUS = {
 };
 const TestRun = object({
     id: runIdSchema,
+    createTime: schemas_string().nullish(),
+    buildKey: schemas_string().nullish(),
+    gitRef: schemas_string().nullish(),
+    environment: schemas_string().nullish(),
     name: schemas_string().nullish(),
     status: schemas_string().nullish(),
     statusInfo: schemas_string().nullish(),
@@ -42883,13 +42952,22 @@ const testery = {
                 ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) })
             },
             schema: TestRun,
-            action: 'start the test run'
+            action: 'start the test run',
+            creates: true
         });
         return testeryState(data, await accountName(ctx));
     },
     async status(ctx, runId, signal) {
         const { data } = await ctx.http.request({ method: 'GET', path: testery_path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
         return testeryState(data, await accountName(ctx, signal));
+    },
+    // The account's latest runs, newest first (a bare array, platforms.md §3.4).
+    async recentRuns(ctx, signal) {
+        const { data } = await ctx.http.request({ method: 'GET', path: '/api/test-runs?page=0&limit=50', template: '/api/test-runs', schema: array(TestRun), action: 'list the recent runs' }, signal);
+        const account = await accountName(ctx, signal);
+        return data
+            .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
+            .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }));
     },
     async cancel({ http }, runId, signal) {
         await http.request({ method: 'PATCH', path: testery_path(runId), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: unknown(), action: 'cancel the run' }, signal);
@@ -42981,13 +43059,25 @@ const testsigma = {
                 buildNo: inputs.buildVersion
             },
             schema: ExecutionResult,
-            action: 'start the test plan'
+            action: 'start the test plan',
+            creates: true
         });
         return testsigmaState(data);
     },
     async status({ http }, runId, signal) {
         const { data } = await http.request({ method: 'GET', path: testsigma_path(runId), template: '/api/v1/execution_results/{id}', schema: ExecutionResult, action: 'read the run status' }, signal);
         return testsigmaState(data);
+    },
+    // The plan's latest runs, newest first (the listing seen in third-party clients, platforms.md §1.5).
+    async recentRuns({ inputs, http }, signal) {
+        const { data } = await http.request({
+            method: 'GET',
+            path: `/api/v1/executions/${encodeURIComponent(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
+            template: '/api/v1/executions/{planId}/test_plan_results',
+            schema: object({ content: array(ExecutionResult.extend({ buildNo: schemas_string().nullish() })) }),
+            action: 'list the test plan’s runs'
+        }, signal);
+        return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }));
     },
     // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form
     // applied to execution_results (platforms.md §1.6, marked inferred).
@@ -43150,8 +43240,14 @@ async function writeSummary() {
         summary.emptyBuffer();
         return;
     }
+    // The runner drops a summary over 1 MiB whole: keep well under it.
+    if (Buffer.byteLength(summary.stringify()) > MAX_SUMMARY_BYTES) {
+        const kept = summary.stringify().slice(0, MAX_SUMMARY_BYTES / 2);
+        summary.emptyBuffer().addRaw(kept.slice(0, kept.lastIndexOf('\n'))).addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true);
+    }
     await summary.write();
 }
+const MAX_SUMMARY_BYTES = 900 * 1024;
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
@@ -48167,6 +48263,52 @@ function readRunContext(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/trigger.ts
+// Starting a run exactly once. The HTTP client re-sends a trigger only when it provably did not
+// arrive; after an ambiguous failure (reset after sending, timeout, 5xx, unreadable answer) this
+// module looks for the run the request may have started and adopts it, rather than sending again.
+
+// Platform clocks and ours differ, and the trigger itself may take a minute: a run created up to
+// this long before we sent the request can still be ours.
+const CLOCK_SKEW_MS = 120_000;
+/** The candidates that this step's request could have created: same build and commit, created since it was sent. */
+function ownRuns(candidates, ctx, sentAtEpochMs) {
+    return candidates.filter((c) => c.build === ctx.inputs.buildVersion &&
+        (c.ref === undefined || !ctx.run.sha || c.ref === ctx.run.sha) &&
+        c.createdAt !== undefined &&
+        c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS);
+}
+async function startRun(provider, ctx, log, nowEpochMs = Date.now) {
+    const sentAt = nowEpochMs();
+    try {
+        return { run: await provider.trigger(ctx), adopted: false };
+    }
+    catch (e) {
+        if (!(e instanceof PlatformError) || !mayHaveTakenEffect(e.info) || !provider.recentRuns)
+            throw e;
+        log(`${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`);
+        let mine;
+        try {
+            mine = ownRuns(await provider.recentRuns(ctx), ctx, sentAt);
+        }
+        catch (listError) {
+            const why = listError instanceof PlatformError ? whatFailed(listError.info) : 'an unexpected error';
+            throw withHint(e, `the request reached ${provider.title}, so a run may have started, and listing the runs to check failed (${why}): look at ${provider.runsPage} before running the job again.`);
+        }
+        if (mine.length === 1) {
+            log(`Found run ${mine[0].state.id} for build ${ctx.inputs.buildVersion}, created by this step's request: following it.`);
+            return { run: mine[0].state, adopted: true };
+        }
+        if (mine.length === 0) {
+            throw withHint(e, `no run for build ${ctx.inputs.buildVersion} appeared on ${provider.title}, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`);
+        }
+        throw withHint(e, `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`);
+    }
+}
+function withHint(e, hint) {
+    return new PlatformError({ ...e.info, hint });
+}
+
 ;// CONCATENATED MODULE: ./src/wait.ts
 // Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
 // Time comes from an injected clock, so tests run hours of polling in milliseconds.
@@ -48259,7 +48401,7 @@ async function waitForRun(first, o) {
                 throw e;
             const now = clock.now();
             const f = e.info;
-            const tolerable = isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace);
+            const tolerable = !f.budgetExhausted && (isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace));
             if (!tolerable)
                 throw new WaitFailed(e, last);
             failingSince ??= now;
@@ -48286,7 +48428,10 @@ async function waitForRun(first, o) {
             return { ...last, status: 'timed_out' };
         }
         try {
-            await clock.sleep(Math.min(pollDelayMs(n, o.schedule, clock.random), deadline - now), o.signal);
+            // A Retry-After on a successful read is the platform asking for fewer polls: obey it (2 s to 5 min).
+            const asked = o.ctx.http?.takeHintedDelayMs();
+            const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : pollDelayMs(n, o.schedule, clock.random);
+            await clock.sleep(Math.min(delay, deadline - now), o.signal);
         }
         catch {
             throw new WaitAborted(last);
@@ -48318,10 +48463,12 @@ async function waitForRun(first, o) {
 
 
 
+
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
 // Saved state, read by the post step (which runs with post-if: cancelled()).
-const main_STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent' };
+const main_STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent', idempotencyKey: 'idempotencyKey' };
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock) {
     // Mask the token before anything else can print.
@@ -48339,6 +48486,9 @@ function setUp(clock) {
         return undefined;
     }
     const provider = providerFor(inputs.provider);
+    // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
+    const idempotencyKey = getState(main_STATE.idempotencyKey) || (0,external_node_crypto_.randomUUID)();
+    saveState(main_STATE.idempotencyKey, idempotencyKey);
     const http = new HttpApi({
         platform: provider.title,
         baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
@@ -48348,6 +48498,7 @@ function setUp(clock) {
         runsPage: provider.runsPage,
         headers: provider.headers,
         readLimit: provider.readLimit,
+        idempotencyKey,
         clock
     });
     return {
@@ -48445,7 +48596,8 @@ async function run(clock = realClock) {
         }
         else {
             info(`Starting a test run on ${provider.title}…`);
-            current = await provider.trigger(ctx);
+            const started = await startRun(provider, ctx, (l) => warning(l));
+            current = started.run;
             saveState(main_STATE.runId, current.id);
             info(`Created run ${runLabel(current)}${current.counts.total !== undefined ? ` with ${current.counts.total} tests` : ''}.`);
             if (current.url)
@@ -48458,6 +48610,8 @@ async function run(clock = realClock) {
             current = { ...current, status: 'triggered' };
         setOutputs(provider.name, current);
         if (waiting) {
+            // No retry may wait past the deadline: a long rate limit then fails instead.
+            ctx.http.setDeadline(clock.now() + inputs.timeoutMinutes * 60_000);
             const final = await waitForRun(current, {
                 provider,
                 ctx,

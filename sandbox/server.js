@@ -6,6 +6,7 @@ import { evaficySandbox } from './platforms/evaficy.js'
 import { gearsetSandbox } from './platforms/gearset.js'
 import { testerySandbox } from './platforms/testery.js'
 import { testsigmaSandbox } from './platforms/testsigma.js'
+import { FaultQueue, withFault } from './faults.js'
 import { json } from './respond.js'
 
 const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
@@ -17,17 +18,19 @@ function compile(route) {
   const [method, pattern] = route.route.split(' ')
   const names = []
   const re = new RegExp(`^${pattern.replace(/:([a-zA-Z]+)/g, (_, n) => (names.push(n), '([^/]+)'))}$`)
-  return { method, re, names, handle: route.handle }
+  return { method, re, names, handle: route.handle, phase: route.phase }
 }
 
 /**
  * Starts the sandbox. Resolves to { url, port, baseUrl(platform), requests, runs, platforms, script, close }.
  * `requests` lists every request received ({ platform, method, path, headers, body });
  * `runs` counts the runs created per platform; `script(platform, ...scripts)` sets how the next
- * runs go (sandbox/runs.js); `platforms.gearset.violations` counts reads beyond Gearset's limit.
- * Over HTTP: POST /__sandbox/<platform>/scripts with a script (or an array of them) as the body.
+ * runs go (sandbox/runs.js); `fault(platform, ...faults)` breaks the next requests (faults.js);
+ * `platforms.gearset.violations` counts reads beyond Gearset's limit.
+ * Over HTTP: POST /__sandbox/<platform>/scripts or /faults with one (or an array) as the body.
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
+ *   fault: (platform: string, ...faults: object[]) => void,
  *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
  */
 export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
@@ -39,6 +42,8 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
   const platforms = Object.fromEntries(FACTORIES.map((make) => make()).map((p) => [p.name, p]))
   const table = Object.values(platforms).map((p) => ({ platform: p, routes: p.routes.map(compile) }))
   const script = (platform, ...scripts) => platforms[platform].book.enqueue(...scripts)
+  const faults = Object.fromEntries(Object.keys(platforms).map((name) => [name, new FaultQueue()]))
+  const fault = (platform, ...list) => faults[platform].add(...list)
 
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -56,11 +61,16 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
       const path = `/${rest.join('/')}`
       if (prefix === '__sandbox') {
         const [name, what] = rest
+        const list = Array.isArray(body) ? body : [body]
         if (req.method === 'POST' && what === 'scripts' && platforms[name]?.book) {
-          script(name, ...(Array.isArray(body) ? body : [body]))
+          script(name, ...list)
           return json(res, 200, { queued: platforms[name].book.queue.length })
         }
-        return json(res, 404, { message: 'sandbox control: POST /__sandbox/<platform>/scripts' })
+        if (req.method === 'POST' && what === 'faults' && faults[name]) {
+          fault(name, ...list)
+          return json(res, 200, { queued: faults[name].faults.length })
+        }
+        return json(res, 404, { message: 'sandbox control: POST /__sandbox/<platform>/scripts or /faults' })
       }
       const entry = table.find((t) => t.platform.name === prefix)
       const record = { platform: prefix, method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body }
@@ -71,20 +81,23 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
         const m = r.method === req.method ? r.re.exec(path) : null
         if (!m) continue
         const params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]))
-        const ctx = {
-          req,
-          res,
-          body,
-          params,
-          query: record.query,
-          created: () => (runs[prefix] = (runs[prefix] ?? 0) + 1),
-          state
+        const handle = (out) => {
+          const ctx = {
+            req,
+            res: out,
+            body,
+            params,
+            query: record.query,
+            created: () => (runs[prefix] = (runs[prefix] ?? 0) + 1),
+            state
+          }
+          try {
+            return r.handle(ctx)
+          } catch (e) {
+            return json(out, 500, { message: `sandbox error: ${e.message}` })
+          }
         }
-        try {
-          return r.handle(ctx)
-        } catch (e) {
-          return json(res, 500, { message: `sandbox error: ${e.message}` })
-        }
+        return withFault(faults[prefix]?.take(r.phase), req, res, handle)
       }
       json(res, 404, { message: `no route ${req.method} ${path} on the ${prefix} sandbox` })
     })
@@ -102,6 +115,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
         runs,
         platforms,
         script,
+        fault,
         baseUrl: (platform) => `${url}/${platform}`,
         close: () =>
           new Promise((done) => {

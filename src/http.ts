@@ -2,7 +2,7 @@
 // zod validation of every response, the retry policy, and errors a person can act on.
 import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { z } from 'zod'
 import { oneLine, redact } from './text.js'
 
@@ -50,7 +50,12 @@ export interface FailureInfo {
   hint?: string
   /** False only when the request provably never reached the platform. */
   reached: boolean
+  /** How long the platform asked us to wait (Retry-After, or rate-limit headers). */
   retryAfterMs?: number
+  /** The platform signalled a rate limit (429, or remaining = 0). */
+  rateLimited?: boolean
+  /** This invocation used up its retries: nothing more will be retried. */
+  budgetExhausted?: boolean
 }
 
 export class PlatformError extends Error {
@@ -91,7 +96,7 @@ export function whatFailed(f: FailureInfo): string {
   let what: string
   switch (f.kind) {
     case 'http':
-      what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}`
+      what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`
       break
     case 'network':
       what = `no connection (${f.detail})`
@@ -120,7 +125,9 @@ export function whatFailed(f: FailureInfo): string {
 
 export function describeFailure(f: FailureInfo): string {
   const what = whatFailed(f)
-  const said = f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : ''
+  const said =
+    (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+    (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '')
   const hint = f.hint ? ` What to do: ${f.hint}` : ''
   return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`
 }
@@ -167,12 +174,36 @@ function shapeDetail(error: z.ZodError): string {
 export function parseRetryAfter(value: string | string[] | undefined, nowEpochMs = Date.now()): number | undefined {
   const v = Array.isArray(value) ? value[0] : value
   if (!v) return undefined
-  const maxMs = 120_000
+  const maxMs = MAX_WAIT_MS
   if (/^\s*\d+\s*$/.test(v)) return Math.min(Number(v) * 1000, maxMs)
   const date = Date.parse(v)
   if (Number.isNaN(date)) return undefined
   return Math.min(Math.max(0, date - nowEpochMs), maxMs)
 }
+
+/**
+ * How long rate-limit headers ask us to wait: `X-RateLimit-Remaining: 0` (or Gearset's
+ * `X-Rate-Limit-Remaining`) until `…-Reset` (epoch seconds or an ISO date) plus 1 s.
+ */
+export function rateLimitWaitMs(headers: IncomingHttpHeaders, nowEpochMs = Date.now()): number | undefined {
+  const get = (name: string) => {
+    const v = headers[name] ?? headers[name.replace('rate-limit', 'ratelimit')]
+    return Array.isArray(v) ? v[0] : v
+  }
+  if (get('x-rate-limit-remaining')?.trim() !== '0') return undefined
+  const reset = get('x-rate-limit-reset')?.trim()
+  if (!reset) return RATE_LIMIT_FALLBACK_MS
+  const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset)
+  if (Number.isNaN(at)) return RATE_LIMIT_FALLBACK_MS
+  return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS)
+}
+
+// A rate limit with no word on how long: wait a minute (octokit's fallback).
+const RATE_LIMIT_FALLBACK_MS = 60_000
+// The longest wait a platform can ask for between two attempts.
+const MAX_WAIT_MS = 120_000
+// Retries one invocation may spend in all (a stand-in for AWS's retry token bucket).
+const RETRY_BUDGET = 50
 
 // Network failures where the request provably never left the machine: safe to re-send even a POST.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
@@ -187,6 +218,8 @@ export interface RequestSpec<T> {
   schema: z.ZodType<T>
   /** "create the test run" */
   action: string
+  /** This request starts a run: it carries the step's Idempotency-Key. */
+  creates?: boolean
 }
 
 export interface Reply<T> {
@@ -213,6 +246,8 @@ export interface HttpApiOptions {
   maxAttempts?: number
   /** At most `count` GETs in any `perMs` window (a platform's documented rate limit). */
   readLimit?: { count: number; perMs: number }
+  /** Sent as `Idempotency-Key` on requests that start a run, on every attempt. */
+  idempotencyKey?: string
 }
 
 export class HttpApi {
@@ -221,6 +256,23 @@ export class HttpApi {
   readonly platform: string
   /** Send times of recent GETs, for the read limit. */
   private readonly recentReads: number[] = []
+  private retriesLeft = RETRY_BUDGET
+  /** Clock time after which no retry wait may end (the step's wait deadline). */
+  private deadline = Infinity
+  /** Retry-After of the latest successful answer: a platform asking us to poll less often. */
+  private hintedDelayMs: number | undefined
+
+  /** No retry will wait past this clock time; a longer rate limit fails the request instead. */
+  setDeadline(clockMs: number): void {
+    this.deadline = clockMs
+  }
+
+  /** The Retry-After of the latest successful answer, once. */
+  takeHintedDelayMs(): number | undefined {
+    const d = this.hintedDelayMs
+    this.hintedDelayMs = undefined
+    return d
+  }
 
   constructor(private readonly o: HttpApiOptions) {
     this.platform = o.platform
@@ -248,10 +300,18 @@ export class HttpApi {
         return await this.once(spec, signal)
       } catch (e) {
         if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info)) throw e
+        if (this.retriesLeft <= 0) throw new PlatformError({ ...e.info, budgetExhausted: true })
         const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000)
-        const delay = e.info.retryAfterMs ?? backoff
+        const delay = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : backoff)
+        if (this.clock.now() + delay > this.deadline) {
+          const until = new Date(Date.now() + delay).toISOString()
+          throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline`, hint: e.info.hint })
+        }
+        this.retriesLeft--
         core.info(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
-        await this.clock.sleep(delay, signal)
+        await this.clock.sleep(delay, signal).catch(() => {
+          throw this.fail(spec, { kind: 'aborted', reached: false })
+        })
       }
     }
   }
@@ -296,6 +356,7 @@ export class HttpApi {
       Authorization: this.o.authorization,
       ...this.o.headers
     }
+    if (spec.creates && this.o.idempotencyKey) headers['Idempotency-Key'] = this.o.idempotencyKey
     let payload: string | null = null
     if (spec.body !== undefined) {
       payload = JSON.stringify(spec.body)
@@ -340,7 +401,9 @@ export class HttpApi {
         })
       })
       core.debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`)
-      const retryAfterMs = parseRetryAfter(res.message.headers['retry-after'])
+      const limitMs = rateLimitWaitMs(res.message.headers)
+      const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs
+      const rateLimited = status === 429 || limitMs !== undefined
       if (status >= 300 && status < 400) {
         const location = res.message.headers.location
         let where = 'an unknown place'
@@ -364,13 +427,17 @@ export class HttpApi {
         if (!isJson && status >= 500) {
           throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs })
         }
-        throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs })
+        throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs, rateLimited })
       }
+      // A 2xx must be JSON (or empty); an HTML page with 200 is a proxy's or a login page.
+      const type = String(res.message.headers['content-type'] ?? '')
+      if (text !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type)) isJson = false
       if (!isJson) {
         throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true })
       }
       const parsed = spec.schema.safeParse(json)
       if (!parsed.success) throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true })
+      if (spec.method === 'GET') this.hintedDelayMs = retryAfterMs
       return { status, data: parsed.data }
     }
     try {
@@ -404,11 +471,11 @@ export function isRetryable(method: string, f: FailureInfo): boolean {
   if (f.kind === 'aborted' || f.kind === 'shape' || f.kind === 'redirect' || f.kind === 'too-large') return false
   if (method !== 'GET') {
     if (!f.reached) return true
-    return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined))
+    return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true))
   }
   if (f.kind === 'network' || f.kind === 'timeout' || f.kind === 'not-json') return true
   const s = f.status ?? 0
-  return s === 408 || s === 429 || (s >= 500 && s !== 501)
+  return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501)
 }
 
 function readCapped(msg: IncomingMessage, max: number): Promise<string> {

@@ -1,5 +1,6 @@
 // The one place that touches the process: exit code, signals, the post step; and the one try/catch.
 import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
 import { HttpApi, PlatformError, realClock, type Clock } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
@@ -13,6 +14,7 @@ import {
   type ReportContext
 } from './report.js'
 import { readRunContext } from './run-context.js'
+import { startRun } from './trigger.js'
 import { oneLine, redact } from './text.js'
 import { DEFAULT_SCHEDULE, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
@@ -20,7 +22,7 @@ import { DEFAULT_SCHEDULE, progressLine, waitForRun, WaitAborted, WaitFailed } f
 const CANCEL_TIMEOUT_MS = 5000
 
 // Saved state, read by the post step (which runs with post-if: cancelled()).
-const STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent' } as const
+const STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent', idempotencyKey: 'idempotencyKey' } as const
 
 interface Setup {
   inputs: Inputs
@@ -46,6 +48,9 @@ function setUp(clock: Clock): Setup | undefined {
     return undefined
   }
   const provider = providerFor(inputs.provider)
+  // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
+  const idempotencyKey = core.getState(STATE.idempotencyKey) || randomUUID()
+  core.saveState(STATE.idempotencyKey, idempotencyKey)
   const http = new HttpApi({
     platform: provider.title,
     baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
@@ -55,6 +60,7 @@ function setUp(clock: Clock): Setup | undefined {
     runsPage: provider.runsPage,
     headers: provider.headers,
     readLimit: provider.readLimit,
+    idempotencyKey,
     clock
   })
   return {
@@ -156,7 +162,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
       current = await provider.status!(ctx, inputs.runId, stop.signal)
     } else {
       core.info(`Starting a test run on ${provider.title}…`)
-      current = await provider.trigger(ctx)
+      const started = await startRun(provider, ctx, (l) => core.warning(l))
+      current = started.run
       core.saveState(STATE.runId, current.id)
       core.info(`Created run ${runLabel(current)}${current.counts.total !== undefined ? ` with ${current.counts.total} tests` : ''}.`)
       if (current.url) core.info(`Open it: ${current.url}`)
@@ -167,6 +174,8 @@ export async function run(clock: Clock = realClock): Promise<void> {
     setOutputs(provider.name, current)
 
     if (waiting) {
+      // No retry may wait past the deadline: a long rate limit then fails instead.
+      ctx.http.setDeadline(clock.now() + inputs.timeoutMinutes * 60_000)
       const final = await waitForRun(current, {
         provider,
         ctx,

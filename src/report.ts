@@ -145,5 +145,12 @@ export async function writeSummary(): Promise<void> {
     core.summary.emptyBuffer()
     return
   }
+  // The runner drops a summary over 1 MiB whole: keep well under it.
+  if (Buffer.byteLength(core.summary.stringify()) > MAX_SUMMARY_BYTES) {
+    const kept = core.summary.stringify().slice(0, MAX_SUMMARY_BYTES / 2)
+    core.summary.emptyBuffer().addRaw(kept.slice(0, kept.lastIndexOf('\n'))).addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true)
+  }
   await core.summary.write()
 }
+
+const MAX_SUMMARY_BYTES = 900 * 1024

@@ -121,7 +121,8 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       if (!(e instanceof PlatformError)) throw e
       const now = clock.now()
       const f = e.info
-      const tolerable = isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace)
+      const tolerable =
+        !f.budgetExhausted && (isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace))
       if (!tolerable) throw new WaitFailed(e, last)
       failingSince ??= now
       if (now - failingSince >= maxUnreachable) {
@@ -149,7 +150,10 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       return { ...last, status: 'timed_out' }
     }
     try {
-      await clock.sleep(Math.min(pollDelayMs(n, o.schedule, clock.random), deadline - now), o.signal)
+      // A Retry-After on a successful read is the platform asking for fewer polls: obey it (2 s to 5 min).
+      const asked = o.ctx.http?.takeHintedDelayMs()
+      const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : pollDelayMs(n, o.schedule, clock.random)
+      await clock.sleep(Math.min(delay, deadline - now), o.signal)
     } catch {
       throw new WaitAborted(last)
     }

@@ -23,6 +23,7 @@ export function evaficySandbox() {
     routes: [
       {
         route: 'POST /runs/trigger',
+          phase: 'trigger',
         handle({ req, res, body, created }) {
           const denied = authStatus(req, 'Bearer')
           if (denied) return fail(res, denied)

@@ -33,6 +33,7 @@ export function gearsetSandbox() {
     routes: [
       {
         route: 'POST /public/automation/continuous-integration-jobs/:job/run-requests',
+        phase: 'trigger',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'token')
           if (denied) return fail(ctx.res, denied)
@@ -45,6 +46,7 @@ export function gearsetSandbox() {
       },
       {
         route: 'GET /public/automation/continuous-integration-jobs/:job/run-requests/:id',
+        phase: 'poll',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'token')
           if (denied) return fail(ctx.res, denied)
@@ -64,6 +66,7 @@ export function gearsetSandbox() {
       },
       {
         route: 'POST /public/automation/continuous-integration-jobs/:job/cancel',
+        phase: 'cancel',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'token')
           if (denied) return fail(ctx.res, denied)

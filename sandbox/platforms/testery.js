@@ -1,5 +1,5 @@
 // Testery (platforms.md §3): POST /api/test-run-requests-build (201), GET/PATCH /api/test-runs/{id},
-// GET /api/account. Error bodies: { message }.
+// GET /api/test-runs (newest first), GET /api/account. Error bodies: { message }.
 import { phaseOf, RunBook } from '../runs.js'
 import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
 
@@ -52,6 +52,7 @@ export function testerySandbox() {
     routes: [
       {
         route: 'GET /api/account',
+        phase: 'meta',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)
@@ -60,6 +61,7 @@ export function testerySandbox() {
       },
       {
         route: 'POST /api/test-run-requests-build',
+        phase: 'trigger',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)
@@ -73,7 +75,18 @@ export function testerySandbox() {
         }
       },
       {
+        route: 'GET /api/test-runs',
+        phase: 'list',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const limit = Number(ctx.query.limit ?? 10)
+          json(ctx.res, 200, [...book.runs.values()].reverse().slice(0, limit).map(view))
+        }
+      },
+      {
         route: 'GET /api/test-runs/:id',
+        phase: 'poll',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)
@@ -83,6 +96,7 @@ export function testerySandbox() {
       },
       {
         route: 'PATCH /api/test-runs/:id',
+        phase: 'cancel',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)

@@ -1,5 +1,5 @@
-// Testsigma (platforms.md §1): POST/GET /api/v1/execution_results, and the inferred single-run
-// stop PUT /api/v1/execution_results/{id}. Error bodies as the OSS server: { error, code }.
+// Testsigma (platforms.md §1): POST/GET /api/v1/execution_results, a plan's runs newest first,
+// and the inferred single-run stop PUT /api/v1/execution_results/{id}. Error bodies as the OSS server: { error, code }.
 import { phaseOf, RunBook } from '../runs.js'
 import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
 
@@ -20,9 +20,9 @@ function view(run) {
     id: Number(run.id),
     executionId: run.planId,
     execution: { id: run.planId, name: `Test plan ${run.planId}` },
-    startTime: p.startedAt ?? null,
+    startTime: run.createdAt, // Testsigma stamps a run when it is created (the trigger sample has it)
     endTime: p.phase === 'ended' ? p.endedAt : null,
-    duration: p.phase === 'ended' && p.startedAt ? p.endedAt - p.startedAt : null,
+    duration: p.phase === 'ended' ? p.endedAt - run.createdAt : null,
     result,
     status,
     message: p.phase === 'ended' ? (p.end === 'cancelled' ? 'User stopped the Test Plan' : 'Test plan run completed') : 'Test plan run in progress',
@@ -52,6 +52,7 @@ export function testsigmaSandbox() {
     routes: [
       {
         route: 'POST /api/v1/execution_results',
+        phase: 'trigger',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)
@@ -66,6 +67,7 @@ export function testsigmaSandbox() {
       },
       {
         route: 'GET /api/v1/execution_results/:id',
+        phase: 'poll',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)
@@ -74,7 +76,19 @@ export function testsigmaSandbox() {
         }
       },
       {
+        route: 'GET /api/v1/executions/:plan/test_plan_results',
+        phase: 'list',
+        handle(ctx) {
+          const denied = authStatus(ctx.req, 'Bearer')
+          if (denied) return fail(ctx.res, denied)
+          const size = Number(ctx.query.size ?? 20)
+          const content = [...book.runs.values()].filter((r) => String(r.planId) === ctx.params.plan).reverse().slice(0, size).map(view)
+          json(ctx.res, 200, { content, totalElements: content.length, last: true })
+        }
+      },
+      {
         route: 'PUT /api/v1/execution_results/:id',
+        phase: 'cancel',
         handle(ctx) {
           const denied = authStatus(ctx.req, 'Bearer')
           if (denied) return fail(ctx.res, denied)

@@ -1,10 +1,11 @@
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
 import { z } from 'zod'
+import { runIdSchema } from './common.js'
 import type { Provider, ProviderContext, RunState } from './types.js'
 
 const TriggerReply = z.object({
-  runId: z.string().min(1),
+  runId: runIdSchema,
   runName: z.string().optional(),
   testCaseCount: z.number().int().nonnegative().optional(),
   message: z.string().optional()
@@ -40,7 +41,8 @@ export const evaficy: Provider = {
       template: '/runs/trigger',
       body,
       schema: TriggerReply,
-      action: 'create the test run'
+      action: 'create the test run',
+      creates: true
     })
     return {
       id: data.runId,

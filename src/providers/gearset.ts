@@ -56,7 +56,8 @@ export const gearset: Provider = {
       template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
       body: {},
       schema: RunRequest,
-      action: 'start the CI job'
+      action: 'start the CI job',
+      creates: true
     })
     return { id: data.RunRequestId, status: 'queued', providerStatus: 'Pending', counts: {} }
   },

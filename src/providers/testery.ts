@@ -1,7 +1,7 @@
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
 import { z } from 'zod'
 import { counts, countSchema, fromWord, runIdSchema, toDate } from './common.js'
-import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
+import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
   SUBMITTED: 'queued',
@@ -16,6 +16,10 @@ const STATUS: Record<string, RunStatus> = {
 
 const TestRun = z.object({
   id: runIdSchema,
+  createTime: z.string().nullish(),
+  buildKey: z.string().nullish(),
+  gitRef: z.string().nullish(),
+  environment: z.string().nullish(),
   name: z.string().nullish(),
   status: z.string().nullish(),
   statusInfo: z.string().nullish(),
@@ -90,7 +94,8 @@ export const testery: Provider = {
         ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) })
       },
       schema: TestRun,
-      action: 'start the test run'
+      action: 'start the test run',
+      creates: true
     })
     return testeryState(data, await accountName(ctx))
   },
@@ -101,6 +106,18 @@ export const testery: Provider = {
       signal
     )
     return testeryState(data, await accountName(ctx, signal))
+  },
+
+  // The account's latest runs, newest first (a bare array, platforms.md §3.4).
+  async recentRuns(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
+    const { data } = await ctx.http.request(
+      { method: 'GET', path: '/api/test-runs?page=0&limit=50', template: '/api/test-runs', schema: z.array(TestRun), action: 'list the recent runs' },
+      signal
+    )
+    const account = await accountName(ctx, signal)
+    return data
+      .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
+      .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }))
   },
 
   async cancel({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<void> {

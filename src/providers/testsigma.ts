@@ -2,7 +2,7 @@
 // STATUS_COMPLETED ends a run; its `result` says how.
 import { z } from 'zod'
 import { counts, countSchema, fromWord, runIdSchema, safeLink, toDate } from './common.js'
-import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
+import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
   STATUS_CREATED: 'queued',
@@ -90,7 +90,8 @@ export const testsigma: Provider = {
         buildNo: inputs.buildVersion
       },
       schema: ExecutionResult,
-      action: 'start the test plan'
+      action: 'start the test plan',
+      creates: true
     })
     return testsigmaState(data)
   },
@@ -101,6 +102,21 @@ export const testsigma: Provider = {
       signal
     )
     return testsigmaState(data)
+  },
+
+  // The plan's latest runs, newest first (the listing seen in third-party clients, platforms.md §1.5).
+  async recentRuns({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
+    const { data } = await http.request(
+      {
+        method: 'GET',
+        path: `/api/v1/executions/${encodeURIComponent(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
+        template: '/api/v1/executions/{planId}/test_plan_results',
+        schema: z.object({ content: z.array(ExecutionResult.extend({ buildNo: z.string().nullish() })) }),
+        action: 'list the test plan’s runs'
+      },
+      signal
+    )
+    return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }))
   },
 
   // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form

@@ -43,6 +43,16 @@ export interface RunState {
   unknownWord?: string
 }
 
+/** A run found on the platform, with the fields that tell whether this step started it. */
+export interface RunCandidate {
+  state: RunState
+  /** The build the run was started for (Testsigma buildNo, Testery buildId). */
+  build?: string
+  /** The commit the run was started for, where the platform records it. */
+  ref?: string
+  createdAt?: Date
+}
+
 export interface ProviderContext {
   inputs: Inputs
   http: HttpApi
@@ -63,6 +73,11 @@ export interface Provider {
   status?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState>
   /** Ask the platform to stop a run; absent where it has no cancel call. */
   cancel?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<void>
+  /**
+   * The platform's latest runs of what this step starts, with what identifies them, so a run
+   * that a failed trigger request may have started can be found (absent: the platform cannot list).
+   */
+  recentRuns?(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]>
   /** Extra headers every request carries (e.g. Gearset's api-version). */
   readonly headers?: Record<string, string>
   /** A documented limit on status reads, enforced by the HTTP client (Gearset: 5 per 5 s per job). */
