@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { HttpApi, PlatformError, isRetryable, parseRetryAfter, type Clock } from '../src/http.js'
+import { HttpApi, PlatformError, isRetryable, parseRetryAfter, rateLimitWaitMs, type Clock } from '../src/http.js'
 import { fakeServer, sendJson, type FakeServer } from './helpers/fake-server.js'
 
 const CANARY = 'tok-CANARY-9f8e7d'
@@ -10,6 +10,7 @@ function instantClock(random = 1): Clock & { slept: number[] } {
   return { slept, now: () => 0, sleep: async (ms) => void slept.push(ms), random: () => random }
 }
 
+let logged: string[] = []
 function api(server: FakeServer, extra: Partial<ConstructorParameters<typeof HttpApi>[0]> = {}) {
   return new HttpApi({
     platform: 'Acme Tests',
@@ -17,6 +18,7 @@ function api(server: FakeServer, extra: Partial<ConstructorParameters<typeof Htt
     authorization: `Bearer ${CANARY}`,
     secrets: [CANARY],
     clock: instantClock(),
+    log: (line) => logged.push(line),
     ...extra
   })
 }
@@ -36,6 +38,9 @@ async function failure(p: Promise<unknown>): Promise<PlatformError> {
 }
 
 let servers: FakeServer[] = []
+beforeEach(() => {
+  logged = []
+})
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()))
   servers = []
@@ -107,6 +112,10 @@ describe('HttpApi', () => {
     expect(reply.data.id).toBe('r')
     expect(s.hits).toHaveLength(3)
     expect(clock.slept).toEqual([1000, 2000]) // full jitter with random = 1: 1 s, then 2 s
+    expect(logged).toEqual([
+      'Acme Tests: GET /runs/{id} failed (HTTP 502); retrying in 1.0 s',
+      'Acme Tests: GET /runs/{id} failed (HTTP 503); retrying in 2.0 s'
+    ])
   })
 
   it('honours Retry-After on 429', async () => {
@@ -143,7 +152,7 @@ describe('HttpApi', () => {
     await s.close()
     servers = []
     const e = await failure(
-      new HttpApi({ platform: 'Acme Tests', baseUrl: url, authorization: 'x', secrets: [], clock: instantClock() }).request(post)
+      new HttpApi({ platform: 'Acme Tests', baseUrl: url, authorization: 'x', secrets: [], clock: instantClock(), log: () => undefined }).request(post)
     )
     expect(e.info).toMatchObject({ kind: 'network', detail: 'ECONNREFUSED', reached: false })
     expect(e.message).toMatch(/no connection \(ECONNREFUSED\).*What to do: check `baseUrl`/)
@@ -185,6 +194,107 @@ describe('HttpApi', () => {
     const e = await failure(api(s, { maxBodyBytes: 256 * 1024 }).request(post))
     expect(e.info.kind).toBe('too-large')
     expect(e.message).toMatch(/larger than 256 KiB/)
+  })
+})
+
+describe('reliability policy', () => {
+  it('sends the same Idempotency-Key on every attempt of a trigger, and none on reads', async () => {
+    let n = 0
+    const s = await serve((_req, res) => (++n < 3 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 201, { id: 'r', count: 0 })))
+    const client = api(s, { idempotencyKey: 'key-123' })
+    await client.request({ ...post, creates: true })
+    await client.request(get)
+    expect(s.hits.map((h) => h.headers['idempotency-key'])).toEqual(['key-123', 'key-123', 'key-123', undefined])
+  })
+
+  it('treats an HTML page with 200 as not JSON (retried for reads)', async () => {
+    let n = 0
+    const s = await serve((_req, res) => {
+      if (++n === 1) {
+        res.writeHead(200, { 'Content-Type': 'text/html' })
+        res.end('{"id":"looks","count":1}')
+      } else sendJson(res, 200, { id: 'r', count: 1 }, { 'Content-Type': 'application/vnd.api+json' })
+    })
+    expect((await api(s).request(get)).data.id).toBe('r')
+    expect(s.hits).toHaveLength(2)
+  })
+
+  it('waits for a rate-limit reset instead of hammering: 403 with remaining 0', async () => {
+    let n = 0
+    const reset = Math.floor(Date.now() / 1000) + 30
+    const s = await serve((_req, res) =>
+      ++n === 1 ? sendJson(res, 403, { message: 'rate limit' }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }) : sendJson(res, 200, { id: 'r', count: 1 })
+    )
+    const clock = instantClock()
+    await api(s, { clock }).request(get)
+    expect(clock.slept[0]).toBeGreaterThan(28_000)
+    expect(clock.slept[0]).toBeLessThanOrEqual(32_000)
+  })
+
+  it('never retries a 403 without rate-limit signals', async () => {
+    const s = await serve((_req, res) => sendJson(res, 403, { message: 'licence' }))
+    await failure(api(s).request(get))
+    expect(s.hits).toHaveLength(1)
+  })
+
+  it.each([
+    [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000030' }, 31_000],
+    [{ 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '2023-11-14T22:13:40Z' }, 21_000],
+    [{ 'x-rate-limit-remaining': '0' }, 60_000],
+    [{ 'x-rate-limit-remaining': '3', 'x-rate-limit-reset': '1700000030' }, undefined],
+    [{}, undefined]
+  ])('rate-limit headers %j → wait %s ms', (headers, expected) => {
+    expect(rateLimitWaitMs(headers, 1_700_000_000_000)).toBe(expected)
+  })
+
+  it('waits a minute on a bare 429 with no Retry-After', async () => {
+    let n = 0
+    const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 429, {}) : sendJson(res, 200, { id: 'r', count: 1 })))
+    const clock = instantClock()
+    await api(s, { clock }).request(get)
+    expect(clock.slept).toEqual([60_000])
+  })
+
+  it('does not sleep past the deadline: a long rate limit fails at once, saying until when', async () => {
+    const s = await serve((_req, res) => sendJson(res, 429, {}, { 'Retry-After': '100' }))
+    const clock = instantClock()
+    const client = api(s, { clock })
+    client.setDeadline(50_000)
+    const e = await failure(client.request(get))
+    expect(e.message).toMatch(/HTTP 429 Too Many Requests \(rate limited until \d{4}-\d\d-\d\dT.*past the step's deadline\)/)
+    expect(clock.slept).toEqual([])
+    expect(s.hits).toHaveLength(1)
+  })
+
+  it('spends at most 50 retries per invocation, then stops retrying and says so', async () => {
+    const s = await serve((_req, res) => sendJson(res, 500, { message: 'down' }))
+    const client = api(s)
+    const errors: PlatformError[] = []
+    for (let i = 0; i < 30; i++) errors.push(await failure(client.request(get)))
+    expect(s.hits).toHaveLength(25 * 3 + 5) // 25 requests x 3 attempts spend the budget; then one attempt each
+    expect(errors[24].info.budgetExhausted).toBeUndefined()
+    expect(errors[25].info.budgetExhausted).toBe(true)
+    expect(errors[25].message).toContain('The retry budget of this step is exhausted')
+  })
+
+  it('aborts a slow drip at the attempt timeout', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      const t = setInterval(() => (res.destroyed ? clearInterval(t) : res.write(' ')), 50)
+      res.on('close', () => clearInterval(t))
+    })
+    const started = Date.now()
+    const e = await failure(api(s, { getTimeoutMs: 400, maxAttempts: 1 }).request(get))
+    expect(e.info.kind).toBe('timeout')
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+
+  it('remembers a Retry-After on a successful read, once', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'Retry-After': '45' }))
+    const client = api(s)
+    await client.request(get)
+    expect(client.takeHintedDelayMs()).toBe(45_000)
+    expect(client.takeHintedDelayMs()).toBeUndefined()
   })
 })
 

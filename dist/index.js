@@ -42264,7 +42264,7 @@ class HttpApi {
                     throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline`, hint: e.info.hint });
                 }
                 this.retriesLeft--;
-                info(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
+                (this.o.log ?? info)(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
                 await this.clock.sleep(delay, signal).catch(() => {
                     throw this.fail(spec, { kind: 'aborted', reached: false });
                 });
@@ -42419,8 +42419,10 @@ function contentKind(msg) {
     return oneLine(type, 60);
 }
 function shortReason(f) {
-    if (f.kind === 'http' || f.kind === 'not-json')
+    if (f.kind === 'http')
         return `HTTP ${f.status}`;
+    if (f.kind === 'not-json')
+        return `HTTP ${f.status}, not JSON`;
     return f.detail ? `${f.kind}: ${f.detail}` : f.kind;
 }
 /** A write that failed this way may still have been carried out by the platform. */
@@ -48521,6 +48523,8 @@ async function cancelRemote(s, run) {
         return false;
     }
     try {
+        // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
+        s.ctx.http.setDeadline(Infinity);
         await s.provider.cancel(s.ctx, run.id, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
         saveState(main_STATE.cancelSent, 'true');
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
@@ -48569,7 +48573,11 @@ function conclude(s, run, cancelled) {
             return;
         case 'timed_out':
             setFailed(`Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${oneLine(run.providerStatus)}. ` +
-                (cancelled ? 'It was cancelled on the platform.' : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
+                (cancelled
+                    ? 'It was cancelled on the platform.'
+                    : s.inputs.cancelOnAbort
+                        ? 'Cancelling it failed (see the warning above), so it goes on there.'
+                        : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
     }
 }
 /** The main step. Resolves when the step is over; never throws. */

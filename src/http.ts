@@ -248,6 +248,8 @@ export interface HttpApiOptions {
   readLimit?: { count: number; perMs: number }
   /** Sent as `Idempotency-Key` on requests that start a run, on every attempt. */
   idempotencyKey?: string
+  /** Where retry notes go (the step log by default). */
+  log?: (line: string) => void
 }
 
 export class HttpApi {
@@ -308,7 +310,7 @@ export class HttpApi {
           throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline`, hint: e.info.hint })
         }
         this.retriesLeft--
-        core.info(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
+        ;(this.o.log ?? core.info)(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
         await this.clock.sleep(delay, signal).catch(() => {
           throw this.fail(spec, { kind: 'aborted', reached: false })
         })
@@ -456,7 +458,8 @@ function contentKind(msg: IncomingMessage): string {
 }
 
 function shortReason(f: FailureInfo): string {
-  if (f.kind === 'http' || f.kind === 'not-json') return `HTTP ${f.status}`
+  if (f.kind === 'http') return `HTTP ${f.status}`
+  if (f.kind === 'not-json') return `HTTP ${f.status}, not JSON`
   return f.detail ? `${f.kind}: ${f.detail}` : f.kind
 }
 

@@ -84,6 +84,8 @@ async function cancelRemote(s: Setup, run: RunState): Promise<boolean> {
     return false
   }
   try {
+    // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
+    s.ctx.http.setDeadline(Infinity)
     await s.provider.cancel(s.ctx, run.id, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
     core.saveState(STATE.cancelSent, 'true')
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
@@ -134,7 +136,11 @@ function conclude(s: Setup, run: RunState, cancelled: boolean): void {
     case 'timed_out':
       core.setFailed(
         `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${oneLine(run.providerStatus)}. ` +
-          (cancelled ? 'It was cancelled on the platform.' : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
+          (cancelled
+            ? 'It was cancelled on the platform.'
+            : s.inputs.cancelOnAbort
+              ? 'Cancelling it failed (see the warning above), so it goes on there.'
+              : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
       )
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { runIdSchema } from './common.js'
 import type { Provider, ProviderContext, RunState } from './types.js'
 
-const TriggerReply = z.object({
+export const TriggerReply = z.object({
   runId: runIdSchema,
   runName: z.string().optional(),
   testCaseCount: z.number().int().nonnegative().optional(),

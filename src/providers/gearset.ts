@@ -12,8 +12,8 @@ const STATE: Record<string, RunStatus> = {
   Partial: 'failed'
 }
 
-const RunRequest = z.object({ RunRequestId: runIdSchema })
-const RunRequestStatus = z.object({
+export const RunRequest = z.object({ RunRequestId: runIdSchema })
+export const RunRequestStatus = z.object({
   State: z.string().nullish(),
   RunId: z.string().nullish(),
   StartDateTime: z.string().nullish(),

@@ -14,7 +14,7 @@ const STATUS: Record<string, RunStatus> = {
   CANCEL: 'cancelled' // legacy spelling
 }
 
-const TestRun = z.object({
+export const TestRun = z.object({
   id: runIdSchema,
   createTime: z.string().nullish(),
   buildKey: z.string().nullish(),

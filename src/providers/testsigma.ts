@@ -20,7 +20,7 @@ const RESULT: Record<string, RunStatus> = {
   NOT_EXECUTED: 'error'
 }
 
-const ExecutionResult = z.object({
+export const ExecutionResult = z.object({
   id: runIdSchema,
   status: z.string().nullish(),
   result: z.string().nullish(),

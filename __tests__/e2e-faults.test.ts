@@ -1,0 +1,138 @@
+// The fault matrix: each fault x each pollable platform x phase (trigger, poll, cancel), run end
+// to end through dist/index.js against a sandbox that injects it. Every case checks the verdict,
+// the number of runs created (never more than intended), the outputs and the token canary.
+import { startSandbox } from '../sandbox/server.js'
+import { errorsOf, expectNoLeak, step, warningsOf, type Sandbox, type StepResult } from './helpers/step.js'
+
+const TOKEN = 'tok-CANARY-faults-31c'
+const PLATFORMS = ['testsigma', 'testery', 'gearset'] as const
+type Pollable = (typeof PLATFORMS)[number]
+const TARGETS: Record<Pollable, Record<string, string>> = {
+  testsigma: { scenarioId: '2090' },
+  testery: { projectId: 'shop', environment: 'staging' },
+  gearset: { scenarioId: 'job-42' }
+}
+const CAN_LIST = (p: Pollable) => p !== 'gearset'
+
+type Fault = Record<string, unknown>
+interface Case {
+  phase: 'trigger' | 'poll' | 'cancel'
+  name: string
+  faults: (other: string) => Fault[]
+  /** What the step must end in, for a platform. */
+  expect: (p: Pollable) => { code: number; status?: string; runs: number; message?: RegExp; warning?: RegExp }
+}
+
+const passes = () => ({ code: 0, status: 'passed', runs: 1 })
+// A trigger that failed after reaching the platform: adopted where the platform can list runs.
+const ambiguousCreated = (p: Pollable) =>
+  CAN_LIST(p) ? { code: 0, status: 'passed', runs: 1 } : { code: 1, runs: 1, message: /may have taken effect: look at the CI job’s View history/ }
+// A trigger that failed before the platform created anything: never re-sent.
+const ambiguousNothing = (p: Pollable) => ({
+  code: 1,
+  runs: 0,
+  message: CAN_LIST(p) ? /no run for build \w+ appeared on \w+, so the request most likely did nothing/ : /may have taken effect/
+})
+
+const CASES: Case[] = [
+  // trigger: a write is re-sent only when the platform refused it, never after it may have arrived
+  { phase: 'trigger', name: '500 JSON', faults: () => [{ do: 'status', status: 500 }], expect: ambiguousNothing },
+  { phase: 'trigger', name: '502 HTML page', faults: () => [{ do: 'status', status: 502, html: true }], expect: ambiguousNothing },
+  { phase: 'trigger', name: '504 HTML page', faults: () => [{ do: 'status', status: 504, html: true }], expect: ambiguousNothing },
+  { phase: 'trigger', name: '503 with Retry-After', faults: () => [{ do: 'status', status: 503, retryAfter: 1 }], expect: passes },
+  { phase: 'trigger', name: '429 with Retry-After', faults: () => [{ do: 'status', status: 429, retryAfter: 1 }], expect: passes },
+  { phase: 'trigger', name: 'reset before handling', faults: () => [{ do: 'reset-before' }], expect: ambiguousNothing },
+  { phase: 'trigger', name: 'reset after creating the run', faults: () => [{ do: 'reset-after' }], expect: ambiguousCreated },
+  { phase: 'trigger', name: 'truncated answer', faults: () => [{ do: 'truncate' }], expect: ambiguousCreated },
+  { phase: 'trigger', name: 'HTML page with 200', faults: () => [{ do: 'not-json' }], expect: ambiguousCreated },
+  { phase: 'trigger', name: 'huge answer', faults: () => [{ do: 'huge', bytes: 3 * 1024 * 1024 }], expect: ambiguousCreated },
+  { phase: 'trigger', name: 'slow drip', faults: () => [{ do: 'drip', tickMs: 2 }], expect: passes },
+  {
+    phase: 'trigger',
+    name: 'redirect to another origin',
+    faults: (other) => [{ do: 'redirect', to: other }],
+    expect: () => ({ code: 1, runs: 0, message: /HTTP 302, a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed with credentials/ })
+  },
+  { phase: 'trigger', name: '401 echoing the token', faults: () => [{ do: 'echo-auth' }], expect: () => ({ code: 1, runs: 0, message: /HTTP 401 Unauthorized/ }) },
+
+  // poll: a failed read is "unknown this time"; only answers no retry can fix end the wait
+  { phase: 'poll', name: '502 HTML page x2', faults: () => [{ do: 'status', status: 502, html: true, times: 2 }], expect: passes },
+  { phase: 'poll', name: '503 with Retry-After', faults: () => [{ do: 'status', status: 503, retryAfter: 1 }], expect: passes },
+  { phase: 'poll', name: '500 x5 (beyond one read’s retries)', faults: () => [{ do: 'status', status: 500, times: 5 }], expect: passes },
+  { phase: 'poll', name: '429 with Retry-After', faults: () => [{ do: 'status', status: 429, retryAfter: 1 }], expect: passes },
+  { phase: 'poll', name: 'reset before handling', faults: () => [{ do: 'reset-before', times: 2 }], expect: passes },
+  { phase: 'poll', name: 'reset after handling', faults: () => [{ do: 'reset-after' }], expect: passes },
+  { phase: 'poll', name: 'truncated answer', faults: () => [{ do: 'truncate' }], expect: passes },
+  { phase: 'poll', name: 'HTML page with 200', faults: () => [{ do: 'not-json' }], expect: passes },
+  { phase: 'poll', name: 'stall 2 s', faults: () => [{ do: 'stall', ms: 2000 }], expect: passes },
+  { phase: 'poll', name: 'slow drip', faults: () => [{ do: 'drip', tickMs: 2 }], expect: passes },
+  {
+    phase: 'poll',
+    name: 'the canonical blip sequence',
+    faults: () => [{ do: 'reset-before' }, { do: 'status', status: 502, html: true }, { do: 'stall', ms: 1500 }, { do: 'status', status: 503, retryAfter: 1 }],
+    expect: passes
+  },
+  {
+    phase: 'poll',
+    name: 'redirect to another origin',
+    faults: (other) => [{ do: 'redirect', to: other }],
+    expect: () => ({ code: 1, status: 'error', runs: 1, message: /a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed/ })
+  },
+  {
+    phase: 'poll',
+    name: 'an answer of the wrong shape',
+    faults: () => [{ do: 'json', body: { id: 'x\nstatus=passed', status: 7, State: 7 } }],
+    expect: () => ({ code: 1, status: 'error', runs: 1, message: /the answer did not have the documented shape/ })
+  },
+  { phase: 'poll', name: '401 echoing the token', faults: () => [{ do: 'echo-auth' }], expect: () => ({ code: 1, status: 'error', runs: 1, message: /HTTP 401/ }) },
+
+  // cancel (the wait times out with cancelOnAbort: true): a failed cancel is a warning, never a hang
+  { phase: 'cancel', name: '500', faults: () => [{ do: 'status', status: 500 }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /Could not cancel run/ }) },
+  { phase: 'cancel', name: '503 with Retry-After', faults: () => [{ do: 'status', status: 503, retryAfter: 1 }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, message: /It was cancelled on the platform/ }) },
+  { phase: 'cancel', name: '429 with Retry-After', faults: () => [{ do: 'status', status: 429, retryAfter: 1 }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, message: /It was cancelled on the platform/ }) },
+  { phase: 'cancel', name: 'reset after handling', faults: () => [{ do: 'reset-after' }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /Could not cancel run/ }) },
+  { phase: 'cancel', name: 'no answer at all', faults: () => [{ do: 'stall' }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /no answer within 5 s/ }) }
+]
+
+const MATRIX = CASES.flatMap((c) => PLATFORMS.map((p) => [c.phase, c.name, p, c] as const))
+
+let others: Sandbox[] = []
+afterAll(() => Promise.all(others.map((o) => o.close())))
+
+describe('fault matrix', () => {
+  it.concurrent.each(MATRIX)('%s: %s on %s', async (phase, _name, platform, c) => {
+    const sandbox = await startSandbox()
+    const other = await startSandbox()
+    others.push(other)
+    try {
+      const cancelCase = phase === 'cancel'
+      sandbox.script(platform, cancelCase ? { queuedMs: 100, runMs: 600_000 } : { queuedMs: 100, runMs: 900 })
+      sandbox.fault(platform, ...c.faults(other.url).map((f) => ({ on: phase, ...f })))
+      const r: StepResult = await step({
+        inputs: {
+          provider: platform,
+          token: TOKEN,
+          wait: 'true',
+          pollIntervalSeconds: '1',
+          baseUrl: sandbox.baseUrl(platform),
+          ...TARGETS[platform],
+          ...(cancelCase ? { timeoutMinutes: '0.03', cancelOnAbort: 'true' } : { timeoutMinutes: '2' })
+        },
+        timeoutMs: 60_000
+      })
+      const want = c.expect(platform)
+      const created = sandbox.runs[platform] ?? 0
+      const verdict = { code: r.code, status: r.outputs.status, runs: created }
+      expect(verdict).toEqual({ code: want.code, status: want.status ?? r.outputs.status, runs: want.runs })
+      if (want.status !== 'passed') expect(r.outputs.status).not.toBe('passed') // never a false pass
+      if (want.message) expect(errorsOf(r).join('\n')).toMatch(want.message)
+      if (want.warning) expect(warningsOf(r).join('\n')).toMatch(want.warning)
+      if (created > 0 && want.code === 0) expect(r.outputs.runId).toMatch(/^[\w.-]+$/)
+      expect(other.requests).toHaveLength(0) // nothing, and no credential, ever reached another origin
+      expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
+      expectNoLeak(r, TOKEN)
+    } finally {
+      await sandbox.close()
+    }
+  })
+})
