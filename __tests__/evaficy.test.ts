@@ -4,6 +4,7 @@ import { INPUT_NAMES, parseInputs, type InputName } from '../src/inputs.js'
 import { evaficy } from '../src/providers/evaficy.js'
 import type { RunContext } from '../src/run-context.js'
 import { startSandbox } from '../sandbox/server.js'
+import { failure } from './helpers/failure.js'
 import type { Sandbox } from './helpers/step.js'
 
 const P = '65f1c0ffee0000000000abcd'
@@ -31,15 +32,6 @@ function context(values: Partial<Record<InputName, string>>) {
   return { inputs, http, run }
 }
 
-async function failure(p: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PlatformError) return e
-    throw e
-  }
-  throw new Error('expected a PlatformError')
-}
 
 describe('evaficy provider', () => {
   it('creates a run with the documented body and maps the 201 to a triggered RunState', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { HttpApi, PlatformError, isRetryable, parseRetryAfter, rateLimitWaitMs, type Clock } from '../src/http.js'
+import { failure } from './helpers/failure.js'
 import { fakeServer, sendJson, type FakeServer } from './helpers/fake-server.js'
 
 const CANARY = 'tok-CANARY-9f8e7d'
@@ -27,15 +28,6 @@ const Run = z.object({ id: z.string(), count: z.number() })
 const get = { method: 'GET' as const, path: '/runs/7', template: '/runs/{id}', schema: Run, action: 'read the run' }
 const post = { method: 'POST' as const, path: '/runs', template: '/runs', body: { a: 1 }, schema: Run, action: 'create the test run' }
 
-async function failure(p: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof PlatformError) return e
-    throw e
-  }
-  throw new Error('expected a PlatformError')
-}
 
 let servers: FakeServer[] = []
 beforeEach(() => {

@@ -54,3 +54,9 @@ export function cancelRun(run, res, ok) {
   run.cancelledAt ??= Date.now()
   ok()
 }
+
+/** An error answer: an HTML gateway page for 502 and 504, as a proxy would send, else `body` as JSON. */
+export function errorAnswer(res, status, body, headers = {}) {
+  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
+  json(res, status, body, headers)
+}

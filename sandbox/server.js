@@ -7,7 +7,7 @@ import { gearsetSandbox } from './platforms/gearset.js'
 import { testerySandbox } from './platforms/testery.js'
 import { testsigmaSandbox } from './platforms/testsigma.js'
 import { FaultQueue, withFault } from './faults.js'
-import { json } from './respond.js'
+import { authStatus, json } from './respond.js'
 
 const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
 export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
@@ -82,6 +82,8 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
         if (!m) continue
         const params = Object.fromEntries(r.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]))
         const handle = (out) => {
+          const denied = authStatus(req, entry.platform.auth)
+          if (denied) return entry.platform.fail(out, denied)
           const ctx = {
             req,
             res: out,

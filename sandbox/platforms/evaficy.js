@@ -2,7 +2,7 @@
 // (../shared/seeds/evaficy-cicd-trigger.txt). Tokens starting with "invalid" get 401,
 // tokens starting with "free-plan" get 403; IDs 000…0NNN script HTTP status NNN.
 import { randomBytes } from 'node:crypto'
-import { authStatus, htmlPage, json, scriptedStatus } from '../respond.js'
+import { errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const MESSAGES = {
   400: 'scenarioId and projectId are required',
@@ -13,20 +13,20 @@ const MESSAGES = {
 }
 
 function fail(res, status) {
-  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
-  json(res, status, { success: false, message: MESSAGES[status] ?? `Error ${status}` })
+  errorAnswer(res, status, { success: false, message: MESSAGES[status] ?? `Error ${status}` })
 }
 
 export function evaficySandbox() {
   return {
+    // Every request is checked for the token first (server.js), answering with `fail`.
+    auth: 'Bearer',
+    fail,
     name: 'evaficy',
     routes: [
       {
         route: 'POST /runs/trigger',
-          phase: 'trigger',
-        handle({ req, res, body, created }) {
-          const denied = authStatus(req, 'Bearer')
-          if (denied) return fail(res, denied)
+        phase: 'trigger',
+        handle({ res, body, created }) {
           const b = typeof body === 'object' && body !== null ? body : {}
           if (!b.projectId || !b.scenarioId) return fail(res, 400)
           const scripted = scriptedStatus(b.scenarioId, b.projectId)

@@ -2,14 +2,13 @@
 // the job cancel call, and the documented limit of 5 status reads per 5 s per job (429 beyond it,
 // counted in `violations`). Error bodies: { Error: { Code, Message } }.
 import { phaseOf, RunBook } from '../runs.js'
-import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
+import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'Succeeded', failed: 'Failed', cancelled: 'Failed', error: 'Failed', partial: 'Partial' }
 const MESSAGES = { 401: 'Invalid or expired access token', 403: 'The Automation Platform licence is required', 404: 'CI job not found' }
 
 function fail(res, status, headers) {
-  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
-  json(res, status, { Error: { Code: String(status), Message: MESSAGES[status] ?? `Error ${status}`, InnerError: null } }, headers)
+  errorAnswer(res, status, { Error: { Code: String(status), Message: MESSAGES[status] ?? `Error ${status}`, InnerError: null } }, headers)
 }
 
 function view(run) {
@@ -27,6 +26,9 @@ export function gearsetSandbox() {
   const book = new RunBook()
   const reads = new Map() // jobId → recent GET times
   const sandbox = {
+    // Every request is checked for the token first (server.js), answering with `fail`.
+    auth: 'token',
+    fail,
     name: 'gearset',
     book,
     violations: 0,
@@ -35,8 +37,6 @@ export function gearsetSandbox() {
         route: 'POST /public/automation/continuous-integration-jobs/:job/run-requests',
         phase: 'trigger',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'token')
-          if (denied) return fail(ctx.res, denied)
           const scripted = scriptedStatus(ctx.params.job)
           if (scripted) return fail(ctx.res, scripted)
           ctx.created()
@@ -48,8 +48,6 @@ export function gearsetSandbox() {
         route: 'GET /public/automation/continuous-integration-jobs/:job/run-requests/:id',
         phase: 'poll',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'token')
-          if (denied) return fail(ctx.res, denied)
           const now = Date.now()
           const recent = (reads.get(ctx.params.job) ?? []).filter((t) => now - t < 5000)
           if (recent.length >= 5) {
@@ -68,8 +66,6 @@ export function gearsetSandbox() {
         route: 'POST /public/automation/continuous-integration-jobs/:job/cancel',
         phase: 'cancel',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'token')
-          if (denied) return fail(ctx.res, denied)
           const runs = [...book.runs.values()].filter((r) => r.job === ctx.params.job && phaseOf(r).phase !== 'ended')
           if (runs.length === 0) return json(ctx.res, 200, {})
           cancelRun(runs[runs.length - 1], ctx.res, () => {

@@ -1,14 +1,13 @@
 // Testery (platforms.md §3): POST /api/test-run-requests-build (201), GET/PATCH /api/test-runs/{id},
 // GET /api/test-runs (newest first), GET /api/account. Error bodies: { message }.
 import { phaseOf, RunBook } from '../runs.js'
-import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
+import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'PASS', failed: 'FAIL', cancelled: 'CANCELED', error: 'FAIL' }
 const MESSAGES = { 400: 'project and environment are required', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Project or environment not found' }
 
 function fail(res, status) {
-  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
-  json(res, status, { message: MESSAGES[status] ?? `Error ${status}` })
+  errorAnswer(res, status, { message: MESSAGES[status] ?? `Error ${status}` })
 }
 
 /** Testery's timestamp format: yyyy-MM-dd HH:mm:ss+0000. */
@@ -47,6 +46,9 @@ export function testerySandbox() {
     return run
   }
   return {
+    // Every request is checked for the token first (server.js), answering with `fail`.
+    auth: 'Bearer',
+    fail,
     name: 'testery',
     book,
     routes: [
@@ -54,8 +56,6 @@ export function testerySandbox() {
         route: 'GET /api/account',
         phase: 'meta',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           json(ctx.res, 200, { id: 7, name: 'acme', display: 'Acme Inc.' })
         }
       },
@@ -63,8 +63,6 @@ export function testerySandbox() {
         route: 'POST /api/test-run-requests-build',
         phase: 'trigger',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const b = ctx.body ?? {}
           if (!b.project || !b.environment) return fail(ctx.res, 400)
           const scripted = scriptedStatus(b.project, b.environment, b.testSuiteId)
@@ -78,8 +76,6 @@ export function testerySandbox() {
         route: 'GET /api/test-runs',
         phase: 'list',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const limit = Number(ctx.query.limit ?? 10)
           json(ctx.res, 200, [...book.runs.values()].reverse().slice(0, limit).map(view))
         }
@@ -88,8 +84,6 @@ export function testerySandbox() {
         route: 'GET /api/test-runs/:id',
         phase: 'poll',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const run = find(ctx)
           if (run) json(ctx.res, 200, view(run))
         }
@@ -98,8 +92,6 @@ export function testerySandbox() {
         route: 'PATCH /api/test-runs/:id',
         phase: 'cancel',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const run = find(ctx)
           if (run) cancelRun(run, ctx.res, () => json(ctx.res, 200, view(run)))
         }

@@ -1,14 +1,13 @@
 // Testsigma (platforms.md §1): POST/GET /api/v1/execution_results, a plan's runs newest first,
 // and the inferred single-run stop PUT /api/v1/execution_results/{id}. Error bodies as the OSS server: { error, code }.
 import { phaseOf, RunBook } from '../runs.js'
-import { authStatus, cancelRun, htmlPage, json, scriptedStatus } from '../respond.js'
+import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'SUCCESS', failed: 'FAILURE', cancelled: 'STOPPED', error: 'ABORTED' }
 const MESSAGES = { 400: 'executionId is required', 401: 'Unauthorized: invalid API key', 403: 'Forbidden', 404: 'Test plan not found' }
 
 function fail(res, status) {
-  if (status === 502 || status === 504) return htmlPage(res, status, status === 502 ? 'Bad Gateway' : 'Gateway Timeout')
-  json(res, status, { timeStamp: Date.now(), error: MESSAGES[status] ?? `Error ${status}`, code: String(status) })
+  errorAnswer(res, status, { timeStamp: Date.now(), error: MESSAGES[status] ?? `Error ${status}`, code: String(status) })
 }
 
 function view(run) {
@@ -47,6 +46,9 @@ export function testsigmaSandbox() {
     return run
   }
   return {
+    // Every request is checked for the token first (server.js), answering with `fail`.
+    auth: 'Bearer',
+    fail,
     name: 'testsigma',
     book,
     routes: [
@@ -54,8 +56,6 @@ export function testsigmaSandbox() {
         route: 'POST /api/v1/execution_results',
         phase: 'trigger',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const planId = ctx.body?.executionId
           if (planId === undefined || planId === '') return fail(ctx.res, 400)
           const scripted = scriptedStatus(planId)
@@ -69,8 +69,6 @@ export function testsigmaSandbox() {
         route: 'GET /api/v1/execution_results/:id',
         phase: 'poll',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const run = find(ctx)
           if (run) json(ctx.res, 200, view(run))
         }
@@ -79,8 +77,6 @@ export function testsigmaSandbox() {
         route: 'GET /api/v1/executions/:plan/test_plan_results',
         phase: 'list',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const size = Number(ctx.query.size ?? 20)
           const content = [...book.runs.values()].filter((r) => String(r.planId) === ctx.params.plan).reverse().slice(0, size).map(view)
           json(ctx.res, 200, { content, totalElements: content.length, last: true })
@@ -90,8 +86,6 @@ export function testsigmaSandbox() {
         route: 'PUT /api/v1/execution_results/:id',
         phase: 'cancel',
         handle(ctx) {
-          const denied = authStatus(ctx.req, 'Bearer')
-          if (denied) return fail(ctx.res, denied)
           const run = find(ctx)
           if (run) cancelRun(run, ctx.res, () => json(ctx.res, 200, view(run)))
         }
