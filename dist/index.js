@@ -14240,6 +14240,81 @@ function withHint(e, hint) {
     return new PlatformError({ ...e.info, hint });
 }
 
+;// CONCATENATED MODULE: ./src/schedule.ts
+const DEFAULT_SCHEDULE = { minMs: 1000 };
+// Without progress counts: every 2.5 s for the first two minutes (a run that ends in seconds is
+// seen within ~3 s), then easing to every 15 s by minute five (no worse a delay than a 15 s poller).
+const QUICK_MS = 2500;
+const QUICK_UNTIL_MS = 120_000;
+const CRUISE_MS = 15_000;
+const CRUISE_FROM_MS = 300_000;
+// With progress counts: wait half the predicted remaining time, at most a minute (a run that ends
+// early, e.g. aborted, is still seen within a minute), at least 2 s.
+const PREDICTED_CAP_MS = 60_000;
+const NEAR_END_MS = 2000;
+// Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s.
+const OVERDUE_MAX_MS = 8000;
+/** Plans the next read from what has been seen so far. One planner per wait. */
+class PollPlanner {
+    s;
+    seen = [];
+    overdueReads = 0;
+    constructor(s) {
+        this.s = s;
+    }
+    /** Records a state read at `t` (ms since the wait began). */
+    observe(t, state) {
+        const c = state.counts;
+        if (state.status !== 'running' || !c.total)
+            return;
+        const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
+        this.seen.push({ t, done: Math.min(done, c.total), total: c.total });
+        if (this.seen.length > 20)
+            this.seen.shift();
+    }
+    /**
+     * The predicted time left (ms) from the rate at which tests complete, or undefined when the
+     * counts do not tell yet (no counts, or no progress between two reads).
+     */
+    remainingMs(t) {
+        const last = this.seen[this.seen.length - 1];
+        if (!last)
+            return undefined;
+        if (last.done >= last.total)
+            return 0;
+        const first = this.seen.find((o) => o.done < last.done);
+        if (!first || last.t <= first.t)
+            return undefined;
+        const rate = (last.done - first.done) / (last.t - first.t);
+        return (last.total - last.done) / rate - (t - last.t);
+    }
+    /** The wait before the next read, given the time since the wait began. */
+    nextDelayMs(t, random) {
+        if (this.s.fixedMs !== undefined)
+            return Math.max(this.s.fixedMs, this.s.minMs);
+        const remaining = this.remainingMs(t);
+        let delay;
+        if (remaining === undefined)
+            delay = blindDelayMs(t);
+        else if (remaining > 0) {
+            this.overdueReads = 0;
+            delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining / 2));
+        }
+        else
+            delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++);
+        // ±10 % so that many jobs started together do not read in step.
+        return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
+    }
+}
+/** The schedule when nothing predicts the end: quick, easing to a steady interval. */
+function blindDelayMs(t) {
+    if (t < QUICK_UNTIL_MS)
+        return QUICK_MS;
+    if (t >= CRUISE_FROM_MS)
+        return CRUISE_MS;
+    return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS);
+}
+
 ;// CONCATENATED MODULE: ./src/wait.ts
 // Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
 // Time comes from an injected clock, so tests run hours of polling in milliseconds.
@@ -14247,16 +14322,7 @@ function withHint(e, hint) {
 
 
 
-// Quick at first, so runs that end in seconds are seen within seconds; backing off to 30 s so
-// an hour-long run costs about 130 reads instead of 720 at a fixed 5 s.
-const DEFAULT_SCHEDULE = { minMs: 1000, firstMs: 2000, factor: 1.5, capMs: 30_000 };
-/** The wait before poll number `n` (0-based), with ±10 % jitter so many jobs do not poll in step. */
-function pollDelayMs(n, s, random) {
-    if (s.fixedMs !== undefined)
-        return Math.max(s.fixedMs, s.minMs);
-    const base = Math.min(s.capMs, s.firstMs * s.factor ** n);
-    return Math.max(s.minMs, Math.round(base * (0.9 + 0.2 * random())));
-}
+
 /** The step stopped waiting because it was told to (workflow cancelled). */
 class WaitAborted extends Error {
     last;
@@ -14317,6 +14383,8 @@ async function waitForRun(first, o) {
     const warned = new Set();
     let last = checked(first);
     let seen = fingerprint(last);
+    const planner = new PollPlanner(o.schedule);
+    planner.observe(0, last);
     let failingSince;
     o.log(progressLine(last, 0));
     const read = async () => {
@@ -14343,7 +14411,7 @@ async function waitForRun(first, o) {
             return undefined;
         }
     };
-    for (let n = 0; !isTerminal(last); n++) {
+    while (!isTerminal(last)) {
         const now = clock.now();
         if (now >= deadline) {
             // One last look: the run may have ended while we slept.
@@ -14361,7 +14429,7 @@ async function waitForRun(first, o) {
         try {
             // A Retry-After on a successful read is the platform asking for fewer polls: obey it (2 s to 5 min).
             const asked = o.ctx.http?.takeHintedDelayMs();
-            const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : pollDelayMs(n, o.schedule, clock.random);
+            const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : planner.nextDelayMs(now - started, clock.random);
             await clock.sleep(Math.min(delay, deadline - now), o.signal);
         }
         catch {
@@ -14375,6 +14443,7 @@ async function waitForRun(first, o) {
             o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`);
         }
         last = next;
+        planner.observe(clock.now() - started, last);
         o.onState?.(last);
         if (fingerprint(last) !== seen) {
             seen = fingerprint(last);
@@ -14396,16 +14465,13 @@ async function waitForRun(first, o) {
 
 
 
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
 // Saved state, read by the post step (which runs with post-if: cancelled()).
 const main_STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent', idempotencyKey: 'idempotencyKey' };
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock) {
-    // Mask the token before anything else can print.
-    const token = getInput('token');
-    if (token)
-        core_setSecret(token);
     const runContext = readRunContext();
     const { inputs, problems, warnings } = readInputs(runContext.sha);
     for (const w of warnings)
@@ -14636,6 +14702,10 @@ async function post(clock = realClock) {
 }
 /** Entry point: the main step, or the post step when the main step left its mark. */
 async function start() {
+    // Mask the token before anything else can print.
+    const token = getInput('token');
+    if (token)
+        core_setSecret(token);
     if (getState(main_STATE.isPost) === 'true')
         await post();
     else {

@@ -30,10 +30,10 @@ function compile(route) {
  * Over HTTP: POST /__sandbox/<platform>/scripts or /faults with one (or an array) as the body.
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
- *   fault: (platform: string, ...faults: object[]) => void,
+ *   fault: (platform: string, ...faults: object[]) => void, limited: Record<string, number>,
  *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
  */
-export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}) {
+export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateLimit = undefined } = {}) {
   /** @type {SandboxRequest[]} */
   const requests = []
   /** @type {Record<string, number>} */
@@ -44,6 +44,19 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
   const script = (platform, ...scripts) => platforms[platform].book.enqueue(...scripts)
   const faults = Object.fromEntries(Object.keys(platforms).map((name) => [name, new FaultQueue()]))
   const fault = (platform, ...list) => faults[platform].add(...list)
+  // An optional limit for the platforms that document none: `rateLimit.perSecond` requests per
+  // platform per second, then 429 with Retry-After; answers counted in `limited`.
+  const limited = {}
+  const windows = {}
+  const overLimit = (platform) => {
+    if (!rateLimit || platform === 'gearset') return false // Gearset has its own, documented limit
+    const now = Date.now()
+    const w = (windows[platform] ??= [])
+    while (w.length && now - w[0] >= 1000) w.shift()
+    if (w.length >= rateLimit.perSecond) return true
+    w.push(now)
+    return false
+  }
 
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -77,6 +90,10 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
       requests.push(record)
       if (!quiet) process.stdout.write(`sandbox: ${req.method} ${url.pathname}\n`)
       if (!entry) return json(res, 404, { message: `no platform "${prefix}" in the sandbox` })
+      if (overLimit(prefix)) {
+        limited[prefix] = (limited[prefix] ?? 0) + 1
+        return json(res, 429, { message: 'Too many requests' }, { 'Retry-After': '1' })
+      }
       for (const r of entry.routes) {
         const m = r.method === req.method ? r.re.exec(path) : null
         if (!m) continue
@@ -118,6 +135,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true } = {}
         platforms,
         script,
         fault,
+        limited,
         baseUrl: (platform) => `${url}/${platform}`,
         close: () =>
           new Promise((done) => {

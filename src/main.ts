@@ -16,7 +16,8 @@ import {
 import { readRunContext } from './run-context.js'
 import { startRun } from './trigger.js'
 import { oneLine, redact } from './text.js'
-import { DEFAULT_SCHEDULE, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
+import { DEFAULT_SCHEDULE } from './schedule.js'
+import { progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000
@@ -33,10 +34,6 @@ interface Setup {
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock: Clock): Setup | undefined {
-  // Mask the token before anything else can print.
-  const token = core.getInput('token')
-  if (token) core.setSecret(token)
-
   const runContext = readRunContext()
   const { inputs, problems, warnings } = readInputs(runContext.sha)
   for (const w of warnings) core.warning(w)
@@ -273,6 +270,9 @@ export async function post(clock: Clock = realClock): Promise<void> {
 
 /** Entry point: the main step, or the post step when the main step left its mark. */
 export async function start(): Promise<void> {
+  // Mask the token before anything else can print.
+  const token = core.getInput('token')
+  if (token) core.setSecret(token)
   if (core.getState(STATE.isPost) === 'true') await post()
   else {
     core.saveState(STATE.isPost, 'true')

@@ -3,29 +3,8 @@
 import { isRetryable, PlatformError, type Clock } from './http.js'
 import { TERMINAL_STATUSES, type Provider, type ProviderContext, type RunState } from './providers/types.js'
 import { formatDuration } from './report.js'
+import { PollPlanner, type Schedule } from './schedule.js'
 import { oneLine } from './text.js'
-
-export interface Schedule {
-  /** A fixed interval (the `pollIntervalSeconds` input), ms. */
-  fixedMs?: number
-  /** The platform's floor, ms. */
-  minMs: number
-  /** Adaptive schedule: the first delay, growth per poll and cap, ms. */
-  firstMs: number
-  factor: number
-  capMs: number
-}
-
-// Quick at first, so runs that end in seconds are seen within seconds; backing off to 30 s so
-// an hour-long run costs about 130 reads instead of 720 at a fixed 5 s.
-export const DEFAULT_SCHEDULE: Schedule = { minMs: 1000, firstMs: 2000, factor: 1.5, capMs: 30_000 }
-
-/** The wait before poll number `n` (0-based), with ±10 % jitter so many jobs do not poll in step. */
-export function pollDelayMs(n: number, s: Schedule, random: () => number): number {
-  if (s.fixedMs !== undefined) return Math.max(s.fixedMs, s.minMs)
-  const base = Math.min(s.capMs, s.firstMs * s.factor ** n)
-  return Math.max(s.minMs, Math.round(base * (0.9 + 0.2 * random())))
-}
 
 export interface WaitOptions {
   provider: Provider
@@ -108,6 +87,8 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
   const warned = new Set<string>()
   let last = checked(first)
   let seen = fingerprint(last)
+  const planner = new PollPlanner(o.schedule)
+  planner.observe(0, last)
   let failingSince: number | undefined
   o.log(progressLine(last, 0))
 
@@ -137,7 +118,7 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
     }
   }
 
-  for (let n = 0; !isTerminal(last); n++) {
+  while (!isTerminal(last)) {
     const now = clock.now()
     if (now >= deadline) {
       // One last look: the run may have ended while we slept.
@@ -152,7 +133,7 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
     try {
       // A Retry-After on a successful read is the platform asking for fewer polls: obey it (2 s to 5 min).
       const asked = o.ctx.http?.takeHintedDelayMs()
-      const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : pollDelayMs(n, o.schedule, clock.random)
+      const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : planner.nextDelayMs(now - started, clock.random)
       await clock.sleep(Math.min(delay, deadline - now), o.signal)
     } catch {
       throw new WaitAborted(last)
@@ -164,6 +145,7 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`)
     }
     last = next
+    planner.observe(clock.now() - started, last)
     o.onState?.(last)
     if (fingerprint(last) !== seen) {
       seen = fingerprint(last)

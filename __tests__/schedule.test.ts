@@ -1,0 +1,65 @@
+import type { RunState } from '../src/providers/types.js'
+import { blindDelayMs, DEFAULT_SCHEDULE, PollPlanner } from '../src/schedule.js'
+
+const mid = () => 0.5
+const running = (done: number, total = 100): RunState => ({ id: '1', status: 'running', providerStatus: 'RUNNING', counts: { total, passed: done } })
+
+describe('PollPlanner', () => {
+  it('without counts: every 2.5 s for two minutes, easing to 15 s by minute five', () => {
+    expect([0, 60_000, 119_000].map(blindDelayMs)).toEqual([2500, 2500, 2500])
+    expect(blindDelayMs(210_000)).toBeCloseTo(8750, 0)
+    expect([300_000, 3_600_000].map(blindDelayMs)).toEqual([15_000, 15_000])
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    expect(p.nextDelayMs(0, mid)).toBe(2500)
+    expect(p.nextDelayMs(600_000, mid)).toBe(15_000)
+  })
+
+  it('jitters by ±10 %', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    expect(p.nextDelayMs(0, () => 0)).toBe(2250)
+    expect(p.nextDelayMs(0, () => 0.999)).toBe(2750)
+  })
+
+  it('predicts the end from the rate of completed tests and waits half the time left, at most a minute', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(10_000, running(10)) // 1 test/s: 90 s left
+    expect(p.remainingMs(10_000)).toBe(90_000)
+    expect(p.nextDelayMs(10_000, mid)).toBe(45_000)
+    p.observe(80_000, running(80)) // 20 s left
+    expect(p.nextDelayMs(80_000, mid)).toBe(10_000)
+    const slow = new PollPlanner(DEFAULT_SCHEDULE)
+    slow.observe(0, running(1, 1000))
+    slow.observe(10_000, running(2, 1000))
+    expect(slow.nextDelayMs(10_000, mid)).toBe(60_000)
+  })
+
+  it('reads every 2 s near the end, and backs off gently when the run overruns its prediction', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(99_000, running(99))
+    expect(p.nextDelayMs(99_000, mid)).toBe(2000)
+    p.observe(101_000, running(100))
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => p.nextDelayMs(101_000, mid))).toEqual([2000, 2600, 3380, 4394, 5712, 7426, 8000, 8000, 8000])
+  })
+
+  it('falls back to the blind schedule while counts do not move', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(5000, running(0))
+    expect(p.remainingMs(5000)).toBeUndefined()
+    expect(p.nextDelayMs(5000, mid)).toBe(2500)
+  })
+
+  it('ignores counts of a queued run', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, { ...running(0), status: 'queued' })
+    p.observe(5000, { ...running(50), status: 'queued' })
+    expect(p.remainingMs(5000)).toBeUndefined()
+  })
+
+  it('uses a fixed interval when given, never below the platform floor', () => {
+    expect(new PollPlanner({ minMs: 1000, fixedMs: 7000 }).nextDelayMs(0, Math.random)).toBe(7000)
+    expect(new PollPlanner({ minMs: 2000, fixedMs: 1000 }).nextDelayMs(999_000, Math.random)).toBe(2000)
+  })
+})

@@ -1,0 +1,57 @@
+// `npm run bench`: prints the figures and writes them to bench/results.json. Not part of `npm test`.
+// Compiles src/ first (to bench/.build) so part 1 runs the real wait loop and schedule.
+import { execFileSync } from 'node:child_process'
+import { cpus, totalmem } from 'node:os'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT } from '../scripts/github-runner.js'
+
+execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(ROOT, 'bench/.build')], { stdio: 'inherit' })
+const { pollingBench } = await import('./polling.js')
+const { concurrencyBench } = await import('./concurrency.js')
+const { overheadBench } = await import('./overhead.js')
+
+const only = process.argv[2] // polling | concurrency | overhead
+const f1 = (n) => n.toFixed(1)
+const table = (head, rows) => {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ')
+  console.log(line(head))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of rows) console.log(line(r))
+}
+
+const results = {
+  machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  date: new Date().toISOString()
+}
+
+if (!only || only === 'polling') {
+  console.log('\n1. Polling economy: 600 seeded simulated runs (30 s – 60 min, half with progress counts), the real wait loop on a virtual clock')
+  results.polling = await pollingBench()
+  table(
+    ['strategy', 'run length', 'counts', 'runs', 'requests/run', 'delay p50 s', 'p95 s', 'max s'],
+    results.polling.map((r) => [r.strategy, r.band, r.counts, r.runs, f1(r.requestsMean), f1(r.delayP50), f1(r.delayP95), f1(r.delayMax)])
+  )
+}
+if (!only || only === 'concurrency') {
+  console.log('\n2. Concurrency: 50 `node dist/index.js` at once (15 Testsigma, 15 Testery, 12 Gearset, 8 Evaficy), ~20 s runs')
+  results.concurrency = await concurrencyBench()
+  const c = results.concurrency
+  table(
+    ['steps', 'failed steps', '429 answers', 'beyond Gearset limit', 'requests', 'runs created', 'wall s', 'limit (others)'],
+    [[c.steps, c.failedSteps, c.answers429, c.gearsetBeyondLimit, c.totalRequests, c.runsCreated, f1(c.wallSeconds), `${c.limitPerSecond}/s per platform`]]
+  )
+}
+if (!only || only === 'overhead') {
+  console.log('\n3. Step overhead: a fire-and-forget Evaficy trigger, median of 21, against `node -e 0` in the same loop')
+  results.overhead = await overheadBench()
+  const o = results.overhead
+  table(
+    ['node -e 0 ms', 'step ms', 'ratio', 'node -e 0 peak MiB', 'step peak MiB', 'dist/index.js KiB'],
+    [[f1(o.bareNodeMs), f1(o.stepMs), o.ratio.toFixed(2), f1(o.bareNodeMaxRssMiB), f1(o.stepMaxRssMiB), f1(o.bundleKiB)]]
+  )
+}
+
+if (!only) writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+console.log(only ? '' : '\nWritten to bench/results.json')

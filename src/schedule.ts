@@ -1,0 +1,84 @@
+// When to read a run's status next. Fixed pollers spend a request every few seconds for the whole
+// run; this schedule spends them where the end is likely: quick while a run could end in seconds,
+// sparse while progress counts say the end is far, and dense again as the predicted end nears.
+import type { RunState } from './providers/types.js'
+
+export interface Schedule {
+  /** A fixed interval (the `pollIntervalSeconds` input), ms. */
+  fixedMs?: number
+  /** The platform's floor, ms. */
+  minMs: number
+}
+
+export const DEFAULT_SCHEDULE: Schedule = { minMs: 1000 }
+
+// Without progress counts: every 2.5 s for the first two minutes (a run that ends in seconds is
+// seen within ~3 s), then easing to every 15 s by minute five (no worse a delay than a 15 s poller).
+const QUICK_MS = 2500
+const QUICK_UNTIL_MS = 120_000
+const CRUISE_MS = 15_000
+const CRUISE_FROM_MS = 300_000
+// With progress counts: wait half the predicted remaining time, at most a minute (a run that ends
+// early, e.g. aborted, is still seen within a minute), at least 2 s.
+const PREDICTED_CAP_MS = 60_000
+const NEAR_END_MS = 2000
+// Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s.
+const OVERDUE_MAX_MS = 8000
+
+interface Observation {
+  t: number
+  done: number
+  total: number
+}
+
+/** Plans the next read from what has been seen so far. One planner per wait. */
+export class PollPlanner {
+  private readonly seen: Observation[] = []
+  private overdueReads = 0
+
+  constructor(private readonly s: Schedule) {}
+
+  /** Records a state read at `t` (ms since the wait began). */
+  observe(t: number, state: RunState): void {
+    const c = state.counts
+    if (state.status !== 'running' || !c.total) return
+    const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0)
+    this.seen.push({ t, done: Math.min(done, c.total), total: c.total })
+    if (this.seen.length > 20) this.seen.shift()
+  }
+
+  /**
+   * The predicted time left (ms) from the rate at which tests complete, or undefined when the
+   * counts do not tell yet (no counts, or no progress between two reads).
+   */
+  remainingMs(t: number): number | undefined {
+    const last = this.seen[this.seen.length - 1]
+    if (!last) return undefined
+    if (last.done >= last.total) return 0
+    const first = this.seen.find((o) => o.done < last.done)
+    if (!first || last.t <= first.t) return undefined
+    const rate = (last.done - first.done) / (last.t - first.t)
+    return (last.total - last.done) / rate - (t - last.t)
+  }
+
+  /** The wait before the next read, given the time since the wait began. */
+  nextDelayMs(t: number, random: () => number): number {
+    if (this.s.fixedMs !== undefined) return Math.max(this.s.fixedMs, this.s.minMs)
+    const remaining = this.remainingMs(t)
+    let delay: number
+    if (remaining === undefined) delay = blindDelayMs(t)
+    else if (remaining > 0) {
+      this.overdueReads = 0
+      delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining / 2))
+    } else delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
+    // ±10 % so that many jobs started together do not read in step.
+    return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())))
+  }
+}
+
+/** The schedule when nothing predicts the end: quick, easing to a steady interval. */
+export function blindDelayMs(t: number): number {
+  if (t < QUICK_UNTIL_MS) return QUICK_MS
+  if (t >= CRUISE_FROM_MS) return CRUISE_MS
+  return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS)
+}
