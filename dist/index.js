@@ -427,6 +427,52 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /************************************************************************/
 var __webpack_exports__ = {};
 
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/platform.js
+var platform_namespaceObject = {};
+__nccwpck_require__.r(platform_namespaceObject);
+__nccwpck_require__.d(platform_namespaceObject, {
+  arch: () => (arch),
+  getDetails: () => (getDetails),
+  isLinux: () => (isLinux),
+  isMacOS: () => (isMacOS),
+  isWindows: () => (isWindows),
+  platform: () => (platform)
+});
+
+// NAMESPACE OBJECT: ./node_modules/@actions/core/lib/core.js
+var core_namespaceObject = {};
+__nccwpck_require__.r(core_namespaceObject);
+__nccwpck_require__.d(core_namespaceObject, {
+  ExitCode: () => (ExitCode),
+  addPath: () => (addPath),
+  debug: () => (debug),
+  endGroup: () => (endGroup),
+  error: () => (error),
+  exportVariable: () => (exportVariable),
+  getBooleanInput: () => (getBooleanInput),
+  getIDToken: () => (getIDToken),
+  getInput: () => (getInput),
+  getMultilineInput: () => (getMultilineInput),
+  getState: () => (getState),
+  group: () => (group),
+  info: () => (info),
+  isDebug: () => (isDebug),
+  markdownSummary: () => (markdownSummary),
+  notice: () => (notice),
+  platform: () => (platform_namespaceObject),
+  saveState: () => (saveState),
+  setCommandEcho: () => (setCommandEcho),
+  setFailed: () => (setFailed),
+  setOutput: () => (setOutput),
+  setSecret: () => (setSecret),
+  startGroup: () => (startGroup),
+  summary: () => (summary),
+  toPlatformPath: () => (toPlatformPath),
+  toPosixPath: () => (toPosixPath),
+  toWin32Path: () => (toWin32Path),
+  warning: () => (warning)
+});
+
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -436,7 +482,7 @@ const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
  * Sanitizes an input into a string so it can be passed into issueCommand safely
  * @param input input to sanitize into a string
  */
-function utils_toCommandValue(input) {
+function toCommandValue(input) {
     if (input === null || input === undefined) {
         return '';
     }
@@ -501,12 +547,12 @@ function toCommandProperties(annotationProperties) {
  * This is an internal utility function that powers the public API functions
  * such as setSecret, warning, error, and exportVariable.
  */
-function command_issueCommand(command, properties, message) {
+function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
     process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
 }
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
+function issue(name, message = '') {
+    issueCommand(name, {}, message);
 }
 const CMD_STRING = '::';
 class Command {
@@ -543,13 +589,13 @@ class Command {
     }
 }
 function escapeData(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A');
 }
 function escapeProperty(s) {
-    return utils_toCommandValue(s)
+    return toCommandValue(s)
         .replace(/%/g, '%25')
         .replace(/\r/g, '%0D')
         .replace(/\n/g, '%0A')
@@ -569,7 +615,7 @@ const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta
 
 
 
-function file_command_issueFileCommand(command, message) {
+function issueFileCommand(command, message) {
     const filePath = process.env[`GITHUB_${command}`];
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
@@ -577,13 +623,13 @@ function file_command_issueFileCommand(command, message) {
     if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
-function file_command_prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key, value) {
     const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
+    const convertedValue = toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -826,7 +872,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -1433,7 +1479,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -1491,13 +1537,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -1516,7 +1562,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -1535,13 +1581,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -1830,7 +1876,7 @@ const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const markdownSummary = _summary;
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
@@ -1864,7 +1910,7 @@ function toWin32Path(pth) {
  * @return string The platform-specific path.
  */
 function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
+    return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
 ;// CONCATENATED MODULE: external "string_decoder"
@@ -2939,16 +2985,16 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  * @param     options            optional exec options.  See ExecOptions
  * @returns   Promise<number>    exit code
  */
-function exec_exec(commandLine, args, options) {
+function exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
+        const commandArgs = argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
+        const runner = new ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -2968,8 +3014,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -2985,7 +3031,7 @@ function getExecOutput(commandLine, args, options) {
             }
         };
         const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
         //flush any remaining characters
         stdout += stdoutDecoder.end();
         stderr += stderrDecoder.end();
@@ -3010,10 +3056,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -3023,7 +3069,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield getExecOutput('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -3034,7 +3080,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -3139,8 +3185,8 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+function setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -3154,7 +3200,7 @@ function addPath(inputPath) {
     else {
         issueCommand('add-path', {}, inputPath);
     }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+    process.env['PATH'] = `${inputPath}${external_path_namespaceObject.delimiter}${process.env['PATH']}`;
 }
 /**
  * Gets the value of an input.
@@ -3223,10 +3269,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
     process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+    issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -3261,8 +3307,8 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
+function debug(message) {
+    issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -3270,7 +3316,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -3278,7 +3324,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -3286,7 +3332,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -3345,9 +3391,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
     }
-    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
+    issueCommand('save-state', { name }, toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -3382,6 +3428,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -13160,7 +13210,7 @@ class HttpApi {
         this.o = o;
         this.platform = o.platform;
         this.clock = o.clock ?? realClock;
-        this.client = new lib_HttpClient(o.userAgent ?? 'trigger-test-run', [], {
+        this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
             allowRedirects: false,
             allowRetries: false,
             keepAlive: false,
@@ -13287,7 +13337,7 @@ class HttpApi {
                     reached: true
                 });
             });
-            core_debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
+            debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
             const limitMs = rateLimitWaitMs(res.message.headers);
             const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
             const rateLimited = status === 429 || limitMs !== undefined;
@@ -13825,6 +13875,15 @@ const TestRun = object({
     ignoredCount: countSchema,
     totalCount: countSchema
 });
+const TestResults = array(object({
+    id: runIdSchema,
+    status: schemas_string().nullish(),
+    duration: schemas_number().nullish(),
+    error: schemas_string().nullish(),
+    projectTest: object({ name: schemas_string().nullish(), file: schemas_string().nullish() }).nullish()
+}));
+// Per-test words (platforms.md §3.3); anything else that is not a pass counts as a failure.
+const TEST_STATUS = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' };
 const Account = object({ name: schemas_string().regex(/^[A-Za-z0-9._-]{1,100}$/) });
 function testeryState(r, account) {
     let mapped = fromWord(STATUS, r.status);
@@ -13900,6 +13959,17 @@ const testery = {
             .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
             .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }));
     },
+    async testResults({ http }, run, signal) {
+        const { data } = await http.request({ method: 'GET', path: `${testery_path(run.id)}/results`, template: '/api/test-runs/{id}/results', schema: TestResults, action: 'read the test results' }, signal);
+        return data.map((t) => ({
+            name: t.projectTest?.name ?? `test ${t.id}`,
+            suite: t.projectTest?.file ?? undefined,
+            status: TEST_STATUS[t.status ?? ''] ?? 'failed',
+            durationMs: t.duration ?? undefined,
+            error: t.error ?? undefined,
+            url: run.url ? `${run.url}/tests/${t.id}` : undefined
+        }));
+    },
     async cancel({ http }, runId, signal) {
         await http.request({ method: 'PATCH', path: testery_path(runId), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: unknown(), action: 'cancel the run' }, signal);
     }
@@ -13916,6 +13986,23 @@ const testsigma_STATUS = {
     STATUS_PRE_FLIGHT: 'queued',
     STATUS_IN_PROGRESS: 'running'
 };
+// How one test case ended (the same words as a run's result).
+const CASE_RESULT = {
+    SUCCESS: 'passed',
+    FAILURE: 'failed',
+    ABORTED: 'failed',
+    STOPPED: 'skipped',
+    NOT_EXECUTED: 'skipped'
+};
+const TestCaseResults = object({
+    testCases: array(object({
+        testCaseName: schemas_string(),
+        testSuiteName: schemas_string().nullish(),
+        result: schemas_string().nullish(),
+        message: schemas_string().nullish(),
+        duration: schemas_number().nullish()
+    }))
+});
 // How a completed run ended. A completed run with any other result is an error, never a pass.
 const RESULT = {
     SUCCESS: 'passed',
@@ -14010,6 +14097,18 @@ const testsigma = {
         }, signal);
         return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }));
     },
+    // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
+    async testResults({ http }, run, signal) {
+        const { data } = await http.request({ method: 'GET', path: `${testsigma_path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' }, signal);
+        return data.testCases.map((t) => ({
+            name: t.testCaseName,
+            suite: t.testSuiteName ?? undefined,
+            status: CASE_RESULT[t.result ?? ''] ?? 'failed',
+            durationMs: t.duration ?? undefined,
+            error: t.message ?? undefined,
+            url: run.url
+        }));
+    },
     // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form
     // applied to execution_results (platforms.md §1.6, marked inferred).
     async cancel({ http }, runId, signal) {
@@ -14026,6 +14125,44 @@ const testsigma = {
 const PROVIDERS = { evaficy: evaficy, testsigma: testsigma, testery: testery, gearset: gearset };
 function providerFor(name) {
     return PROVIDERS[name];
+}
+
+;// CONCATENATED MODULE: ./src/junit.ts
+const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
+function xml(text) {
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
+}
+const seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
+function toJUnitXml(platform, run, tests) {
+    const suites = new Map();
+    for (const t of tests) {
+        const key = t.suite ?? run.name ?? platform;
+        suites.set(key, [...(suites.get(key) ?? []), t]);
+    }
+    const count = (list, status) => list.filter((t) => t.status === status).length;
+    const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
+    const lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
+    ];
+    for (const [suite, list] of suites) {
+        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`);
+        for (const t of list) {
+            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${seconds(t.durationMs)}"`;
+            if (t.status === 'passed')
+                lines.push(`${open}/>`);
+            else if (t.status === 'skipped')
+                lines.push(`${open}><skipped/></testcase>`);
+            else {
+                const message = (t.error ?? 'failed').split('\n')[0].slice(0, 500);
+                lines.push(`${open}><failure message="${xml(message)}">${xml(t.error ?? '')}</failure></testcase>`);
+            }
+        }
+        lines.push('  </testsuite>');
+    }
+    lines.push('</testsuites>', '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -14149,6 +14286,37 @@ function buildRunSummary(ctx, run, note) {
         s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true);
     if (note)
         s.addRaw(`<p>${forSummary(note, 600)}</p>`, true);
+}
+// How many failed tests the summary lists and the log annotates; the rest are counted.
+const MAX_LISTED_FAILURES = 50;
+const MAX_ANNOTATED_FAILURES = 10;
+/** Adds the failed tests to the job summary: name, suite, an excerpt of the error, a link. */
+function buildFailedTests(tests) {
+    const failed = tests.filter((t) => t.status === 'failed');
+    if (failed.length === 0)
+        return;
+    const s = summary;
+    s.addHeading(`Failed tests (${failed.length})`, 3);
+    const rows = [
+        [
+            { data: 'Test', header: true },
+            { data: 'Suite', header: true },
+            { data: 'Error', header: true }
+        ],
+        ...failed.slice(0, MAX_LISTED_FAILURES).map((t) => [report_link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
+    ];
+    s.addTable(rows);
+    if (failed.length > MAX_LISTED_FAILURES)
+        s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
+}
+/** One error annotation per failed test, up to a cap. */
+function annotateFailedTests(platform, tests, level) {
+    const failed = tests.filter((t) => t.status === 'failed');
+    for (const t of failed.slice(0, MAX_ANNOTATED_FAILURES)) {
+        core_namespaceObject[level](oneLine(t.error ?? 'failed', 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) });
+    }
+    if (failed.length > MAX_ANNOTATED_FAILURES)
+        info(`…and ${failed.length - MAX_ANNOTATED_FAILURES} more failed tests (see the job summary).`);
 }
 /** Builds the job summary of a failure that the platform (or the network) gave us. */
 function buildErrorSummary(ctx, error, run) {
@@ -14466,6 +14634,9 @@ async function waitForRun(first, o) {
 
 
 
+
+
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
 // Saved state, read by the post step (which runs with post-if: cancelled()).
@@ -14533,6 +14704,31 @@ async function cancelRemote(s, run) {
                 : oneLine(redact(String(e), [s.inputs.token]));
         warning(`Could not cancel run ${run.id} on ${s.provider.title}: ${why}`);
         return false;
+    }
+}
+/**
+ * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
+ * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
+ */
+async function readTestResults(s, run, signal) {
+    if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath))
+        return undefined;
+    try {
+        return await s.provider.testResults(s.ctx, run, signal);
+    }
+    catch (e) {
+        warning(`Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`);
+        return undefined;
+    }
+}
+function writeJUnit(path, xml, count) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
+        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
+    }
+    catch (e) {
+        warning(`Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
     }
 }
 function runLabel(run) {
@@ -14635,6 +14831,7 @@ async function run(clock = realClock) {
             });
             current = final;
             const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final));
+            const tests = await readTestResults(s, final, stop.signal);
             info(`Final: ${progressLine(final)}`);
             setOutputs(provider.name, final);
             buildRunSummary(report, final, final.status !== 'timed_out'
@@ -14642,7 +14839,14 @@ async function run(clock = realClock) {
                 : cancelled
                     ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
                     : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.');
+            if (tests)
+                buildFailedTests(tests);
             await writeSummary();
+            if (tests) {
+                annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
+                if (inputs.junitPath)
+                    writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
+            }
             conclude(s, final, cancelled);
         }
         else {
@@ -14705,7 +14909,7 @@ async function start() {
     // Mask the token before anything else can print.
     const token = getInput('token');
     if (token)
-        core_setSecret(token);
+        setSecret(token);
     if (getState(main_STATE.isPost) === 'true')
         await post();
     else {

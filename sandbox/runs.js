@@ -67,3 +67,29 @@ function scaled(final, progress) {
   const passed = Math.floor(final.passed * progress)
   return { total: final.total, passed, failed, skipped }
 }
+
+const SUITES = ['Checkout', 'Login', 'Search', 'Cart', 'Account', 'Payments']
+const CASES = ['loads the page', 'applies a coupon', 'rejects a bad card', 'keeps items after reload', 'shows the total with tax', 'sends the receipt', 'signs in with SSO', 'resets a password']
+const ERRORS = [
+  "AssertionError: expected 'Total: $90.00' to equal 'Total: $80.00'",
+  'TimeoutError: locator("#pay") not visible after 30000 ms',
+  'Element <button id="submit"> is not clickable at point (412, 633)'
+]
+
+/**
+ * The tests of a run, as far as it has got: { name, suite, status (passed | failed | skipped),
+ * durationMs, error }. The first `failed` tests fail and the next `skipped` are skipped.
+ */
+export function testsOf(run, now = Date.now()) {
+  const p = phaseOf(run, now)
+  const { total, failed, skipped } = run.script
+  const tests = []
+  for (let i = 0; i < total; i++) {
+    const suite = SUITES[i % SUITES.length]
+    const name = `${CASES[i % CASES.length]}${i >= CASES.length ? ` #${Math.floor(i / CASES.length) + 1}` : ''}`
+    const done = i < p.counts.passed + p.counts.failed + p.counts.skipped || p.phase === 'ended'
+    const status = !done ? 'pending' : i < failed ? 'failed' : i < failed + skipped ? 'skipped' : 'passed'
+    tests.push({ id: i + 1, name, suite, status, durationMs: 800 + ((i * 137) % 4000), error: status === 'failed' ? ERRORS[i % ERRORS.length] : undefined })
+  }
+  return tests
+}

@@ -28,6 +28,7 @@ function summaryAsText(html) {
   return html
     .replace(/<h(\d)>(.*?)<\/h\1>/g, (_, n, t) => `\n${'#'.repeat(Number(n))} ${t}\n`)
     .replace(/<tr><th>(.*?)<\/th><td>(.*?)<\/td><\/tr>/g, '  $1: $2\n')
+    .replace(/<tr>(.*?)<\/tr>/g, (_, cells) => `  ${cells.replace(/<\/t[hd]><t[hd]>/g, ' | ')}\n`)
     .replace(/<a href="([^"]*)">(.*?)<\/a>/g, '$2 ($1)')
     .replace(/<blockquote>(.*?)<\/blockquote>/g, '  > $1\n')
     .replace(/<br>/g, '\n        ')
@@ -43,7 +44,14 @@ function logAsShown(stdout) {
   return stdout
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('::add-mask::') && !(l.startsWith('::debug::') && !process.env.RUNNER_DEBUG))
-    .map((l) => l.replace(/^::(error|warning|notice)[^:]*::/, (_, k) => `${k[0].toUpperCase()}${k.slice(1)}: `).replace(/%0A/g, '\n'))
+    .map((l) =>
+      l
+        .replace(/^::(error|warning|notice)(?: ([^:]*))?::/, (_, k, props = '') => {
+          const title = /title=([^,]*)/.exec(props)?.[1]
+          return `${k[0].toUpperCase()}${k.slice(1)}: ${title ? `${decodeURIComponent(title)}: ` : ''}`
+        })
+        .replace(/%0A/g, '\n')
+    )
     .join('\n')
 }
 

@@ -1,12 +1,17 @@
 // The one place that touches the process: exit code, signals, the post step; and the one try/catch.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { HttpApi, PlatformError, realClock, type Clock } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
-import type { Provider, ProviderContext, RunState } from './providers/types.js'
+import { toJUnitXml } from './junit.js'
+import type { Provider, ProviderContext, RunState, TestResult } from './providers/types.js'
 import {
+  annotateFailedTests,
   buildErrorSummary,
+  buildFailedTests,
   buildRunSummary,
   formatDuration,
   setOutputs,
@@ -17,7 +22,7 @@ import { readRunContext } from './run-context.js'
 import { startRun } from './trigger.js'
 import { oneLine, redact } from './text.js'
 import { DEFAULT_SCHEDULE } from './schedule.js'
-import { progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
+import { isTerminal, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000
@@ -96,6 +101,30 @@ async function cancelRemote(s: Setup, run: RunState): Promise<boolean> {
           : oneLine(redact(String(e), [s.inputs.token]))
     core.warning(`Could not cancel run ${run.id} on ${s.provider.title}: ${why}`)
     return false
+  }
+}
+
+/**
+ * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
+ * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
+ */
+async function readTestResults(s: Setup, run: RunState, signal: AbortSignal): Promise<TestResult[] | undefined> {
+  if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath)) return undefined
+  try {
+    return await s.provider.testResults(s.ctx, run, signal)
+  } catch (e) {
+    core.warning(`Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`)
+    return undefined
+  }
+}
+
+function writeJUnit(path: string, xml: string, count: number): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, xml)
+    core.info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`)
+  } catch (e) {
+    core.warning(`Could not write the JUnit file ${path}: ${oneLine((e as Error).message)}`)
   }
 }
 
@@ -199,6 +228,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       })
       current = final
       const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final))
+      const tests = await readTestResults(s, final, stop.signal)
       core.info(`Final: ${progressLine(final)}`)
       setOutputs(provider.name, final)
       buildRunSummary(
@@ -210,7 +240,12 @@ export async function run(clock: Clock = realClock): Promise<void> {
             ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
             : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
       )
+      if (tests) buildFailedTests(tests)
       await writeSummary()
+      if (tests) {
+        annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
+        if (inputs.junitPath) writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
+      }
       conclude(s, final, cancelled)
     } else {
       buildRunSummary(report, current)

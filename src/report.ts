@@ -1,8 +1,8 @@
 // Everything the step shows: outputs, the job summary and annotations.
 import * as core from '@actions/core'
 import { whatFailed, type PlatformError } from './http.js'
-import type { RunCounts, RunState, RunStatus } from './providers/types.js'
-import { forSummary } from './text.js'
+import type { RunCounts, RunState, RunStatus, TestResult } from './providers/types.js'
+import { forSummary, oneLine } from './text.js'
 
 export interface ReportContext {
   provider: string
@@ -124,6 +124,37 @@ export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string
   if (run.message) s.addQuote(forSummary(run.message))
   if (run.status === 'triggered') s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true)
   if (note) s.addRaw(`<p>${forSummary(note, 600)}</p>`, true)
+}
+
+// How many failed tests the summary lists and the log annotates; the rest are counted.
+export const MAX_LISTED_FAILURES = 50
+export const MAX_ANNOTATED_FAILURES = 10
+
+/** Adds the failed tests to the job summary: name, suite, an excerpt of the error, a link. */
+export function buildFailedTests(tests: TestResult[]): void {
+  const failed = tests.filter((t) => t.status === 'failed')
+  if (failed.length === 0) return
+  const s = core.summary
+  s.addHeading(`Failed tests (${failed.length})`, 3)
+  const rows = [
+    [
+      { data: 'Test', header: true },
+      { data: 'Suite', header: true },
+      { data: 'Error', header: true }
+    ],
+    ...failed.slice(0, MAX_LISTED_FAILURES).map((t) => [link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
+  ]
+  s.addTable(rows)
+  if (failed.length > MAX_LISTED_FAILURES) s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true)
+}
+
+/** One error annotation per failed test, up to a cap. */
+export function annotateFailedTests(platform: string, tests: TestResult[], level: 'error' | 'warning'): void {
+  const failed = tests.filter((t) => t.status === 'failed')
+  for (const t of failed.slice(0, MAX_ANNOTATED_FAILURES)) {
+    core[level](oneLine(t.error ?? 'failed', 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) })
+  }
+  if (failed.length > MAX_ANNOTATED_FAILURES) core.info(`…and ${failed.length - MAX_ANNOTATED_FAILURES} more failed tests (see the job summary).`)
 }
 
 /** Builds the job summary of a failure that the platform (or the network) gave us. */

@@ -37,7 +37,10 @@ export function sandboxForSuite(): { get(): Sandbox } {
   return { get: () => sandbox! }
 }
 
-/** Errors the step printed as workflow commands. */
+/** Every `::error`/`::warning` command, titled or not (per-test annotations carry a title). */
+export const annotationsOf = (r: StepResult, kind: 'error' | 'warning') => r.stdout.split('\n').filter((l) => l.startsWith(`::${kind}::`) || l.startsWith(`::${kind} `))
+
+/** Errors the step printed as untitled workflow commands: its verdict and its problems. */
 export const errorsOf = (r: StepResult) => r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
 export const warningsOf = (r: StepResult) => r.stdout.split('\n').filter((l) => l.startsWith('::warning::'))
 

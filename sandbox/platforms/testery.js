@@ -1,6 +1,6 @@
 // Testery (platforms.md §3): POST /api/test-run-requests-build (201), GET/PATCH /api/test-runs/{id},
 // GET /api/test-runs (newest first), GET /api/account. Error bodies: { message }.
-import { phaseOf, RunBook } from '../runs.js'
+import { phaseOf, RunBook, testsOf } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'PASS', failed: 'FAIL', cancelled: 'CANCELED', error: 'FAIL' }
@@ -78,6 +78,28 @@ export function testerySandbox() {
         handle(ctx) {
           const limit = Number(ctx.query.limit ?? 10)
           json(ctx.res, 200, [...book.runs.values()].reverse().slice(0, limit).map(view))
+        }
+      },
+      {
+        route: 'GET /api/test-runs/:id/results',
+        phase: 'results',
+        handle(ctx) {
+          const run = find(ctx)
+          if (!run) return
+          const WORD = { passed: 'PASS', failed: 'FAIL', skipped: 'IGNORED', pending: 'PENDING' }
+          json(
+            ctx.res,
+            200,
+            testsOf(run).map((t) => ({
+              id: 70_000 + t.id,
+              status: WORD[t.status],
+              duration: t.durationMs,
+              error: t.error ?? null,
+              stackTrace: t.error ? `${t.error}
+    at tests/${t.suite.toLowerCase()}.spec.ts:${10 + t.id}:5` : null,
+              projectTest: { name: t.name, file: `tests/${t.suite.toLowerCase()}.spec.ts`, fileFilter: null }
+            }))
+          )
         }
       },
       {

@@ -1,6 +1,6 @@
 // Testsigma (platforms.md §1): POST/GET /api/v1/execution_results, a plan's runs newest first,
 // and the inferred single-run stop PUT /api/v1/execution_results/{id}. Error bodies as the OSS server: { error, code }.
-import { phaseOf, RunBook } from '../runs.js'
+import { phaseOf, RunBook, testsOf } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'SUCCESS', failed: 'FAILURE', cancelled: 'STOPPED', error: 'ABORTED' }
@@ -71,6 +71,25 @@ export function testsigmaSandbox() {
         handle(ctx) {
           const run = find(ctx)
           if (run) json(ctx.res, 200, view(run))
+        }
+      },
+      {
+        route: 'GET /api/v1/execution_results/:id/test_case_results',
+        phase: 'results',
+        handle(ctx) {
+          const run = find(ctx)
+          if (!run) return
+          const WORD = { passed: 'SUCCESS', failed: 'FAILURE', skipped: 'NOT_EXECUTED', pending: 'QUEUED' }
+          const testCases = testsOf(run).map((t) => ({
+            testCaseId: 500 + t.id,
+            testCaseResultId: 9000 + t.id,
+            testCaseName: t.name,
+            testSuiteName: t.suite,
+            result: WORD[t.status],
+            message: t.error ?? null,
+            duration: t.durationMs
+          }))
+          json(ctx.res, 200, { executionId: run.planId, executionResultId: Number(run.id), testCases })
         }
       },
       {

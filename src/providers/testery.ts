@@ -1,7 +1,7 @@
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
 import { z } from 'zod'
 import { counts, countSchema, fromWord, runIdSchema, toDate } from './common.js'
-import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus } from './types.js'
+import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
   SUBMITTED: 'queued',
@@ -31,6 +31,18 @@ export const TestRun = z.object({
   totalCount: countSchema
 })
 type TestRun = z.infer<typeof TestRun>
+
+export const TestResults = z.array(
+  z.object({
+    id: runIdSchema,
+    status: z.string().nullish(),
+    duration: z.number().nullish(),
+    error: z.string().nullish(),
+    projectTest: z.object({ name: z.string().nullish(), file: z.string().nullish() }).nullish()
+  })
+)
+// Per-test words (platforms.md §3.3); anything else that is not a pass counts as a failure.
+const TEST_STATUS: Record<string, TestResult['status']> = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' }
 
 const Account = z.object({ name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) })
 
@@ -118,6 +130,21 @@ export const testery: Provider = {
     return data
       .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
       .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }))
+  },
+
+  async testResults({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
+    const { data } = await http.request(
+      { method: 'GET', path: `${path(run.id)}/results`, template: '/api/test-runs/{id}/results', schema: TestResults, action: 'read the test results' },
+      signal
+    )
+    return data.map((t) => ({
+      name: t.projectTest?.name ?? `test ${t.id}`,
+      suite: t.projectTest?.file ?? undefined,
+      status: TEST_STATUS[t.status ?? ''] ?? 'failed',
+      durationMs: t.duration ?? undefined,
+      error: t.error ?? undefined,
+      url: run.url ? `${run.url}/tests/${t.id}` : undefined
+    }))
   },
 
   async cancel({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<void> {

@@ -2,7 +2,7 @@
 // STATUS_COMPLETED ends a run; its `result` says how.
 import { z } from 'zod'
 import { counts, countSchema, fromWord, runIdSchema, safeLink, toDate } from './common.js'
-import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus } from './types.js'
+import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
   STATUS_CREATED: 'queued',
@@ -10,6 +10,27 @@ const STATUS: Record<string, RunStatus> = {
   STATUS_PRE_FLIGHT: 'queued',
   STATUS_IN_PROGRESS: 'running'
 }
+
+// How one test case ended (the same words as a run's result).
+const CASE_RESULT: Record<string, TestResult['status']> = {
+  SUCCESS: 'passed',
+  FAILURE: 'failed',
+  ABORTED: 'failed',
+  STOPPED: 'skipped',
+  NOT_EXECUTED: 'skipped'
+}
+
+export const TestCaseResults = z.object({
+  testCases: z.array(
+    z.object({
+      testCaseName: z.string(),
+      testSuiteName: z.string().nullish(),
+      result: z.string().nullish(),
+      message: z.string().nullish(),
+      duration: z.number().nullish()
+    })
+  )
+})
 
 // How a completed run ended. A completed run with any other result is an error, never a pass.
 const RESULT: Record<string, RunStatus> = {
@@ -117,6 +138,22 @@ export const testsigma: Provider = {
       signal
     )
     return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }))
+  },
+
+  // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
+  async testResults({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
+    const { data } = await http.request(
+      { method: 'GET', path: `${path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' },
+      signal
+    )
+    return data.testCases.map((t) => ({
+      name: t.testCaseName,
+      suite: t.testSuiteName ?? undefined,
+      status: CASE_RESULT[t.result ?? ''] ?? 'failed',
+      durationMs: t.duration ?? undefined,
+      error: t.message ?? undefined,
+      url: run.url
+    }))
   },
 
   // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form

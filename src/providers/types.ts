@@ -43,6 +43,17 @@ export interface RunState {
   unknownWord?: string
 }
 
+/** One test of a finished run, as the platform reports it. */
+export interface TestResult {
+  name: string
+  suite?: string
+  status: 'passed' | 'failed' | 'skipped'
+  durationMs?: number
+  /** The failure's message, as the platform gives it. */
+  error?: string
+  url?: string
+}
+
 /** A run found on the platform, with the fields that tell whether this step started it. */
 export interface RunCandidate {
   state: RunState
@@ -78,6 +89,8 @@ export interface Provider {
    * that a failed trigger request may have started can be found (absent: the platform cannot list).
    */
   recentRuns?(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]>
+  /** Per-test results of a run, where the platform exposes them (Testsigma, Testery). */
+  testResults?(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]>
   /** Extra headers every request carries (e.g. Gearset's api-version). */
   readonly headers?: Record<string, string>
   /** A documented limit on status reads, enforced by the HTTP client (Gearset: 5 per 5 s per job). */

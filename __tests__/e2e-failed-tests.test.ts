@@ -1,0 +1,92 @@
+// The job summary, annotations and JUnit file of a failed run, end to end through dist/index.js.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { annotationsOf, sandboxForSuite, step, warningsOf } from './helpers/step.js'
+
+const box = sandboxForSuite()
+const TOKEN = 'tok-failed-tests-1'
+
+function waitFor(provider: 'testsigma' | 'testery', inputs: Record<string, string> = {}) {
+  const target: Record<string, string> = provider === 'testsigma' ? { scenarioId: '2090' } : { projectId: 'shop', environment: 'staging' }
+  return step({ inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...target, ...inputs } })
+}
+
+/** The rows of the HTML table that follows `heading` in the summary, as arrays of cell texts. */
+function tableAfter(html: string, heading: string): string[][] {
+  const at = html.indexOf(heading)
+  expect(at).toBeGreaterThanOrEqual(0)
+  const table = /<table>(.*?)<\/table>/s.exec(html.slice(at))?.[1] ?? ''
+  return [...table.matchAll(/<tr>(.*?)<\/tr>/g)].map((r) => [...r[1].matchAll(/<t[hd]>(.*?)<\/t[hd]>/g)].map((c) => c[1]))
+}
+
+describe('a failed run', () => {
+  it('Testery: the summary lists the failed tests with suite, error and link; one annotation each; JUnit written', async () => {
+    box.get().script('testery', { queuedMs: 100, runMs: 800, total: 12, failed: 3, skipped: 2, end: 'failed' })
+    const junitPath = join(mkdtempSync(join(tmpdir(), 'ttr-junit-')), 'reports', 'testery.xml')
+    const r = await waitFor('testery', { junitPath })
+    expect(r.code).toBe(1)
+
+    // The structure: result heading, the run table, then the failed tests.
+    const headings = [...r.summary.matchAll(/<h(\d)>(.*?)<\/h\1>/g)].map((m) => `h${m[1]} ${m[2]}`)
+    expect(headings).toEqual(['h2 ❌ Tests failed on Testery', 'h3 Failed tests (3)'])
+    const runTable = tableAfter(r.summary, 'Tests failed on Testery')
+    expect(runTable.map((row) => row[0])).toEqual(['Platform', 'Run', 'Status', 'Environment', 'Build', 'Tests', 'Duration'])
+    expect(runTable[5][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
+    const failed = tableAfter(r.summary, 'Failed tests (3)')
+    expect(failed[0]).toEqual(['Test', 'Suite', 'Error'])
+    expect(failed).toHaveLength(4)
+    expect(failed[1][0]).toMatch(/^<a href="https:\/\/testery\.app\/acme\/test-runs\/\d+\/tests\/70001">loads the page<\/a>$/)
+    expect(failed[1][1]).toBe('tests/checkout.spec.ts')
+    expect(failed[1][2]).toBe('<code>AssertionError: expected &#39;Total: $90.00&#39; to equal &#39;Total: $80.00&#39;</code>')
+
+    // One annotation per failed test, titled with platform, suite and test, then the verdict.
+    const errors = annotationsOf(r, 'error')
+    expect(errors).toHaveLength(4)
+    expect(errors[0]).toMatch(/^::error title=Testery%3A tests\/checkout\.spec\.ts › loads the page::AssertionError: expected 'Total: \$90\.00'/)
+    expect(errors[3]).toMatch(/^::error::Tests failed: 3 of 12 tests failed/)
+
+    // JUnit XML with every test, publishable by the usual test-report actions.
+    expect(existsSync(junitPath)).toBe(true)
+    const xml = readFileSync(junitPath, 'utf8')
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="Testery run \d+" tests="12" failures="3" skipped="2"/)
+    expect(xml.match(/<testcase /g)).toHaveLength(12)
+    expect(xml.match(/<failure /g)).toHaveLength(3)
+    expect(xml).toContain('message="AssertionError: expected &apos;Total: $90.00&apos; to equal &apos;Total: $80.00&apos;"')
+  })
+
+  it('Testsigma: many failures are capped — 50 rows and "…and N more", 10 annotations', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 800, total: 130, failed: 120, end: 'failed' })
+    const r = await waitFor('testsigma')
+    const failed = tableAfter(r.summary, 'Failed tests (120)')
+    expect(failed).toHaveLength(51)
+    expect(r.summary).toContain('<p>…and 70 more: open the run for the full list.</p>')
+    expect(annotationsOf(r, 'error')).toHaveLength(11)
+    expect(r.stdout).toContain('…and 110 more failed tests (see the job summary).')
+  })
+
+  it('with failOnTestFailure: false the failed tests are warnings, and the step passes', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 800, total: 5, failed: 1, end: 'failed' })
+    const r = await waitFor('testsigma', { failOnTestFailure: 'false' })
+    expect(r.code).toBe(0)
+    expect(annotationsOf(r, 'error')).toEqual([])
+    expect(annotationsOf(r, 'warning')[0]).toMatch(/^::warning title=Testsigma%3A Checkout › loads the page::AssertionError/)
+  })
+
+  it('a passed run reads no per-test results unless a JUnit file is asked for', async () => {
+    box.get().script('testery', { queuedMs: 100, runMs: 800, total: 5 })
+    const before = box.get().requests.filter((q) => q.path.endsWith('/results')).length
+    const r = await waitFor('testery')
+    expect(r.outputs.status).toBe('passed')
+    expect(box.get().requests.filter((q) => q.path.endsWith('/results')).length).toBe(before)
+    expect(r.summary).not.toContain('Failed tests')
+  })
+
+  it('a results endpoint that fails is a warning, not the verdict', async () => {
+    box.get().script('testery', { queuedMs: 100, runMs: 800, total: 5, failed: 1, end: 'failed' })
+    box.get().fault('testery', { on: 'results', do: 'status', status: 404 })
+    const r = await waitFor('testery')
+    expect(r.outputs.status).toBe('failed')
+    expect(warningsOf(r)[0]).toMatch(/Could not read the per-test results: Testery: could not read the test results \(GET \/api\/test-runs\/\{id\}\/results\): HTTP 404/)
+  })
+})

@@ -1,0 +1,40 @@
+// Per-test results as JUnit XML, the format the test-report actions people already use can publish.
+import type { RunState, TestResult } from './providers/types.js'
+
+const XML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
+
+/** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
+function xml(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c])
+}
+
+const seconds = (ms?: number) => ((ms ?? 0) / 1000).toFixed(3)
+
+export function toJUnitXml(platform: string, run: RunState, tests: TestResult[]): string {
+  const suites = new Map<string, TestResult[]>()
+  for (const t of tests) {
+    const key = t.suite ?? run.name ?? platform
+    suites.set(key, [...(suites.get(key) ?? []), t])
+  }
+  const count = (list: TestResult[], status: TestResult['status']) => list.filter((t) => t.status === status).length
+  const total = (list: TestResult[]) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0)
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
+  ]
+  for (const [suite, list] of suites) {
+    lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`)
+    for (const t of list) {
+      const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${seconds(t.durationMs)}"`
+      if (t.status === 'passed') lines.push(`${open}/>`)
+      else if (t.status === 'skipped') lines.push(`${open}><skipped/></testcase>`)
+      else {
+        const message = (t.error ?? 'failed').split('\n')[0].slice(0, 500)
+        lines.push(`${open}><failure message="${xml(message)}">${xml(t.error ?? '')}</failure></testcase>`)
+      }
+    }
+    lines.push('  </testsuite>')
+  }
+  lines.push('</testsuites>', '')
+  return lines.join('\n')
+}
