@@ -1,0 +1,88 @@
+// The README's inputs and outputs tables are generated from action.yml (`npm run docs`), and every
+// workflow example in the docs and in .github/ uses only the action's declared inputs, with the
+// right types.
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { z } from 'zod'
+import { renderReadme } from '../scripts/docs.js'
+
+const action = parse(readFileSync('action.yml', 'utf8'))
+const readme = readFileSync('README.md', 'utf8')
+
+describe('README tables', () => {
+  it('are what `npm run docs` makes of action.yml (run it after changing action.yml)', () => {
+    expect(renderReadme(readme, action)).toBe(readme)
+  })
+
+  it('list every input and output', () => {
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(readme).toContain(`| \`${name}\` |`)
+  })
+})
+
+// Where workflow YAML lives: fenced ```yaml blocks in Markdown, and the workflow files themselves.
+function examples(): { where: string; yaml: string }[] {
+  const out: { where: string; yaml: string }[] = []
+  const markdown = ['README.md', ...(existsSync('docs') ? readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f)) : [])]
+  for (const file of markdown) {
+    const text = readFileSync(file, 'utf8')
+    for (const m of text.matchAll(/```ya?ml\n([\s\S]*?)```/g)) out.push({ where: `${file}:${text.slice(0, m.index).split('\n').length}`, yaml: m[1] })
+  }
+  for (const f of readdirSync('.github/workflows')) out.push({ where: `.github/workflows/${f}`, yaml: readFileSync(join('.github/workflows', f), 'utf8') })
+  return out
+}
+
+/** Every step (any object with a `uses:`) that runs this action. */
+function ourSteps(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  if (Array.isArray(node)) node.forEach((n) => ourSteps(n, found))
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>
+    if (typeof o.uses === 'string' && (o.uses === './' || /\/trigger-test-run@v\d+$/.test(o.uses))) found.push(o)
+    Object.values(o).forEach((v) => ourSteps(v, found))
+  }
+  return found
+}
+
+const expr = z.string().regex(/^\$\{\{.*\}\}$|^.*\$\{\{.*\}\}.*$/)
+const bool = z.union([z.boolean(), z.enum(['true', 'false']), expr])
+const num = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/), expr])
+const text = z.union([z.string().min(1), z.number()])
+const With = z
+  .object({
+    provider: z.union([z.enum(['evaficy', 'testsigma', 'testery', 'gearset']), expr]).optional(),
+    token: z.string().min(1),
+    projectId: text.optional(),
+    scenarioId: text.optional(),
+    environment: text.optional(),
+    buildVersion: text.optional(),
+    runName: text.optional(),
+    wait: bool.optional(),
+    timeoutMinutes: num.optional(),
+    pollIntervalSeconds: num.optional(),
+    failOnTestFailure: bool.optional(),
+    cancelOnAbort: bool.optional(),
+    runId: text.optional(),
+    junitPath: text.optional(),
+    baseUrl: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/).optional()
+  })
+  .strict()
+
+describe('workflow examples', () => {
+  const all = examples()
+  it('are found: the README and .github hold several', () => {
+    expect(all.length).toBeGreaterThan(8)
+    expect(all.flatMap((e) => ourSteps(parse(e.yaml))).length).toBeGreaterThan(10)
+  })
+
+  it('schema covers exactly the inputs of action.yml', () => {
+    expect(Object.keys(With.shape).sort()).toEqual(Object.keys(action.inputs).sort())
+  })
+
+  it.each(all.map((e) => [e.where, e.yaml]))('%s parses and uses only declared inputs, typed right', (_where, yaml) => {
+    const doc = parse(yaml)
+    for (const s of ourSteps(doc)) {
+      const result = With.safeParse(s.with)
+      if (!result.success) throw new Error(`${JSON.stringify(s.with)}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    }
+  })
+})
