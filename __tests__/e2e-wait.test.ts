@@ -145,7 +145,7 @@ describe('attaching to a run by runId', () => {
   it('fails clearly when the run does not exist', async () => {
     const r = await waitStep('testery', { runId: '999999' })
     expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(/Testery: could not read the run status \(GET \/api\/test-runs\/\{id\}\): HTTP 404 Not Found\. Testery said: "Test run not found"\. What to do: .*`runId`/)
+    expect(errorsOf(r)[0]).toMatch(/Testery: could not read the run status \(GET \/api\/test-runs\/\{id\}\): HTTP 404 Not Found\. Testery said: "Test run not found"\. What to do: there is no run 999999 that this token can see: check `runId` comes from the step that started the run/)
   })
 })
 

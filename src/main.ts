@@ -171,11 +171,89 @@ function conclude(s: Setup, run: RunState, cancelled: boolean): void {
   }
 }
 
+/** Attaches to the run in `runId`, or starts one. */
+async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
+  const { inputs, provider, ctx } = s
+  if (inputs.runId) {
+    const runId = inputs.runId
+    core.info(`Attaching to ${provider.title} run ${runId}…`)
+    return provider.status!(ctx, runId, signal).catch((e: unknown) => {
+      if (!(e instanceof PlatformError) || e.info.status !== 404) throw e
+      const where = provider.name === 'gearset' ? ' under the CI job in `scenarioId`' : ''
+      throw new PlatformError({
+        ...e.info,
+        hint: `there is no run ${runId}${where} that this token can see: check \`runId\` comes from the step that started the run (its \`runId\` output), with the same account${where ? ' and job' : ''}.`
+      })
+    })
+  }
+  core.info(`Starting a test run on ${provider.title}…`)
+  const { run } = await startRun(provider, ctx, (l) => core.warning(l))
+  core.saveState(STATE.runId, run.id)
+  core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
+  if (run.url) core.info(`Open it: ${run.url}`)
+  if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
+  return run
+}
+
+/** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
+async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSignal, onState: (st: RunState) => void): Promise<void> {
+  const { inputs, provider, ctx } = s
+  // No retry may wait past the deadline: a long rate limit then fails instead.
+  ctx.http.setDeadline(clock.now() + inputs.timeoutMinutes * 60_000)
+  const final = await waitForRun(first, {
+    provider,
+    ctx,
+    clock,
+    timeoutMs: inputs.timeoutMinutes * 60_000,
+    schedule: { ...DEFAULT_SCHEDULE, fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined },
+    signal,
+    justCreated: !inputs.runId,
+    log: (l) => core.info(l),
+    warn: (l) => core.warning(l),
+    onState: (st) => {
+      onState(st)
+      setOutputs(provider.name, st)
+    }
+  })
+  onState(final)
+  const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final))
+  const tests = await readTestResults(s, final, signal)
+  core.info(`Final: ${progressLine(final)}`)
+  setOutputs(provider.name, final)
+  const timeoutNote = cancelled
+    ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
+    : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
+  buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined)
+  if (tests) buildFailedTests(tests)
+  await writeSummary()
+  if (tests) {
+    annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
+    if (inputs.junitPath) writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
+  }
+  conclude(s, final, cancelled)
+}
+
+/** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
+async function stopped(s: Setup, last: RunState): Promise<void> {
+  const { inputs, provider } = s
+  const cancelled = inputs.cancelOnAbort ? await cancelRemote(s, last) : false
+  setOutputs(provider.name, { ...last, status: 'cancelled' })
+  buildRunSummary(
+    s.report,
+    { ...last, status: 'cancelled' },
+    `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`
+  )
+  await writeSummary()
+  core.saveState(STATE.done, 'true')
+  const fate = cancelled ? 'cancelled it on the platform.' : inputs.cancelOnAbort ? 'it could not be cancelled and goes on there.' : 'it goes on there (cancelOnAbort is false).'
+  core.setFailed(`The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`)
+}
+
 /** The main step. Resolves when the step is over; never throws. */
 export async function run(clock: Clock = realClock): Promise<void> {
   const s = setUp(clock)
   if (!s) return
-  const { inputs, provider, ctx, report } = s
+  const { inputs, provider, report } = s
 
   // First signal: stop waiting (and cancel the remote run if asked). A second one: stop at once.
   const stop = new AbortController()
@@ -189,65 +267,13 @@ export async function run(clock: Clock = realClock): Promise<void> {
 
   let current: RunState | undefined
   try {
-    if (inputs.runId) {
-      core.info(`Attaching to ${provider.title} run ${inputs.runId}…`)
-      current = await provider.status!(ctx, inputs.runId, stop.signal)
+    current = await openRun(s, stop.signal)
+    if (inputs.wait || inputs.runId !== undefined) {
+      setOutputs(provider.name, current)
+      await follow(s, current, clock, stop.signal, (st) => (current = st))
     } else {
-      core.info(`Starting a test run on ${provider.title}…`)
-      const started = await startRun(provider, ctx, (l) => core.warning(l))
-      current = started.run
-      core.saveState(STATE.runId, current.id)
-      core.info(`Created run ${runLabel(current)}${current.counts.total !== undefined ? ` with ${current.counts.total} tests` : ''}.`)
-      if (current.url) core.info(`Open it: ${current.url}`)
-      if (current.message) core.info(`${provider.title} said: ${oneLine(current.message)}`)
-    }
-    const waiting = inputs.wait || inputs.runId !== undefined
-    if (!waiting) current = { ...current, status: 'triggered' }
-    setOutputs(provider.name, current)
-
-    if (waiting) {
-      // No retry may wait past the deadline: a long rate limit then fails instead.
-      ctx.http.setDeadline(clock.now() + inputs.timeoutMinutes * 60_000)
-      const final = await waitForRun(current, {
-        provider,
-        ctx,
-        clock,
-        timeoutMs: inputs.timeoutMinutes * 60_000,
-        schedule: {
-          ...DEFAULT_SCHEDULE,
-          fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
-        },
-        signal: stop.signal,
-        justCreated: !inputs.runId,
-        log: (l) => core.info(l),
-        warn: (l) => core.warning(l),
-        onState: (st) => {
-          current = st
-          setOutputs(provider.name, st)
-        }
-      })
-      current = final
-      const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final))
-      const tests = await readTestResults(s, final, stop.signal)
-      core.info(`Final: ${progressLine(final)}`)
-      setOutputs(provider.name, final)
-      buildRunSummary(
-        report,
-        final,
-        final.status !== 'timed_out'
-          ? undefined
-          : cancelled
-            ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
-            : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
-      )
-      if (tests) buildFailedTests(tests)
-      await writeSummary()
-      if (tests) {
-        annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
-        if (inputs.junitPath) writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
-      }
-      conclude(s, final, cancelled)
-    } else {
+      current = { ...current, status: 'triggered' }
+      setOutputs(provider.name, current)
       buildRunSummary(report, current)
       await writeSummary()
       conclude(s, current, false)
@@ -255,20 +281,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
     core.saveState(STATE.done, 'true')
   } catch (e) {
     if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
-      const last = e instanceof WaitAborted ? e.last : current!
-      const cancelled = inputs.cancelOnAbort ? await cancelRemote(s, last) : false
-      const final: RunState = { ...last, status: 'cancelled' }
-      setOutputs(provider.name, final)
-      buildRunSummary(
-        report,
-        final,
-        `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`
-      )
-      await writeSummary()
-      core.saveState(STATE.done, 'true')
-      core.setFailed(
-        `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${cancelled ? 'cancelled it on the platform.' : inputs.cancelOnAbort ? 'it could not be cancelled and goes on there.' : 'it goes on there (cancelOnAbort is false).'}`
-      )
+      await stopped(s, e instanceof WaitAborted ? e.last : current!)
     } else if (e instanceof WaitFailed) {
       setOutputs(provider.name, { ...e.last, status: 'error' })
       buildErrorSummary(report, e.cause, e.last)
