@@ -14612,10 +14612,10 @@ async function waitForRun(first, o) {
         }
         last = next;
         planner.observe(clock.now() - started, last);
-        o.onState?.(last);
         if (fingerprint(last) !== seen) {
             seen = fingerprint(last);
             o.log(progressLine(last, clock.now() - started));
+            o.onState?.(last);
         }
     }
     return last;

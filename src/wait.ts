@@ -15,7 +15,7 @@ export interface WaitOptions {
   signal?: AbortSignal
   log(line: string): void
   warn(line: string): void
-  /** Called with every state read, so outputs can follow the run. */
+  /** Called when the state read changes, so outputs can follow the run. */
   onState?(state: RunState): void
   /** The run was created by this step just now: a 404 may be the platform catching up. */
   justCreated?: boolean
@@ -146,10 +146,10 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
     }
     last = next
     planner.observe(clock.now() - started, last)
-    o.onState?.(last)
     if (fingerprint(last) !== seen) {
       seen = fingerprint(last)
       o.log(progressLine(last, clock.now() - started))
+      o.onState?.(last)
     }
   }
   return last
