@@ -188,6 +188,20 @@ describe('cancellation', () => {
     expect(r.state.cancelSent).toBeUndefined()
   })
 
+  it('a second signal stops the step at once, without waiting for a hanging cancel', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
+    let sentAt = 0
+    const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, {
+      onStart: whenLogged('running (', (child) => {
+        sentAt = Date.now()
+        child.kill('SIGINT')
+        setTimeout(() => child.kill('SIGTERM'), 300)
+      })
+    })
+    expect(r.code).toBe(1)
+    expect(Date.now() - sentAt).toBeLessThan(2500) // the cancel call alone would take 5 s
+  })
+
   it('leaves the run going without cancelOnAbort', async () => {
     box.get().script('gearset', { queuedMs: 100, runMs: 60_000 })
     const before = cancelCalls('gearset').length
