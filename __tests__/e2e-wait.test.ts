@@ -111,7 +111,7 @@ describe('waiting for a run to end', () => {
     expect(r.state.cancelSent).toBe('true')
   })
 
-  it('does not trigger and does not wait with wait: false; reports the run as triggered', async () => {
+  it('with wait: false, starts the run, never reads its status, and reports it as triggered', async () => {
     const r = await waitStep('testery', { wait: 'false' })
     expect(r.code).toBe(0)
     expect(r.outputs).toMatchObject({ status: 'triggered', providerStatus: 'SUBMITTED', runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/) })
