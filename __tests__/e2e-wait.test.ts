@@ -116,6 +116,9 @@ describe('waiting for a run to end', () => {
     expect(r.code).toBe(0)
     expect(r.outputs).toMatchObject({ status: 'triggered', providerStatus: 'SUBMITTED', runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/) })
     expect(box.get().requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
+    // The build request carries the workflow's commit and branch (from GITHUB_SHA / GITHUB_REF_NAME).
+    const sent = box.get().requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
+    expect(sent?.body).toEqual({ project: 'shop', environment: 'staging', buildId: '3f786850e387550fdab836ed7e6dc881de23001b', ref: '3f786850e387550fdab836ed7e6dc881de23001b', branch: 'main' })
     expect(r.summary).toContain('Test run created on Testery')
   })
 })

@@ -9,7 +9,7 @@ import type { Sandbox } from './helpers/step.js'
 
 const P = '65f1c0ffee0000000000abcd'
 const S = '65f1c0ffee0000000000dcba'
-const run: RunContext = { sha: 'abc123', branch: 'main', repository: 'acme/shop', marker: 'gh-1-1-job' }
+const run: RunContext = { sha: 'abc123', branch: 'main' }
 
 let sandbox: Sandbox
 beforeEach(async () => {

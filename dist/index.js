@@ -14350,15 +14350,9 @@ const MAX_SUMMARY_BYTES = 900 * 1024;
 
 ;// CONCATENATED MODULE: ./src/run-context.ts
 function readRunContext(env = process.env) {
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
         sha: env.GITHUB_SHA ?? '',
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || '',
-        repository,
-        workflowRunUrl: repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined,
-        marker: `gh-${runId || 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${env.GITHUB_JOB ?? 'job'}`
+        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ''
     };
 }
 
