@@ -258,6 +258,16 @@ describe('reliability policy', () => {
     expect(s.hits).toHaveLength(1)
   })
 
+  it('near the deadline, backs off only as long as is left', async () => {
+    let n = 0
+    const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 502, { message: 'busy' }) : sendJson(res, 200, { id: 'r', count: 1 })))
+    const clock = instantClock(1)
+    const client = api(s, { clock })
+    client.setDeadline(300)
+    await client.request(get)
+    expect(clock.slept).toEqual([300])
+  })
+
   it('spends at most 50 retries per invocation, then stops retrying and says so', async () => {
     const s = await serve((_req, res) => sendJson(res, 500, { message: 'down' }))
     const client = api(s)

@@ -303,14 +303,18 @@ export class HttpApi {
       } catch (e) {
         if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info)) throw e
         if (this.retriesLeft <= 0) throw new PlatformError({ ...e.info, budgetExhausted: true })
-        const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000)
-        const delay = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : backoff)
-        if (this.clock.now() + delay > this.deadline) {
-          const until = new Date(Date.now() + delay).toISOString()
-          throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline`, hint: e.info.hint })
+        const asked = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined)
+        const left = Math.max(0, this.deadline - this.clock.now())
+        if (asked !== undefined && asked > left) {
+          // Waiting as told would outlast the step: say so now rather than sleep past the deadline.
+          const until = new Date(Date.now() + asked).toISOString()
+          throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline` })
         }
+        const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000)
+        const delay = asked ?? Math.min(backoff, left)
         this.retriesLeft--
-        ;(this.o.log ?? core.info)(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
+        const log = this.o.log ?? core.info
+        log(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
         await this.clock.sleep(delay, signal).catch(() => {
           throw this.fail(spec, { kind: 'aborted', reached: false })
         })
