@@ -2,7 +2,7 @@
 // the action gets a typed value or our own error — never a crash, never a hang, never a false pass,
 // never the token in a message.
 import fc from 'fast-check'
-import type { z } from 'zod'
+import * as z from 'zod/mini'
 import { HttpApi, PlatformError } from '../src/http.js'
 import { RunRequest, RunRequestStatus, gearsetState } from '../src/providers/gearset.js'
 import { TriggerReply } from '../src/providers/evaficy.js'
@@ -24,7 +24,7 @@ const near = (keys: string[]) => fc.dictionary(fc.oneof(fc.constantFrom(...keys)
 
 interface Parser {
   name: string
-  schema: z.ZodType<unknown>
+  schema: z.core.$ZodType<unknown>
   keys: string[]
   map?: (data: never) => RunState
   /** The platform's own words for a pass, read from the raw value. */
@@ -61,7 +61,7 @@ describe.each(PARSERS)('$name', (p) => {
   it('returns a typed value or a schema error for any JSON value', () => {
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), near(p.keys)), (raw) => {
-        const parsed = p.schema.safeParse(raw)
+        const parsed = z.safeParse(p.schema, raw)
         if (!parsed.success || !p.map) return
         const state = p.map(parsed.data as never)
         expect(STATUSES).toContain(state.status)

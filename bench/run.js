@@ -34,6 +34,8 @@ if (!only || only === 'polling') {
     results.polling.map((r) => [r.strategy, r.band, r.counts, r.runs, f1(r.requestsMean), f1(r.delayP50), f1(r.delayP95), f1(r.delayMax)])
   )
 }
+// Part 3 is measured before part 2, on a machine not yet busy with 50 processes; printed in order.
+if (!only || only === 'overhead') results.overhead = await overheadBench()
 if (!only || only === 'concurrency') {
   console.log('\n2. Concurrency: 50 `node dist/index.js` at once (15 Testsigma, 15 Testery, 12 Gearset, 8 Evaficy), ~20 s runs')
   results.concurrency = await concurrencyBench()
@@ -45,7 +47,6 @@ if (!only || only === 'concurrency') {
 }
 if (!only || only === 'overhead') {
   console.log('\n3. Step overhead: a fire-and-forget Evaficy trigger, median of 21, against `node -e 0` in the same loop')
-  results.overhead = await overheadBench()
   const o = results.overhead
   table(
     ['node -e 0 ms', 'step ms', 'ratio', 'node -e 0 peak MiB', 'step peak MiB', 'dist/index.js KiB'],

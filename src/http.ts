@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { oneLine, redact } from './text.js'
 
 export interface Clock {
@@ -157,14 +157,14 @@ function hintFor(f: Omit<FailureInfo, 'hint'>, own: Partial<Record<number, strin
 
 /** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
 const ERROR_BODY = z.union([
-  z.object({ message: z.string() }).transform((b) => b.message),
-  z.object({ Message: z.string() }).transform((b) => b.Message),
-  z.object({ Error: z.object({ Message: z.string() }) }).transform((b) => b.Error.Message),
-  z.object({ error: z.string() }).transform((b) => b.error)
+  z.pipe(z.object({ message: z.string() }), z.transform((b) => b.message)),
+  z.pipe(z.object({ Message: z.string() }), z.transform((b) => b.Message)),
+  z.pipe(z.object({ Error: z.object({ Message: z.string() }) }), z.transform((b) => b.Error.Message)),
+  z.pipe(z.object({ error: z.string() }), z.transform((b) => b.error))
 ])
 
 /** Names the first place a response departs from its schema, never the value found there. */
-function shapeDetail(error: z.ZodError): string {
+function shapeDetail(error: z.core.$ZodError): string {
   const issue = error.issues[0]
   const path = issue.path.length ? issue.path.join('.') : 'body'
   const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code
@@ -215,7 +215,8 @@ export interface RequestSpec<T> {
   /** The same path with placeholders, for messages: `/api/test-runs/{id}`. */
   template: string
   body?: unknown
-  schema: z.ZodType<T>
+  /** Any zod schema (classic or mini) of the answer. */
+  schema: z.core.$ZodType<T>
   /** "create the test run" */
   action: string
   /** This request starts a run: it carries the step's Idempotency-Key. */
@@ -441,7 +442,7 @@ export class HttpApi {
       if (!isJson) {
         throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true })
       }
-      const parsed = spec.schema.safeParse(json)
+      const parsed = z.safeParse(spec.schema, json)
       if (!parsed.success) throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true })
       if (spec.method === 'GET') this.hintedDelayMs = retryAfterMs
       return { status, data: parsed.data }

@@ -1,7 +1,7 @@
 // Reads every input of action.yml, validates it with zod, and returns one typed object.
 // Every problem is collected and reported at once, one line each, naming the input.
 import * as core from '@actions/core'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { PROVIDER_NAMES, type ProviderName } from './providers/types.js'
 
 /** Every input the action reads, in action.yml order. A test keeps this and action.yml equal. */
@@ -62,58 +62,66 @@ const HEX24 = /^[0-9a-f]{24}$/i
 const DIGITS = /^[0-9]{1,18}$/
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/
 
-const optional = z
-  .string()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional()
+const optional = z.pipe(
+  z.string(),
+  z.transform((v) => (v === '' ? undefined : v))
+)
 
 // YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
-const boolean = z
-  .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
-    error: 'must be true or false'
-  })
-  .transform((v) => v.toLowerCase() === 'true')
+const boolean = z.pipe(
+  z.enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'must be true or false' }),
+  z.transform((v) => v.toLowerCase() === 'true')
+)
 
 const positiveNumber = (what: string) =>
-  z
-    .string()
-    .regex(/^\s*[0-9]*\.?[0-9]+\s*$/, { error: `must be ${what}` })
-    .transform(Number)
-    .refine((n) => Number.isFinite(n) && n > 0, { error: `must be ${what}` })
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\s*[0-9]*\.?[0-9]+\s*$/, { error: `must be ${what}` })), z.transform(Number)),
+    z.number().check(z.refine((n) => Number.isFinite(n) && n > 0, { error: `must be ${what}` }))
+  )
+
+/** An input that may be left empty: empty is "not given", anything else must pass `inner`. */
+const emptyOr = <T>(inner: z.core.$ZodType<T, string>) =>
+  z.pipe(
+    z.string(),
+    z.transform((v, ctx) => {
+      if (v === '') return undefined
+      const r = z.safeParse(inner, v)
+      if (r.success) return r.data
+      for (const issue of r.error.issues) ctx.issues.push({ code: 'custom', message: issue.message, input: v })
+      return z.NEVER
+    })
+  )
 
 const LOOPBACK = /^(localhost|127(\.[0-9]{1,3}){3}|\[::1\])$/i
 
-const baseUrl = z
-  .string()
-  .transform((v, ctx) => {
+const baseUrl = z.pipe(
+  z.string(),
+  z.transform((v, ctx) => {
+    const problem = (message: string) => ctx.issues.push({ code: 'custom', message, input: v })
     let url: URL
     try {
       url = new URL(v)
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not a URL; give an origin such as https://api.example.com' })
+      problem('is not a URL; give an origin such as https://api.example.com')
       return z.NEVER
     }
-    if (url.username || url.password) {
-      ctx.addIssue({ code: 'custom', message: 'must not contain a user name or password; pass credentials in `token`' })
-    }
+    if (url.username || url.password) problem('must not contain a user name or password; pass credentials in `token`')
     const loopback = LOOPBACK.test(url.hostname)
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      ctx.addIssue({ code: 'custom', message: 'must use https:// (http:// is allowed only for localhost and 127.0.0.1)' })
+      problem('must use https:// (http:// is allowed only for localhost and 127.0.0.1)')
     }
-    if (url.search || url.hash) {
-      ctx.addIssue({ code: 'custom', message: 'must not have a query string or fragment' })
-    }
+    if (url.search || url.hash) problem('must not have a query string or fragment')
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
   })
-  .optional()
+)
 
 const schema = z.object({
   provider: z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` }),
-  token: z
-    .string()
-    .min(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' })
-    .refine((t) => !/^(bearer|token)[:\s]/i.test(t), { error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme' })
-    .refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' }),
+  token: z.string().check(
+    z.minLength(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' }),
+    z.refine((t) => !/^(bearer|token)[:\s]/i.test(t), { error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme' }),
+    z.refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })
+  ),
   projectId: optional,
   scenarioId: optional,
   environment: optional,
@@ -121,18 +129,14 @@ const schema = z.object({
   runName: optional,
   wait: boolean,
   timeoutMinutes: positiveNumber('a positive number of minutes, e.g. 30 or 0.5'),
-  pollIntervalSeconds: z
-    .string()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(positiveNumber('a number of seconds, 1 or more').refine((n) => n >= 1, { error: 'must be 1 or more seconds' }).optional()),
+  pollIntervalSeconds: emptyOr(
+    z.pipe(positiveNumber('a number of seconds, 1 or more'), z.number().check(z.refine((n) => n >= 1, { error: 'must be 1 or more seconds' })))
+  ),
   failOnTestFailure: boolean,
   cancelOnAbort: boolean,
   runId: optional,
   junitPath: optional,
-  baseUrl: z
-    .string()
-    .transform((v) => (v === '' ? undefined : v))
-    .pipe(baseUrl)
+  baseUrl: emptyOr(baseUrl)
 })
 
 type Parsed = z.infer<typeof schema>
@@ -215,7 +219,7 @@ export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion:
   const problems: string[] = []
   const values: Record<string, unknown> = {}
   for (const name of INPUT_NAMES) {
-    const r = schema.shape[name].safeParse(withDefaults[name])
+    const r = z.safeParse(schema.shape[name], withDefaults[name])
     if (r.success) values[name] = r.data
     else problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`) // the first problem of each input is enough
   }

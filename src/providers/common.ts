@@ -1,15 +1,15 @@
 // What the platform translations share: status-word tables, run IDs, timestamps, counts.
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { RunCounts, RunStatus } from './types.js'
 
 /** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
-export const runIdSchema = z
-  .union([z.string(), z.number().int().nonnegative()])
-  .transform(String)
-  .pipe(z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
+export const runIdSchema = z.pipe(
+  z.pipe(z.union([z.string(), z.int().check(z.gte(0))]), z.transform(String)),
+  z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
+)
 
 /** A count that may be absent or null on the wire. */
-export const countSchema = z.number().int().nonnegative().nullish()
+export const countSchema = z.nullish(z.int().check(z.gte(0)))
 
 /**
  * Maps a platform's status word through its table. A word not in the table is not an ending:

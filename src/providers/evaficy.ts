@@ -1,14 +1,14 @@
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { runIdSchema } from './common.js'
 import type { Provider, ProviderContext, RunState } from './types.js'
 
 export const TriggerReply = z.object({
   runId: runIdSchema,
-  runName: z.string().optional(),
-  testCaseCount: z.number().int().nonnegative().optional(),
-  message: z.string().optional()
+  runName: z.optional(z.string()),
+  testCaseCount: z.optional(z.int().check(z.gte(0))),
+  message: z.optional(z.string())
 })
 
 export const evaficy: Provider = {

@@ -1,6 +1,6 @@
 // Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
 // under its job. Partial is not a pass.
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { fromWord, runIdSchema, toDate } from './common.js'
 import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
 
@@ -14,10 +14,10 @@ const STATE: Record<string, RunStatus> = {
 
 export const RunRequest = z.object({ RunRequestId: runIdSchema })
 export const RunRequestStatus = z.object({
-  State: z.string().nullish(),
-  RunId: z.string().nullish(),
-  StartDateTime: z.string().nullish(),
-  EndDateTime: z.string().nullish()
+  State: z.nullish(z.string()),
+  RunId: z.nullish(z.string()),
+  StartDateTime: z.nullish(z.string()),
+  EndDateTime: z.nullish(z.string())
 })
 
 const jobPath = (jobId: string | undefined) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`

@@ -1,5 +1,5 @@
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { counts, countSchema, fromWord, runIdSchema, toDate } from './common.js'
 import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
@@ -16,15 +16,15 @@ const STATUS: Record<string, RunStatus> = {
 
 export const TestRun = z.object({
   id: runIdSchema,
-  createTime: z.string().nullish(),
-  buildKey: z.string().nullish(),
-  gitRef: z.string().nullish(),
-  environment: z.string().nullish(),
-  name: z.string().nullish(),
-  status: z.string().nullish(),
-  statusInfo: z.string().nullish(),
-  startTime: z.string().nullish(),
-  endTime: z.string().nullish(),
+  createTime: z.nullish(z.string()),
+  buildKey: z.nullish(z.string()),
+  gitRef: z.nullish(z.string()),
+  environment: z.nullish(z.string()),
+  name: z.nullish(z.string()),
+  status: z.nullish(z.string()),
+  statusInfo: z.nullish(z.string()),
+  startTime: z.nullish(z.string()),
+  endTime: z.nullish(z.string()),
   passCount: countSchema,
   failCount: countSchema,
   ignoredCount: countSchema,
@@ -35,16 +35,16 @@ type TestRun = z.infer<typeof TestRun>
 export const TestResults = z.array(
   z.object({
     id: runIdSchema,
-    status: z.string().nullish(),
-    duration: z.number().nullish(),
-    error: z.string().nullish(),
-    projectTest: z.object({ name: z.string().nullish(), file: z.string().nullish() }).nullish()
+    status: z.nullish(z.string()),
+    duration: z.nullish(z.number()),
+    error: z.nullish(z.string()),
+    projectTest: z.nullish(z.object({ name: z.nullish(z.string()), file: z.nullish(z.string()) }))
   })
 )
 // Per-test words (platforms.md §3.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS: Record<string, TestResult['status']> = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' }
 
-const Account = z.object({ name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/) })
+const Account = z.object({ name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}$/)) })
 
 export function testeryState(r: TestRun, account?: string): RunState {
   let mapped = fromWord(STATUS, r.status)

@@ -1,6 +1,6 @@
 // Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { counts, countSchema, fromWord, runIdSchema, safeLink, toDate } from './common.js'
 import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
@@ -24,10 +24,10 @@ export const TestCaseResults = z.object({
   testCases: z.array(
     z.object({
       testCaseName: z.string(),
-      testSuiteName: z.string().nullish(),
-      result: z.string().nullish(),
-      message: z.string().nullish(),
-      duration: z.number().nullish()
+      testSuiteName: z.nullish(z.string()),
+      result: z.nullish(z.string()),
+      message: z.nullish(z.string()),
+      duration: z.nullish(z.number())
     })
   )
 })
@@ -43,13 +43,13 @@ const RESULT: Record<string, RunStatus> = {
 
 export const ExecutionResult = z.object({
   id: runIdSchema,
-  status: z.string().nullish(),
-  result: z.string().nullish(),
-  message: z.string().nullish(),
-  startTime: z.number().nullish(),
-  endTime: z.number().nullish(),
-  app_url: z.string().nullish(),
-  execution: z.object({ name: z.string().nullish() }).nullish(),
+  status: z.nullish(z.string()),
+  result: z.nullish(z.string()),
+  message: z.nullish(z.string()),
+  startTime: z.nullish(z.number()),
+  endTime: z.nullish(z.number()),
+  app_url: z.nullish(z.string()),
+  execution: z.nullish(z.object({ name: z.nullish(z.string()) })),
   totalCount: countSchema,
   passedCount: countSchema,
   failedCount: countSchema,
@@ -132,7 +132,7 @@ export const testsigma: Provider = {
         method: 'GET',
         path: `/api/v1/executions/${encodeURIComponent(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
         template: '/api/v1/executions/{planId}/test_plan_results',
-        schema: z.object({ content: z.array(ExecutionResult.extend({ buildNo: z.string().nullish() })) }),
+        schema: z.object({ content: z.array(z.extend(ExecutionResult, { buildNo: z.nullish(z.string()) })) }),
         action: 'list the test plan’s runs'
       },
       signal
