@@ -11216,6 +11216,7 @@ const gearset = {
         404: 'no such CI job or run request for this token’s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
     },
     runsPage: 'the CI job’s View history in Gearset',
+    runScope: 'the CI job in `scenarioId`',
     nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
     async trigger({ inputs, http }) {
         const { data } = await http.request({
@@ -12181,7 +12182,7 @@ async function openRun(s, signal) {
         return provider.status(ctx, runId, signal).catch((e) => {
             if (!(e instanceof PlatformError) || e.info.status !== 404)
                 throw e;
-            const where = provider.name === 'gearset' ? ' under the CI job in `scenarioId`' : '';
+            const where = provider.runScope ? ` under ${provider.runScope}` : '';
             throw new PlatformError({
                 ...e.info,
                 hint: `there is no run ${runId}${where} that this token can see: check \`runId\` comes from the step that started the run (its \`runId\` output), with the same account${where ? ' and job' : ''}.`

@@ -179,7 +179,7 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
     core.info(`Attaching to ${provider.title} run ${runId}…`)
     return provider.status!(ctx, runId, signal).catch((e: unknown) => {
       if (!(e instanceof PlatformError) || e.info.status !== 404) throw e
-      const where = provider.name === 'gearset' ? ' under the CI job in `scenarioId`' : ''
+      const where = provider.runScope ? ` under ${provider.runScope}` : ''
       throw new PlatformError({
         ...e.info,
         hint: `there is no run ${runId}${where} that this token can see: check \`runId\` comes from the step that started the run (its \`runId\` output), with the same account${where ? ' and job' : ''}.`

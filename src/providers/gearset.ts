@@ -47,6 +47,7 @@ export const gearset: Provider = {
     404: 'no such CI job or run request for this token’s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
   },
   runsPage: 'the CI job’s View history in Gearset',
+  runScope: 'the CI job in `scenarioId`',
   nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
 
   async trigger({ inputs, http }: ProviderContext): Promise<RunState> {

@@ -97,6 +97,8 @@ export interface Provider {
   readonly readLimit?: { count: number; perMs: number }
   /** Platform-specific hints for HTTP statuses, added to error messages. */
   readonly hints: Partial<Record<number, string>>
+  /** Where a run ID lives besides the account, when it does (Gearset: under a CI job). */
+  readonly runScope?: string
   /** Where a person sees the runs: "Test Runs in Evaficy Smart Test". */
   readonly runsPage: string
   /** What happens next after a run is triggered and not waited for (job summary). */
