@@ -11,6 +11,8 @@ const DESIGN_INPUTS = [
   'provider', 'token', 'projectId', 'scenarioId', 'environment', 'buildVersion', 'runName', 'wait',
   'timeoutMinutes', 'pollIntervalSeconds', 'failOnTestFailure', 'cancelOnAbort', 'runId', 'junitPath', 'baseUrl'
 ]
+// Added after DESIGN.md (run parameters, platforms.md's points 1, 2 and 11), after its inputs.
+const ADDED_INPUTS = ['gitRef', 'gitBranch', 'latestDeploy', 'updateVcsStatus', 'variables', 'includeTags', 'excludeTags', 'testFilters', 'executionConfig']
 const DESIGN_OUTPUTS = [
   'runId', 'runName', 'runUrl', 'status', 'providerStatus', 'totalCount', 'passedCount', 'failedCount',
   'skippedCount', 'durationSeconds', 'result'
@@ -36,13 +38,13 @@ function sources(dir: string): string[] {
 
 describe('action.yml', () => {
   it('declares every input and output of DESIGN.md, each with a description', () => {
-    expect(Object.keys(action.inputs)).toEqual(DESIGN_INPUTS)
+    expect(Object.keys(action.inputs)).toEqual([...DESIGN_INPUTS, ...ADDED_INPUTS])
     expect(Object.keys(action.outputs)).toEqual(DESIGN_OUTPUTS)
   })
 
   it('requires only the token, and gives every boolean input a default', () => {
     expect(Object.entries(action.inputs).filter(([, i]) => i.required).map(([n]) => n)).toEqual(['token'])
-    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort']) expect(action.inputs[name].default).toMatch(/^(true|false)$/)
+    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus']) expect(action.inputs[name].default).toMatch(/^(true|false)$/)
   })
 
   it('has the same inputs and defaults as the code', () => {

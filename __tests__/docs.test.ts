@@ -63,7 +63,16 @@ const With = z
     cancelOnAbort: bool.optional(),
     runId: text.optional(),
     junitPath: text.optional(),
-    baseUrl: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/).optional()
+    baseUrl: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/).optional(),
+    gitRef: z.union([z.string().regex(/^[0-9a-f]{7,64}$/i), expr]).optional(),
+    gitBranch: text.optional(),
+    latestDeploy: bool.optional(),
+    updateVcsStatus: bool.optional(),
+    variables: z.string().regex(/^((secure:)?[A-Za-z_][\w.-]*=.*|#.*|\s*)(\n((secure:)?[A-Za-z_][\w.-]*=.*|#.*|\s*))*$/).optional(),
+    includeTags: text.optional(),
+    excludeTags: text.optional(),
+    testFilters: text.optional(),
+    executionConfig: text.optional()
   })
   .strict()
 

@@ -31,8 +31,8 @@ describe('a failed run', () => {
     const headings = [...r.summary.matchAll(/<h(\d)>(.*?)<\/h\1>/g)].map((m) => `h${m[1]} ${m[2]}`)
     expect(headings).toEqual(['h2 ❌ Tests failed on Testery', 'h3 Failed tests (3)'])
     const runTable = tableAfter(r.summary, 'Tests failed on Testery')
-    expect(runTable.map((row) => row[0])).toEqual(['Platform', 'Run', 'Status', 'Environment', 'Build', 'Tests', 'Duration'])
-    expect(runTable[5][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
+    expect(runTable.map((row) => row[0])).toEqual(['Platform', 'Run', 'Status', 'Environment', 'Build', 'Test code', 'Tests', 'Duration'])
+    expect(runTable[6][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
     const failed = tableAfter(r.summary, 'Failed tests (3)')
     expect(failed[0]).toEqual(['Test', 'Suite', 'Error'])
     expect(failed).toHaveLength(4)
@@ -71,6 +71,40 @@ describe('a failed run', () => {
     expect(r.code).toBe(0)
     expect(annotationsOf(r, 'error')).toEqual([])
     expect(annotationsOf(r, 'warning')[0]).toMatch(/^::warning title=Testsigma%3A Checkout › loads the page::AssertionError/)
+  })
+
+  it('Testsigma: the error text comes from test_case_results, cleaned to one line; per-test results carry none (platforms.md point 6)', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 800, total: 6, failed: 2, end: 'failed' })
+    const junitPath = join(mkdtempSync(join(tmpdir(), 'ttr-junit-')), 'ts.xml')
+    const r = await waitFor('testsigma', { junitPath })
+    const failed = tableAfter(r.summary, 'Failed tests (2)')
+    expect(failed[1][0]).toMatch(/loads the page/)
+    // The sandbox's message has "\r\n\t" in it, as Testsigma's can: one line in the summary and the annotation.
+    expect(failed[1][2]).toBe('<code>AssertionError: expected &#39;Total: $90.00&#39; to equal &#39;Total: $80.00&#39; at step 1</code>')
+    expect(annotationsOf(r, 'error')[0]).toMatch(/^::error title=Testsigma%3A Checkout › loads the page::AssertionError: expected 'Total: \$90\.00' to equal 'Total: \$80\.00' at step 1$/)
+    const xml = readFileSync(junitPath, 'utf8')
+    expect(xml.match(/<failure /g)).toHaveLength(2)
+    expect(xml).toContain('time="0.000"') // Testsigma gives no duration: none is invented
+    const asked = box.get().requests.filter((q) => q.path === '/api/v1/test_case_results').pop()
+    expect(asked?.query).toMatchObject({ executionResultId: r.outputs.runId, page: '0' })
+  })
+
+  it('Testsigma: without an error-text endpoint every failed test is still listed by name, with no invented text', async () => {
+    box.get().script('testsigma', { queuedMs: 100, runMs: 800, total: 6, failed: 2, end: 'failed' })
+    box.get().fault('testsigma', { on: 'results', do: 'pass' }, { on: 'results', do: 'json', status: 200, body: { unexpected: true } })
+    const junitPath = join(mkdtempSync(join(tmpdir(), 'ttr-junit-')), 'ts.xml')
+    const r = await waitFor('testsigma', { junitPath })
+    expect(r.outputs.status).toBe('failed')
+    const failed = tableAfter(r.summary, 'Failed tests (2)')
+    expect(failed.slice(1).map((row) => [row[0].replace(/<[^>]+>/g, ''), row[2] ?? ''])).toEqual([
+      ['loads the page', ''],
+      ['applies a coupon', '']
+    ])
+    expect(annotationsOf(r, 'error')[0]).toMatch(/::failed \(Testsigma gives no error text for this test; open the run\)$/)
+    const xml = readFileSync(junitPath, 'utf8')
+    expect(xml.match(/<failure>/g)).toHaveLength(2)
+    expect(xml).not.toContain('message=')
+    expect(warningsOf(r)).toEqual([])
   })
 
   it('a passed run reads no per-test results unless a JUnit file is asked for', async () => {

@@ -14,9 +14,14 @@ const TARGETS = {
 } as const
 type Pollable = keyof typeof TARGETS
 
+// Testery runs one run per environment at a time, and a Gearset CI job one run at a time
+// (platforms.md points 3 and 8): each step gets its own environment or job, so a run that an
+// earlier test left running does not hold this one in the queue.
+let fresh = 0
 function waitStep(provider: Pollable, inputs: Record<string, string> = {}, extra: Parameters<typeof step>[0] = {}): Promise<StepResult> {
+  const own: Record<string, string> = provider === 'testery' ? { environment: `staging-${++fresh}` } : provider === 'gearset' ? { scenarioId: `job-${++fresh}` } : {}
   return step({
-    inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...TARGETS[provider], ...inputs },
+    inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...TARGETS[provider], ...own, ...inputs },
     ...extra
   })
 }
@@ -38,7 +43,10 @@ const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
   ['testery', 'FAIL', { end: 'error' }, 'error', 1],
   ['gearset', 'Succeeded', { end: 'passed' }, 'passed', 0],
   ['gearset', 'Failed', { end: 'failed' }, 'failed', 1],
-  ['gearset', 'Partial', { end: 'Partial' }, 'failed', 1]
+  ['gearset', 'Partial', { end: 'Partial' }, 'failed', 1],
+  // platforms.md point 10: these end the wait, never run into the timeout.
+  ['gearset', 'Error', { end: 'error' }, 'error', 1],
+  ['gearset', 'Cancelled', { end: 'cancelled' }, 'cancelled', 1]
 ]
 
 describe('waiting for a run to end', () => {
@@ -61,7 +69,8 @@ describe('waiting for a run to end', () => {
     box.get().script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
     const r = await waitStep('testsigma')
     const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
-    expect(progress[0]).toMatch(/^queued \(STATUS_QUEUED\/QUEUED\) · 0\/20 done/)
+    // Testsigma's first status is STATUS_CREATED (platforms.md point 7).
+    expect(progress[0]).toMatch(/^queued \(STATUS_CREATED\/QUEUED\) · 0\/20 done/)
     expect(progress.some((l) => /^running \(STATUS_IN_PROGRESS\/QUEUED\) · \d+\/20 done: [1-9]\d* passed/.test(l))).toBe(true)
     expect(progress[progress.length - 1]).toMatch(/^failed \(STATUS_COMPLETED\/FAILURE\) · 20\/20 done: 17 passed, 2 failed · \ds elapsed$/)
     expect(r.outputs).toMatchObject({ totalCount: '20', passedCount: '17', failedCount: '2', skippedCount: '1', runUrl: expect.stringMatching(/^https:\/\/app\.testsigma\.com\/ui\/td\/runs\/\d+$/) })
@@ -116,9 +125,11 @@ describe('waiting for a run to end', () => {
     expect(r.code).toBe(0)
     expect(r.outputs).toMatchObject({ status: 'triggered', providerStatus: 'SUBMITTED', runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/) })
     expect(box.get().requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
-    // The build request carries the workflow's commit and branch (from GITHUB_SHA / GITHUB_REF_NAME).
+    // Without gitRef, gitBranch or latestDeploy the request chooses no test code (platforms.md
+    // point 1): the build only, and updateVcsStatus as the official CLI sends it (point 2).
     const sent = box.get().requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
-    expect(sent?.body).toEqual({ project: 'shop', environment: 'staging', buildId: '3f786850e387550fdab836ed7e6dc881de23001b', ref: '3f786850e387550fdab836ed7e6dc881de23001b', branch: 'main' })
+    expect(sent?.body).toEqual({ project: 'shop', environment: expect.stringMatching(/^staging-\d+$/), updateVcsStatus: true, buildId: '3f786850e387550fdab836ed7e6dc881de23001b' })
+    expect(r.stdout).toContain('Test code: not chosen by this step: Testery goes by build 3f786850e387550fdab836ed7e6dc881de23001b')
     expect(r.summary).toContain('Test run created on Testery')
   })
 })
@@ -136,9 +147,10 @@ describe('attaching to a run by runId', () => {
   it.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', async (provider) => {
     box.get().script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
     const created = box.get().runs[provider] ?? 0
-    const first = await waitStep(provider, { wait: 'false' })
+    const job: Record<string, string> = provider === 'gearset' ? { scenarioId: 'job-attach' } : {} // Gearset reads a run request under its job
+    const first = await waitStep(provider, { wait: 'false', ...job })
     expect(first.outputs.status).toBe('triggered')
-    const second = await waitStep(provider, { runId: first.outputs.runId, wait: 'false' })
+    const second = await waitStep(provider, { runId: first.outputs.runId, wait: 'false', ...job })
     expect(second.code).toBe(0)
     expect(second.stdout).toContain(`Attaching to`)
     expect(second.outputs).toMatchObject({ runId: first.outputs.runId, status: 'passed' })

@@ -9,7 +9,7 @@ import type { Sandbox } from './helpers/step.js'
 
 const P = '65f1c0ffee0000000000abcd'
 const S = '65f1c0ffee0000000000dcba'
-const run: RunContext = { sha: 'abc123', branch: 'main' }
+const run: RunContext = { sha: 'abc123' }
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -29,7 +29,7 @@ function context(values: Partial<Record<InputName, string>>) {
     hints: evaficy.hints,
     runsPage: evaficy.runsPage
   })
-  return { inputs, http, run }
+  return { inputs, http, run, note: () => undefined }
 }
 
 

@@ -8,6 +8,8 @@ const ctx: ReportContext = {
   platform: 'Evaficy Smart Test',
   environment: 'staging',
   buildVersion: '1.4.2',
+  details: [],
+  notes: [],
   nextStep: 'A tester executes the run in Evaficy Smart Test.'
 }
 const triggered: RunState = {

@@ -4,6 +4,7 @@ import { gearsetState } from '../src/providers/gearset.js'
 import { testeryState } from '../src/providers/testery.js'
 import { testsigmaState } from '../src/providers/testsigma.js'
 import type { RunStatus } from '../src/providers/types.js'
+import { checked } from '../src/wait.js'
 
 const ts = (status: string | null, result: string | null = null) => testsigmaState({ id: '1', status, result })
 const ty = (status: string | null, extra: Record<string, unknown> = {}) => testeryState({ id: '1', status, ...extra })
@@ -89,14 +90,34 @@ describe('Gearset', () => {
     ['Started', 'running'],
     ['Succeeded', 'passed'],
     ['Failed', 'failed'],
-    ['Partial', 'failed']
+    ['Partial', 'failed'],
+    // platforms.md point 10: Gearset's CI webhooks say Error, its unit-test runs Cancelled: both end the wait.
+    ['Error', 'error'],
+    ['Cancelled', 'cancelled']
   ])('%s → %s', (word, expected) => {
     expect(gs(word)).toMatchObject({ status: expected, providerStatus: word })
+    expect(gs(word).unknownWord).toBeUndefined()
+  })
+})
+
+describe('counts that are failures or not-run (platforms.md points 4 and 7)', () => {
+  it('Testsigma: a failed prerequisite is a failed test, so SUCCESS with one is not a pass', () => {
+    const s = testsigmaState({ id: '1', status: 'STATUS_COMPLETED', result: 'SUCCESS', totalCount: 5, passedCount: 4, failedCount: 0, preRequisiteFailedCount: 1 })
+    expect(s.counts).toEqual({ total: 5, passed: 4, failed: 1 })
+    expect(checked(s)).toMatchObject({ status: 'failed' })
+  })
+
+  it('Testery: timed-out tests are failures and not-run tests are skipped; PASS with a timeout is not a pass', () => {
+    const s = ty('PASS', { totalCount: 10, passCount: 7, failCount: 0, ignoredCount: 1, notRunCount: 1, timeoutCount: 1 })
+    expect(s.counts).toEqual({ total: 10, passed: 7, failed: 1, skipped: 2 })
+    expect(checked(s)).toMatchObject({ status: 'failed' })
+    // A FAIL whose only failures are timeouts is a test failure, not an error.
+    expect(ty('FAIL', { failCount: 0, timeoutCount: 2, statusInfo: 'Tests timed out' }).status).toBe('failed')
   })
 })
 
 describe('unknown words', () => {
-  const WORDS = ['', 'pass', 'Pass', 'PASSED', 'passed', 'SUCCESS', 'Success', 'succeeded', 'SUCCEEDED', 'OK', 'COMPLETE', 'DONE', 'Idle', 'Cancelled', 'Error', 'WEIRD', ' PASS', 'PASS ', '__proto__', 'constructor', 'toString', 'hasOwnProperty']
+  const WORDS = ['', 'pass', 'Pass', 'PASSED', 'passed', 'SUCCESS', 'Success', 'succeeded', 'SUCCEEDED', 'OK', 'COMPLETE', 'DONE', 'Idle', 'Canceled', 'Errored', 'WEIRD', ' PASS', 'PASS ', '__proto__', 'constructor', 'toString', 'hasOwnProperty']
   it.each(WORDS)('%j is never a pass, and never an ending', (word) => {
     for (const s of [ty(word), gs(word), ts(word, 'SUCCESS')]) {
       if (s.providerStatus === 'PASS' || s.providerStatus === 'Succeeded') continue

@@ -12,7 +12,7 @@ function inputsFor(platform, i, sandbox) {
     case 'testsigma':
       return { ...common, scenarioId: String(2000 + i), wait: 'true' }
     case 'testery':
-      return { ...common, projectId: `shop-${i}`, environment: 'staging', wait: 'true' }
+      return { ...common, projectId: `shop-${i}`, environment: `staging-${i}`, wait: 'true' } // Testery runs one run per environment at a time
     case 'gearset':
       return { ...common, scenarioId: `ci-job-${i}`, wait: 'true' } // one CI job per step, as in real use
     default:

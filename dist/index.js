@@ -4715,7 +4715,7 @@ const $ZodCheckSizeEquals = /*@__PURE__*/ (/* unused pure expression or super */
         });
     };
 })));
-const $ZodCheckMaxLength = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCheckMaxLength", (inst, def) => {
+const $ZodCheckMaxLength = /*@__PURE__*/ $constructor("$ZodCheckMaxLength", (inst, def) => {
     var _a;
     $ZodCheck.init(inst, def);
     (_a = inst._zod.def).when ?? (_a.when = _whenHasLength);
@@ -4723,10 +4723,10 @@ const $ZodCheckMaxLength = /*@__PURE__*/ (/* unused pure expression or super */ 
         const input = payload.value;
         const units = input.length;
         // Strings are measured in Unicode code points, not UTF-16 units. A code point is at most two units, so a string that already fits in units fits in code points; only an overflow has to be counted.
-        const length = typeof input === "string" && units > def.maximum ? util.codePointLength(input) : units;
+        const length = typeof input === "string" && units > def.maximum ? codePointLength(input) : units;
         if (length <= def.maximum)
             return;
-        const origin = util.getLengthableOrigin(input);
+        const origin = getLengthableOrigin(input);
         payload.issues.push({
             origin,
             code: "too_big",
@@ -4737,7 +4737,7 @@ const $ZodCheckMaxLength = /*@__PURE__*/ (/* unused pure expression or super */ 
             continue: !def.abort,
         });
     };
-})));
+});
 const $ZodCheckMinLength = /*@__PURE__*/ $constructor("$ZodCheckMinLength", (inst, def) => {
     var _a;
     $ZodCheck.init(inst, def);
@@ -8415,9 +8415,9 @@ function _size(size, params) {
 }
 // @__NO_SIDE_EFFECTS__
 function _maxLength(maximum, params) {
-    const ch = new checks.$ZodCheckMaxLength({
+    const ch = new $ZodCheckMaxLength({
         check: "max_length",
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
         maximum,
     });
     return ch;
@@ -10893,7 +10893,16 @@ const INPUT_NAMES = [
     'cancelOnAbort',
     'runId',
     'junitPath',
-    'baseUrl'
+    'baseUrl',
+    'gitRef',
+    'gitBranch',
+    'latestDeploy',
+    'updateVcsStatus',
+    'variables',
+    'includeTags',
+    'excludeTags',
+    'testFilters',
+    'executionConfig'
 ];
 /** Defaults used when an input is empty; a test checks they equal action.yml's. */
 const INPUT_DEFAULTS = {
@@ -10901,7 +10910,9 @@ const INPUT_DEFAULTS = {
     wait: 'false',
     timeoutMinutes: '60',
     failOnTestFailure: 'true',
-    cancelOnAbort: 'false'
+    cancelOnAbort: 'false',
+    latestDeploy: 'false',
+    updateVcsStatus: 'true'
 };
 class InputError extends Error {
     problems;
@@ -10928,6 +10939,31 @@ const emptyOr = (inner) => pipe(schemas_string(), transform((v, ctx) => {
     for (const issue of r.error.issues)
         ctx.issues.push({ code: 'custom', message: issue.message, input: v });
     return NEVER;
+}));
+/** Non-empty, trimmed lines (and, with `commas`, comma-separated items) of a list input. */
+const items = (commas) => pipe(schemas_string(), transform((v) => v.split(commas ? /[,\n]/ : /\n/).map((x) => x.trim()).filter((x) => x !== '')));
+const list = (commas, what) => emptyOr(pipe(items(commas), array(schemas_string().check(_maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }), _regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })))));
+const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
+// KEY=value lines; `secure:KEY=value` for a value Testery should store encrypted (as its CLI's --variable).
+// Problems name the line, never the value (a value may be a secret).
+const variables = pipe(schemas_string(), transform((v, ctx) => {
+    const out = [];
+    const problem = (message) => ctx.issues.push({ code: 'custom', message, input: '' });
+    v.split('\n').forEach((raw, i) => {
+        const line = raw.replace(/\r$/, '');
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            return;
+        const secure = line.startsWith('secure:');
+        const body = secure ? line.slice('secure:'.length) : line;
+        const eq = body.indexOf('=');
+        const key = eq < 0 ? '' : body.slice(0, eq).trim();
+        if (!VARIABLE_KEY.test(key))
+            return problem(`line ${i + 1} must be KEY=value, with a KEY of letters, digits, "_", "." or "-" (a # line is a comment)`);
+        if (out.some((o) => o.key === key))
+            return problem(`line ${i + 1} repeats the key ${key}; give each key once`);
+        out.push({ key, value: body.slice(eq + 1), secure });
+    });
+    return ctx.issues.length ? NEVER : out;
 }));
 const LOOPBACK = /^(localhost|127(\.[0-9]{1,3}){3}|\[::1\])$/i;
 const baseUrl = pipe(schemas_string(), transform((v, ctx) => {
@@ -10965,7 +11001,16 @@ const schema = object({
     cancelOnAbort: inputs_boolean,
     runId: inputs_optional,
     junitPath: inputs_optional,
-    baseUrl: emptyOr(baseUrl)
+    baseUrl: emptyOr(baseUrl),
+    gitRef: emptyOr(schemas_string().check(_regex(/^[0-9a-f]{7,64}$/i, { error: 'must be a commit SHA (7 to 64 hex characters), e.g. ${{ github.sha }}' }))),
+    gitBranch: emptyOr(schemas_string().check(_regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\u0000-\u001f\u007f]{1,255}$/, { error: 'must be a git branch name (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\"), e.g. main' }))),
+    latestDeploy: inputs_boolean,
+    updateVcsStatus: inputs_boolean,
+    variables: emptyOr(variables),
+    includeTags: list(true, 'a tag'),
+    excludeTags: list(true, 'a tag'),
+    testFilters: list(false, 'a regular expression, one per line'),
+    executionConfig: emptyOr(schemas_string().check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' })))
 });
 /** Shows an ID in a message only when it is short and plain; otherwise only its length. */
 function shown(value) {
@@ -11007,6 +11052,12 @@ function platformProblems(p) {
                 need('environment', p.environment, 'the Testery environment key');
             }
             shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID');
+            {
+                // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
+                const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => (n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined));
+                for (const n of chosen.slice(1))
+                    out.push(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`);
+            }
             break;
         case 'gearset':
             if (need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
@@ -11022,7 +11073,16 @@ const USED_BY = {
     environment: ['evaficy', 'testsigma', 'testery'],
     buildVersion: ['evaficy', 'testsigma', 'testery'],
     runName: ['evaficy'],
-    junitPath: ['testsigma', 'testery']
+    junitPath: ['testsigma', 'testery'],
+    gitRef: ['testery', 'gearset'],
+    gitBranch: ['testery'],
+    latestDeploy: ['testery'],
+    updateVcsStatus: ['testery'],
+    variables: ['testsigma', 'testery'],
+    includeTags: ['testery'],
+    excludeTags: ['testery'],
+    testFilters: ['testery'],
+    executionConfig: ['testsigma']
 };
 /**
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
@@ -11048,7 +11108,8 @@ function parseInputs(raw, defaultBuildVersion) {
     const rank = (line) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1]);
     problems.sort((a, b) => rank(a) - rank(b));
     const warnings = Object.entries(USED_BY)
-        .filter(([name, users]) => withDefaults[name] !== '' && !users.includes(p.provider))
+        // Only what the user wrote is worth a warning, not a default.
+        .filter(([name, users]) => raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name] && !users.includes(p.provider))
         .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`);
     if (problems.length > 0)
         return { problems, warnings };
@@ -11106,6 +11167,11 @@ function counts(c) {
     }
     return out;
 }
+/** The sum of the counts the platform reported, or undefined when it reported none of them. */
+function sumOf(...values) {
+    const given = values.filter((v) => typeof v === 'number');
+    return given.length ? given.reduce((a, b) => a + b, 0) : undefined;
+}
 /** An https link from a platform, or nothing: never a javascript: or data: URL in the summary. */
 function safeLink(url) {
     if (!url)
@@ -11123,11 +11189,13 @@ function safeLink(url) {
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
 
 
+// The run exists once the 201 names its runId: the other fields may be null or absent
+// (platforms.md point 12), and none of them may fail the step.
 const TriggerReply = object({
     runId: runIdSchema,
-    runName: optional(schemas_string()),
-    testCaseCount: optional(schemas_int().check(_gte(0))),
-    message: optional(schemas_string())
+    runName: schemas_nullish(schemas_string()),
+    testCaseCount: countSchema,
+    message: schemas_nullish(schemas_string())
 });
 const evaficy = {
     name: 'evaficy',
@@ -11162,19 +11230,21 @@ const evaficy = {
         });
         return {
             id: data.runId,
-            name: data.runName,
+            name: data.runName ?? undefined,
             status: 'triggered',
             // The documented lifecycle: a created run is in Draft until a tester opens it.
             providerStatus: 'Draft',
-            counts: { total: data.testCaseCount },
-            message: data.message
+            counts: counts({ total: data.testCaseCount }),
+            message: data.message ?? undefined
         };
     }
 };
 
 ;// CONCATENATED MODULE: ./src/providers/gearset.ts
 // Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
-// under its job. Partial is not a pass.
+// under its job. A job runs one run at a time; its cancel call stops the job's current run,
+// whichever request started it. Partial is not a pass.
+
 
 
 const STATE = {
@@ -11182,7 +11252,10 @@ const STATE = {
     Started: 'running',
     Succeeded: 'passed',
     Failed: 'failed',
-    Partial: 'failed'
+    Partial: 'failed',
+    // Gearset's own CI webhooks say Error; its unit-test runs also end Cancelled (platforms.md point 10).
+    Error: 'error',
+    Cancelled: 'cancelled'
 };
 const RunRequest = object({ RunRequestId: runIdSchema });
 const RunRequestStatus = object({
@@ -11191,6 +11264,7 @@ const RunRequestStatus = object({
     StartDateTime: schemas_nullish(schemas_string()),
     EndDateTime: schemas_nullish(schemas_string())
 });
+const JobStatus = object({ State: schemas_nullish(schemas_string()) });
 const jobPath = (jobId) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`;
 function gearsetState(id, r) {
     return {
@@ -11201,6 +11275,30 @@ function gearsetState(id, r) {
         startedAt: toDate(r.StartDateTime),
         endedAt: toDate(r.EndDateTime)
     };
+}
+/**
+ * Reads the job's state before starting, as every independent client does (platforms.md point 9):
+ * a busy job makes the new request wait behind another run, which the reader should know. A job
+ * that does not exist, or a token that is refused, ends the step here, before anything is started.
+ */
+async function checkJob({ inputs, http, note }) {
+    try {
+        const { data } = await http.request({
+            method: 'GET',
+            path: `${jobPath(inputs.scenarioId)}/status`,
+            template: '/public/automation/continuous-integration-jobs/{jobId}/status',
+            schema: JobStatus,
+            action: 'read the CI job status'
+        });
+        if (data.State === 'Running') {
+            note(`The Gearset CI job ${inputs.scenarioId} is already running another run: this run request waits (Pending) until that run ends.`);
+        }
+    }
+    catch (e) {
+        if (!(e instanceof PlatformError) || !isRetryable('GET', e.info))
+            throw e;
+        note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`);
+    }
 }
 const gearset = {
     name: 'gearset',
@@ -11218,12 +11316,15 @@ const gearset = {
     runsPage: 'the CI job’s View history in Gearset',
     runScope: 'the CI job in `scenarioId`',
     nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
-    async trigger({ inputs, http }) {
+    startDetails: (inputs) => (inputs.gitRef !== undefined ? [{ label: 'Source commit', value: `${inputs.gitRef} (gitRef)` }] : []),
+    async trigger(ctx) {
+        const { inputs, http } = ctx;
+        await checkJob(ctx);
         const { data } = await http.request({
             method: 'POST',
             path: `${jobPath(inputs.scenarioId)}/run-requests`,
             template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
-            body: {},
+            body: inputs.gitRef !== undefined ? { SourceGitCommitId: inputs.gitRef } : {},
             schema: RunRequest,
             action: 'start the CI job',
             creates: true
@@ -11240,8 +11341,15 @@ const gearset = {
         }, signal);
         return gearsetState(runId, data);
     },
-    // Gearset cancels the job's current run; there is no per-run-request cancel.
-    async cancel({ inputs, http }, _runId, signal) {
+    // The cancel call stops whatever run the job is running (platforms.md point 8): it is ours only
+    // while our run request's last state read is Started.
+    refuseCancel(run) {
+        if (run.providerStatus === 'Started')
+            return undefined;
+        const state = run.providerStatus || 'unknown';
+        return `Gearset's cancel call stops the CI job's current run, whichever request started it, and run request ${run.id} was last seen ${state}, not Started: cancelling could stop somebody else's run, so it was not sent.`;
+    },
+    async cancel({ inputs, http }, _run, signal) {
         await http.request({
             method: 'POST',
             path: `${jobPath(inputs.scenarioId)}/cancel`,
@@ -11281,7 +11389,10 @@ const TestRun = object({
     passCount: countSchema,
     failCount: countSchema,
     ignoredCount: countSchema,
-    totalCount: countSchema
+    totalCount: countSchema,
+    // Newer payloads (platforms.md point 4): tests not run, and tests that timed out (failures).
+    notRunCount: countSchema,
+    timeoutCount: countSchema
 });
 const TestResults = array(object({
     id: runIdSchema,
@@ -11296,7 +11407,8 @@ const Account = object({ name: schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,
 function testeryState(r, account) {
     let mapped = fromWord(STATUS, r.status);
     // FAIL also covers runs stopped by an error before any test failed (platforms.md §3.3).
-    if (mapped.status === 'failed' && !r.failCount && r.statusInfo)
+    const failed = sumOf(r.failCount, r.timeoutCount);
+    if (mapped.status === 'failed' && !failed && r.statusInfo)
         mapped = { status: 'error' };
     return {
         id: r.id,
@@ -11304,13 +11416,44 @@ function testeryState(r, account) {
         url: account ? `https://testery.app/${account}/test-runs/${r.id}` : undefined,
         ...mapped,
         providerStatus: r.status ?? '',
-        counts: counts({ total: r.totalCount, passed: r.passCount, failed: r.failCount, skipped: r.ignoredCount }),
+        counts: counts({ total: r.totalCount, passed: r.passCount, failed, skipped: sumOf(r.ignoredCount, r.notRunCount) }),
         startedAt: toDate(r.startTime),
         endedAt: toDate(r.endTime),
         message: r.statusInfo ?? undefined
     };
 }
 const testery_path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
+/**
+ * The run request as the official CLI builds it (platforms.md §3.2): only what the user chose.
+ * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
+ */
+function runRequest(inputs) {
+    return {
+        project: inputs.projectId,
+        environment: inputs.environment,
+        updateVcsStatus: inputs.updateVcsStatus,
+        buildId: inputs.buildVersion,
+        ...(inputs.gitRef !== undefined && { ref: inputs.gitRef }),
+        ...(inputs.gitBranch !== undefined && { branch: inputs.gitBranch }),
+        ...(inputs.latestDeploy && { latestDeploy: true }),
+        ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) }),
+        ...(inputs.includeTags && { includeTags: inputs.includeTags }),
+        ...(inputs.excludeTags && { excludedTags: inputs.excludeTags }),
+        // The CLI's --test-filter-regex sends each filter as "Regex: <expression>".
+        ...(inputs.testFilters && { testFilters: inputs.testFilters.map((f) => `Regex: ${f}`) }),
+        ...(inputs.variables && { variables: inputs.variables.map((v) => ({ key: v.key, value: v.value, encrypted: v.secure })) })
+    };
+}
+/** Which test code the run uses, in words, for the log and the summary. */
+function testCode(inputs) {
+    if (inputs.gitRef !== undefined)
+        return `commit ${inputs.gitRef} (gitRef)`;
+    if (inputs.gitBranch !== undefined)
+        return `the latest commit of branch ${inputs.gitBranch} (gitBranch)`;
+    if (inputs.latestDeploy)
+        return `the tests last deployed to ${inputs.environment ?? 'the environment'} (latestDeploy)`;
+    return `not chosen by this step: Testery goes by build ${inputs.buildVersion} (set gitRef, gitBranch or latestDeploy to choose)`;
+}
 /** The account name is the first segment of run links; one read per step, and optional. */
 const accounts = new WeakMap();
 function accountName({ http }, signal) {
@@ -11335,20 +11478,14 @@ const testery = {
     },
     runsPage: 'Test Runs in Testery',
     nextStep: 'The run goes on in Testery; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
+    startDetails: (inputs) => [{ label: 'Test code', value: testCode(inputs) }],
     async trigger(ctx) {
-        const { inputs, http, run } = ctx;
+        const { inputs, http } = ctx;
         const { data } = await http.request({
             method: 'POST',
             path: '/api/test-run-requests-build',
             template: '/api/test-run-requests-build',
-            body: {
-                project: inputs.projectId,
-                environment: inputs.environment,
-                buildId: inputs.buildVersion,
-                ...(run.sha && { ref: run.sha }),
-                ...(run.branch && { branch: run.branch }),
-                ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) })
-            },
+            body: runRequest(inputs),
             schema: TestRun,
             action: 'start the test run',
             creates: true
@@ -11378,14 +11515,15 @@ const testery = {
             url: run.url ? `${run.url}/tests/${t.id}` : undefined
         }));
     },
-    async cancel({ http }, runId, signal) {
-        await http.request({ method: 'PATCH', path: testery_path(runId), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: unknown(), action: 'cancel the run' }, signal);
+    async cancel({ http }, run, signal) {
+        await http.request({ method: 'PATCH', path: testery_path(run.id), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: unknown(), action: 'cancel the run' }, signal);
     }
 };
 
 ;// CONCATENATED MODULE: ./src/providers/testsigma.ts
 // Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
+
 
 
 const testsigma_STATUS = {
@@ -11402,15 +11540,22 @@ const CASE_RESULT = {
     STOPPED: 'skipped',
     NOT_EXECUTED: 'skipped'
 };
+// platforms.md point 6: one entry per test case, with no message and no duration.
 const TestCaseResults = object({
     testCases: array(object({
         testCaseName: schemas_string(),
         testSuiteName: schemas_nullish(schemas_string()),
-        result: schemas_nullish(schemas_string()),
-        message: schemas_nullish(schemas_string()),
-        duration: schemas_nullish(schemas_number())
+        testCaseResultId: schemas_nullish(union([schemas_number(), schemas_string()])),
+        result: schemas_nullish(schemas_string())
     }))
 });
+// The error text of test case results, a page at a time (seen in a third-party script; the shape is
+// not confirmed by Testsigma, so any other answer means "no error text", never a failed step).
+const TestCaseMessages = object({
+    content: array(object({ id: union([schemas_number(), schemas_string()]), message: schemas_nullish(schemas_string()) }))
+});
+const MESSAGE_PAGE_SIZE = 200;
+const MAX_MESSAGE_PAGES = 10;
 // How a completed run ended. A completed run with any other result is an error, never a pass.
 const RESULT = {
     SUCCESS: 'passed',
@@ -11433,7 +11578,8 @@ const ExecutionResult = object({
     failedCount: countSchema,
     abortedCount: countSchema,
     stoppedCount: countSchema,
-    notExecutedCount: countSchema
+    notExecutedCount: countSchema,
+    preRequisiteFailedCount: countSchema
 });
 function testsigmaState(r) {
     let mapped;
@@ -11443,7 +11589,6 @@ function testsigmaState(r) {
     else {
         mapped = fromWord(testsigma_STATUS, r.status);
     }
-    const skipped = (r.stoppedCount ?? 0) + (r.notExecutedCount ?? 0);
     return {
         id: r.id,
         name: r.execution?.name ?? undefined,
@@ -11453,8 +11598,9 @@ function testsigmaState(r) {
         counts: counts({
             total: r.totalCount,
             passed: r.passedCount,
-            failed: r.failedCount === undefined && r.abortedCount === undefined ? undefined : (r.failedCount ?? 0) + (r.abortedCount ?? 0),
-            skipped: r.stoppedCount === undefined && r.notExecutedCount === undefined ? undefined : skipped
+            // A failed prerequisite is a failure too (platforms.md point 7).
+            failed: sumOf(r.failedCount, r.abortedCount, r.preRequisiteFailedCount),
+            skipped: sumOf(r.stoppedCount, r.notExecutedCount)
         }),
         startedAt: toDate(r.startTime),
         endedAt: toDate(r.endTime),
@@ -11482,7 +11628,12 @@ const testsigma = {
             body: {
                 executionId: inputs.scenarioId,
                 ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
-                buildNo: inputs.buildVersion
+                buildNo: inputs.buildVersion,
+                ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
+                // Testsigma takes a saved configuration by ID or by name (platforms.md §1.2).
+                ...(inputs.executionConfig !== undefined && {
+                    executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
+                })
             },
             schema: ExecutionResult,
             action: 'start the test plan',
@@ -11506,23 +11657,65 @@ const testsigma = {
         return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }));
     },
     // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
-    async testResults({ http }, run, signal) {
-        const { data } = await http.request({ method: 'GET', path: `${testsigma_path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' }, signal);
-        return data.testCases.map((t) => ({
-            name: t.testCaseName,
-            suite: t.testSuiteName ?? undefined,
-            status: CASE_RESULT[t.result ?? ''] ?? 'failed',
-            durationMs: t.duration ?? undefined,
-            error: t.message ?? undefined,
-            url: run.url
+    async testResults(ctx, run, signal) {
+        const { data } = await ctx.http.request({ method: 'GET', path: `${testsigma_path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' }, signal);
+        const tests = data.testCases.map((t) => ({
+            resultId: t.testCaseResultId === null || t.testCaseResultId === undefined ? undefined : String(t.testCaseResultId),
+            test: { name: t.testCaseName, suite: t.testSuiteName ?? undefined, status: CASE_RESULT[t.result ?? ''] ?? 'failed', url: run.url }
         }));
+        const failed = tests.filter((t) => t.test.status === 'failed' && t.resultId !== undefined);
+        if (failed.length > 0) {
+            const messages = await errorTexts(ctx, run.id, new Set(failed.map((t) => t.resultId)), signal);
+            for (const t of failed) {
+                const message = messages.get(t.resultId);
+                if (message)
+                    t.test.error = message;
+            }
+        }
+        return tests.map((t) => t.test);
     },
-    // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form
-    // applied to execution_results (platforms.md §1.6, marked inferred).
-    async cancel({ http }, runId, signal) {
-        await http.request({ method: 'PUT', path: testsigma_path(runId), template: '/api/v1/execution_results/{id}', body: { result: 'STOPPED' }, schema: unknown(), action: 'stop the run' }, signal);
+    // Testsigma documents only an account-wide stop (PUT /api/v1/execution_results, which stops every
+    // running execution unless canStopAll is false; platforms.md point 5). This call names the run in
+    // the path and always sends canStopAll: false, so it can never stop another run.
+    cancelCaveat: 'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
+    async cancel({ http }, run, signal) {
+        await http.request({
+            method: 'PUT',
+            path: testsigma_path(run.id),
+            template: '/api/v1/execution_results/{id}',
+            body: { result: 'STOPPED', canStopAll: false },
+            schema: unknown(),
+            action: 'stop the run'
+        }, signal);
     }
 };
+/**
+ * The error text of the given test case results, by result ID. Best effort: an answer of another
+ * shape, or none, leaves the tests without text (they are still listed by name).
+ */
+async function errorTexts({ http }, runId, wanted, signal) {
+    const found = new Map();
+    try {
+        for (let page = 0; page < MAX_MESSAGE_PAGES && found.size < wanted.size; page++) {
+            const { data } = await http.request({
+                method: 'GET',
+                path: `/api/v1/test_case_results?executionResultId=${encodeURIComponent(runId)}&page=${page}&size=${MESSAGE_PAGE_SIZE}`,
+                template: '/api/v1/test_case_results',
+                schema: TestCaseMessages,
+                action: 'read the test error messages'
+            }, signal);
+            for (const r of data.content)
+                if (wanted.has(String(r.id)) && r.message?.trim())
+                    found.set(String(r.id), r.message);
+            if (data.content.length < MESSAGE_PAGE_SIZE)
+                break;
+        }
+    }
+    catch (e) {
+        debug(`No error text for Testsigma's test results: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return found;
+}
 
 ;// CONCATENATED MODULE: ./src/providers/index.ts
 // The registry of platforms.
@@ -11563,8 +11756,9 @@ function toJUnitXml(platform, run, tests) {
             else if (t.status === 'skipped')
                 lines.push(`${open}><skipped/></testcase>`);
             else {
-                const message = (t.error ?? 'failed').split('\n')[0].slice(0, 500);
-                lines.push(`${open}><failure message="${xml(message)}">${xml(t.error ?? '')}</failure></testcase>`);
+                // No error text is invented where the platform gives none (Testsigma often does not).
+                const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
+                lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
             }
         }
         lines.push('  </testsuite>');
@@ -11670,6 +11864,8 @@ function buildRunSummary(ctx, run, note) {
         rows.push(row('Environment', forSummary(ctx.environment)));
     if (ctx.buildVersion)
         rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`));
+    for (const d of ctx.details)
+        rows.push(row(forSummary(d.label), forSummary(d.value)));
     const c = run.counts;
     if (run.status === 'triggered') {
         if (c.total !== undefined)
@@ -11690,6 +11886,7 @@ function buildRunSummary(ctx, run, note) {
     s.addTable(rows);
     if (run.message)
         s.addQuote(forSummary(run.message));
+    addNotes(ctx);
     if (run.status === 'triggered')
         s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true);
     if (note)
@@ -11721,7 +11918,7 @@ function buildFailedTests(tests) {
 function annotateFailedTests(platform, tests, level) {
     const failed = tests.filter((t) => t.status === 'failed');
     for (const t of failed.slice(0, MAX_ANNOTATED_FAILURES)) {
-        core_namespaceObject[level](oneLine(t.error ?? 'failed', 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) });
+        core_namespaceObject[level](oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) });
     }
     if (failed.length > MAX_ANNOTATED_FAILURES)
         info(`…and ${failed.length - MAX_ANNOTATED_FAILURES} more failed tests (see the job summary).`);
@@ -11740,6 +11937,11 @@ function buildErrorSummary(ctx, error, run) {
         s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`);
     if (f.hint)
         s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true);
+    addNotes(ctx);
+}
+function addNotes(ctx) {
+    for (const n of ctx.notes)
+        summary.addRaw(`<p>⚠️ ${forSummary(n, 600)}</p>`, true);
 }
 /** Writes the summary built so far, when the runner gave us a summary file. */
 async function writeSummary() {
@@ -11758,10 +11960,7 @@ const MAX_SUMMARY_BYTES = 900 * 1024;
 
 ;// CONCATENATED MODULE: ./src/run-context.ts
 function readRunContext(env = process.env) {
-    return {
-        sha: env.GITHUB_SHA ?? '',
-        branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ''
-    };
+    return { sha: env.GITHUB_SHA ?? '' };
 }
 
 ;// CONCATENATED MODULE: ./src/trigger.ts
@@ -11772,12 +11971,20 @@ function readRunContext(env = process.env) {
 // Platform clocks and ours differ, and the trigger itself may take a minute: a run created up to
 // this long before we sent the request can still be ours.
 const CLOCK_SKEW_MS = 120_000;
-/** The candidates that this step's request could have created: same build and commit, created since it was sent. */
+/**
+ * The candidates that this step's request could have created: same build, created since it was
+ * sent, and, where the step chose a commit (`gitRef`) and the platform records one, that commit.
+ */
 function ownRuns(candidates, ctx, sentAtEpochMs) {
     return candidates.filter((c) => c.build === ctx.inputs.buildVersion &&
-        (c.ref === undefined || !ctx.run.sha || c.ref === ctx.run.sha) &&
+        (c.ref === undefined || ctx.inputs.gitRef === undefined || sameCommit(c.ref, ctx.inputs.gitRef)) &&
         c.createdAt !== undefined &&
         c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS);
+}
+/** A full SHA and an abbreviation of it name the same commit. */
+function sameCommit(a, b) {
+    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+    return x.startsWith(y) || y.startsWith(x);
 }
 async function startRun(provider, ctx, log, nowEpochMs = Date.now) {
     const sentAt = nowEpochMs();
@@ -12056,6 +12263,10 @@ function setUp(clock) {
         return undefined;
     }
     const provider = providerFor(inputs.provider);
+    // A secure variable's value is a secret like the token: masked before anything can print it.
+    for (const v of inputs.variables ?? [])
+        if (v.secure && v.value)
+            setSecret(v.value);
     // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
     const idempotencyKey = getState(main_STATE.idempotencyKey) || (0,external_node_crypto_namespaceObject.randomUUID)();
     saveState(main_STATE.idempotencyKey, idempotencyKey);
@@ -12071,18 +12282,20 @@ function setUp(clock) {
         idempotencyKey,
         clock
     });
-    return {
-        inputs,
-        provider,
-        ctx: { inputs, http, run: runContext },
-        report: {
-            provider: provider.name,
-            platform: provider.title,
-            environment: inputs.environment,
-            buildVersion: inputs.runId ? undefined : inputs.buildVersion,
-            nextStep: provider.nextStep
-        }
+    const report = {
+        provider: provider.name,
+        platform: provider.title,
+        environment: inputs.environment,
+        buildVersion: inputs.runId ? undefined : inputs.buildVersion,
+        details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
+        notes: [],
+        nextStep: provider.nextStep
     };
+    const note = (line) => {
+        warning(oneLine(line, 500));
+        report.notes.push(line);
+    };
+    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report };
 }
 /** Asks the platform to stop a run, within the runner's cancel window. Never throws. */
 async function cancelRemote(s, run) {
@@ -12090,10 +12303,17 @@ async function cancelRemote(s, run) {
         warning(`${s.provider.title} has no cancel call: run ${run.id} goes on there.`);
         return false;
     }
+    const refused = s.provider.refuseCancel?.(run);
+    if (refused) {
+        warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${refused}`);
+        return false;
+    }
+    if (s.provider.cancelCaveat)
+        info(s.provider.cancelCaveat);
     try {
         // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
         s.ctx.http.setDeadline(Infinity);
-        await s.provider.cancel(s.ctx, run.id, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
+        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
         saveState(main_STATE.cancelSent, 'true');
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
         return true;
@@ -12169,7 +12389,7 @@ function conclude(s, run, cancelled) {
                 (cancelled
                     ? 'It was cancelled on the platform.'
                     : s.inputs.cancelOnAbort
-                        ? 'Cancelling it failed (see the warning above), so it goes on there.'
+                        ? 'It was not cancelled (see the warning above), so it goes on there.'
                         : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
     }
 }
@@ -12190,6 +12410,8 @@ async function openRun(s, signal) {
         });
     }
     info(`Starting a test run on ${provider.title}…`);
+    for (const d of s.report.details)
+        info(`${d.label}: ${oneLine(d.value)}`);
     const { run } = await startRun(provider, ctx, (l) => warning(l));
     saveState(main_STATE.runId, run.id);
     info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
@@ -12319,7 +12541,19 @@ async function post(clock = realClock) {
     if (!s || !s.inputs.cancelOnAbort)
         return;
     info(`The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
-    await cancelRemote(s, { id: runId, status: 'running', providerStatus: '', counts: {} });
+    // What the run is doing now decides whether a cancel is needed, and whether it is safe (Gearset).
+    let run = { id: runId, status: 'running', providerStatus: '', counts: {} };
+    try {
+        if (s.provider.status)
+            run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
+    }
+    catch (e) {
+        info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`);
+    }
+    if (isTerminal(run))
+        info(`Run ${runId} has already ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
+    else
+        await cancelRemote(s, run);
     process.exitCode = 0;
 }
 /** Entry point: the main step, or the post step when the main step left its mark. */

@@ -15,6 +15,7 @@
 //   redirect    answer 302 to the same path under `to` (another origin)
 //   echo-auth   answer 401 with a message that repeats the Authorization header
 //   json        answer `status` (default 200) with `body`, without handling
+//   pass        handle as usual (lets the next request of a phase through, so a later one can be broken)
 import { htmlPage, json } from './respond.js'
 
 export class FaultQueue {
@@ -56,6 +57,7 @@ export function withFault(fault, req, res, handle) {
   const socket = req.socket
   switch (fault?.do) {
     case undefined:
+    case 'pass':
       return handle(res)
     case 'status': {
       const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}

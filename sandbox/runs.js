@@ -8,7 +8,13 @@
 //   end: 'passed',                      passed | failed | cancelled | error, or any word of the platform
 //   unknown: 'WEIRD',                   a word the platform shows in the second half of the running phase
 //   cancel: 'ok',                       ok | hang (never answers) | fail (500) for the cancel call
+//   failedAs, skippedAs                 report the failed/skipped tests in another count field of the
+//                                       platform (e.g. Testsigma preRequisiteFailedCount, Testery notRunCount)
 // }
+//
+// A platform that runs one run at a time (a Testery environment, a Gearset CI job) sets `run.after`
+// to the run this one waits behind: it stays queued until that run ends. `run.maxLifeMs` cancels a
+// run that has not ended that long after it was created (Testery's 3 hours).
 
 export const DEFAULT_SCRIPT = Object.freeze({ queuedMs: 500, runMs: 2500, total: 10, failed: 0, skipped: 0, end: 'passed', cancel: 'ok' })
 
@@ -42,23 +48,33 @@ export class RunBook {
  */
 export function phaseOf(run, now = Date.now()) {
   const s = run.script
-  const elapsed = now - run.createdAt
-  const startedAt = run.createdAt + s.queuedMs
-  let endedAt = startedAt + s.runMs
-  let end = s.end
-  if (run.cancelledAt !== undefined && run.cancelledAt < endedAt) {
-    endedAt = Math.max(run.cancelledAt, run.createdAt)
-    end = 'cancelled'
-  }
+  const { startedAt, endedAt, end } = timeline(run)
   const final = { total: s.total, failed: s.failed, skipped: s.skipped, passed: s.total - s.failed - s.skipped }
+  const started = endedAt >= startedAt ? startedAt : undefined
   if (now >= endedAt) {
     const progress = end === 'cancelled' ? Math.min(1, Math.max(0, (endedAt - startedAt) / s.runMs)) : 1
-    return { phase: 'ended', end, progress, counts: scaled(final, progress), startedAt, endedAt }
+    return { phase: 'ended', end, progress, counts: scaled(final, progress), startedAt: started, endedAt }
   }
-  if (elapsed < s.queuedMs) return { phase: 'queued', progress: 0, counts: scaled(final, 0), startedAt: undefined }
+  if (now < startedAt) return { phase: 'queued', progress: 0, counts: scaled(final, 0), startedAt: undefined }
   const progress = Math.min(1, (now - startedAt) / s.runMs)
   const unknown = s.unknown && progress >= 0.5 ? s.unknown : undefined
   return { phase: 'running', progress, counts: scaled(final, progress), unknown, startedAt }
+}
+
+/** When a run starts and ends, and how: its script, what it waits behind, a cancel, its longest life. */
+function timeline(run) {
+  const s = run.script
+  const blockedUntil = run.after ? timeline(run.after).endedAt : -Infinity
+  const startedAt = Math.max(run.createdAt + s.queuedMs, blockedUntil)
+  let endedAt = startedAt + s.runMs
+  let end = s.end
+  const stops = [run.cancelledAt, run.maxLifeMs === undefined ? undefined : run.createdAt + run.maxLifeMs].filter((t) => t !== undefined)
+  const stop = Math.min(...stops)
+  if (stop < endedAt) {
+    endedAt = Math.max(stop, run.createdAt)
+    end = 'cancelled'
+  }
+  return { startedAt, endedAt, end }
 }
 
 function scaled(final, progress) {

@@ -20,7 +20,16 @@ export const INPUT_NAMES = [
   'cancelOnAbort',
   'runId',
   'junitPath',
-  'baseUrl'
+  'baseUrl',
+  'gitRef',
+  'gitBranch',
+  'latestDeploy',
+  'updateVcsStatus',
+  'variables',
+  'includeTags',
+  'excludeTags',
+  'testFilters',
+  'executionConfig'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -30,7 +39,17 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   wait: 'false',
   timeoutMinutes: '60',
   failOnTestFailure: 'true',
-  cancelOnAbort: 'false'
+  cancelOnAbort: 'false',
+  latestDeploy: 'false',
+  updateVcsStatus: 'true'
+}
+
+/** A variable passed to the run (Testsigma runtime data, Testery variables). */
+export interface RunVariable {
+  key: string
+  value: string
+  /** `secure:KEY=value`: Testery stores it encrypted; the value is masked in the log. */
+  secure: boolean
 }
 
 export interface Inputs {
@@ -49,6 +68,20 @@ export interface Inputs {
   runId?: string
   junitPath?: string
   baseUrl?: string
+  /** The commit to run: Testery `ref` (the tests' repository), Gearset `SourceGitCommitId`. */
+  gitRef?: string
+  /** Testery `branch`: the latest commit of this branch of the tests' repository. */
+  gitBranch?: string
+  /** Testery `latestDeploy`: the tests last deployed to the environment. */
+  latestDeploy: boolean
+  /** Testery `updateVcsStatus`, true unless turned off (as the official CLI sends it). */
+  updateVcsStatus: boolean
+  variables?: RunVariable[]
+  includeTags?: string[]
+  excludeTags?: string[]
+  testFilters?: string[]
+  /** Testsigma `executionConfig`: a saved partial-run configuration, by ID or by name. */
+  executionConfig?: string
 }
 
 export class InputError extends Error {
@@ -91,6 +124,45 @@ const emptyOr = <T>(inner: z.core.$ZodType<T, string>) =>
       return z.NEVER
     })
   )
+
+/** Non-empty, trimmed lines (and, with `commas`, comma-separated items) of a list input. */
+const items = (commas: boolean) =>
+  z.pipe(
+    z.string(),
+    z.transform((v) => v.split(commas ? /[,\n]/ : /\n/).map((x) => x.trim()).filter((x) => x !== ''))
+  )
+
+const list = (commas: boolean, what: string) =>
+  emptyOr(
+    z.pipe(
+      items(commas),
+      z.array(z.string().check(z.maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }), z.regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })))
+    )
+  )
+
+const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/
+
+// KEY=value lines; `secure:KEY=value` for a value Testery should store encrypted (as its CLI's --variable).
+// Problems name the line, never the value (a value may be a secret).
+const variables = z.pipe(
+  z.string(),
+  z.transform((v, ctx) => {
+    const out: RunVariable[] = []
+    const problem = (message: string) => ctx.issues.push({ code: 'custom', message, input: '' })
+    v.split('\n').forEach((raw, i) => {
+      const line = raw.replace(/\r$/, '')
+      if (line.trim() === '' || line.trim().startsWith('#')) return
+      const secure = line.startsWith('secure:')
+      const body = secure ? line.slice('secure:'.length) : line
+      const eq = body.indexOf('=')
+      const key = eq < 0 ? '' : body.slice(0, eq).trim()
+      if (!VARIABLE_KEY.test(key)) return problem(`line ${i + 1} must be KEY=value, with a KEY of letters, digits, "_", "." or "-" (a # line is a comment)`)
+      if (out.some((o) => o.key === key)) return problem(`line ${i + 1} repeats the key ${key}; give each key once`)
+      out.push({ key, value: body.slice(eq + 1), secure })
+    })
+    return ctx.issues.length ? z.NEVER : out
+  })
+)
 
 const LOOPBACK = /^(localhost|127(\.[0-9]{1,3}){3}|\[::1\])$/i
 
@@ -136,7 +208,22 @@ const schema = z.object({
   cancelOnAbort: boolean,
   runId: optional,
   junitPath: optional,
-  baseUrl: emptyOr(baseUrl)
+  baseUrl: emptyOr(baseUrl),
+  gitRef: emptyOr(z.string().check(z.regex(/^[0-9a-f]{7,64}$/i, { error: 'must be a commit SHA (7 to 64 hex characters), e.g. ${{ github.sha }}' }))),
+  gitBranch: emptyOr(
+    z.string().check(
+      z.regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\u0000-\u001f\u007f]{1,255}$/, { error: 'must be a git branch name (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\"), e.g. main' })
+    )
+  ),
+  latestDeploy: boolean,
+  updateVcsStatus: boolean,
+  variables: emptyOr(variables),
+  includeTags: list(true, 'a tag'),
+  excludeTags: list(true, 'a tag'),
+  testFilters: list(false, 'a regular expression, one per line'),
+  executionConfig: emptyOr(
+    z.string().check(z.regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))
+  )
 })
 
 type Parsed = z.infer<typeof schema>
@@ -182,6 +269,12 @@ function platformProblems(p: Parsed): string[] {
         need('environment', p.environment, 'the Testery environment key')
       }
       shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID')
+      {
+        // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
+        const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) => (n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined))
+        for (const n of chosen.slice(1))
+          out.push(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`)
+      }
       break
     case 'gearset':
       if (need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
@@ -198,7 +291,16 @@ const USED_BY: Partial<Record<InputName, ProviderName[]>> = {
   environment: ['evaficy', 'testsigma', 'testery'],
   buildVersion: ['evaficy', 'testsigma', 'testery'],
   runName: ['evaficy'],
-  junitPath: ['testsigma', 'testery']
+  junitPath: ['testsigma', 'testery'],
+  gitRef: ['testery', 'gearset'],
+  gitBranch: ['testery'],
+  latestDeploy: ['testery'],
+  updateVcsStatus: ['testery'],
+  variables: ['testsigma', 'testery'],
+  includeTags: ['testery'],
+  excludeTags: ['testery'],
+  testFilters: ['testery'],
+  executionConfig: ['testsigma']
 }
 
 export interface ReadInputsResult {
@@ -230,7 +332,8 @@ export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion:
   const rank = (line: string) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1] as InputName)
   problems.sort((a, b) => rank(a) - rank(b))
   const warnings = Object.entries(USED_BY)
-    .filter(([name, users]) => withDefaults[name as InputName] !== '' && !users.includes(p.provider))
+    // Only what the user wrote is worth a warning, not a default.
+    .filter(([name, users]) => raw[name as InputName] !== '' && raw[name as InputName] !== INPUT_DEFAULTS[name as InputName] && !users.includes(p.provider))
     .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
   if (problems.length > 0) return { problems, warnings }
   return {

@@ -29,8 +29,9 @@ export function toJUnitXml(platform: string, run: RunState, tests: TestResult[])
       if (t.status === 'passed') lines.push(`${open}/>`)
       else if (t.status === 'skipped') lines.push(`${open}><skipped/></testcase>`)
       else {
-        const message = (t.error ?? 'failed').split('\n')[0].slice(0, 500)
-        lines.push(`${open}><failure message="${xml(message)}">${xml(t.error ?? '')}</failure></testcase>`)
+        // No error text is invented where the platform gives none (Testsigma often does not).
+        const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`
+        lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`)
       }
     }
     lines.push('  </testsuite>')

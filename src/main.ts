@@ -3,7 +3,7 @@ import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { HttpApi, PlatformError, realClock, type Clock } from './http.js'
+import { HttpApi, PlatformError, realClock, whatFailed, type Clock } from './http.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
 import { toJUnitXml } from './junit.js'
@@ -50,6 +50,8 @@ function setUp(clock: Clock): Setup | undefined {
     return undefined
   }
   const provider = providerFor(inputs.provider)
+  // A secure variable's value is a secret like the token: masked before anything can print it.
+  for (const v of inputs.variables ?? []) if (v.secure && v.value) core.setSecret(v.value)
   // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
   const idempotencyKey = core.getState(STATE.idempotencyKey) || randomUUID()
   core.saveState(STATE.idempotencyKey, idempotencyKey)
@@ -65,18 +67,20 @@ function setUp(clock: Clock): Setup | undefined {
     idempotencyKey,
     clock
   })
-  return {
-    inputs,
-    provider,
-    ctx: { inputs, http, run: runContext },
-    report: {
-      provider: provider.name,
-      platform: provider.title,
-      environment: inputs.environment,
-      buildVersion: inputs.runId ? undefined : inputs.buildVersion,
-      nextStep: provider.nextStep
-    }
+  const report: ReportContext = {
+    provider: provider.name,
+    platform: provider.title,
+    environment: inputs.environment,
+    buildVersion: inputs.runId ? undefined : inputs.buildVersion,
+    details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
+    notes: [],
+    nextStep: provider.nextStep
   }
+  const note = (line: string) => {
+    core.warning(oneLine(line, 500))
+    report.notes.push(line)
+  }
+  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report }
 }
 
 /** Asks the platform to stop a run, within the runner's cancel window. Never throws. */
@@ -85,10 +89,16 @@ async function cancelRemote(s: Setup, run: RunState): Promise<boolean> {
     core.warning(`${s.provider.title} has no cancel call: run ${run.id} goes on there.`)
     return false
   }
+  const refused = s.provider.refuseCancel?.(run)
+  if (refused) {
+    core.warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${refused}`)
+    return false
+  }
+  if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
   try {
     // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
     s.ctx.http.setDeadline(Infinity)
-    await s.provider.cancel(s.ctx, run.id, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
+    await s.provider.cancel(s.ctx, run, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
     core.saveState(STATE.cancelSent, 'true')
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
     return true
@@ -165,7 +175,7 @@ function conclude(s: Setup, run: RunState, cancelled: boolean): void {
           (cancelled
             ? 'It was cancelled on the platform.'
             : s.inputs.cancelOnAbort
-              ? 'Cancelling it failed (see the warning above), so it goes on there.'
+              ? 'It was not cancelled (see the warning above), so it goes on there.'
               : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
       )
   }
@@ -187,6 +197,7 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
     })
   }
   core.info(`Starting a test run on ${provider.title}…`)
+  for (const d of s.report.details) core.info(`${d.label}: ${oneLine(d.value)}`)
   const { run } = await startRun(provider, ctx, (l) => core.warning(l))
   core.saveState(STATE.runId, run.id)
   core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
@@ -312,7 +323,15 @@ export async function post(clock: Clock = realClock): Promise<void> {
   const s = setUp(clock)
   if (!s || !s.inputs.cancelOnAbort) return
   core.info(`The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`)
-  await cancelRemote(s, { id: runId, status: 'running', providerStatus: '', counts: {} })
+  // What the run is doing now decides whether a cancel is needed, and whether it is safe (Gearset).
+  let run: RunState = { id: runId, status: 'running', providerStatus: '', counts: {} }
+  try {
+    if (s.provider.status) run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
+  } catch (e) {
+    core.info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`)
+  }
+  if (isTerminal(run)) core.info(`Run ${runId} has already ended (${oneLine(run.providerStatus)}): nothing to cancel.`)
+  else await cancelRemote(s, run)
   process.exitCode = 0
 }
 

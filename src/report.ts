@@ -1,7 +1,7 @@
 // Everything the step shows: outputs, the job summary and annotations.
 import * as core from '@actions/core'
 import { whatFailed, type PlatformError } from './http.js'
-import type { RunCounts, RunState, RunStatus, TestResult } from './providers/types.js'
+import type { RunCounts, RunState, RunStatus, StartDetail, TestResult } from './providers/types.js'
 import { forSummary, oneLine } from './text.js'
 
 export interface ReportContext {
@@ -9,6 +9,10 @@ export interface ReportContext {
   platform: string
   environment?: string
   buildVersion?: string
+  /** How the run was started (e.g. Testery's test code), as rows of the run table. */
+  details: StartDetail[]
+  /** What the step learned that the reader should know (e.g. a busy Gearset job). */
+  notes: string[]
   /** What happens after a run is triggered and not followed. */
   nextStep: string
 }
@@ -106,6 +110,7 @@ export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string
   ]
   if (ctx.environment) rows.push(row('Environment', forSummary(ctx.environment)))
   if (ctx.buildVersion) rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`))
+  for (const d of ctx.details) rows.push(row(forSummary(d.label), forSummary(d.value)))
   const c = run.counts
   if (run.status === 'triggered') {
     if (c.total !== undefined) rows.push(row('Test cases', String(c.total)))
@@ -122,6 +127,7 @@ export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string
   if (duration !== undefined) rows.push(row('Duration', formatDuration(duration)))
   s.addTable(rows)
   if (run.message) s.addQuote(forSummary(run.message))
+  addNotes(ctx)
   if (run.status === 'triggered') s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true)
   if (note) s.addRaw(`<p>${forSummary(note, 600)}</p>`, true)
 }
@@ -152,7 +158,7 @@ export function buildFailedTests(tests: TestResult[]): void {
 export function annotateFailedTests(platform: string, tests: TestResult[], level: 'error' | 'warning'): void {
   const failed = tests.filter((t) => t.status === 'failed')
   for (const t of failed.slice(0, MAX_ANNOTATED_FAILURES)) {
-    core[level](oneLine(t.error ?? 'failed', 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) })
+    core[level](oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) })
   }
   if (failed.length > MAX_ANNOTATED_FAILURES) core.info(`…and ${failed.length - MAX_ANNOTATED_FAILURES} more failed tests (see the job summary).`)
 }
@@ -168,6 +174,11 @@ export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?
   s.addTable(rows)
   if (f.platformMessage) s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`)
   if (f.hint) s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true)
+  addNotes(ctx)
+}
+
+function addNotes(ctx: ReportContext): void {
+  for (const n of ctx.notes) core.summary.addRaw(`<p>⚠️ ${forSummary(n, 600)}</p>`, true)
 }
 
 /** Writes the summary built so far, when the runner gave us a summary file. */

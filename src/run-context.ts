@@ -2,15 +2,10 @@
 // runner's GITHUB_* variables: @actions/github's context is these same variables, and importing it
 // pulls a whole REST client into the bundle (about 1 MB and a third of the start-up time).
 export interface RunContext {
-  /** The commit under test: the default buildVersion, and Testery's `ref`. */
+  /** The commit under test: the default buildVersion. */
   sha: string
-  /** Branch (or tag) name the workflow runs for; the PR's head branch on pull_request events. */
-  branch: string
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  return {
-    sha: env.GITHUB_SHA ?? '',
-    branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || ''
-  }
+  return { sha: env.GITHUB_SHA ?? '' }
 }

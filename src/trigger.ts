@@ -14,15 +14,24 @@ export interface Started {
   adopted: boolean
 }
 
-/** The candidates that this step's request could have created: same build and commit, created since it was sent. */
+/**
+ * The candidates that this step's request could have created: same build, created since it was
+ * sent, and, where the step chose a commit (`gitRef`) and the platform records one, that commit.
+ */
 export function ownRuns(candidates: RunCandidate[], ctx: ProviderContext, sentAtEpochMs: number): RunCandidate[] {
   return candidates.filter(
     (c) =>
       c.build === ctx.inputs.buildVersion &&
-      (c.ref === undefined || !ctx.run.sha || c.ref === ctx.run.sha) &&
+      (c.ref === undefined || ctx.inputs.gitRef === undefined || sameCommit(c.ref, ctx.inputs.gitRef)) &&
       c.createdAt !== undefined &&
       c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS
   )
+}
+
+/** A full SHA and an abbreviation of it name the same commit. */
+function sameCommit(a: string, b: string): boolean {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()]
+  return x.startsWith(y) || y.startsWith(x)
 }
 
 export async function startRun(provider: Provider, ctx: ProviderContext, log: (line: string) => void, nowEpochMs = Date.now): Promise<Started> {

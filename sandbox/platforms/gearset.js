@@ -1,14 +1,18 @@
-// Gearset Automation API (platforms.md §4), `Authorization: token …`: run requests under a CI job,
-// the job cancel call, and the documented limit of 5 status reads per 5 s per job (429 beyond it,
-// counted in `violations`). Error bodies: { Error: { Code, Message } }.
+// Gearset Automation API (platforms.md §4), `Authorization: token …`, modelled on the vendor's docs
+// and spec-generated clients: a CI job runs one run at a time (later run requests wait Pending
+// behind it); its cancel call stops the job's current run, whichever request started it; the job
+// status route says Idle or Running. Limits are per job and per action (5 reads per 5 s): answers
+// under the limit carry X-Rate-Limit-Limit/Remaining/Reset (Reset in ISO 8601 UTC), a read over it
+// gets 429 with Retry-After in seconds, counted in `violations`. Error bodies: { Error: { Code, Message } }.
 import { phaseOf, RunBook } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
-const END_WORD = { passed: 'Succeeded', failed: 'Failed', cancelled: 'Failed', error: 'Failed', partial: 'Partial' }
-const MESSAGES = { 401: 'Invalid or expired access token', 403: 'The Automation Platform licence is required', 404: 'CI job not found' }
+const END_WORD = { passed: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', error: 'Error', partial: 'Partial' }
+const MESSAGES = { 400: 'The request is invalid', 401: 'Invalid or expired access token', 403: 'The Automation Platform licence is required', 404: 'CI job not found' }
+const READS = { count: 5, perMs: 5000 }
 
-function fail(res, status, headers) {
-  errorAnswer(res, status, { Error: { Code: String(status), Message: MESSAGES[status] ?? `Error ${status}`, InnerError: null } }, headers)
+function fail(res, status, headers, message) {
+  errorAnswer(res, status, { Error: { Code: String(status), Message: message ?? MESSAGES[status] ?? `Error ${status}`, InnerError: null } }, headers)
 }
 
 function view(run) {
@@ -16,7 +20,7 @@ function view(run) {
   const state = p.unknown ?? (p.phase === 'ended' ? (END_WORD[p.end] ?? p.end) : p.phase === 'queued' ? 'Pending' : 'Started')
   return {
     State: state,
-    RunId: p.phase === 'queued' ? null : `run-${run.id}`,
+    RunId: p.startedAt === undefined ? null : `run-${run.id}`,
     StartDateTime: p.startedAt ? new Date(p.startedAt).toISOString() : null,
     EndDateTime: p.phase === 'ended' ? new Date(p.endedAt).toISOString() : null
   }
@@ -24,7 +28,32 @@ function view(run) {
 
 export function gearsetSandbox() {
   const book = new RunBook()
-  const reads = new Map() // jobId → recent GET times
+  const reads = new Map() // `${jobId} ${action}` → recent GET times
+  const jobRuns = (job) => [...book.runs.values()].filter((r) => r.job === job)
+  /** Counts a read against its job's limit: the headers to answer with, or undefined when over it. */
+  const admitRead = (job, action) => {
+    const key = `${job} ${action}`
+    const now = Date.now()
+    const recent = (reads.get(key) ?? []).filter((t) => now - t < READS.perMs)
+    reads.set(key, recent)
+    if (recent.length >= READS.count) return { over: true, retryAfter: Math.max(1, Math.ceil((recent[0] + READS.perMs - now) / 1000)) }
+    recent.push(now)
+    return {
+      headers: {
+        'X-Rate-Limit-Limit': '5s',
+        'X-Rate-Limit-Remaining': String(READS.count - recent.length),
+        'X-Rate-Limit-Reset': new Date(recent[0] + READS.perMs).toISOString()
+      }
+    }
+  }
+  const limited = (ctx, action, answer) => {
+    const r = admitRead(ctx.params.job, action)
+    if (r.over) {
+      sandbox.violations++
+      return fail(ctx.res, 429, { 'Retry-After': String(r.retryAfter) }, 'Rate limit exceeded')
+    }
+    answer(r.headers)
+  }
   const sandbox = {
     // Every request is checked for the token first (server.js), answering with `fail`.
     auth: 'token',
@@ -34,13 +63,30 @@ export function gearsetSandbox() {
     violations: 0,
     routes: [
       {
-        route: 'POST /public/automation/continuous-integration-jobs/:job/run-requests',
-        phase: 'trigger',
+        route: 'GET /public/automation/continuous-integration-jobs/:job/status',
+        phase: 'meta',
         handle(ctx) {
           const scripted = scriptedStatus(ctx.params.job)
           if (scripted) return fail(ctx.res, scripted)
+          limited(ctx, 'status', (headers) => {
+            const busy = jobRuns(ctx.params.job).some((r) => phaseOf(r).phase !== 'ended')
+            json(ctx.res, 200, { State: busy ? 'Running' : 'Idle' }, headers)
+          })
+        }
+      },
+      {
+        route: 'POST /public/automation/continuous-integration-jobs/:job/run-requests',
+        phase: 'trigger',
+        handle(ctx) {
+          const b = ctx.body
+          if (b !== undefined && (typeof b !== 'object' || b === null || Array.isArray(b))) return fail(ctx.res, 400, {}, 'The request body must be a JSON object')
+          if (b?.SourceGitCommitId !== undefined && typeof b.SourceGitCommitId !== 'string') return fail(ctx.res, 400, {}, 'SourceGitCommitId must be a string')
+          const scripted = scriptedStatus(ctx.params.job)
+          if (scripted) return fail(ctx.res, scripted)
           ctx.created()
-          const run = book.create({ job: ctx.params.job })
+          // One run at a time per job: a new request waits behind the last one not yet ended.
+          const after = jobRuns(ctx.params.job).filter((r) => phaseOf(r).phase !== 'ended').pop()
+          const run = book.create({ job: ctx.params.job, after, sourceCommit: b?.SourceGitCommitId })
           json(ctx.res, 200, { RunRequestId: `rr-${run.id}` })
         }
       },
@@ -48,30 +94,22 @@ export function gearsetSandbox() {
         route: 'GET /public/automation/continuous-integration-jobs/:job/run-requests/:id',
         phase: 'poll',
         handle(ctx) {
-          const now = Date.now()
-          const recent = (reads.get(ctx.params.job) ?? []).filter((t) => now - t < 5000)
-          if (recent.length >= 5) {
-            sandbox.violations++
-            const retry = Math.ceil((recent[0] + 5000 - now) / 1000)
-            return fail(ctx.res, 429, { 'Retry-After': String(retry), 'X-Rate-Limit-Limit': '5s', 'X-Rate-Limit-Remaining': '0' })
-          }
-          recent.push(now)
-          reads.set(ctx.params.job, recent)
-          const run = book.get(ctx.params.id.replace(/^rr-/, ''))
-          if (!run || run.job !== ctx.params.job) return fail(ctx.res, 404)
-          json(ctx.res, 200, view(run))
+          limited(ctx, 'run-request', (headers) => {
+            const run = book.get(ctx.params.id.replace(/^rr-/, ''))
+            if (!run || run.job !== ctx.params.job) return fail(ctx.res, 404, headers)
+            json(ctx.res, 200, view(run), headers)
+          })
         }
       },
       {
+        // Stops the job's current run, whoever started it (platforms.md point 8); a run request
+        // still Pending is left alone.
         route: 'POST /public/automation/continuous-integration-jobs/:job/cancel',
         phase: 'cancel',
         handle(ctx) {
-          const runs = [...book.runs.values()].filter((r) => r.job === ctx.params.job && phaseOf(r).phase !== 'ended')
-          if (runs.length === 0) return json(ctx.res, 200, {})
-          cancelRun(runs[runs.length - 1], ctx.res, () => {
-            for (const r of runs) r.cancelledAt ??= Date.now()
-            json(ctx.res, 200, {})
-          })
+          const current = jobRuns(ctx.params.job).find((r) => phaseOf(r).phase === 'running')
+          if (!current) return json(ctx.res, 200, {})
+          cancelRun(current, ctx.res, () => json(ctx.res, 200, {}))
         }
       }
     ]

@@ -46,6 +46,12 @@ export function counts(c: { total?: number | null; passed?: number | null; faile
   return out
 }
 
+/** The sum of the counts the platform reported, or undefined when it reported none of them. */
+export function sumOf(...values: (number | null | undefined)[]): number | undefined {
+  const given = values.filter((v): v is number => typeof v === 'number')
+  return given.length ? given.reduce((a, b) => a + b, 0) : undefined
+}
+
 /** An https link from a platform, or nothing: never a javascript: or data: URL in the summary. */
 export function safeLink(url: string | null | undefined): string | undefined {
   if (!url) return undefined

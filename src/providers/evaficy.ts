@@ -1,14 +1,16 @@
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
 import * as z from 'zod/mini'
-import { runIdSchema } from './common.js'
+import { counts, countSchema, runIdSchema } from './common.js'
 import type { Provider, ProviderContext, RunState } from './types.js'
 
+// The run exists once the 201 names its runId: the other fields may be null or absent
+// (platforms.md point 12), and none of them may fail the step.
 export const TriggerReply = z.object({
   runId: runIdSchema,
-  runName: z.optional(z.string()),
-  testCaseCount: z.optional(z.int().check(z.gte(0))),
-  message: z.optional(z.string())
+  runName: z.nullish(z.string()),
+  testCaseCount: countSchema,
+  message: z.nullish(z.string())
 })
 
 export const evaficy: Provider = {
@@ -46,12 +48,12 @@ export const evaficy: Provider = {
     })
     return {
       id: data.runId,
-      name: data.runName,
+      name: data.runName ?? undefined,
       status: 'triggered',
       // The documented lifecycle: a created run is in Draft until a tester opens it.
       providerStatus: 'Draft',
-      counts: { total: data.testCaseCount },
-      message: data.message
+      counts: counts({ total: data.testCaseCount }),
+      message: data.message ?? undefined
     }
   }
 }

@@ -1,6 +1,8 @@
 // Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
-// under its job. Partial is not a pass.
+// under its job. A job runs one run at a time; its cancel call stops the job's current run,
+// whichever request started it. Partial is not a pass.
 import * as z from 'zod/mini'
+import { PlatformError, isRetryable } from '../http.js'
 import { fromWord, runIdSchema, toDate } from './common.js'
 import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
 
@@ -9,7 +11,10 @@ const STATE: Record<string, RunStatus> = {
   Started: 'running',
   Succeeded: 'passed',
   Failed: 'failed',
-  Partial: 'failed'
+  Partial: 'failed',
+  // Gearset's own CI webhooks say Error; its unit-test runs also end Cancelled (platforms.md point 10).
+  Error: 'error',
+  Cancelled: 'cancelled'
 }
 
 export const RunRequest = z.object({ RunRequestId: runIdSchema })
@@ -19,6 +24,7 @@ export const RunRequestStatus = z.object({
   StartDateTime: z.nullish(z.string()),
   EndDateTime: z.nullish(z.string())
 })
+export const JobStatus = z.object({ State: z.nullish(z.string()) })
 
 const jobPath = (jobId: string | undefined) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`
 
@@ -30,6 +36,29 @@ export function gearsetState(id: string, r: z.infer<typeof RunRequestStatus>): R
     counts: {},
     startedAt: toDate(r.StartDateTime),
     endedAt: toDate(r.EndDateTime)
+  }
+}
+
+/**
+ * Reads the job's state before starting, as every independent client does (platforms.md point 9):
+ * a busy job makes the new request wait behind another run, which the reader should know. A job
+ * that does not exist, or a token that is refused, ends the step here, before anything is started.
+ */
+async function checkJob({ inputs, http, note }: ProviderContext): Promise<void> {
+  try {
+    const { data } = await http.request({
+      method: 'GET',
+      path: `${jobPath(inputs.scenarioId)}/status`,
+      template: '/public/automation/continuous-integration-jobs/{jobId}/status',
+      schema: JobStatus,
+      action: 'read the CI job status'
+    })
+    if (data.State === 'Running') {
+      note(`The Gearset CI job ${inputs.scenarioId} is already running another run: this run request waits (Pending) until that run ends.`)
+    }
+  } catch (e) {
+    if (!(e instanceof PlatformError) || !isRetryable('GET', e.info)) throw e
+    note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`)
   }
 }
 
@@ -50,12 +79,16 @@ export const gearset: Provider = {
   runScope: 'the CI job in `scenarioId`',
   nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
 
-  async trigger({ inputs, http }: ProviderContext): Promise<RunState> {
+  startDetails: (inputs) => (inputs.gitRef !== undefined ? [{ label: 'Source commit', value: `${inputs.gitRef} (gitRef)` }] : []),
+
+  async trigger(ctx: ProviderContext): Promise<RunState> {
+    const { inputs, http } = ctx
+    await checkJob(ctx)
     const { data } = await http.request({
       method: 'POST',
       path: `${jobPath(inputs.scenarioId)}/run-requests`,
       template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
-      body: {},
+      body: inputs.gitRef !== undefined ? { SourceGitCommitId: inputs.gitRef } : {},
       schema: RunRequest,
       action: 'start the CI job',
       creates: true
@@ -77,8 +110,15 @@ export const gearset: Provider = {
     return gearsetState(runId, data)
   },
 
-  // Gearset cancels the job's current run; there is no per-run-request cancel.
-  async cancel({ inputs, http }: ProviderContext, _runId: string, signal?: AbortSignal): Promise<void> {
+  // The cancel call stops whatever run the job is running (platforms.md point 8): it is ours only
+  // while our run request's last state read is Started.
+  refuseCancel(run: RunState): string | undefined {
+    if (run.providerStatus === 'Started') return undefined
+    const state = run.providerStatus || 'unknown'
+    return `Gearset's cancel call stops the CI job's current run, whichever request started it, and run request ${run.id} was last seen ${state}, not Started: cancelling could stop somebody else's run, so it was not sent.`
+  },
+
+  async cancel({ inputs, http }: ProviderContext, _run: RunState, signal?: AbortSignal): Promise<void> {
     await http.request(
       {
         method: 'POST',

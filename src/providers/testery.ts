@@ -1,6 +1,7 @@
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
 import * as z from 'zod/mini'
-import { counts, countSchema, fromWord, runIdSchema, toDate } from './common.js'
+import { counts, countSchema, fromWord, runIdSchema, sumOf, toDate } from './common.js'
+import type { Inputs } from '../inputs.js'
 import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
@@ -28,7 +29,10 @@ export const TestRun = z.object({
   passCount: countSchema,
   failCount: countSchema,
   ignoredCount: countSchema,
-  totalCount: countSchema
+  totalCount: countSchema,
+  // Newer payloads (platforms.md point 4): tests not run, and tests that timed out (failures).
+  notRunCount: countSchema,
+  timeoutCount: countSchema
 })
 type TestRun = z.infer<typeof TestRun>
 
@@ -49,14 +53,15 @@ const Account = z.object({ name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100
 export function testeryState(r: TestRun, account?: string): RunState {
   let mapped = fromWord(STATUS, r.status)
   // FAIL also covers runs stopped by an error before any test failed (platforms.md §3.3).
-  if (mapped.status === 'failed' && !r.failCount && r.statusInfo) mapped = { status: 'error' }
+  const failed = sumOf(r.failCount, r.timeoutCount)
+  if (mapped.status === 'failed' && !failed && r.statusInfo) mapped = { status: 'error' }
   return {
     id: r.id,
     name: r.name ?? undefined,
     url: account ? `https://testery.app/${account}/test-runs/${r.id}` : undefined,
     ...mapped,
     providerStatus: r.status ?? '',
-    counts: counts({ total: r.totalCount, passed: r.passCount, failed: r.failCount, skipped: r.ignoredCount }),
+    counts: counts({ total: r.totalCount, passed: r.passCount, failed, skipped: sumOf(r.ignoredCount, r.notRunCount) }),
     startedAt: toDate(r.startTime),
     endedAt: toDate(r.endTime),
     message: r.statusInfo ?? undefined
@@ -64,6 +69,36 @@ export function testeryState(r: TestRun, account?: string): RunState {
 }
 
 const path = (id: string) => `/api/test-runs/${encodeURIComponent(id)}`
+
+/**
+ * The run request as the official CLI builds it (platforms.md §3.2): only what the user chose.
+ * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
+ */
+export function runRequest(inputs: Inputs): Record<string, unknown> {
+  return {
+    project: inputs.projectId,
+    environment: inputs.environment,
+    updateVcsStatus: inputs.updateVcsStatus,
+    buildId: inputs.buildVersion,
+    ...(inputs.gitRef !== undefined && { ref: inputs.gitRef }),
+    ...(inputs.gitBranch !== undefined && { branch: inputs.gitBranch }),
+    ...(inputs.latestDeploy && { latestDeploy: true }),
+    ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) }),
+    ...(inputs.includeTags && { includeTags: inputs.includeTags }),
+    ...(inputs.excludeTags && { excludedTags: inputs.excludeTags }),
+    // The CLI's --test-filter-regex sends each filter as "Regex: <expression>".
+    ...(inputs.testFilters && { testFilters: inputs.testFilters.map((f) => `Regex: ${f}`) }),
+    ...(inputs.variables && { variables: inputs.variables.map((v) => ({ key: v.key, value: v.value, encrypted: v.secure })) })
+  }
+}
+
+/** Which test code the run uses, in words, for the log and the summary. */
+export function testCode(inputs: Inputs): string {
+  if (inputs.gitRef !== undefined) return `commit ${inputs.gitRef} (gitRef)`
+  if (inputs.gitBranch !== undefined) return `the latest commit of branch ${inputs.gitBranch} (gitBranch)`
+  if (inputs.latestDeploy) return `the tests last deployed to ${inputs.environment ?? 'the environment'} (latestDeploy)`
+  return `not chosen by this step: Testery goes by build ${inputs.buildVersion} (set gitRef, gitBranch or latestDeploy to choose)`
+}
 
 /** The account name is the first segment of run links; one read per step, and optional. */
 const accounts = new WeakMap<object, Promise<string | undefined>>()
@@ -91,20 +126,15 @@ export const testery: Provider = {
   runsPage: 'Test Runs in Testery',
   nextStep: 'The run goes on in Testery; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
 
+  startDetails: (inputs) => [{ label: 'Test code', value: testCode(inputs) }],
+
   async trigger(ctx: ProviderContext): Promise<RunState> {
-    const { inputs, http, run } = ctx
+    const { inputs, http } = ctx
     const { data } = await http.request({
       method: 'POST',
       path: '/api/test-run-requests-build',
       template: '/api/test-run-requests-build',
-      body: {
-        project: inputs.projectId,
-        environment: inputs.environment,
-        buildId: inputs.buildVersion,
-        ...(run.sha && { ref: run.sha }),
-        ...(run.branch && { branch: run.branch }),
-        ...(inputs.scenarioId !== undefined && { testSuiteId: Number(inputs.scenarioId) })
-      },
+      body: runRequest(inputs),
       schema: TestRun,
       action: 'start the test run',
       creates: true
@@ -147,9 +177,9 @@ export const testery: Provider = {
     }))
   },
 
-  async cancel({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<void> {
+  async cancel({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<void> {
     await http.request(
-      { method: 'PATCH', path: path(runId), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: z.unknown(), action: 'cancel the run' },
+      { method: 'PATCH', path: path(run.id), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: z.unknown(), action: 'cancel the run' },
       signal
     )
   }

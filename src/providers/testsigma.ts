@@ -1,7 +1,8 @@
 // Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
+import * as core from '@actions/core'
 import * as z from 'zod/mini'
-import { counts, countSchema, fromWord, runIdSchema, safeLink, toDate } from './common.js'
+import { counts, countSchema, fromWord, runIdSchema, safeLink, sumOf, toDate } from './common.js'
 import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
@@ -20,17 +21,25 @@ const CASE_RESULT: Record<string, TestResult['status']> = {
   NOT_EXECUTED: 'skipped'
 }
 
+// platforms.md point 6: one entry per test case, with no message and no duration.
 export const TestCaseResults = z.object({
   testCases: z.array(
     z.object({
       testCaseName: z.string(),
       testSuiteName: z.nullish(z.string()),
-      result: z.nullish(z.string()),
-      message: z.nullish(z.string()),
-      duration: z.nullish(z.number())
+      testCaseResultId: z.nullish(z.union([z.number(), z.string()])),
+      result: z.nullish(z.string())
     })
   )
 })
+
+// The error text of test case results, a page at a time (seen in a third-party script; the shape is
+// not confirmed by Testsigma, so any other answer means "no error text", never a failed step).
+export const TestCaseMessages = z.object({
+  content: z.array(z.object({ id: z.union([z.number(), z.string()]), message: z.nullish(z.string()) }))
+})
+const MESSAGE_PAGE_SIZE = 200
+const MAX_MESSAGE_PAGES = 10
 
 // How a completed run ended. A completed run with any other result is an error, never a pass.
 const RESULT: Record<string, RunStatus> = {
@@ -55,7 +64,8 @@ export const ExecutionResult = z.object({
   failedCount: countSchema,
   abortedCount: countSchema,
   stoppedCount: countSchema,
-  notExecutedCount: countSchema
+  notExecutedCount: countSchema,
+  preRequisiteFailedCount: countSchema
 })
 type ExecutionResult = z.infer<typeof ExecutionResult>
 
@@ -66,7 +76,6 @@ export function testsigmaState(r: ExecutionResult): RunState {
   } else {
     mapped = fromWord(STATUS, r.status)
   }
-  const skipped = (r.stoppedCount ?? 0) + (r.notExecutedCount ?? 0)
   return {
     id: r.id,
     name: r.execution?.name ?? undefined,
@@ -76,8 +85,9 @@ export function testsigmaState(r: ExecutionResult): RunState {
     counts: counts({
       total: r.totalCount,
       passed: r.passedCount,
-      failed: r.failedCount === undefined && r.abortedCount === undefined ? undefined : (r.failedCount ?? 0) + (r.abortedCount ?? 0),
-      skipped: r.stoppedCount === undefined && r.notExecutedCount === undefined ? undefined : skipped
+      // A failed prerequisite is a failure too (platforms.md point 7).
+      failed: sumOf(r.failedCount, r.abortedCount, r.preRequisiteFailedCount),
+      skipped: sumOf(r.stoppedCount, r.notExecutedCount)
     }),
     startedAt: toDate(r.startTime),
     endedAt: toDate(r.endTime),
@@ -108,7 +118,12 @@ export const testsigma: Provider = {
       body: {
         executionId: inputs.scenarioId,
         ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
-        buildNo: inputs.buildVersion
+        buildNo: inputs.buildVersion,
+        ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
+        // Testsigma takes a saved configuration by ID or by name (platforms.md §1.2).
+        ...(inputs.executionConfig !== undefined && {
+          executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
+        })
       },
       schema: ExecutionResult,
       action: 'start the test plan',
@@ -141,27 +156,69 @@ export const testsigma: Provider = {
   },
 
   // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
-  async testResults({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
-    const { data } = await http.request(
+  async testResults(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
+    const { data } = await ctx.http.request(
       { method: 'GET', path: `${path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' },
       signal
     )
-    return data.testCases.map((t) => ({
-      name: t.testCaseName,
-      suite: t.testSuiteName ?? undefined,
-      status: CASE_RESULT[t.result ?? ''] ?? 'failed',
-      durationMs: t.duration ?? undefined,
-      error: t.message ?? undefined,
-      url: run.url
+    const tests = data.testCases.map((t) => ({
+      resultId: t.testCaseResultId === null || t.testCaseResultId === undefined ? undefined : String(t.testCaseResultId),
+      test: { name: t.testCaseName, suite: t.testSuiteName ?? undefined, status: CASE_RESULT[t.result ?? ''] ?? 'failed', url: run.url } as TestResult
     }))
+    const failed = tests.filter((t) => t.test.status === 'failed' && t.resultId !== undefined)
+    if (failed.length > 0) {
+      const messages = await errorTexts(ctx, run.id, new Set(failed.map((t) => t.resultId!)), signal)
+      for (const t of failed) {
+        const message = messages.get(t.resultId!)
+        if (message) t.test.error = message
+      }
+    }
+    return tests.map((t) => t.test)
   },
 
-  // Testsigma documents no single-run stop on the cloud API; this is the OSS server's form
-  // applied to execution_results (platforms.md §1.6, marked inferred).
-  async cancel({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<void> {
+  // Testsigma documents only an account-wide stop (PUT /api/v1/execution_results, which stops every
+  // running execution unless canStopAll is false; platforms.md point 5). This call names the run in
+  // the path and always sends canStopAll: false, so it can never stop another run.
+  cancelCaveat:
+    'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
+  async cancel({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<void> {
     await http.request(
-      { method: 'PUT', path: path(runId), template: '/api/v1/execution_results/{id}', body: { result: 'STOPPED' }, schema: z.unknown(), action: 'stop the run' },
+      {
+        method: 'PUT',
+        path: path(run.id),
+        template: '/api/v1/execution_results/{id}',
+        body: { result: 'STOPPED', canStopAll: false },
+        schema: z.unknown(),
+        action: 'stop the run'
+      },
       signal
     )
   }
+}
+
+/**
+ * The error text of the given test case results, by result ID. Best effort: an answer of another
+ * shape, or none, leaves the tests without text (they are still listed by name).
+ */
+async function errorTexts({ http }: ProviderContext, runId: string, wanted: Set<string>, signal?: AbortSignal): Promise<Map<string, string>> {
+  const found = new Map<string, string>()
+  try {
+    for (let page = 0; page < MAX_MESSAGE_PAGES && found.size < wanted.size; page++) {
+      const { data } = await http.request(
+        {
+          method: 'GET',
+          path: `/api/v1/test_case_results?executionResultId=${encodeURIComponent(runId)}&page=${page}&size=${MESSAGE_PAGE_SIZE}`,
+          template: '/api/v1/test_case_results',
+          schema: TestCaseMessages,
+          action: 'read the test error messages'
+        },
+        signal
+      )
+      for (const r of data.content) if (wanted.has(String(r.id)) && r.message?.trim()) found.set(String(r.id), r.message)
+      if (data.content.length < MESSAGE_PAGE_SIZE) break
+    }
+  } catch (e) {
+    core.debug(`No error text for Testsigma's test results: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  return found
 }

@@ -68,6 +68,14 @@ export interface ProviderContext {
   inputs: Inputs
   http: HttpApi
   run: RunContext
+  /** Something the reader should know about this run (a busy job, a choice made): a warning in the log and a line in the summary. */
+  note(line: string): void
+}
+
+/** A line of the job summary's run table that says how the run was started (e.g. which test code). */
+export interface StartDetail {
+  label: string
+  value: string
 }
 
 export interface Provider {
@@ -83,7 +91,16 @@ export interface Provider {
   /** Read a run's state; absent where the platform has no status API (Evaficy). */
   status?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState>
   /** Ask the platform to stop a run; absent where it has no cancel call. */
-  cancel?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<void>
+  cancel?(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<void>
+  /**
+   * Why cancelling this run now could do harm, judged from its last state read (Gearset's cancel
+   * stops the job's current run, which is ours only while ours is Started); undefined when it is safe.
+   */
+  refuseCancel?(run: RunState): string | undefined
+  /** Said in the log before every cancel call, when the call is not confirmed by the vendor. */
+  readonly cancelCaveat?: string
+  /** How the run is started, beyond the IDs (the log and the summary show it). */
+  startDetails?(inputs: Inputs): StartDetail[]
   /**
    * The platform's latest runs of what this step starts, with what identifies them, so a run
    * that a failed trigger request may have started can be found (absent: the platform cannot list).
