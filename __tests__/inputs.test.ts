@@ -148,3 +148,53 @@ describe('parseInputs', () => {
     expect(bad.problems).toEqual([expect.stringMatching(/^Input `runId` must be a run ID/)])
   })
 })
+
+describe('run parameters', () => {
+  const testery = (values: Partial<Record<InputName, string>>) => parseInputs(raw({ provider: 'testery', token: 't0k3n', projectId: 'shop', environment: 'staging', ...values }), SHA)
+
+  it('variables: KEY=value lines, comments and blank lines skipped, secure: marked, "=" kept in values', () => {
+    const r = testery({ variables: 'BASE_URL=https://x.example/?a=b\n\n# note\r\nsecure:API_KEY=s=3\nEMPTY=' })
+    expect(r.problems).toEqual([])
+    expect(r.inputs?.variables).toEqual([
+      { key: 'BASE_URL', value: 'https://x.example/?a=b', secure: false },
+      { key: 'API_KEY', value: 's=3', secure: true },
+      { key: 'EMPTY', value: '', secure: false }
+    ])
+  })
+
+  it.each([
+    ['no equals sign', 'JUST_A_WORD', /^Input `variables` line 1 must be KEY=value/],
+    ['a bad key', 'GOOD=1\n1BAD=2', /^Input `variables` line 2 must be KEY=value/],
+    ['a repeated key', 'A=1\nA=2', /^Input `variables` line 2 repeats the key A; give each key once\.$/]
+  ])('variables with %s: one line naming the input and the line, never the value', (_, value, message) => {
+    const r = testery({ variables: value })
+    expect(r.inputs).toBeUndefined()
+    expect(r.problems).toEqual([expect.stringMatching(message)])
+    expect(r.problems[0]).not.toContain('=2')
+  })
+
+  it('tags split on commas and lines; filters on lines only', () => {
+    const r = testery({ includeTags: 'smoke, checkout\nfast', excludeTags: 'wip', testFilters: 'a,b\n  c.*  ' })
+    expect(r.inputs).toMatchObject({ includeTags: ['smoke', 'checkout', 'fast'], excludeTags: ['wip'], testFilters: ['a,b', 'c.*'] })
+  })
+
+  it('gitRef must be a SHA; gitBranch a branch name; at most one way to choose the test code', () => {
+    expect(testery({ gitRef: 'main' }).problems[0]).toMatch(/^Input `gitRef` must be a commit SHA/)
+    expect(testery({ gitBranch: 'a..b' }).problems[0]).toMatch(/^Input `gitBranch` must be a git branch name/)
+    expect(testery({ gitRef: 'abc1234' }).inputs?.gitRef).toBe('abc1234')
+    expect(testery({ gitRef: SHA, gitBranch: 'main', latestDeploy: 'true' }).problems).toEqual([
+      expect.stringMatching(/^Input `gitBranch` cannot be combined with `gitRef`/),
+      expect.stringMatching(/^Input `latestDeploy` cannot be combined with `gitRef`/)
+    ])
+  })
+
+  it('updateVcsStatus is on unless turned off; latestDeploy off unless turned on', () => {
+    expect(testery({}).inputs).toMatchObject({ updateVcsStatus: true, latestDeploy: false })
+    expect(testery({ updateVcsStatus: 'false', latestDeploy: 'true' }).inputs).toMatchObject({ updateVcsStatus: false, latestDeploy: true })
+  })
+
+  it('an input the platform does not use warns, unless it is only the default', () => {
+    const r = parseInputs(raw({ provider: 'testsigma', token: 't0k3n', scenarioId: '2090', includeTags: 'smoke', latestDeploy: 'false', updateVcsStatus: 'true' }), SHA)
+    expect(r.warnings).toEqual(['Input `includeTags` is not used by testsigma; it is ignored.'])
+  })
+})

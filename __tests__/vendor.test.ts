@@ -156,9 +156,15 @@ describe('the sandbox behaves as the vendors document', () => {
     expect((await call('testsigma', 'PUT', `/api/v1/execution_results/${a.json.id}`, { result: 'STOPPED', canStopAll: false })).status).toBe(200)
     await sleep(50)
     expect([await result(a), await result(b), await result(c)]).toEqual(['STOPPED', 'QUEUED', 'QUEUED'])
-    expect((await call('testsigma', 'PUT', '/api/v1/execution_results', { result: 'STOPPED' })).status).toBe(200)
+    // The run's own address without canStopAll keeps the documented default: every run stops.
+    expect((await call('testsigma', 'PUT', `/api/v1/execution_results/${b.json.id}`, { result: 'STOPPED' })).status).toBe(200)
     await sleep(50)
     expect([await result(b), await result(c)]).toEqual(['STOPPED', 'STOPPED'])
+    box.script('testsigma', { queuedMs: 0, runMs: 60_000 })
+    const d = await call('testsigma', 'POST', '/api/v1/execution_results', { executionId: 56 })
+    expect((await call('testsigma', 'PUT', '/api/v1/execution_results', { result: 'STOPPED' })).status).toBe(200)
+    await sleep(50)
+    expect(await result(d)).toBe('STOPPED')
   })
 
   it('Testery: one run per environment; a queued run is cancelled when a newer one arrives (point 3)', async () => {
@@ -192,6 +198,7 @@ describe('the sandbox behaves as the vendors document', () => {
     expect((await call('gearset', 'POST', `${job}/cancel`, {})).status).toBe(200)
     await sleep(50)
     expect(await state(first)).toBe('Cancelled')
+    expect(await state(second)).toBe('Started') // left alone by the cancel: it runs now that the job is free
     await sleep(1200) // the read limit's window, then the second run has run
     expect(await state(second)).toBe('Succeeded')
     expect((await call('gearset', 'GET', `${job}/status`)).json.State).toBe('Idle')

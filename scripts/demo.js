@@ -61,7 +61,7 @@ const rule = (title) => console.log(`\n\x1b[1m── ${title} ${'─'.repeat(Mat
 const TARGETS = {
   evaficy: { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba', environment: 'Staging', runName: 'CI Run — build #812' },
   testsigma: { scenarioId: '2090', environment: '10', wait: 'true' },
-  testery: { projectId: 'shop', environment: 'staging', wait: 'true' },
+  testery: { projectId: 'shop', environment: 'staging', gitRef: '3f786850e387550fdab836ed7e6dc881de23001b', wait: 'true' },
   gearset: { scenarioId: 'ci-job-7f3a', wait: 'true' }
 }
 
