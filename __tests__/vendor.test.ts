@@ -107,7 +107,7 @@ describe('the sandbox answers with the vendors’ fields and types', () => {
     const cases = (await call('testsigma', 'GET', `/api/v1/execution_results/${t.json.id}/test_case_results`)).json
     expectVendorShape(cases, V.testsigmaTestCaseResults)
     expectVendorShape(cases.testCases[0], V.testsigmaTestCaseResults.testCases[0])
-    for (const c of cases.testCases) expect(Object.keys(c)).not.toEqual(expect.arrayContaining(['message']))
+    for (const c of cases.testCases) expect(c).not.toHaveProperty('message')
     for (const c of cases.testCases) expect(c).not.toHaveProperty('duration')
   })
 

@@ -12305,7 +12305,8 @@ async function cancelRemote(s, run) {
     }
     const refused = s.provider.refuseCancel?.(run);
     if (refused) {
-        warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${refused}`);
+        // The reason quotes the platform's last status word: one line, like all platform text in the log.
+        warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}`);
         return false;
     }
     if (s.provider.cancelCaveat)

@@ -91,7 +91,8 @@ async function cancelRemote(s: Setup, run: RunState): Promise<boolean> {
   }
   const refused = s.provider.refuseCancel?.(run)
   if (refused) {
-    core.warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${refused}`)
+    // The reason quotes the platform's last status word: one line, like all platform text in the log.
+    core.warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}`)
     return false
   }
   if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
