@@ -12,7 +12,7 @@ const DESIGN_INPUTS = [
   'timeoutMinutes', 'pollIntervalSeconds', 'failOnTestFailure', 'cancelOnAbort', 'runId', 'junitPath', 'baseUrl'
 ]
 // Added after DESIGN.md (run parameters, platforms.md's points 1, 2 and 11), after its inputs.
-const ADDED_INPUTS = ['gitRef', 'gitBranch', 'latestDeploy', 'updateVcsStatus', 'variables', 'includeTags', 'excludeTags', 'testFilters', 'executionConfig']
+const ADDED_INPUTS = ['gitRef', 'gitBranch', 'latestDeploy', 'updateVcsStatus', 'variables', 'includeTags', 'excludeTags', 'testFilters', 'executionConfig', 'annotateTests']
 const DESIGN_OUTPUTS = [
   'runId', 'runName', 'runUrl', 'status', 'providerStatus', 'totalCount', 'passedCount', 'failedCount',
   'skippedCount', 'durationSeconds', 'result'

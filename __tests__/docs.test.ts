@@ -72,7 +72,8 @@ const With = z
     includeTags: text.optional(),
     excludeTags: text.optional(),
     testFilters: text.optional(),
-    executionConfig: text.optional()
+    executionConfig: text.optional(),
+    annotateTests: z.enum(['true', 'false']).optional()
   })
   .strict()
 

@@ -58,7 +58,9 @@ describe('Evaficy, end to end through dist/index.js', () => {
     expect(errors[0]).toMatch(message)
     expect(errors[0]).toContain(`HTTP ${status}`)
     expect(r.summary).toContain('Could not create the test run on Evaficy Smart Test')
-    expect(r.outputs.runId).toBeUndefined()
+    // Outputs on every path: no run ID, and a status a later step can branch on.
+    expect(r.outputs.runId).toBe('')
+    expect(r.outputs.status).toBe('error')
     expect(sandbox.requests).toHaveLength(1)
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
     expectNoLeak(r, (inputs as { token?: string }).token ?? CANARY)

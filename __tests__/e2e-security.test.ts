@@ -75,7 +75,7 @@ describe('platform text cannot forge workflow commands, outputs or summary marku
     const r = await step({ inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', baseUrl: sandbox.baseUrl('testsigma') } })
     expect(r.code).toBe(1)
     expect(errorsOf(r)[0]).toMatch(/the answer did not have the documented shape \(id: /)
-    expect(r.outputs.status).toBeUndefined()
+    expect(r.outputs).toMatchObject({ status: 'error', runId: '' })
     expect(r.files.output).not.toContain('status=passed')
     expect(r.files.env).toBe('')
   })

@@ -227,7 +227,7 @@ describe('cancellation', () => {
   })
 })
 
-describe('post step (post-if: cancelled())', () => {
+describe('post step (post-if: failure() || cancelled())', () => {
   async function runningRun(provider: Pollable, script: Record<string, unknown> = {}) {
     box.get().script(provider, { queuedMs: 100, runMs: 60_000, ...script })
     const r = await waitStep(provider, { wait: 'false' })

@@ -1,14 +1,25 @@
 import { z } from 'zod'
-import { HttpApi, PlatformError, isRetryable, parseRetryAfter, rateLimitWaitMs, type Clock } from '../src/http.js'
+import { HttpApi, PlatformError, isRetryable, parseRetryAfter, rateLimitWaitMs, realClock, type Clock } from '../src/http.js'
+
+const realClockForTest = (): Clock => ({ ...realClock, random: () => 1 })
 import { failure } from './helpers/failure.js'
 import { fakeServer, sendJson, type FakeServer } from './helpers/fake-server.js'
 
 const CANARY = 'tok-CANARY-9f8e7d'
 
-/** A clock whose sleeps return at once and are recorded. */
+/** A clock whose sleeps return at once, are recorded, and move its time on. */
 function instantClock(random = 1): Clock & { slept: number[] } {
   const slept: number[] = []
-  return { slept, now: () => 0, sleep: async (ms) => void slept.push(ms), random: () => random }
+  let t = 0
+  return {
+    slept,
+    now: () => t,
+    sleep: async (ms) => {
+      slept.push(ms)
+      t += ms
+    },
+    random: () => random
+  }
 }
 
 let logged: string[] = []
@@ -263,20 +274,42 @@ describe('reliability policy', () => {
     const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 502, { message: 'busy' }) : sendJson(res, 200, { id: 'r', count: 1 })))
     const clock = instantClock(1)
     const client = api(s, { clock })
-    client.setDeadline(300)
+    client.setDeadline(1300)
     await client.request(get)
-    expect(clock.slept).toEqual([300])
+    expect(clock.slept).toEqual([1000])
+    // In the last second before the deadline, no retry: the wait's last look comes next.
+    n = 0
+    client.setDeadline(clock.now() + 900)
+    expect((await failure(client.request(get))).info.status).toBe(502)
+    expect(s.hits).toHaveLength(3)
   })
 
-  it('spends at most 50 retries per invocation, then stops retrying and says so', async () => {
+  it('spends retries from a bucket of 500 tokens (5 a retry), then stops retrying and says so (bar B4)', async () => {
     const s = await serve((_req, res) => sendJson(res, 500, { message: 'down' }))
     const client = api(s)
     const errors: PlatformError[] = []
-    for (let i = 0; i < 30; i++) errors.push(await failure(client.request(get)))
-    expect(s.hits).toHaveLength(25 * 3 + 5) // 25 requests x 3 attempts spend the budget; then one attempt each
-    expect(errors[24].info.budgetExhausted).toBeUndefined()
-    expect(errors[25].info.budgetExhausted).toBe(true)
-    expect(errors[25].message).toContain('The retry budget of this step is exhausted')
+    for (let i = 0; i < 55; i++) errors.push(await failure(client.request(get)))
+    expect(s.hits).toHaveLength(50 * 3 + 5) // 50 requests x 2 retries x 5 tokens empty the bucket; then one attempt each
+    expect(errors[49].info.budgetExhausted).toBeUndefined()
+    expect(errors[50].info.budgetExhausted).toBe(true)
+    expect(errors[50].message).toContain('The retry budget of this step is exhausted')
+    expect(client.retryTokens).toBe(0)
+  })
+
+  it('refills the bucket by one token per successful answer; a timeout costs 10', async () => {
+    let mode: 'ok' | 'down' | 'hang' = 'down'
+    const s = await serve((_req, res) => (mode === 'ok' ? sendJson(res, 200, { id: 'r', count: 1 }) : mode === 'down' ? sendJson(res, 500, {}) : undefined))
+    const client = api(s, { getTimeoutMs: 50 })
+    for (let i = 0; i < 50; i++) await failure(client.request(get))
+    expect(client.retryTokens).toBe(0)
+    mode = 'ok'
+    for (let i = 0; i < 12; i++) await client.request(get)
+    expect(client.retryTokens).toBe(12)
+    mode = 'hang'
+    const e = await failure(client.request(get)) // one retry after a timeout (10), then 2 tokens < 10: no more
+    expect(e.info.kind).toBe('timeout')
+    expect(e.info.budgetExhausted).toBe(true)
+    expect(client.retryTokens).toBe(2)
   })
 
   it('aborts a slow drip at the attempt timeout', async () => {
@@ -291,12 +324,78 @@ describe('reliability policy', () => {
     expect(Date.now() - started).toBeLessThan(1500)
   })
 
-  it('remembers a Retry-After on a successful read, once', async () => {
-    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'Retry-After': '45' }))
-    const client = api(s)
+  it('holds the next request of any kind for a Retry-After on a successful read', async () => {
+    const s = await serve((req, res) => sendJson(res, req.method === 'GET' ? 200 : 201, { id: 'r', count: 1 }, req.method === 'GET' ? { 'Retry-After': '45' } : {}))
+    const clock = instantClock()
+    const client = api(s, { clock })
     await client.request(get)
-    expect(client.takeHintedDelayMs()).toBe(45_000)
-    expect(client.takeHintedDelayMs()).toBeUndefined()
+    expect(client.pausedForMs()).toBe(45_000)
+    await client.request(post)
+    expect(clock.slept).toEqual([45_000])
+    expect(client.pausedForMs()).toBe(0)
+  })
+
+  it('holds every request after a 429 until its Retry-After, even once the 429 was given up on', async () => {
+    const s = await serve((_req, res) => sendJson(res, 429, { message: 'slow down' }, { 'Retry-After': '30' }))
+    const clock = instantClock()
+    const client = api(s, { clock, maxAttempts: 1 })
+    await failure(client.request(get))
+    expect(s.hits).toHaveLength(1)
+    const next = failure(client.request(get))
+    await next
+    expect(clock.slept).toEqual([30_000]) // the second read waited the 30 s before it was sent
+    expect(s.hits).toHaveLength(2)
+  })
+
+  it('does not send a request the platform asked to hold past the deadline: rate limited, never reached', async () => {
+    const s = await serve((_req, res) => sendJson(res, 429, {}, { 'Retry-After': '90' }))
+    const clock = instantClock()
+    const client = api(s, { clock, maxAttempts: 1 })
+    client.setDeadline(60_000)
+    await failure(client.request(get))
+    const e = await failure(client.request(get))
+    expect(e.info.kind).toBe('rate-limited')
+    expect(e.info.reached).toBe(false)
+    expect(e.message).toMatch(/the platform asked for no requests until \d{4}-.*past the step's deadline\. The request never reached Acme Tests\./)
+    expect(s.hits).toHaveLength(1)
+    expect(clock.slept).toEqual([])
+  })
+
+  it('shrinks the attempt timeout to the time left before the deadline, and says so', async () => {
+    const s = await serve(() => undefined) // never answers
+    const client = api(s, { clock: realClockForTest(), lastLookMs: 100, getTimeoutMs: 30_000 })
+    client.setDeadline(performance.now() + 400)
+    const started = Date.now()
+    const e = await failure(client.request(get))
+    expect(e.info.kind).toBe('timeout')
+    expect(e.message).toContain("(the time left before the step's deadline)")
+    // One attempt of ~400 ms; at the deadline no retry is made.
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(s.hits).toHaveLength(1)
+  })
+
+  it('gives a request sent at or past the deadline one short attempt, never a retry', async () => {
+    const s = await serve(() => undefined)
+    const client = api(s, { clock: realClockForTest(), lastLookMs: 150, getTimeoutMs: 30_000 })
+    client.setDeadline(performance.now() - 1)
+    const started = Date.now()
+    const e = await failure(client.request(get))
+    expect(e.info.kind).toBe('timeout')
+    expect(Date.now() - started).toBeLessThan(1500)
+    expect(s.hits).toHaveLength(1)
+  })
+
+  it('reads up to a per-request size cap (per-test results may be 10 MiB)', async () => {
+    const big = JSON.stringify({ id: 'r', count: 1, pad: 'x'.repeat(2 * 1024 * 1024) })
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      res.end(big)
+    })
+    const client = api(s)
+    expect((await failure(client.request(get))).info.kind).toBe('too-large') // the client's 1 MiB
+    expect((await client.request({ ...get, maxBytes: 10 * 1024 * 1024 })).data.id).toBe('r')
+    const e = await failure(client.request({ ...get, maxBytes: 1024 * 1024 + 1 }))
+    expect(e.message).toContain('larger than 1 MiB')
   })
 })
 

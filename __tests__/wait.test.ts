@@ -1,4 +1,8 @@
-import { PlatformError, type FailureInfo } from '../src/http.js'
+import { HttpApi, PlatformError, type FailureInfo } from '../src/http.js'
+import { gearset } from '../src/providers/gearset.js'
+import { testery } from '../src/providers/testery.js'
+import { gearsetRunStatus, testeryRun } from './fixtures/vendor.js'
+import { fakeServer, sendJson, type FakeServer } from './helpers/fake-server.js'
 import type { Provider, ProviderContext, RunState } from '../src/providers/types.js'
 import { DEFAULT_SCHEDULE } from '../src/schedule.js'
 import { progressLine, waitForRun, WaitAborted, WaitFailed, type WaitOptions } from '../src/wait.js'
@@ -187,5 +191,103 @@ describe('waitForRun', () => {
 
   it('writes a progress line without elapsed time when none is given', () => {
     expect(progressLine(run('failed', 'Partial'))).toBe('failed (Partial)')
+  })
+})
+
+describe('issue 10 rules in the wait', () => {
+  it('rule 2: an answer about another run is no reading: warned once, never an ending, never onState', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('passed', 'PASS', { id: '999' }) },
+      { at: 60_000, answer: run('failed', 'FAIL', { counts: { failed: 1 } }) }
+    ])
+    const seen: RunState[] = []
+    const { o, warnings } = options(clock, provider, { onState: (st) => seen.push(st) })
+    const final = await waitForRun(run('running', 'RUNNING'), o)
+    expect(final).toMatchObject({ id: '42', status: 'failed' })
+    expect(seen.every((st) => st.id === '42')).toBe(true)
+    expect(warnings.filter((w) => w.includes('the answer was about run 999, not the run asked for'))).toHaveLength(1)
+  })
+
+  it('rule 2: answers about another run for 10 minutes are lost contact, not a verdict', async () => {
+    const clock = new FakeClock()
+    const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('passed', 'PASS', { id: '999' }) }])
+    const { o } = options(clock, provider)
+    const e = await waitForRun(run('running', 'RUNNING'), o).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(WaitFailed)
+    expect((e as WaitFailed).message).toMatch(/^Lost contact with Acme for 10m/)
+  })
+
+  it('rule 6: an empty retry bucket never ends the wait; an outage under 10 minutes ends with the real verdict', async () => {
+    const clock = new FakeClock()
+    const exhausted = new PlatformError({ ...httpError(502).info, budgetExhausted: true })
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: exhausted },
+      { at: 9 * 60_000, answer: run('passed', 'PASS') }
+    ])
+    const { o } = options(clock, provider)
+    expect(await waitForRun(run('running', 'RUNNING'), o)).toMatchObject({ status: 'passed' })
+  })
+
+  it('rule 7: a pause the platform asked for past the deadline lets the wait run out to it: timed out, at the deadline', async () => {
+    const clock = new FakeClock()
+    const paused = new PlatformError({ platform: 'Acme', action: 'read', endpoint: 'GET /runs/{id}', kind: 'rate-limited', detail: 'later', reached: false })
+    const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: paused }])
+    const http = { pausedForMs: () => 10 * 60_000 } as unknown as ProviderContext['http']
+    const { o } = options(clock, provider, { timeoutMs: 60_000, ctx: { http } as ProviderContext })
+    const final = await waitForRun(run('running', 'RUNNING'), o)
+    expect(final.status).toBe('timed_out')
+    expect(clock.now()).toBe(60_000)
+    expect(reads).toEqual([60_000]) // slept through the pause to the deadline; one last look
+  })
+
+  it('rule 3: the wait ends at the step deadline when the step began before the wait did', async () => {
+    const clock = new FakeClock()
+    clock.ms = 50_000
+    const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING') }])
+    const { o } = options(clock, provider, { timeoutMs: 60_000, deadline: 60_000 })
+    const final = await waitForRun(run('running', 'RUNNING'), o)
+    expect(final.status).toBe('timed_out')
+    expect(clock.now()).toBe(60_000)
+  })
+})
+
+// The real client and a real provider, against a local server, on the virtual clock.
+describe('the wait loop with the real HTTP client', () => {
+  let server: FakeServer | undefined
+  afterEach(async () => server?.close())
+
+  function context(clock: FakeClock, provider: Provider, inputs: Record<string, unknown> = {}) {
+    const http = new HttpApi({ platform: provider.title, baseUrl: server!.url, authorization: 'Bearer t0ken-x', secrets: ['t0ken-x'], clock, readLimit: provider.readLimit, headers: provider.headers, log: () => undefined })
+    return { inputs, http, run: { sha: 'f'.repeat(40) }, note: () => undefined } as unknown as ProviderContext
+  }
+
+  it('rule 11: a Retry-After on a successful read spaces the next poll (Testery)', async () => {
+    const clock = new FakeClock()
+    const readsAt: number[] = []
+    server = await fakeServer((req, res) => {
+      if (req.url === '/api/account') return sendJson(res, 200, { name: 'acme' })
+      readsAt.push(clock.now())
+      const done = readsAt.length >= 3
+      sendJson(res, 200, { ...testeryRun, id: 42, status: done ? 'PASS' : 'RUNNING', failCount: 0 }, readsAt.length === 1 ? { 'Retry-After': '45' } : {})
+    })
+    const { o } = options(clock, testery, { ctx: context(clock, testery), schedule: { ...DEFAULT_SCHEDULE, fixedMs: 2000 } })
+    const final = await waitForRun(run('running', 'RUNNING'), o)
+    expect(final.status).toBe('passed')
+    expect(readsAt[1] - readsAt[0]).toBeGreaterThanOrEqual(45_000)
+    expect(readsAt[2] - readsAt[1]).toBe(2000)
+  })
+
+  it('rule 11: Gearset’s read limit (5 per 5 s per job) holds even with a poll interval that would break it', async () => {
+    const clock = new FakeClock()
+    const readsAt: number[] = []
+    server = await fakeServer((_req, res) => {
+      readsAt.push(clock.now())
+      sendJson(res, 200, { ...gearsetRunStatus, State: readsAt.length >= 30 ? 'Succeeded' : 'Started' })
+    })
+    const { o } = options(clock, gearset, { ctx: context(clock, gearset, { scenarioId: 'job-1' }), schedule: { ...DEFAULT_SCHEDULE, fixedMs: 200 } })
+    expect((await waitForRun(run('running', 'Started'), o)).status).toBe('passed')
+    expect(readsAt).toHaveLength(30)
+    for (let i = 5; i < readsAt.length; i++) expect(readsAt[i] - readsAt[i - 5]).toBeGreaterThanOrEqual(5000)
   })
 })

@@ -3428,6 +3428,44 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/annotations.ts
+// GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the
+// rest. The verdict must never be the one dropped: until it is given, every other annotation
+// leaves one place of its kind free, and one that finds no place goes to the log as a plain line.
+
+const ANNOTATIONS_PER_KIND = 10;
+const used = { error: 0, warning: 0, notice: 0 };
+let verdictGiven = false;
+const LABEL = { error: 'Error', warning: 'Warning', notice: 'Notice' };
+/** How many more annotations of this kind GitHub would show, keeping the verdict's place. */
+function roomFor(kind) {
+    return Math.max(0, ANNOTATIONS_PER_KIND - used[kind] - (verdictGiven ? 0 : 1));
+}
+/** An annotation that is not the verdict; a plain log line when it would crowd the verdict out. */
+function annotate(kind, message, properties) {
+    if (roomFor(kind) === 0) {
+        info(`${LABEL[kind]}: ${properties?.title ? `${properties.title}: ` : ''}${message}`);
+        return false;
+    }
+    used[kind]++;
+    core_namespaceObject[kind](message, properties);
+    return true;
+}
+/** The step's verdict: always shown. An error verdict also fails the step. */
+function verdict(kind, message) {
+    used[kind]++;
+    verdictGiven = true;
+    if (kind === 'error')
+        setFailed(message);
+    else
+        core_namespaceObject[kind](message);
+}
+/** For tests: forget what this process annotated so far. */
+function resetAnnotations() {
+    used.error = used.warning = used.notice = 0;
+    verdictGiven = false;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
@@ -10427,9 +10465,74 @@ function redact(text, secrets) {
     return s;
 }
 
+;// CONCATENATED MODULE: ./src/network-errors.ts
+// What a failed exchange says about whether the request reached the platform, and what to do.
+// "Never sent" matters most for a trigger: then no run can have started, and the message must
+// not send the reader looking for one.
+
+// Certificate checks that failed before any byte of the request was sent (Node's TLS error codes).
+const TLS_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_REVOKED',
+    'CERT_SIGNATURE_FAILURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'EPROTO'
+]);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+// Connection failures where nothing was sent: safe to re-send even a trigger.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const CA_HINT = 'the runner does not trust the certificate the server presented. If the platform (or a proxy that inspects TLS) uses a private certificate authority, ' +
+    'give the runner its certificate with the environment variable NODE_EXTRA_CA_CERTS=/path/to/ca.pem; check `baseUrl` otherwise. This action never turns certificate checks off.';
+const PROTOCOL_HINT = 'the server did not speak TLS: check `baseUrl` (https:// to a plain-HTTP port?) and the proxy settings.';
+const DNS_HINT = 'the host name could not be resolved: check the spelling of `baseUrl`, and that the runner has DNS for it (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+const PROXY_AUTH_HINT = 'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.';
+const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform’s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
+const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform’s host to NO_PROXY if the runner reaches it directly.';
+const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+/** Classifies an error thrown by the transport before any answer arrived. */
+function classifyNetworkError(e) {
+    const err = e;
+    const code = typeof err?.code === 'string' ? err.code : undefined;
+    const message = typeof err?.message === 'string' ? err.message : String(e);
+    // The tunnel agent of @actions/http-client reports every failed CONNECT as ECONNRESET with this message.
+    const tunnel = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s.exec(message);
+    if (tunnel?.[1]) {
+        const status = Number(tunnel[1]);
+        return {
+            kind: 'proxy',
+            detail: `the proxy answered the CONNECT with ${status}`,
+            reached: false,
+            proxyStatus: status,
+            hint: status === 407 ? PROXY_AUTH_HINT : PROXY_REFUSED_HINT
+        };
+    }
+    if (tunnel) {
+        const cause = /\b(E[A-Z_]+)\b/.exec(tunnel[2] ?? '')?.[1] ?? oneLine(tunnel[2] ?? '', 60);
+        return { kind: 'network', detail: `proxy unreachable: ${cause}`, reached: false, hint: PROXY_DOWN_HINT };
+    }
+    if (code && TLS_CODES.has(code)) {
+        const protocol = code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER';
+        return { kind: 'tls', detail: code, reached: false, hint: protocol ? PROTOCOL_HINT : CA_HINT };
+    }
+    if (code && DNS_CODES.has(code))
+        return { kind: 'dns', detail: code, reached: false, hint: DNS_HINT };
+    const detail = code ?? oneLine(message, 80);
+    return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
+}
+
 ;// CONCATENATED MODULE: ./src/http.ts
 // The one HTTP client: auth header, JSON in and out, per-attempt timeout, response size cap,
 // zod validation of every response, the retry policy, and errors a person can act on.
+
 
 
 
@@ -10493,6 +10596,21 @@ function whatFailed(f) {
         case 'network':
             what = `no connection (${f.detail})`;
             break;
+        case 'tls':
+            what = `the server's TLS certificate was not accepted (${f.detail})`;
+            break;
+        case 'dns':
+            what = `the host name did not resolve (${f.detail})`;
+            break;
+        case 'proxy':
+            what = `${f.detail}, so no connection to the platform was made`;
+            break;
+        case 'rate-limited':
+            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
+            break;
+        case 'wrong-run':
+            what = `the answer was about run ${f.detail}, not the run asked for`;
+            break;
         case 'timeout':
             what = `no answer within ${f.detail}`;
             break;
@@ -10517,6 +10635,8 @@ function whatFailed(f) {
 function describeFailure(f) {
     const what = whatFailed(f);
     const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
+        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
         (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
     const hint = f.hint ? ` What to do: ${f.hint}` : '';
     return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
@@ -10527,8 +10647,10 @@ function hintFor(f, own) {
             const s = f.status ?? 0;
             return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
         }
-        case 'network':
-            return 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+        case 'rate-limited':
+            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
+        case 'wrong-run':
+            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
         case 'timeout':
             return 'the platform is slow or unreachable; run the job again later.';
         case 'not-json':
@@ -10592,10 +10714,14 @@ function rateLimitWaitMs(headers, nowEpochMs = Date.now()) {
 const RATE_LIMIT_FALLBACK_MS = 60_000;
 // The longest wait a platform can ask for between two attempts.
 const MAX_WAIT_MS = 120_000;
-// Retries one invocation may spend in all (a stand-in for AWS's retry token bucket).
-const RETRY_BUDGET = 50;
-// Network failures where the request provably never left the machine: safe to re-send even a POST.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
+// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
+// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
+const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
+// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
+// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
+const LAST_LOOK_MS = 5000;
+const MIN_RETRY_WINDOW_MS = 1000;
 class HttpApi {
     o;
     client;
@@ -10603,20 +10729,25 @@ class HttpApi {
     platform;
     /** Send times of recent GETs, for the read limit. */
     recentReads = [];
-    retriesLeft = RETRY_BUDGET;
-    /** Clock time after which no retry wait may end (the step's wait deadline). */
+    tokens = RETRY_BUCKET.size;
+    /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
     deadline = Infinity;
-    /** Retry-After of the latest successful answer: a platform asking us to poll less often. */
-    hintedDelayMs;
-    /** No retry will wait past this clock time; a longer rate limit fails the request instead. */
+    /** No request of any kind is sent before this clock time: the platform asked for a pause. */
+    notBefore = 0;
+    /**
+     * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
+     * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
+     */
     setDeadline(clockMs) {
         this.deadline = clockMs;
     }
-    /** The Retry-After of the latest successful answer, once. */
-    takeHintedDelayMs() {
-        const d = this.hintedDelayMs;
-        this.hintedDelayMs = undefined;
-        return d;
+    /** Clock ms until the platform allows the next request (0: now). */
+    pausedForMs() {
+        return Math.max(0, this.notBefore - this.clock.now());
+    }
+    /** Tokens left in the retry bucket (bar B4). */
+    get retryTokens() {
+        return this.tokens;
     }
     constructor(o) {
         this.o = o;
@@ -10638,18 +10769,25 @@ class HttpApi {
      * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
      */
     async request(spec, signal) {
-        const attempts = this.o.maxAttempts ?? 3;
+        const attempts = spec.attempts ?? this.o.maxAttempts ?? 3;
         for (let attempt = 1;; attempt++) {
             try {
-                return await this.once(spec, signal);
+                const reply = await this.once(spec, signal);
+                this.tokens = Math.min(RETRY_BUCKET.size, this.tokens + RETRY_BUCKET.refund);
+                return reply;
             }
             catch (e) {
                 if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info))
                     throw e;
-                if (this.retriesLeft <= 0)
+                const left = this.deadline - this.clock.now();
+                // At the deadline a request has had its one attempt: the step ends, honestly, now. (A retry
+                // in the last second before it would only hold up the wait's last look.)
+                if (left <= MIN_RETRY_WINDOW_MS)
+                    throw e;
+                const cost = e.info.kind === 'timeout' ? RETRY_BUCKET.timeoutCost : RETRY_BUCKET.retryCost;
+                if (this.tokens < cost)
                     throw new PlatformError({ ...e.info, budgetExhausted: true });
                 const asked = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
-                const left = Math.max(0, this.deadline - this.clock.now());
                 if (asked !== undefined && asked > left) {
                     // Waiting as told would outlast the step: say so now rather than sleep past the deadline.
                     const until = new Date(Date.now() + asked).toISOString();
@@ -10657,14 +10795,28 @@ class HttpApi {
                 }
                 const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000);
                 const delay = asked ?? Math.min(backoff, left);
-                this.retriesLeft--;
+                this.tokens -= cost;
                 const log = this.o.log ?? info;
                 log(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
                 await this.clock.sleep(delay, signal).catch(() => {
-                    throw this.fail(spec, { kind: 'aborted', reached: false });
+                    throw this.fail(spec, abortedBy(signal, false));
                 });
             }
         }
+    }
+    /** Holds the request until the platform's requested pause is over; never past the deadline. */
+    async obeyPause(spec, signal) {
+        const wait = this.notBefore - this.clock.now();
+        if (wait <= 0)
+            return;
+        if (this.notBefore > this.deadline) {
+            const until = new Date(Date.now() + wait).toISOString();
+            throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true });
+        }
+        debug(`${spec.method} ${spec.template}: the platform asked for a pause; waiting ${(wait / 1000).toFixed(1)} s before sending`);
+        await this.clock.sleep(wait, signal).catch(() => {
+            throw this.fail(spec, abortedBy(signal, false));
+        });
     }
     /** Waits until one more GET fits in the platform's documented rate limit. */
     async throttle(signal) {
@@ -10683,8 +10835,8 @@ class HttpApi {
         }
     }
     fail(spec, f) {
-        const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` };
-        let hint = hintFor(base, this.o.hints ?? {});
+        const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}`, method: spec.method };
+        let hint = f.hint ?? hintFor(base, this.o.hints ?? {});
         if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
             // Saying "run the job again" here could start a second run: say where to look first.
             hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again.`;
@@ -10693,13 +10845,14 @@ class HttpApi {
     }
     async once(spec, signal) {
         if (signal?.aborted)
-            throw this.fail(spec, { kind: 'aborted', reached: false });
+            throw this.fail(spec, abortedBy(signal, false));
+        await this.obeyPause(spec, signal);
         if (spec.method === 'GET') {
             try {
                 await this.throttle(signal);
             }
             catch {
-                throw this.fail(spec, { kind: 'aborted', reached: false });
+                throw this.fail(spec, abortedBy(signal, false));
             }
         }
         const url = `${this.o.baseUrl}${spec.path}`;
@@ -10715,8 +10868,12 @@ class HttpApi {
             payload = JSON.stringify(spec.body);
             headers['Content-Type'] = 'application/json';
         }
-        const timeoutMs = spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000);
+        const usual = spec.timeoutMs ?? (spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000));
         const started = this.clock.now();
+        // The attempt ends by the deadline; at or past it (the last look), it gets one short attempt.
+        const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS));
+        const timeoutDetail = `${seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`;
+        const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024;
         let message;
         let timer;
         let onAbort;
@@ -10724,13 +10881,11 @@ class HttpApi {
         const interrupted = new Promise((_, reject) => {
             timer = setTimeout(() => {
                 message?.destroy();
-                reject(this.fail(spec, { kind: 'timeout', detail: `${Math.round(timeoutMs / 1000)} s`, reached: true }));
+                reject(this.fail(spec, { kind: 'timeout', detail: timeoutDetail, reached: true }));
             }, timeoutMs);
             onAbort = () => {
                 message?.destroy();
-                // An AbortSignal.timeout() from the caller is a timeout, not a cancellation.
-                const timedOut = signal?.reason?.name === 'TimeoutError';
-                reject(this.fail(spec, timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: true } : { kind: 'aborted', reached: true }));
+                reject(this.fail(spec, abortedBy(signal, true)));
             };
             signal?.addEventListener('abort', onAbort, { once: true });
         });
@@ -10740,15 +10895,15 @@ class HttpApi {
                 res = await this.client.request(spec.method, url, payload, headers);
             }
             catch (e) {
-                const code = e.code ?? oneLine(e.message, 80);
-                throw this.fail(spec, { kind: 'network', detail: code, reached: !NOT_SENT.has(code) });
+                const n = classifyNetworkError(e);
+                throw this.fail(spec, { kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint });
             }
             message = res.message;
             const status = res.message.statusCode ?? 0;
-            const text = await readCapped(res.message, this.o.maxBodyBytes ?? 1024 * 1024).catch((e) => {
+            const text = await readCapped(res.message, maxBytes).catch((e) => {
                 throw this.fail(spec, {
                     kind: e.message === 'too-large' ? 'too-large' : 'network',
-                    detail: e.message === 'too-large' ? `${Math.round((this.o.maxBodyBytes ?? 1048576) / 1024)} KiB` : 'connection closed while reading the answer',
+                    detail: e.message === 'too-large' ? formatBytes(maxBytes) : 'connection closed while reading the answer',
                     status,
                     reached: true
                 });
@@ -10757,6 +10912,10 @@ class HttpApi {
             const limitMs = rateLimitWaitMs(res.message.headers);
             const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
             const rateLimited = status === 429 || limitMs !== undefined;
+            // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
+            const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
+            if (pause !== undefined)
+                this.notBefore = Math.max(this.notBefore, this.clock.now() + pause);
             if (status >= 300 && status < 400) {
                 const location = res.message.headers.location;
                 let where = 'an unknown place';
@@ -10794,8 +10953,6 @@ class HttpApi {
             const parsed = safeParse(spec.schema, json);
             if (!parsed.success)
                 throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
-            if (spec.method === 'GET')
-                this.hintedDelayMs = retryAfterMs;
             return { status, data: parsed.data };
         };
         try {
@@ -10809,6 +10966,13 @@ class HttpApi {
         }
     }
 }
+/** Why a request stopped when its signal fired: a caller's AbortSignal.timeout() is a timeout, not a cancellation. */
+function abortedBy(signal, inFlight) {
+    const timedOut = signal?.reason?.name === 'TimeoutError';
+    return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight };
+}
+const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
+const formatBytes = (n) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
 function contentKind(msg) {
     const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0];
     return oneLine(type, 60);
@@ -10829,14 +10993,18 @@ function mayHaveTakenEffect(f) {
     return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
 }
 function isRetryable(method, f) {
-    if (f.kind === 'aborted' || f.kind === 'shape' || f.kind === 'redirect' || f.kind === 'too-large')
+    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
+    if (final.includes(f.kind))
         return false;
+    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
+    if (f.kind === 'proxy')
+        return (f.proxyStatus ?? 0) >= 500;
     if (method !== 'GET') {
         if (!f.reached)
             return true;
         return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true));
     }
-    if (f.kind === 'network' || f.kind === 'timeout' || f.kind === 'not-json')
+    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
         return true;
     const s = f.status ?? 0;
     return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
@@ -10902,7 +11070,8 @@ const INPUT_NAMES = [
     'includeTags',
     'excludeTags',
     'testFilters',
-    'executionConfig'
+    'executionConfig',
+    'annotateTests'
 ];
 /** Defaults used when an input is empty; a test checks they equal action.yml's. */
 const INPUT_DEFAULTS = {
@@ -10912,7 +11081,8 @@ const INPUT_DEFAULTS = {
     failOnTestFailure: 'true',
     cancelOnAbort: 'false',
     latestDeploy: 'false',
-    updateVcsStatus: 'true'
+    updateVcsStatus: 'true',
+    annotateTests: 'true'
 };
 class InputError extends Error {
     problems;
@@ -11010,7 +11180,8 @@ const schema = object({
     includeTags: list(true, 'a tag'),
     excludeTags: list(true, 'a tag'),
     testFilters: list(false, 'a regular expression, one per line'),
-    executionConfig: emptyOr(schemas_string().check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' })))
+    executionConfig: emptyOr(schemas_string().check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))),
+    annotateTests: inputs_boolean
 });
 /** Shows an ID in a message only when it is short and plain; otherwise only its length. */
 function shown(value) {
@@ -11082,7 +11253,8 @@ const USED_BY = {
     includeTags: ['testery'],
     excludeTags: ['testery'],
     testFilters: ['testery'],
-    executionConfig: ['testsigma']
+    executionConfig: ['testsigma'],
+    annotateTests: ['testsigma', 'testery']
 };
 /**
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
@@ -11130,6 +11302,8 @@ function readInputs(defaultBuildVersion) {
 
 /** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
 const runIdSchema = pipe(pipe(union([schemas_string(), schemas_int().check(_gte(0))]), transform(String)), schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' })));
+/** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
+const RESULTS_MAX_BYTES = 10 * 1024 * 1024;
 /** A count that may be absent or null on the wire. */
 const countSchema = schemas_nullish(schemas_int().check(_gte(0)));
 /**
@@ -11172,12 +11346,17 @@ function sumOf(...values) {
     const given = values.filter((v) => typeof v === 'number');
     return given.length ? given.reduce((a, b) => a + b, 0) : undefined;
 }
-/** An https link from a platform, or nothing: never a javascript: or data: URL in the summary. */
-function safeLink(url) {
+/**
+ * A link from a platform, kept only when it points at the platform's own web app (`origin`), and
+ * then in its parsed, serialised form: never the raw string, never another site, never a
+ * javascript: or data: URL, never a line break.
+ */
+function safeLink(url, origin) {
     if (!url)
         return undefined;
     try {
-        return new URL(url).protocol === 'https:' ? url : undefined;
+        const u = new URL(url);
+        return u.origin === origin && !u.username && !u.password ? u.href : undefined;
     }
     catch {
         return undefined;
@@ -11211,7 +11390,7 @@ const evaficy = {
     runsPage: 'Test Runs in Evaficy Smart Test',
     nextStep: 'A tester executes the run in Evaficy Smart Test: it is in <strong>Test Runs</strong> with Draft status. ' +
         'To hold a deploy until QA signs off, gate the deploy job with a GitHub Environment that has required reviewers.',
-    async trigger({ inputs, http }) {
+    async trigger({ inputs, http }, signal) {
         const body = {
             projectId: inputs.projectId,
             scenarioId: inputs.scenarioId,
@@ -11227,7 +11406,7 @@ const evaficy = {
             schema: TriggerReply,
             action: 'create the test run',
             creates: true
-        });
+        }, signal);
         return {
             id: data.runId,
             name: data.runName ?? undefined,
@@ -11265,6 +11444,7 @@ const RunRequestStatus = object({
     EndDateTime: schemas_nullish(schemas_string())
 });
 const JobStatus = object({ State: schemas_nullish(schemas_string()) });
+const JOB_STATUS_READ_MS = 10_000;
 const jobPath = (jobId) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`;
 function gearsetState(id, r) {
     return {
@@ -11281,21 +11461,23 @@ function gearsetState(id, r) {
  * a busy job makes the new request wait behind another run, which the reader should know. A job
  * that does not exist, or a token that is refused, ends the step here, before anything is started.
  */
-async function checkJob({ inputs, http, note }) {
+async function checkJob({ inputs, http, note }, signal) {
     try {
         const { data } = await http.request({
             method: 'GET',
             path: `${jobPath(inputs.scenarioId)}/status`,
             template: '/public/automation/continuous-integration-jobs/{jobId}/status',
             schema: JobStatus,
-            action: 'read the CI job status'
-        });
+            action: 'read the CI job status',
+            // A note for the reader, and a check of the IDs: it must not hold up the start for long.
+            timeoutMs: JOB_STATUS_READ_MS
+        }, signal);
         if (data.State === 'Running') {
             note(`The Gearset CI job ${inputs.scenarioId} is already running another run: this run request waits (Pending) until that run ends.`);
         }
     }
     catch (e) {
-        if (!(e instanceof PlatformError) || !isRetryable('GET', e.info))
+        if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted)
             throw e;
         note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`);
     }
@@ -11317,9 +11499,9 @@ const gearset = {
     runScope: 'the CI job in `scenarioId`',
     nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
     startDetails: (inputs) => (inputs.gitRef !== undefined ? [{ label: 'Source commit', value: `${inputs.gitRef} (gitRef)` }] : []),
-    async trigger(ctx) {
+    async trigger(ctx, signal) {
         const { inputs, http } = ctx;
-        await checkJob(ctx);
+        await checkJob(ctx, signal);
         const { data } = await http.request({
             method: 'POST',
             path: `${jobPath(inputs.scenarioId)}/run-requests`,
@@ -11328,7 +11510,7 @@ const gearset = {
             schema: RunRequest,
             action: 'start the CI job',
             creates: true
-        });
+        }, signal);
         return { id: data.RunRequestId, status: 'queued', providerStatus: 'Pending', counts: {} };
     },
     async status({ inputs, http }, runId, signal) {
@@ -11413,7 +11595,7 @@ function testeryState(r, account) {
     return {
         id: r.id,
         name: r.name ?? undefined,
-        url: account ? `https://testery.app/${account}/test-runs/${r.id}` : undefined,
+        url: account ? safeLink(`${WEB_ORIGIN}/${account}/test-runs/${r.id}`, WEB_ORIGIN) : undefined,
         ...mapped,
         providerStatus: r.status ?? '',
         counts: counts({ total: r.totalCount, passed: r.passCount, failed, skipped: sumOf(r.ignoredCount, r.notRunCount) }),
@@ -11423,6 +11605,8 @@ function testeryState(r, account) {
     };
 }
 const testery_path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
+// Run links (platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
+const WEB_ORIGIN = 'https://testery.app';
 /**
  * The run request as the official CLI builds it (platforms.md §3.2): only what the user chose.
  * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
@@ -11454,13 +11638,17 @@ function testCode(inputs) {
         return `the tests last deployed to ${inputs.environment ?? 'the environment'} (latestDeploy)`;
     return `not chosen by this step: Testery goes by build ${inputs.buildVersion} (set gitRef, gitBranch or latestDeploy to choose)`;
 }
-/** The account name is the first segment of run links; one read per step, and optional. */
+/**
+ * The account name is the first segment of run links; one read per step, and optional: it only
+ * decorates the report, so it gets one short attempt and never holds up a reading of the run.
+ */
 const accounts = new WeakMap();
+const ACCOUNT_READ_MS = 5000;
 function accountName({ http }, signal) {
     let name = accounts.get(http);
     if (!name) {
         name = http
-            .request({ method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name' }, signal)
+            .request({ method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name', attempts: 1, timeoutMs: ACCOUNT_READ_MS }, signal)
             .then((r) => r.data.name)
             .catch(() => undefined);
         accounts.set(http, name);
@@ -11471,6 +11659,7 @@ const testery = {
     name: 'testery',
     title: 'Testery',
     defaultBaseUrl: 'https://api.testery.io',
+    webOrigin: WEB_ORIGIN,
     authorization: (token) => `Bearer ${token}`,
     hints: {
         401: 'the API token was not accepted: copy it again from Settings > Integrations > Show API Token in Testery and update the secret.',
@@ -11479,7 +11668,7 @@ const testery = {
     runsPage: 'Test Runs in Testery',
     nextStep: 'The run goes on in Testery; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
     startDetails: (inputs) => [{ label: 'Test code', value: testCode(inputs) }],
-    async trigger(ctx) {
+    async trigger(ctx, signal) {
         const { inputs, http } = ctx;
         const { data } = await http.request({
             method: 'POST',
@@ -11489,8 +11678,8 @@ const testery = {
             schema: TestRun,
             action: 'start the test run',
             creates: true
-        });
-        return testeryState(data, await accountName(ctx));
+        }, signal);
+        return testeryState(data, await accountName(ctx, signal));
     },
     async status(ctx, runId, signal) {
         const { data } = await ctx.http.request({ method: 'GET', path: testery_path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
@@ -11505,7 +11694,14 @@ const testery = {
             .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }));
     },
     async testResults({ http }, run, signal) {
-        const { data } = await http.request({ method: 'GET', path: `${testery_path(run.id)}/results`, template: '/api/test-runs/{id}/results', schema: TestResults, action: 'read the test results' }, signal);
+        const { data } = await http.request({
+            method: 'GET',
+            path: `${testery_path(run.id)}/results`,
+            template: '/api/test-runs/{id}/results',
+            schema: TestResults,
+            action: 'read the test results',
+            maxBytes: RESULTS_MAX_BYTES
+        }, signal);
         return data.map((t) => ({
             name: t.projectTest?.name ?? `test ${t.id}`,
             suite: t.projectTest?.file ?? undefined,
@@ -11592,7 +11788,7 @@ function testsigmaState(r) {
     return {
         id: r.id,
         name: r.execution?.name ?? undefined,
-        url: safeLink(r.app_url) ?? `https://app.testsigma.com/ui/td/runs/${r.id}`,
+        url: safeLink(r.app_url, testsigma_WEB_ORIGIN) ?? `${testsigma_WEB_ORIGIN}/ui/td/runs/${r.id}`,
         ...mapped,
         providerStatus: [r.status, r.result].filter(Boolean).join('/'),
         counts: counts({
@@ -11608,10 +11804,13 @@ function testsigmaState(r) {
     };
 }
 const testsigma_path = (id) => `/api/v1/execution_results/${encodeURIComponent(id)}`;
+// Run links point here only (platforms.md §1: app_url, else the run page built from the ID).
+const testsigma_WEB_ORIGIN = 'https://app.testsigma.com';
 const testsigma = {
     name: 'testsigma',
     title: 'Testsigma',
     defaultBaseUrl: 'https://app.testsigma.com',
+    webOrigin: testsigma_WEB_ORIGIN,
     authorization: (token) => `Bearer ${token}`,
     hints: {
         400: 'check `scenarioId` is the Test Plan ID (Test Plans > your plan > CI/CD Integrations) and `environment` an Environment ID.',
@@ -11620,7 +11819,7 @@ const testsigma = {
     },
     runsPage: 'the test plan’s Run History in Testsigma',
     nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
-    async trigger({ inputs, http }) {
+    async trigger({ inputs, http }, signal) {
         const { data } = await http.request({
             method: 'POST',
             path: '/api/v1/execution_results',
@@ -11638,7 +11837,7 @@ const testsigma = {
             schema: ExecutionResult,
             action: 'start the test plan',
             creates: true
-        });
+        }, signal);
         return testsigmaState(data);
     },
     async status({ http }, runId, signal) {
@@ -11658,7 +11857,14 @@ const testsigma = {
     },
     // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
     async testResults(ctx, run, signal) {
-        const { data } = await ctx.http.request({ method: 'GET', path: `${testsigma_path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' }, signal);
+        const { data } = await ctx.http.request({
+            method: 'GET',
+            path: `${testsigma_path(run.id)}/test_case_results`,
+            template: '/api/v1/execution_results/{id}/test_case_results',
+            schema: TestCaseResults,
+            action: 'read the test results',
+            maxBytes: RESULTS_MAX_BYTES
+        }, signal);
         const tests = data.testCases.map((t) => ({
             resultId: t.testCaseResultId === null || t.testCaseResultId === undefined ? undefined : String(t.testCaseResultId),
             test: { name: t.testCaseName, suite: t.testSuiteName ?? undefined, status: CASE_RESULT[t.result ?? ''] ?? 'failed', url: run.url }
@@ -11702,7 +11908,8 @@ async function errorTexts({ http }, runId, wanted, signal) {
                 path: `/api/v1/test_case_results?executionResultId=${encodeURIComponent(runId)}&page=${page}&size=${MESSAGE_PAGE_SIZE}`,
                 template: '/api/v1/test_case_results',
                 schema: TestCaseMessages,
-                action: 'read the test error messages'
+                action: 'read the test error messages',
+                maxBytes: RESULTS_MAX_BYTES
             }, signal);
             for (const r of data.content)
                 if (wanted.has(String(r.id)) && r.message?.trim())
@@ -11734,7 +11941,7 @@ const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos
 function xml(text) {
     return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
 }
-const seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
+const junit_seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
 function toJUnitXml(platform, run, tests) {
     const suites = new Map();
     for (const t of tests) {
@@ -11745,12 +11952,12 @@ function toJUnitXml(platform, run, tests) {
     const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
     const lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
+        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${junit_seconds(total(tests))}">`
     ];
     for (const [suite, list] of suites) {
-        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`);
+        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${junit_seconds(total(list))}">`);
         for (const t of list) {
-            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${seconds(t.durationMs)}"`;
+            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${junit_seconds(t.durationMs)}"`;
             if (t.status === 'passed')
                 lines.push(`${open}/>`);
             else if (t.status === 'skipped')
@@ -11769,6 +11976,7 @@ function toJUnitXml(platform, run, tests) {
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // Everything the step shows: outputs, the job summary and annotations.
+
 
 
 
@@ -11803,16 +12011,16 @@ function formatDuration(seconds) {
     const s = seconds % 60;
     return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
 }
-/** The step outputs of a run, every value a plain string. */
+/** The step outputs of a run, every value a plain string; platform text as one clean line. */
 function runOutputs(provider, run) {
     const duration = durationSeconds(run);
     const values = {
         provider,
         runId: run.id,
-        runName: run.name,
+        runName: run.name === undefined ? undefined : oneLine(run.name, 300),
         runUrl: run.url,
         status: run.status,
-        providerStatus: run.providerStatus,
+        providerStatus: oneLine(run.providerStatus, 100),
         totalCount: run.counts.total,
         passedCount: run.counts.passed,
         failedCount: run.counts.failed,
@@ -11843,10 +12051,18 @@ function countsBar(c, width = 20) {
     const rest = width - passed - failed - skipped;
     return '🟩'.repeat(passed) + '🟥'.repeat(failed) + '🟨'.repeat(skipped) + '⬜'.repeat(rest);
 }
+/** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
 function report_link(text, url) {
-    if (!url || !/^https?:\/\//.test(url))
+    let href;
+    try {
+        href = url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
+    }
+    catch {
+        href = undefined;
+    }
+    if (!href)
         return forSummary(text);
-    return `<a href="${forSummary(url, 2000)}">${forSummary(text)}</a>`;
+    return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`;
 }
 function row(label, value) {
     return [{ data: label, header: true }, value];
@@ -11914,14 +12130,21 @@ function buildFailedTests(tests) {
     if (failed.length > MAX_LISTED_FAILURES)
         s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
 }
-/** One error annotation per failed test, up to a cap. */
+/**
+ * One annotation per failed test, in the places GitHub still shows after the step's other
+ * annotations, always leaving one for the verdict (annotations.ts); the rest are counted.
+ */
 function annotateFailedTests(platform, tests, level) {
     const failed = tests.filter((t) => t.status === 'failed');
-    for (const t of failed.slice(0, MAX_ANNOTATED_FAILURES)) {
-        core_namespaceObject[level](oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) });
+    const shown = failed.slice(0, Math.min(MAX_ANNOTATED_FAILURES, roomFor(level)));
+    for (const t of shown) {
+        annotate(level, oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), {
+            title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200)
+        });
     }
-    if (failed.length > MAX_ANNOTATED_FAILURES)
-        info(`…and ${failed.length - MAX_ANNOTATED_FAILURES} more failed tests (see the job summary).`);
+    if (failed.length > shown.length)
+        info(`…and ${failed.length - shown.length} more failed tests (see the job summary).`);
+    return shown.length;
 }
 /** Builds the job summary of a failure that the platform (or the network) gave us. */
 function buildErrorSummary(ctx, error, run) {
@@ -11935,6 +12158,8 @@ function buildErrorSummary(ctx, error, run) {
     s.addTable(rows);
     if (f.platformMessage)
         s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`);
+    if (!f.reached && f.kind !== 'aborted')
+        s.addRaw(`<p>The request never reached ${forSummary(ctx.platform)}, so it changed nothing there.</p>`, true);
     if (f.hint)
         s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true);
     addNotes(ctx);
@@ -11986,12 +12211,14 @@ function sameCommit(a, b) {
     const [x, y] = [a.toLowerCase(), b.toLowerCase()];
     return x.startsWith(y) || y.startsWith(x);
 }
-async function startRun(provider, ctx, log, nowEpochMs = Date.now) {
+async function startRun(provider, ctx, log, signal, nowEpochMs = Date.now) {
     const sentAt = nowEpochMs();
     try {
-        return { run: await provider.trigger(ctx), adopted: false };
+        return { run: await provider.trigger(ctx, signal), adopted: false };
     }
     catch (e) {
+        if (e instanceof PlatformError && signal?.aborted)
+            throw cancelledWhileStarting(provider, e);
         if (!(e instanceof PlatformError) || !mayHaveTakenEffect(e.info) || !provider.recentRuns)
             throw e;
         log(`${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`);
@@ -12012,6 +12239,16 @@ async function startRun(provider, ctx, log, nowEpochMs = Date.now) {
         }
         throw withHint(e, `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`);
     }
+}
+/**
+ * The workflow was cancelled while the step was starting the run. Only a write that was in
+ * flight can have started one; the reader is told which it was, and where to look.
+ */
+function cancelledWhileStarting(provider, e) {
+    const wrote = e.info.method !== undefined && e.info.method !== 'GET';
+    return withHint(e, wrote && e.info.reached
+        ? `the workflow was cancelled while the start request was in flight, so a run may have started: look at ${provider.runsPage}, and stop it there if it is not wanted.`
+        : `the workflow was cancelled before the start request was sent: no run was started on ${provider.title}.`);
 }
 function withHint(e, hint) {
     return new PlatformError({ ...e.info, hint });
@@ -12120,6 +12357,17 @@ class WaitFailed extends Error {
         this.name = 'WaitFailed';
     }
 }
+/** A status answer that names another run than the one asked about. */
+function otherRun(platform, asked, answered) {
+    return new PlatformError({
+        platform,
+        action: `read the status of run ${asked}`,
+        endpoint: 'the run status',
+        kind: 'wrong-run',
+        detail: oneLine(answered, 128),
+        reached: true
+    });
+}
 function isTerminal(s) {
     return TERMINAL_STATUSES.includes(s.status);
 }
@@ -12154,7 +12402,7 @@ async function waitForRun(first, o) {
     if (!status)
         throw new Error(`${provider.title} has no status API`);
     const started = clock.now();
-    const deadline = started + o.timeoutMs;
+    const deadline = o.deadline ?? started + o.timeoutMs;
     const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000;
     const notFoundGrace = o.notFoundGraceMs ?? 60_000;
     const warned = new Set();
@@ -12167,6 +12415,9 @@ async function waitForRun(first, o) {
     const read = async () => {
         try {
             const s = checked(await status(o.ctx, last.id, o.signal));
+            // Only our run decides our verdict: an answer about another run is no reading of ours.
+            if (s.id !== last.id)
+                throw otherRun(provider.title, last.id, s.id);
             failingSince = undefined;
             return s;
         }
@@ -12177,9 +12428,19 @@ async function waitForRun(first, o) {
                 throw e;
             const now = clock.now();
             const f = e.info;
-            const tolerable = !f.budgetExhausted && (isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace));
+            // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
+            // window below is what ends a wait for lack of answers (bar B4). A pause the platform asked
+            // for that outlasts the deadline lets the wait run out to it and end as timed out.
+            const tolerable = isRetryable('GET', { ...f, budgetExhausted: undefined }) ||
+                f.kind === 'rate-limited' ||
+                f.kind === 'wrong-run' ||
+                (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace);
             if (!tolerable)
                 throw new WaitFailed(e, last);
+            if (f.kind === 'wrong-run' && !warned.has(`run:${f.detail}`)) {
+                warned.add(`run:${f.detail}`);
+                o.warn(`${e.message} It is not taken as a reading of run ${last.id}; still waiting.`);
+            }
             failingSince ??= now;
             if (now - failingSince >= maxUnreachable) {
                 throw new WaitFailed(e, last, `Lost contact with ${provider.title} for ${formatDuration(Math.round((now - failingSince) / 1000))} while waiting for run ${last.id}: ${e.message}`);
@@ -12204,14 +12465,18 @@ async function waitForRun(first, o) {
             return { ...last, status: 'timed_out' };
         }
         try {
-            // A Retry-After on a successful read is the platform asking for fewer polls: obey it (2 s to 5 min).
-            const asked = o.ctx.http?.takeHintedDelayMs();
-            const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : planner.nextDelayMs(now - started, clock.random);
+            // A pause the platform asked for (Retry-After, rate-limit headers, on any answer) is kept by
+            // the HTTP client, which holds every request until it is over; the wait sleeps through it
+            // rather than asking for reads that may not be sent.
+            const delay = Math.max(planner.nextDelayMs(now - started, clock.random), o.ctx.http?.pausedForMs() ?? 0);
             await clock.sleep(Math.min(delay, deadline - now), o.signal);
         }
         catch {
             throw new WaitAborted(last);
         }
+        // Woken at the deadline: the last look above is the one read left.
+        if (clock.now() >= deadline)
+            continue;
         const next = await read();
         if (!next)
             continue;
@@ -12246,20 +12511,33 @@ async function waitForRun(first, o) {
 
 
 
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
-// Saved state, read by the post step (which runs with post-if: cancelled()).
-const main_STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent', idempotencyKey: 'idempotencyKey' };
+// The post step's own budget for reading the run and cancelling it, retries included.
+const POST_BUDGET_MS = 20_000;
+// Reads that only decorate the report (per-test results) end by the deadline, or this long after
+// it when the run ended at the last moment: the verdict is never held up longer.
+const REPORT_GRACE_MS = 10_000;
+// Saved state, read by the post step. `cancelOwed`: a cancel was wanted and not confirmed.
+const main_STATE = {
+    isPost: 'isPost',
+    runId: 'runId',
+    done: 'done',
+    cancelSent: 'cancelSent',
+    cancelOwed: 'cancelOwed',
+    idempotencyKey: 'idempotencyKey'
+};
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock) {
     const runContext = readRunContext();
     const { inputs, problems, warnings } = readInputs(runContext.sha);
     for (const w of warnings)
-        warning(w);
+        annotate('warning', w);
     if (!inputs) {
         for (const p of problems)
-            error(p);
-        setFailed(`The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);
+            annotate('error', p);
+        verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);
         return undefined;
     }
     const provider = providerFor(inputs.provider);
@@ -12282,6 +12560,8 @@ function setUp(clock) {
         idempotencyKey,
         clock
     });
+    const deadline = clock.now() + inputs.timeoutMinutes * 60_000;
+    http.setDeadline(deadline);
     const report = {
         provider: provider.name,
         platform: provider.title,
@@ -12292,55 +12572,68 @@ function setUp(clock) {
         nextStep: provider.nextStep
     };
     const note = (line) => {
-        warning(oneLine(line, 500));
+        annotate('warning', oneLine(line, 500));
         report.notes.push(line);
     };
-    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report };
+    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline };
 }
-/** Asks the platform to stop a run, within the runner's cancel window. Never throws. */
-async function cancelRemote(s, run) {
-    if (!s.provider.cancel) {
-        warning(`${s.provider.title} has no cancel call: run ${run.id} goes on there.`);
-        return false;
-    }
+/**
+ * Asks the platform to stop a run, within `budgetMs`. Never throws. Only a confirmed cancel (a 2xx
+ * answer) counts as done; one that failed or got no answer is owed, and the post step tries again.
+ */
+async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
+    if (!s.provider.cancel)
+        return { done: false, owed: false, why: `${s.provider.title} has no cancel call: run ${run.id} goes on there.` };
     const refused = s.provider.refuseCancel?.(run);
-    if (refused) {
-        // The reason quotes the platform's last status word: one line, like all platform text in the log.
-        warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}`);
-        return false;
-    }
+    // The reason quotes the platform's last status word: one line, like all platform text in the log.
+    if (refused)
+        return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` };
     if (s.provider.cancelCaveat)
         info(s.provider.cancelCaveat);
+    saveState(main_STATE.cancelOwed, 'true');
     try {
         // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
         s.ctx.http.setDeadline(Infinity);
-        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
+        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(budgetMs));
         saveState(main_STATE.cancelSent, 'true');
+        saveState(main_STATE.cancelOwed, '');
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
-        return true;
+        return { done: true };
     }
     catch (e) {
         const why = e instanceof PlatformError && e.info.kind === 'timeout'
-            ? `no answer within ${CANCEL_TIMEOUT_MS / 1000} s; it may still be cancelled, check ${s.provider.runsPage}.`
+            ? `no answer within ${(budgetMs / 1000).toFixed(0)} s; it may still be cancelled, check ${s.provider.runsPage}.`
             : e instanceof PlatformError
                 ? e.message
                 : oneLine(redact(String(e), [s.inputs.token]));
-        warning(`Could not cancel run ${run.id} on ${s.provider.title}: ${why}`);
-        return false;
+        return { done: false, owed: true, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
     }
+}
+/** Cancels at the timeout or on a signal: a warning when it did not happen, saying what comes next. */
+async function cancelNow(s, run) {
+    const outcome = await cancelRemote(s, run);
+    if (outcome.done)
+        return true;
+    annotate('warning', outcome.owed ? `${outcome.why} The post step of this action tries again.` : outcome.why);
+    return false;
 }
 /**
  * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
  * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
  */
-async function readTestResults(s, run, signal) {
+async function readTestResults(s, run, clock, signal) {
     if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath))
         return undefined;
+    const budget = Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS));
     try {
-        return await s.provider.testResults(s.ctx, run, signal);
+        return await s.provider.testResults(s.ctx, run, AbortSignal.any([signal, AbortSignal.timeout(budget)]));
     }
     catch (e) {
-        warning(`Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`);
+        if (e instanceof PlatformError && e.info.kind === 'too-large') {
+            // Bar G4: past the cap the summary says so; the verdict comes from the run's own status.
+            s.report.notes.push(`The per-test results of this run are larger than ${e.info.detail}, so they are not listed and no JUnit file was written; the verdict above comes from the run's own status. Open the run for the failed tests.`);
+        }
+        annotate('warning', `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`);
         return undefined;
     }
 }
@@ -12351,42 +12644,43 @@ function writeJUnit(path, xml, count) {
         info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
     }
     catch (e) {
-        warning(`Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
+        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
     }
 }
 function runLabel(run) {
     return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
 }
-/** Turns the final state into the step's result: annotations and the exit code. */
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
 function conclude(s, run, cancelled) {
     const where = `${s.provider.title} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
     const c = run.counts;
     const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
+    const word = oneLine(run.providerStatus, 100);
     switch (run.status) {
         case 'triggered':
         case 'queued':
         case 'running':
-            notice(`Started ${where}`);
+            verdict('notice', `Started ${where}`);
             return;
         case 'passed':
             if (c.total === 0)
-                warning(`${where} passed with no tests run: check the test plan or suite selects tests.`);
-            notice(`Tests passed: ${where}`);
+                annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`);
+            verdict('notice', `Tests passed: ${where}`);
             return;
         case 'failed':
             if (s.inputs.failOnTestFailure)
-                setFailed(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}`);
+                verdict('error', `Tests failed${tally} (${word}): ${where}`);
             else
-                warning(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}. Not failing the step: failOnTestFailure is false.`);
+                verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
             return;
         case 'cancelled':
-            setFailed(`The run was cancelled on ${s.provider.title} (${oneLine(run.providerStatus)}): ${where}`);
+            verdict('error', `The run was cancelled on ${s.provider.title} (${word}): ${where}`);
             return;
         case 'error':
-            setFailed(`The run ended in an error on ${s.provider.title} (${oneLine(run.providerStatus)})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
+            verdict('error', `The run ended in an error on ${s.provider.title} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
             return;
         case 'timed_out':
-            setFailed(`Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${oneLine(run.providerStatus)}. ` +
+            verdict('error', `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
                 (cancelled
                     ? 'It was cancelled on the platform.'
                     : s.inputs.cancelOnAbort
@@ -12400,7 +12694,7 @@ async function openRun(s, signal) {
     if (inputs.runId) {
         const runId = inputs.runId;
         info(`Attaching to ${provider.title} run ${runId}…`);
-        return provider.status(ctx, runId, signal).catch((e) => {
+        const found = await provider.status(ctx, runId, signal).catch((e) => {
             if (!(e instanceof PlatformError) || e.info.status !== 404)
                 throw e;
             const where = provider.runScope ? ` under ${provider.runScope}` : '';
@@ -12409,11 +12703,15 @@ async function openRun(s, signal) {
                 hint: `there is no run ${runId}${where} that this token can see: check \`runId\` comes from the step that started the run (its \`runId\` output), with the same account${where ? ' and job' : ''}.`
             });
         });
+        // Only the run asked for may be followed and reported: an answer about another one is refused.
+        if (found.id !== runId)
+            throw otherRun(provider.title, runId, found.id);
+        return found;
     }
     info(`Starting a test run on ${provider.title}…`);
     for (const d of s.report.details)
         info(`${d.label}: ${oneLine(d.value)}`);
-    const { run } = await startRun(provider, ctx, (l) => warning(l));
+    const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal);
     saveState(main_STATE.runId, run.id);
     info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
     if (run.url)
@@ -12425,26 +12723,25 @@ async function openRun(s, signal) {
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s, first, clock, signal, onState) {
     const { inputs, provider, ctx } = s;
-    // No retry may wait past the deadline: a long rate limit then fails instead.
-    ctx.http.setDeadline(clock.now() + inputs.timeoutMinutes * 60_000);
     const final = await waitForRun(first, {
         provider,
         ctx,
         clock,
         timeoutMs: inputs.timeoutMinutes * 60_000,
+        deadline: s.deadline,
         schedule: { ...DEFAULT_SCHEDULE, fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined },
         signal,
         justCreated: !inputs.runId,
         log: (l) => info(l),
-        warn: (l) => warning(l),
+        warn: (l) => annotate('warning', l),
         onState: (st) => {
             onState(st);
             setOutputs(provider.name, st);
         }
     });
     onState(final);
-    const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final));
-    const tests = await readTestResults(s, final, signal);
+    const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final));
+    const tests = await readTestResults(s, final, clock, signal);
     info(`Final: ${progressLine(final)}`);
     setOutputs(provider.name, final);
     const timeoutNote = cancelled
@@ -12455,7 +12752,8 @@ async function follow(s, first, clock, signal, onState) {
         buildFailedTests(tests);
     await writeSummary();
     if (tests) {
-        annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
+        if (inputs.annotateTests)
+            annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
         if (inputs.junitPath)
             writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
     }
@@ -12464,13 +12762,17 @@ async function follow(s, first, clock, signal, onState) {
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s, last) {
     const { inputs, provider } = s;
-    const cancelled = inputs.cancelOnAbort ? await cancelRemote(s, last) : false;
+    const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false;
     setOutputs(provider.name, { ...last, status: 'cancelled' });
     buildRunSummary(s.report, { ...last, status: 'cancelled' }, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`);
     await writeSummary();
     saveState(main_STATE.done, 'true');
-    const fate = cancelled ? 'cancelled it on the platform.' : inputs.cancelOnAbort ? 'it could not be cancelled and goes on there.' : 'it goes on there (cancelOnAbort is false).';
-    setFailed(`The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`);
+    const fate = cancelled
+        ? 'cancelled it on the platform.'
+        : inputs.cancelOnAbort
+            ? 'it was not cancelled (see the warning above).'
+            : 'it goes on there (cancelOnAbort is false).';
+    verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`);
 }
 /** The main step. Resolves when the step is over; never throws. */
 async function run(clock = realClock) {
@@ -12512,17 +12814,21 @@ async function run(clock = realClock) {
             setOutputs(provider.name, { ...e.last, status: 'error' });
             buildErrorSummary(report, e.cause, e.last);
             await writeSummary();
-            setFailed(e.message);
+            verdict('error', e.message);
         }
         else if (e instanceof PlatformError) {
+            // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
+            const status = stop.signal.aborted ? 'cancelled' : 'error';
+            setOutputs(provider.name, current ? { ...current, status } : { id: '', status, providerStatus: '', counts: {} });
             buildErrorSummary(report, e, current);
             await writeSummary();
-            setFailed(e.message);
+            verdict('error', e.message);
         }
         else {
             // A bug of ours: say so plainly, without a stack trace and without any secret.
             const message = e instanceof Error ? e.message : String(e);
-            setFailed(`Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`);
+            setOutputs(provider.name, current ? { ...current, status: 'error' } : { id: '', status: 'error', providerStatus: '', counts: {} });
+            verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`);
         }
     }
     finally {
@@ -12531,31 +12837,62 @@ async function run(clock = realClock) {
     }
 }
 /**
- * The post step (post-if: cancelled()): when the main step was stopped before it could cancel
- * the remote run, cancel it now. Idempotent, and never fails the job.
+ * The post step (post-if: failure() || cancelled()): cancels the remote run when the main step
+ * owes a cancel: the workflow was cancelled before the main step could, or the main step's cancel
+ * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
+ * safe only while our run is Started), and tries again within its own budget. Never fails the job.
  */
 async function post(clock = realClock) {
     const runId = getState(main_STATE.runId);
-    if (!runId || getState(main_STATE.done) === 'true' || getState(main_STATE.cancelSent) === 'true')
+    const owed = getState(main_STATE.cancelOwed) === 'true';
+    if (!runId || getState(main_STATE.cancelSent) === 'true' || (getState(main_STATE.done) === 'true' && !owed))
         return;
     const s = setUp(clock);
     if (!s || !s.inputs.cancelOnAbort)
         return;
-    info(`The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
-    // What the run is doing now decides whether a cancel is needed, and whether it is safe (Gearset).
-    let run = { id: runId, status: 'running', providerStatus: '', counts: {} };
+    s.ctx.http.setDeadline(Infinity);
+    info(owed
+        ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
+        : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
+    const until = clock.now() + POST_BUDGET_MS;
+    let last;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+        const left = () => until - clock.now();
+        const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()));
+        if (isTerminal(run)) {
+            info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
+            saveState(main_STATE.cancelOwed, '');
+            return;
+        }
+        if (left() < 1000)
+            break;
+        last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()));
+        if (last.done || !last.owed)
+            break;
+        info(last.why);
+        if (left() < 2000)
+            break;
+        await clock.sleep(1000 * attempt);
+    }
+    if (last && !last.done)
+        warning(last.owed ? `${last.why} Gave up after ${POST_BUDGET_MS / 1000} s: check ${s.provider.runsPage}.` : last.why);
+    process.exitCode = 0;
+}
+/** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
+async function readForCancel(s, runId, budgetMs) {
+    const unknown = { id: runId, status: 'running', providerStatus: '', counts: {} };
+    if (!s.provider.status)
+        return unknown;
     try {
-        if (s.provider.status)
-            run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(CANCEL_TIMEOUT_MS));
+        const run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(Math.max(budgetMs, 1)));
+        if (run.id === runId)
+            return run;
+        info(`Reading run ${runId} before cancelling it gave run ${run.id} instead; going by what is known.`);
     }
     catch (e) {
         info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`);
     }
-    if (isTerminal(run))
-        info(`Run ${runId} has already ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
-    else
-        await cancelRemote(s, run);
-    process.exitCode = 0;
+    return unknown;
 }
 /** Entry point: the main step, or the post step when the main step left its mark. */
 async function start() {

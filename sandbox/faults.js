@@ -13,9 +13,14 @@
 //   not-json    handle, then answer 200 with an HTML page
 //   huge        handle, then stream `bytes` (default 50 MB) of JSON-ish text with no Content-Length
 //   redirect    answer 302 to the same path under `to` (another origin)
-//   echo-auth   answer 401 with a message that repeats the Authorization header
-//   json        answer `status` (default 200) with `body`, without handling
+//   echo-auth   answer 401 with a message that repeats the Authorization header (`encoding`: base64 or
+//               url repeats the token in that form, as some gateways log it)
+//   json        answer `status` (default 200) with `body`, without handling (a status answer the
+//               platform should never give: another run's, a forged link)
+//   patch       handle, then merge `body` into the JSON answer (a field the platform should never
+//               send: a link to another site, a name with a line break)
 //   pass        handle as usual (lets the next request of a phase through, so a later one can be broken)
+// Any fault that answers may add response `headers` (e.g. Retry-After on a successful read).
 import { htmlPage, json } from './respond.js'
 
 export class FaultQueue {
@@ -57,8 +62,15 @@ export function withFault(fault, req, res, handle) {
   const socket = req.socket
   switch (fault?.do) {
     case undefined:
-    case 'pass':
       return handle(res)
+    case 'pass':
+      if (!fault.headers) return handle(res)
+      return handle(
+        capture((status, headers, text) => {
+          res.writeHead(status, { ...headers, ...fault.headers })
+          res.end(text)
+        })
+      )
     case 'status': {
       const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}
       if (fault.html) return htmlPage(res, fault.status, 'Error')
@@ -119,10 +131,21 @@ export function withFault(fault, req, res, handle) {
     case 'redirect':
       res.writeHead(302, { Location: `${fault.to}${req.url}` })
       return res.end()
-    case 'echo-auth':
-      return json(res, 401, { message: `token not valid: ${req.headers.authorization}` })
+    case 'echo-auth': {
+      const auth = String(req.headers.authorization ?? '')
+      const token = auth.replace(/^\S+\s+/, '')
+      const echoed = fault.encoding === 'base64' ? Buffer.from(token).toString('base64') : fault.encoding === 'url' ? encodeURIComponent(token) : auth
+      return json(res, 401, { message: `token not valid: ${echoed}` })
+    }
     case 'json':
-      return json(res, fault.status ?? 200, fault.body)
+      return json(res, fault.status ?? 200, fault.body, fault.headers ?? {})
+    case 'patch':
+      return handle(
+        capture((status, headers, text) => {
+          const { 'Content-Length': _dropped, ...rest } = headers
+          json(res, status, { ...JSON.parse(text), ...fault.body }, { ...rest, ...(fault.headers ?? {}) })
+        })
+      )
     default:
       return json(res, 500, { message: `unknown fault ${fault.do}` })
   }

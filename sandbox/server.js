@@ -2,6 +2,7 @@
 // Each platform lives in sandbox/platforms/<name>.js and is served under /<name>, so its base URL
 // is http://127.0.0.1:<port>/<name> and the documented paths follow unchanged.
 import http from 'node:http'
+import https from 'node:https'
 import { evaficySandbox } from './platforms/evaficy.js'
 import { gearsetSandbox } from './platforms/gearset.js'
 import { testerySandbox } from './platforms/testery.js'
@@ -12,7 +13,7 @@ import { authStatus, json } from './respond.js'
 const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
 export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
 
-/** @typedef {{ platform: string, method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any }} SandboxRequest */
+/** @typedef {{ platform: string, method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any, at: number }} SandboxRequest */
 
 function compile(route) {
   const [method, pattern] = route.route.split(' ')
@@ -30,10 +31,14 @@ function compile(route) {
  * Over HTTP: POST /__sandbox/<platform>/scripts or /faults with one (or an array) as the body.
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
- *   fault: (platform: string, ...faults: object[]) => void, limited: Record<string, number>,
+ *   fault: (platform: string, ...faults: object[]) => void, clearFaults: () => void, limited: Record<string, number>,
  *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
  */
-export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateLimit = undefined } = {}) {
+/**
+ * `tls` ({ key, cert }, PEM): serve HTTPS instead, as the real platforms do, so tests can drive a
+ * private certificate authority and a CONNECT proxy (its URL then names `localhost`).
+ */
+export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateLimit = undefined, tls = undefined } = {}) {
   /** @type {SandboxRequest[]} */
   const requests = []
   /** @type {Record<string, number>} */
@@ -44,6 +49,8 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
   const script = (platform, ...scripts) => platforms[platform].book.enqueue(...scripts)
   const faults = Object.fromEntries(Object.keys(platforms).map((name) => [name, new FaultQueue()]))
   const fault = (platform, ...list) => faults[platform].add(...list)
+  // Drops every fault not yet used, so one test's leftovers do not break the next one's requests.
+  const clearFaults = () => Object.values(faults).forEach((q) => (q.faults.length = 0))
   // An optional limit for the platforms that document none: `rateLimit.perSecond` requests per
   // platform per second, then 429 with Retry-After; answers counted in `limited`.
   const limited = {}
@@ -58,7 +65,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
     return false
   }
 
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     const chunks = []
     req.on('data', (c) => chunks.push(c))
     req.on('end', () => {
@@ -86,7 +93,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
         return json(res, 404, { message: 'sandbox control: POST /__sandbox/<platform>/scripts or /faults' })
       }
       const entry = table.find((t) => t.platform.name === prefix)
-      const record = { platform: prefix, method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body }
+      const record = { platform: prefix, method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body, at: Date.now() }
       requests.push(record)
       if (!quiet) process.stdout.write(`sandbox: ${req.method} ${url.pathname}\n`)
       if (!entry) return json(res, 404, { message: `no platform "${prefix}" in the sandbox` })
@@ -120,13 +127,14 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
       }
       json(res, 404, { message: `no route ${req.method} ${path} on the ${prefix} sandbox` })
     })
-  })
+  }
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler)
 
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
       const addr = server.address()
-      const url = `http://${host}:${addr.port}`
+      const url = tls ? `https://localhost:${addr.port}` : `http://${host}:${addr.port}`
       resolve({
         url,
         port: addr.port,
@@ -135,6 +143,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
         platforms,
         script,
         fault,
+        clearFaults,
         limited,
         baseUrl: (platform) => `${url}/${platform}`,
         close: () =>

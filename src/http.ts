@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import * as z from 'zod/mini'
+import { classifyNetworkError } from './network-errors.js'
 import { oneLine, redact } from './text.js'
 
 export interface Clock {
@@ -33,7 +34,20 @@ export const realClock: Clock = {
   random: Math.random
 }
 
-export type FailureKind = 'http' | 'network' | 'timeout' | 'not-json' | 'shape' | 'redirect' | 'too-large' | 'aborted'
+export type FailureKind =
+  | 'http'
+  | 'network'
+  | 'tls'
+  | 'dns'
+  | 'proxy'
+  | 'timeout'
+  | 'not-json'
+  | 'shape'
+  | 'redirect'
+  | 'too-large'
+  | 'aborted'
+  | 'rate-limited'
+  | 'wrong-run'
 
 export interface FailureInfo {
   platform: string
@@ -41,6 +55,8 @@ export interface FailureInfo {
   action: string
   /** `METHOD /path/template`, never with IDs that could carry secrets. */
   endpoint: string
+  /** The request's method, where a request was made. */
+  method?: string
   kind: FailureKind
   status?: number
   /** The platform's own message, cleaned and redacted. */
@@ -56,6 +72,8 @@ export interface FailureInfo {
   rateLimited?: boolean
   /** This invocation used up its retries: nothing more will be retried. */
   budgetExhausted?: boolean
+  /** A proxy refused the tunnel with this CONNECT answer (kind 'proxy'). */
+  proxyStatus?: number
 }
 
 export class PlatformError extends Error {
@@ -101,6 +119,21 @@ export function whatFailed(f: FailureInfo): string {
     case 'network':
       what = `no connection (${f.detail})`
       break
+    case 'tls':
+      what = `the server's TLS certificate was not accepted (${f.detail})`
+      break
+    case 'dns':
+      what = `the host name did not resolve (${f.detail})`
+      break
+    case 'proxy':
+      what = `${f.detail}, so no connection to the platform was made`
+      break
+    case 'rate-limited':
+      what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`
+      break
+    case 'wrong-run':
+      what = `the answer was about run ${f.detail}, not the run asked for`
+      break
     case 'timeout':
       what = `no answer within ${f.detail}`
       break
@@ -127,6 +160,8 @@ export function describeFailure(f: FailureInfo): string {
   const what = whatFailed(f)
   const said =
     (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+    // Said plainly, so nobody goes looking for a run that a request which never left could not start.
+    (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
     (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '')
   const hint = f.hint ? ` What to do: ${f.hint}` : ''
   return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`
@@ -138,8 +173,10 @@ function hintFor(f: Omit<FailureInfo, 'hint'>, own: Partial<Record<number, strin
       const s = f.status ?? 0
       return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined)
     }
-    case 'network':
-      return 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).'
+    case 'rate-limited':
+      return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.'
+    case 'wrong-run':
+      return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.'
     case 'timeout':
       return 'the platform is slow or unreachable; run the job again later.'
     case 'not-json':
@@ -202,11 +239,14 @@ export function rateLimitWaitMs(headers: IncomingHttpHeaders, nowEpochMs = Date.
 const RATE_LIMIT_FALLBACK_MS = 60_000
 // The longest wait a platform can ask for between two attempts.
 const MAX_WAIT_MS = 120_000
-// Retries one invocation may spend in all (a stand-in for AWS's retry token bucket).
-const RETRY_BUDGET = 50
-
-// Network failures where the request provably never left the machine: safe to re-send even a POST.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
+// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
+// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
+export const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 } as const
+// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
+// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
+export const LAST_LOOK_MS = 5000
+const MIN_RETRY_WINDOW_MS = 1000
 
 export interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT'
@@ -217,6 +257,12 @@ export interface RequestSpec<T> {
   body?: unknown
   /** Any zod schema (classic or mini) of the answer. */
   schema: z.core.$ZodType<T>
+  /** Largest answer read, bytes (default: the client's, 1 MiB); per-test results may be 10 MiB. */
+  maxBytes?: number
+  /** Per-attempt timeout for this request, ms (default: the client's GET or write timeout). */
+  timeoutMs?: number
+  /** Attempts for this request (default: the client's); 1 for reads that only decorate the report. */
+  attempts?: number
   /** "create the test run" */
   action: string
   /** This request starts a run: it carries the step's Idempotency-Key. */
@@ -245,6 +291,8 @@ export interface HttpApiOptions {
   postTimeoutMs?: number
   maxBodyBytes?: number
   maxAttempts?: number
+  /** The one attempt a request gets at or past the deadline, ms (default LAST_LOOK_MS). */
+  lastLookMs?: number
   /** At most `count` GETs in any `perMs` window (a platform's documented rate limit). */
   readLimit?: { count: number; perMs: number }
   /** Sent as `Idempotency-Key` on requests that start a run, on every attempt. */
@@ -259,22 +307,28 @@ export class HttpApi {
   readonly platform: string
   /** Send times of recent GETs, for the read limit. */
   private readonly recentReads: number[] = []
-  private retriesLeft = RETRY_BUDGET
-  /** Clock time after which no retry wait may end (the step's wait deadline). */
+  private tokens: number = RETRY_BUCKET.size
+  /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
   private deadline = Infinity
-  /** Retry-After of the latest successful answer: a platform asking us to poll less often. */
-  private hintedDelayMs: number | undefined
+  /** No request of any kind is sent before this clock time: the platform asked for a pause. */
+  private notBefore = 0
 
-  /** No retry will wait past this clock time; a longer rate limit fails the request instead. */
+  /**
+   * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
+   * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
+   */
   setDeadline(clockMs: number): void {
     this.deadline = clockMs
   }
 
-  /** The Retry-After of the latest successful answer, once. */
-  takeHintedDelayMs(): number | undefined {
-    const d = this.hintedDelayMs
-    this.hintedDelayMs = undefined
-    return d
+  /** Clock ms until the platform allows the next request (0: now). */
+  pausedForMs(): number {
+    return Math.max(0, this.notBefore - this.clock.now())
+  }
+
+  /** Tokens left in the retry bucket (bar B4). */
+  get retryTokens(): number {
+    return this.tokens
   }
 
   constructor(private readonly o: HttpApiOptions) {
@@ -297,15 +351,21 @@ export class HttpApi {
    * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
    */
   async request<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
-    const attempts = this.o.maxAttempts ?? 3
+    const attempts = spec.attempts ?? this.o.maxAttempts ?? 3
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(spec, signal)
+        const reply = await this.once(spec, signal)
+        this.tokens = Math.min(RETRY_BUCKET.size, this.tokens + RETRY_BUCKET.refund)
+        return reply
       } catch (e) {
         if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info)) throw e
-        if (this.retriesLeft <= 0) throw new PlatformError({ ...e.info, budgetExhausted: true })
+        const left = this.deadline - this.clock.now()
+        // At the deadline a request has had its one attempt: the step ends, honestly, now. (A retry
+        // in the last second before it would only hold up the wait's last look.)
+        if (left <= MIN_RETRY_WINDOW_MS) throw e
+        const cost = e.info.kind === 'timeout' ? RETRY_BUCKET.timeoutCost : RETRY_BUCKET.retryCost
+        if (this.tokens < cost) throw new PlatformError({ ...e.info, budgetExhausted: true })
         const asked = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined)
-        const left = Math.max(0, this.deadline - this.clock.now())
         if (asked !== undefined && asked > left) {
           // Waiting as told would outlast the step: say so now rather than sleep past the deadline.
           const until = new Date(Date.now() + asked).toISOString()
@@ -313,14 +373,28 @@ export class HttpApi {
         }
         const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000)
         const delay = asked ?? Math.min(backoff, left)
-        this.retriesLeft--
+        this.tokens -= cost
         const log = this.o.log ?? core.info
         log(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`)
         await this.clock.sleep(delay, signal).catch(() => {
-          throw this.fail(spec, { kind: 'aborted', reached: false })
+          throw this.fail(spec, abortedBy(signal, false))
         })
       }
     }
+  }
+
+  /** Holds the request until the platform's requested pause is over; never past the deadline. */
+  private async obeyPause(spec: RequestSpec<unknown>, signal?: AbortSignal): Promise<void> {
+    const wait = this.notBefore - this.clock.now()
+    if (wait <= 0) return
+    if (this.notBefore > this.deadline) {
+      const until = new Date(Date.now() + wait).toISOString()
+      throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true })
+    }
+    core.debug(`${spec.method} ${spec.template}: the platform asked for a pause; waiting ${(wait / 1000).toFixed(1)} s before sending`)
+    await this.clock.sleep(wait, signal).catch(() => {
+      throw this.fail(spec, abortedBy(signal, false))
+    })
   }
 
   /** Waits until one more GET fits in the platform's documented rate limit. */
@@ -338,9 +412,9 @@ export class HttpApi {
     }
   }
 
-  private fail(spec: RequestSpec<unknown>, f: Omit<FailureInfo, 'platform' | 'action' | 'endpoint' | 'hint'>): PlatformError {
-    const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}` }
-    let hint = hintFor(base, this.o.hints ?? {})
+  private fail(spec: RequestSpec<unknown>, f: Omit<FailureInfo, 'platform' | 'action' | 'endpoint'>): PlatformError {
+    const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}`, method: spec.method }
+    let hint = f.hint ?? hintFor(base, this.o.hints ?? {})
     if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
       // Saying "run the job again" here could start a second run: say where to look first.
       hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again.`
@@ -349,12 +423,13 @@ export class HttpApi {
   }
 
   private async once<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
-    if (signal?.aborted) throw this.fail(spec, { kind: 'aborted', reached: false })
+    if (signal?.aborted) throw this.fail(spec, abortedBy(signal, false))
+    await this.obeyPause(spec, signal)
     if (spec.method === 'GET') {
       try {
         await this.throttle(signal)
       } catch {
-        throw this.fail(spec, { kind: 'aborted', reached: false })
+        throw this.fail(spec, abortedBy(signal, false))
       }
     }
     const url = `${this.o.baseUrl}${spec.path}`
@@ -369,8 +444,12 @@ export class HttpApi {
       payload = JSON.stringify(spec.body)
       headers['Content-Type'] = 'application/json'
     }
-    const timeoutMs = spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000)
+    const usual = spec.timeoutMs ?? (spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000))
     const started = this.clock.now()
+    // The attempt ends by the deadline; at or past it (the last look), it gets one short attempt.
+    const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS))
+    const timeoutDetail = `${seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`
+    const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024
 
     let message: IncomingMessage | undefined
     let timer: NodeJS.Timeout | undefined
@@ -379,13 +458,11 @@ export class HttpApi {
     const interrupted = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         message?.destroy()
-        reject(this.fail(spec, { kind: 'timeout', detail: `${Math.round(timeoutMs / 1000)} s`, reached: true }))
+        reject(this.fail(spec, { kind: 'timeout', detail: timeoutDetail, reached: true }))
       }, timeoutMs)
       onAbort = () => {
         message?.destroy()
-        // An AbortSignal.timeout() from the caller is a timeout, not a cancellation.
-        const timedOut = (signal?.reason as Error | undefined)?.name === 'TimeoutError'
-        reject(this.fail(spec, timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: true } : { kind: 'aborted', reached: true }))
+        reject(this.fail(spec, abortedBy(signal, true)))
       }
       signal?.addEventListener('abort', onAbort, { once: true })
     })
@@ -394,15 +471,15 @@ export class HttpApi {
       try {
         res = await this.client.request(spec.method, url, payload, headers)
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? oneLine((e as Error).message, 80)
-        throw this.fail(spec, { kind: 'network', detail: code, reached: !NOT_SENT.has(code) })
+        const n = classifyNetworkError(e)
+        throw this.fail(spec, { kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint })
       }
       message = res.message
       const status = res.message.statusCode ?? 0
-      const text = await readCapped(res.message, this.o.maxBodyBytes ?? 1024 * 1024).catch((e: Error) => {
+      const text = await readCapped(res.message, maxBytes).catch((e: Error) => {
         throw this.fail(spec, {
           kind: e.message === 'too-large' ? 'too-large' : 'network',
-          detail: e.message === 'too-large' ? `${Math.round((this.o.maxBodyBytes ?? 1048576) / 1024)} KiB` : 'connection closed while reading the answer',
+          detail: e.message === 'too-large' ? formatBytes(maxBytes) : 'connection closed while reading the answer',
           status,
           reached: true
         })
@@ -411,6 +488,9 @@ export class HttpApi {
       const limitMs = rateLimitWaitMs(res.message.headers)
       const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs
       const rateLimited = status === 429 || limitMs !== undefined
+      // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
+      const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined)
+      if (pause !== undefined) this.notBefore = Math.max(this.notBefore, this.clock.now() + pause)
       if (status >= 300 && status < 400) {
         const location = res.message.headers.location
         let where = 'an unknown place'
@@ -444,7 +524,6 @@ export class HttpApi {
       }
       const parsed = z.safeParse(spec.schema, json)
       if (!parsed.success) throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true })
-      if (spec.method === 'GET') this.hintedDelayMs = retryAfterMs
       return { status, data: parsed.data }
     }
     try {
@@ -456,6 +535,16 @@ export class HttpApi {
     }
   }
 }
+
+/** Why a request stopped when its signal fired: a caller's AbortSignal.timeout() is a timeout, not a cancellation. */
+function abortedBy(signal: AbortSignal | undefined, inFlight: boolean): Pick<FailureInfo, 'kind' | 'detail' | 'reached'> {
+  const timedOut = (signal?.reason as Error | undefined)?.name === 'TimeoutError'
+  return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight }
+}
+
+const seconds = (ms: number) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`
+
+const formatBytes = (n: number) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`)
 
 function contentKind(msg: IncomingMessage): string {
   const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0]
@@ -476,12 +565,15 @@ export function mayHaveTakenEffect(f: Omit<FailureInfo, 'hint'>): boolean {
 }
 
 export function isRetryable(method: string, f: FailureInfo): boolean {
-  if (f.kind === 'aborted' || f.kind === 'shape' || f.kind === 'redirect' || f.kind === 'too-large') return false
+  const final: FailureKind[] = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run']
+  if (final.includes(f.kind)) return false
+  // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
+  if (f.kind === 'proxy') return (f.proxyStatus ?? 0) >= 500
   if (method !== 'GET') {
     if (!f.reached) return true
     return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true))
   }
-  if (f.kind === 'network' || f.kind === 'timeout' || f.kind === 'not-json') return true
+  if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json') return true
   const s = f.status ?? 0
   return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501)
 }

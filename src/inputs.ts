@@ -29,7 +29,8 @@ export const INPUT_NAMES = [
   'includeTags',
   'excludeTags',
   'testFilters',
-  'executionConfig'
+  'executionConfig',
+  'annotateTests'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -41,7 +42,8 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   failOnTestFailure: 'true',
   cancelOnAbort: 'false',
   latestDeploy: 'false',
-  updateVcsStatus: 'true'
+  updateVcsStatus: 'true',
+  annotateTests: 'true'
 }
 
 /** A variable passed to the run (Testsigma runtime data, Testery variables). */
@@ -82,6 +84,8 @@ export interface Inputs {
   testFilters?: string[]
   /** Testsigma `executionConfig`: a saved partial-run configuration, by ID or by name. */
   executionConfig?: string
+  /** One annotation per failed test (off when another reporter publishes the JUnit file). */
+  annotateTests: boolean
 }
 
 export class InputError extends Error {
@@ -223,7 +227,8 @@ const schema = z.object({
   testFilters: list(false, 'a regular expression, one per line'),
   executionConfig: emptyOr(
     z.string().check(z.regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))
-  )
+  ),
+  annotateTests: boolean
 })
 
 type Parsed = z.infer<typeof schema>
@@ -300,7 +305,8 @@ const USED_BY: Partial<Record<InputName, ProviderName[]>> = {
   includeTags: ['testery'],
   excludeTags: ['testery'],
   testFilters: ['testery'],
-  executionConfig: ['testsigma']
+  executionConfig: ['testsigma'],
+  annotateTests: ['testsigma', 'testery']
 }
 
 export interface ReadInputsResult {

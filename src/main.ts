@@ -1,6 +1,7 @@
 // The one place that touches the process: exit code, signals, the post step; and the one try/catch.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
+import { annotate, verdict } from './annotations.js'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { HttpApi, PlatformError, realClock, whatFailed, type Clock } from './http.js'
@@ -22,31 +23,45 @@ import { readRunContext } from './run-context.js'
 import { startRun } from './trigger.js'
 import { oneLine, redact } from './text.js'
 import { DEFAULT_SCHEDULE } from './schedule.js'
-import { isTerminal, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
+import { isTerminal, otherRun, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000
+// The post step's own budget for reading the run and cancelling it, retries included.
+const POST_BUDGET_MS = 20_000
+// Reads that only decorate the report (per-test results) end by the deadline, or this long after
+// it when the run ended at the last moment: the verdict is never held up longer.
+const REPORT_GRACE_MS = 10_000
 
-// Saved state, read by the post step (which runs with post-if: cancelled()).
-const STATE = { isPost: 'isPost', runId: 'runId', done: 'done', cancelSent: 'cancelSent', idempotencyKey: 'idempotencyKey' } as const
+// Saved state, read by the post step. `cancelOwed`: a cancel was wanted and not confirmed.
+const STATE = {
+  isPost: 'isPost',
+  runId: 'runId',
+  done: 'done',
+  cancelSent: 'cancelSent',
+  cancelOwed: 'cancelOwed',
+  idempotencyKey: 'idempotencyKey'
+} as const
 
 interface Setup {
   inputs: Inputs
   provider: Provider
   ctx: ProviderContext
   report: ReportContext
+  /** The step's deadline on the clock: `timeoutMinutes` from the start, bounding every request. */
+  deadline: number
 }
+
+type CancelOutcome = { done: true } | { done: false; owed: boolean; why: string }
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock: Clock): Setup | undefined {
   const runContext = readRunContext()
   const { inputs, problems, warnings } = readInputs(runContext.sha)
-  for (const w of warnings) core.warning(w)
+  for (const w of warnings) annotate('warning', w)
   if (!inputs) {
-    for (const p of problems) core.error(p)
-    core.setFailed(
-      `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`
-    )
+    for (const p of problems) annotate('error', p)
+    verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`)
     return undefined
   }
   const provider = providerFor(inputs.provider)
@@ -67,6 +82,8 @@ function setUp(clock: Clock): Setup | undefined {
     idempotencyKey,
     clock
   })
+  const deadline = clock.now() + inputs.timeoutMinutes * 60_000
+  http.setDeadline(deadline)
   const report: ReportContext = {
     provider: provider.name,
     platform: provider.title,
@@ -77,54 +94,67 @@ function setUp(clock: Clock): Setup | undefined {
     nextStep: provider.nextStep
   }
   const note = (line: string) => {
-    core.warning(oneLine(line, 500))
+    annotate('warning', oneLine(line, 500))
     report.notes.push(line)
   }
-  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report }
+  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline }
 }
 
-/** Asks the platform to stop a run, within the runner's cancel window. Never throws. */
-async function cancelRemote(s: Setup, run: RunState): Promise<boolean> {
-  if (!s.provider.cancel) {
-    core.warning(`${s.provider.title} has no cancel call: run ${run.id} goes on there.`)
-    return false
-  }
+/**
+ * Asks the platform to stop a run, within `budgetMs`. Never throws. Only a confirmed cancel (a 2xx
+ * answer) counts as done; one that failed or got no answer is owed, and the post step tries again.
+ */
+async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TIMEOUT_MS): Promise<CancelOutcome> {
+  if (!s.provider.cancel) return { done: false, owed: false, why: `${s.provider.title} has no cancel call: run ${run.id} goes on there.` }
   const refused = s.provider.refuseCancel?.(run)
-  if (refused) {
-    // The reason quotes the platform's last status word: one line, like all platform text in the log.
-    core.warning(`Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}`)
-    return false
-  }
+  // The reason quotes the platform's last status word: one line, like all platform text in the log.
+  if (refused) return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` }
   if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
+  core.saveState(STATE.cancelOwed, 'true')
   try {
     // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
     s.ctx.http.setDeadline(Infinity)
-    await s.provider.cancel(s.ctx, run, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
+    await s.provider.cancel(s.ctx, run, AbortSignal.timeout(budgetMs))
     core.saveState(STATE.cancelSent, 'true')
+    core.saveState(STATE.cancelOwed, '')
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
-    return true
+    return { done: true }
   } catch (e) {
     const why =
       e instanceof PlatformError && e.info.kind === 'timeout'
-        ? `no answer within ${CANCEL_TIMEOUT_MS / 1000} s; it may still be cancelled, check ${s.provider.runsPage}.`
+        ? `no answer within ${(budgetMs / 1000).toFixed(0)} s; it may still be cancelled, check ${s.provider.runsPage}.`
         : e instanceof PlatformError
           ? e.message
           : oneLine(redact(String(e), [s.inputs.token]))
-    core.warning(`Could not cancel run ${run.id} on ${s.provider.title}: ${why}`)
-    return false
+    return { done: false, owed: true, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` }
   }
+}
+
+/** Cancels at the timeout or on a signal: a warning when it did not happen, saying what comes next. */
+async function cancelNow(s: Setup, run: RunState): Promise<boolean> {
+  const outcome = await cancelRemote(s, run)
+  if (outcome.done) return true
+  annotate('warning', outcome.owed ? `${outcome.why} The post step of this action tries again.` : outcome.why)
+  return false
 }
 
 /**
  * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
  * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
  */
-async function readTestResults(s: Setup, run: RunState, signal: AbortSignal): Promise<TestResult[] | undefined> {
+async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: AbortSignal): Promise<TestResult[] | undefined> {
   if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath)) return undefined
+  const budget = Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS))
   try {
-    return await s.provider.testResults(s.ctx, run, signal)
+    return await s.provider.testResults(s.ctx, run, AbortSignal.any([signal, AbortSignal.timeout(budget)]))
   } catch (e) {
-    core.warning(`Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`)
+    if (e instanceof PlatformError && e.info.kind === 'too-large') {
+      // Bar G4: past the cap the summary says so; the verdict comes from the run's own status.
+      s.report.notes.push(
+        `The per-test results of this run are larger than ${e.info.detail}, so they are not listed and no JUnit file was written; the verdict above comes from the run's own status. Open the run for the failed tests.`
+      )
+    }
+    annotate('warning', `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`)
     return undefined
   }
 }
@@ -135,7 +165,7 @@ function writeJUnit(path: string, xml: string, count: number): void {
     writeFileSync(path, xml)
     core.info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`)
   } catch (e) {
-    core.warning(`Could not write the JUnit file ${path}: ${oneLine((e as Error).message)}`)
+    annotate('warning', `Could not write the JUnit file ${path}: ${oneLine((e as Error).message)}`)
   }
 }
 
@@ -143,36 +173,36 @@ function runLabel(run: RunState): string {
   return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`
 }
 
-/** Turns the final state into the step's result: annotations and the exit code. */
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
 function conclude(s: Setup, run: RunState, cancelled: boolean): void {
   const where = `${s.provider.title} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`
   const c = run.counts
   const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : ''
+  const word = oneLine(run.providerStatus, 100)
   switch (run.status) {
     case 'triggered':
     case 'queued':
     case 'running':
-      core.notice(`Started ${where}`)
+      verdict('notice', `Started ${where}`)
       return
     case 'passed':
-      if (c.total === 0) core.warning(`${where} passed with no tests run: check the test plan or suite selects tests.`)
-      core.notice(`Tests passed: ${where}`)
+      if (c.total === 0) annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`)
+      verdict('notice', `Tests passed: ${where}`)
       return
     case 'failed':
-      if (s.inputs.failOnTestFailure) core.setFailed(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}`)
-      else core.warning(`Tests failed${tally} (${oneLine(run.providerStatus)}): ${where}. Not failing the step: failOnTestFailure is false.`)
+      if (s.inputs.failOnTestFailure) verdict('error', `Tests failed${tally} (${word}): ${where}`)
+      else verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`)
       return
     case 'cancelled':
-      core.setFailed(`The run was cancelled on ${s.provider.title} (${oneLine(run.providerStatus)}): ${where}`)
+      verdict('error', `The run was cancelled on ${s.provider.title} (${word}): ${where}`)
       return
     case 'error':
-      core.setFailed(
-        `The run ended in an error on ${s.provider.title} (${oneLine(run.providerStatus)})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
-      )
+      verdict('error', `The run ended in an error on ${s.provider.title} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`)
       return
     case 'timed_out':
-      core.setFailed(
-        `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${oneLine(run.providerStatus)}. ` +
+      verdict(
+        'error',
+        `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
           (cancelled
             ? 'It was cancelled on the platform.'
             : s.inputs.cancelOnAbort
@@ -188,7 +218,7 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
   if (inputs.runId) {
     const runId = inputs.runId
     core.info(`Attaching to ${provider.title} run ${runId}…`)
-    return provider.status!(ctx, runId, signal).catch((e: unknown) => {
+    const found = await provider.status!(ctx, runId, signal).catch((e: unknown) => {
       if (!(e instanceof PlatformError) || e.info.status !== 404) throw e
       const where = provider.runScope ? ` under ${provider.runScope}` : ''
       throw new PlatformError({
@@ -196,10 +226,13 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
         hint: `there is no run ${runId}${where} that this token can see: check \`runId\` comes from the step that started the run (its \`runId\` output), with the same account${where ? ' and job' : ''}.`
       })
     })
+    // Only the run asked for may be followed and reported: an answer about another one is refused.
+    if (found.id !== runId) throw otherRun(provider.title, runId, found.id)
+    return found
   }
   core.info(`Starting a test run on ${provider.title}…`)
   for (const d of s.report.details) core.info(`${d.label}: ${oneLine(d.value)}`)
-  const { run } = await startRun(provider, ctx, (l) => core.warning(l))
+  const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal)
   core.saveState(STATE.runId, run.id)
   core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
   if (run.url) core.info(`Open it: ${run.url}`)
@@ -210,26 +243,25 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSignal, onState: (st: RunState) => void): Promise<void> {
   const { inputs, provider, ctx } = s
-  // No retry may wait past the deadline: a long rate limit then fails instead.
-  ctx.http.setDeadline(clock.now() + inputs.timeoutMinutes * 60_000)
   const final = await waitForRun(first, {
     provider,
     ctx,
     clock,
     timeoutMs: inputs.timeoutMinutes * 60_000,
+    deadline: s.deadline,
     schedule: { ...DEFAULT_SCHEDULE, fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined },
     signal,
     justCreated: !inputs.runId,
     log: (l) => core.info(l),
-    warn: (l) => core.warning(l),
+    warn: (l) => annotate('warning', l),
     onState: (st) => {
       onState(st)
       setOutputs(provider.name, st)
     }
   })
   onState(final)
-  const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelRemote(s, final))
-  const tests = await readTestResults(s, final, signal)
+  const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final))
+  const tests = await readTestResults(s, final, clock, signal)
   core.info(`Final: ${progressLine(final)}`)
   setOutputs(provider.name, final)
   const timeoutNote = cancelled
@@ -239,7 +271,7 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
   if (tests) buildFailedTests(tests)
   await writeSummary()
   if (tests) {
-    annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
+    if (inputs.annotateTests) annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
     if (inputs.junitPath) writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
   }
   conclude(s, final, cancelled)
@@ -248,7 +280,7 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s: Setup, last: RunState): Promise<void> {
   const { inputs, provider } = s
-  const cancelled = inputs.cancelOnAbort ? await cancelRemote(s, last) : false
+  const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false
   setOutputs(provider.name, { ...last, status: 'cancelled' })
   buildRunSummary(
     s.report,
@@ -257,8 +289,12 @@ async function stopped(s: Setup, last: RunState): Promise<void> {
   )
   await writeSummary()
   core.saveState(STATE.done, 'true')
-  const fate = cancelled ? 'cancelled it on the platform.' : inputs.cancelOnAbort ? 'it could not be cancelled and goes on there.' : 'it goes on there (cancelOnAbort is false).'
-  core.setFailed(`The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`)
+  const fate = cancelled
+    ? 'cancelled it on the platform.'
+    : inputs.cancelOnAbort
+      ? 'it was not cancelled (see the warning above).'
+      : 'it goes on there (cancelOnAbort is false).'
+  verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`)
 }
 
 /** The main step. Resolves when the step is over; never throws. */
@@ -298,15 +334,19 @@ export async function run(clock: Clock = realClock): Promise<void> {
       setOutputs(provider.name, { ...e.last, status: 'error' })
       buildErrorSummary(report, e.cause, e.last)
       await writeSummary()
-      core.setFailed(e.message)
+      verdict('error', e.message)
     } else if (e instanceof PlatformError) {
+      // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
+      const status = stop.signal.aborted ? 'cancelled' : 'error'
+      setOutputs(provider.name, current ? { ...current, status } : { id: '', status, providerStatus: '', counts: {} })
       buildErrorSummary(report, e, current)
       await writeSummary()
-      core.setFailed(e.message)
+      verdict('error', e.message)
     } else {
       // A bug of ours: say so plainly, without a stack trace and without any secret.
       const message = e instanceof Error ? e.message : String(e)
-      core.setFailed(`Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`)
+      setOutputs(provider.name, current ? { ...current, status: 'error' } : { id: '', status: 'error', providerStatus: '', counts: {} })
+      verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`)
     }
   } finally {
     process.off('SIGINT', onSignal)
@@ -315,25 +355,56 @@ export async function run(clock: Clock = realClock): Promise<void> {
 }
 
 /**
- * The post step (post-if: cancelled()): when the main step was stopped before it could cancel
- * the remote run, cancel it now. Idempotent, and never fails the job.
+ * The post step (post-if: failure() || cancelled()): cancels the remote run when the main step
+ * owes a cancel: the workflow was cancelled before the main step could, or the main step's cancel
+ * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
+ * safe only while our run is Started), and tries again within its own budget. Never fails the job.
  */
 export async function post(clock: Clock = realClock): Promise<void> {
   const runId = core.getState(STATE.runId)
-  if (!runId || core.getState(STATE.done) === 'true' || core.getState(STATE.cancelSent) === 'true') return
+  const owed = core.getState(STATE.cancelOwed) === 'true'
+  if (!runId || core.getState(STATE.cancelSent) === 'true' || (core.getState(STATE.done) === 'true' && !owed)) return
   const s = setUp(clock)
   if (!s || !s.inputs.cancelOnAbort) return
-  core.info(`The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`)
-  // What the run is doing now decides whether a cancel is needed, and whether it is safe (Gearset).
-  let run: RunState = { id: runId, status: 'running', providerStatus: '', counts: {} }
+  s.ctx.http.setDeadline(Infinity)
+  core.info(
+    owed
+      ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
+      : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`
+  )
+  const until = clock.now() + POST_BUDGET_MS
+  let last: CancelOutcome | undefined
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const left = () => until - clock.now()
+    const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()))
+    if (isTerminal(run)) {
+      core.info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`)
+      core.saveState(STATE.cancelOwed, '')
+      return
+    }
+    if (left() < 1000) break
+    last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()))
+    if (last.done || !last.owed) break
+    core.info(last.why)
+    if (left() < 2000) break
+    await clock.sleep(1000 * attempt)
+  }
+  if (last && !last.done) core.warning(last.owed ? `${last.why} Gave up after ${POST_BUDGET_MS / 1000} s: check ${s.provider.runsPage}.` : last.why)
+  process.exitCode = 0
+}
+
+/** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
+async function readForCancel(s: Setup, runId: string, budgetMs: number): Promise<RunState> {
+  const unknown: RunState = { id: runId, status: 'running', providerStatus: '', counts: {} }
+  if (!s.provider.status) return unknown
   try {
-    if (s.provider.status) run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(CANCEL_TIMEOUT_MS))
+    const run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(Math.max(budgetMs, 1)))
+    if (run.id === runId) return run
+    core.info(`Reading run ${runId} before cancelling it gave run ${run.id} instead; going by what is known.`)
   } catch (e) {
     core.info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`)
   }
-  if (isTerminal(run)) core.info(`Run ${runId} has already ended (${oneLine(run.providerStatus)}): nothing to cancel.`)
-  else await cancelRemote(s, run)
-  process.exitCode = 0
+  return unknown
 }
 
 /** Entry point: the main step, or the post step when the main step left its mark. */

@@ -1,5 +1,6 @@
 // Everything the step shows: outputs, the job summary and annotations.
 import * as core from '@actions/core'
+import { annotate, roomFor } from './annotations.js'
 import { whatFailed, type PlatformError } from './http.js'
 import type { RunCounts, RunState, RunStatus, StartDetail, TestResult } from './providers/types.js'
 import { forSummary, oneLine } from './text.js'
@@ -51,16 +52,16 @@ export function formatDuration(seconds: number): string {
   return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`
 }
 
-/** The step outputs of a run, every value a plain string. */
+/** The step outputs of a run, every value a plain string; platform text as one clean line. */
 export function runOutputs(provider: string, run: RunState): Record<string, string> {
   const duration = durationSeconds(run)
   const values = {
     provider,
     runId: run.id,
-    runName: run.name,
+    runName: run.name === undefined ? undefined : oneLine(run.name, 300),
     runUrl: run.url,
     status: run.status,
-    providerStatus: run.providerStatus,
+    providerStatus: oneLine(run.providerStatus, 100),
     totalCount: run.counts.total,
     passedCount: run.counts.passed,
     failedCount: run.counts.failed,
@@ -90,9 +91,16 @@ export function countsBar(c: RunCounts, width = 20): string {
   return '🟩'.repeat(passed) + '🟥'.repeat(failed) + '🟨'.repeat(skipped) + '⬜'.repeat(rest)
 }
 
+/** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
 function link(text: string, url: string | undefined): string {
-  if (!url || !/^https?:\/\//.test(url)) return forSummary(text)
-  return `<a href="${forSummary(url, 2000)}">${forSummary(text)}</a>`
+  let href: string | undefined
+  try {
+    href = url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined
+  } catch {
+    href = undefined
+  }
+  if (!href) return forSummary(text)
+  return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`
 }
 
 function row(label: string, value: string): [{ data: string; header: true }, string] {
@@ -154,13 +162,20 @@ export function buildFailedTests(tests: TestResult[]): void {
   if (failed.length > MAX_LISTED_FAILURES) s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true)
 }
 
-/** One error annotation per failed test, up to a cap. */
-export function annotateFailedTests(platform: string, tests: TestResult[], level: 'error' | 'warning'): void {
+/**
+ * One annotation per failed test, in the places GitHub still shows after the step's other
+ * annotations, always leaving one for the verdict (annotations.ts); the rest are counted.
+ */
+export function annotateFailedTests(platform: string, tests: TestResult[], level: 'error' | 'warning'): number {
   const failed = tests.filter((t) => t.status === 'failed')
-  for (const t of failed.slice(0, MAX_ANNOTATED_FAILURES)) {
-    core[level](oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), { title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200) })
+  const shown = failed.slice(0, Math.min(MAX_ANNOTATED_FAILURES, roomFor(level)))
+  for (const t of shown) {
+    annotate(level, oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), {
+      title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200)
+    })
   }
-  if (failed.length > MAX_ANNOTATED_FAILURES) core.info(`…and ${failed.length - MAX_ANNOTATED_FAILURES} more failed tests (see the job summary).`)
+  if (failed.length > shown.length) core.info(`…and ${failed.length - shown.length} more failed tests (see the job summary).`)
+  return shown.length
 }
 
 /** Builds the job summary of a failure that the platform (or the network) gave us. */
@@ -173,6 +188,7 @@ export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?
   if (run) rows.push(row('Run', `${link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`))
   s.addTable(rows)
   if (f.platformMessage) s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`)
+  if (!f.reached && f.kind !== 'aborted') s.addRaw(`<p>The request never reached ${forSummary(ctx.platform)}, so it changed nothing there.</p>`, true)
   if (f.hint) s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true)
   addNotes(ctx)
 }

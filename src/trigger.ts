@@ -34,11 +34,18 @@ function sameCommit(a: string, b: string): boolean {
   return x.startsWith(y) || y.startsWith(x)
 }
 
-export async function startRun(provider: Provider, ctx: ProviderContext, log: (line: string) => void, nowEpochMs = Date.now): Promise<Started> {
+export async function startRun(
+  provider: Provider,
+  ctx: ProviderContext,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+  nowEpochMs = Date.now
+): Promise<Started> {
   const sentAt = nowEpochMs()
   try {
-    return { run: await provider.trigger(ctx), adopted: false }
+    return { run: await provider.trigger(ctx, signal), adopted: false }
   } catch (e) {
+    if (e instanceof PlatformError && signal?.aborted) throw cancelledWhileStarting(provider, e)
     if (!(e instanceof PlatformError) || !mayHaveTakenEffect(e.info) || !provider.recentRuns) throw e
     log(`${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`)
     let mine: RunCandidate[]
@@ -57,6 +64,20 @@ export async function startRun(provider: Provider, ctx: ProviderContext, log: (l
     }
     throw withHint(e, `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`)
   }
+}
+
+/**
+ * The workflow was cancelled while the step was starting the run. Only a write that was in
+ * flight can have started one; the reader is told which it was, and where to look.
+ */
+function cancelledWhileStarting(provider: Provider, e: PlatformError): PlatformError {
+  const wrote = e.info.method !== undefined && e.info.method !== 'GET'
+  return withHint(
+    e,
+    wrote && e.info.reached
+      ? `the workflow was cancelled while the start request was in flight, so a run may have started: look at ${provider.runsPage}, and stop it there if it is not wanted.`
+      : `the workflow was cancelled before the start request was sent: no run was started on ${provider.title}.`
+  )
 }
 
 function withHint(e: PlatformError, hint: string): PlatformError {

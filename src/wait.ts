@@ -11,6 +11,8 @@ export interface WaitOptions {
   ctx: ProviderContext
   clock: Clock
   timeoutMs: number
+  /** The step's deadline (clock ms), when it began before the wait did; else start + timeoutMs. */
+  deadline?: number
   schedule: Schedule
   signal?: AbortSignal
   log(line: string): void
@@ -43,6 +45,18 @@ export class WaitFailed extends Error {
     super(message)
     this.name = 'WaitFailed'
   }
+}
+
+/** A status answer that names another run than the one asked about. */
+export function otherRun(platform: string, asked: string, answered: string): PlatformError {
+  return new PlatformError({
+    platform,
+    action: `read the status of run ${asked}`,
+    endpoint: 'the run status',
+    kind: 'wrong-run',
+    detail: oneLine(answered, 128),
+    reached: true
+  })
 }
 
 export function isTerminal(s: RunState): boolean {
@@ -81,7 +95,7 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
   const status = provider.status?.bind(provider)
   if (!status) throw new Error(`${provider.title} has no status API`)
   const started = clock.now()
-  const deadline = started + o.timeoutMs
+  const deadline = o.deadline ?? started + o.timeoutMs
   const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000
   const notFoundGrace = o.notFoundGraceMs ?? 60_000
   const warned = new Set<string>()
@@ -95,6 +109,8 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
   const read = async (): Promise<RunState | undefined> => {
     try {
       const s = checked(await status(o.ctx, last.id, o.signal))
+      // Only our run decides our verdict: an answer about another run is no reading of ours.
+      if (s.id !== last.id) throw otherRun(provider.title, last.id, s.id)
       failingSince = undefined
       return s
     } catch (e) {
@@ -102,9 +118,19 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       if (!(e instanceof PlatformError)) throw e
       const now = clock.now()
       const f = e.info
+      // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
+      // window below is what ends a wait for lack of answers (bar B4). A pause the platform asked
+      // for that outlasts the deadline lets the wait run out to it and end as timed out.
       const tolerable =
-        !f.budgetExhausted && (isRetryable('GET', f) || (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace))
+        isRetryable('GET', { ...f, budgetExhausted: undefined }) ||
+        f.kind === 'rate-limited' ||
+        f.kind === 'wrong-run' ||
+        (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace)
       if (!tolerable) throw new WaitFailed(e, last)
+      if (f.kind === 'wrong-run' && !warned.has(`run:${f.detail}`)) {
+        warned.add(`run:${f.detail}`)
+        o.warn(`${e.message} It is not taken as a reading of run ${last.id}; still waiting.`)
+      }
       failingSince ??= now
       if (now - failingSince >= maxUnreachable) {
         throw new WaitFailed(
@@ -131,13 +157,16 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       return { ...last, status: 'timed_out' }
     }
     try {
-      // A Retry-After on a successful read is the platform asking for fewer polls: obey it (2 s to 5 min).
-      const asked = o.ctx.http?.takeHintedDelayMs()
-      const delay = asked !== undefined ? Math.min(Math.max(asked, 2000), 300_000) : planner.nextDelayMs(now - started, clock.random)
+      // A pause the platform asked for (Retry-After, rate-limit headers, on any answer) is kept by
+      // the HTTP client, which holds every request until it is over; the wait sleeps through it
+      // rather than asking for reads that may not be sent.
+      const delay = Math.max(planner.nextDelayMs(now - started, clock.random), o.ctx.http?.pausedForMs() ?? 0)
       await clock.sleep(Math.min(delay, deadline - now), o.signal)
     } catch {
       throw new WaitAborted(last)
     }
+    // Woken at the deadline: the last look above is the one read left.
+    if (clock.now() >= deadline) continue
     const next = await read()
     if (!next) continue
     if (next.unknownWord && !warned.has(next.unknownWord)) {

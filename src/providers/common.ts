@@ -8,6 +8,9 @@ export const runIdSchema = z.pipe(
   z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
 )
 
+/** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
+export const RESULTS_MAX_BYTES = 10 * 1024 * 1024
+
 /** A count that may be absent or null on the wire. */
 export const countSchema = z.nullish(z.int().check(z.gte(0)))
 
@@ -52,11 +55,16 @@ export function sumOf(...values: (number | null | undefined)[]): number | undefi
   return given.length ? given.reduce((a, b) => a + b, 0) : undefined
 }
 
-/** An https link from a platform, or nothing: never a javascript: or data: URL in the summary. */
-export function safeLink(url: string | null | undefined): string | undefined {
+/**
+ * A link from a platform, kept only when it points at the platform's own web app (`origin`), and
+ * then in its parsed, serialised form: never the raw string, never another site, never a
+ * javascript: or data: URL, never a line break.
+ */
+export function safeLink(url: string | null | undefined, origin: string): string | undefined {
   if (!url) return undefined
   try {
-    return new URL(url).protocol === 'https:' ? url : undefined
+    const u = new URL(url)
+    return u.origin === origin && !u.username && !u.password ? u.href : undefined
   } catch {
     return undefined
   }

@@ -29,7 +29,7 @@ export const evaficy: Provider = {
     'A tester executes the run in Evaficy Smart Test: it is in <strong>Test Runs</strong> with Draft status. ' +
     'To hold a deploy until QA signs off, gate the deploy job with a GitHub Environment that has required reviewers.',
 
-  async trigger({ inputs, http }: ProviderContext): Promise<RunState> {
+  async trigger({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunState> {
     const body = {
       projectId: inputs.projectId,
       scenarioId: inputs.scenarioId,
@@ -45,7 +45,7 @@ export const evaficy: Provider = {
       schema: TriggerReply,
       action: 'create the test run',
       creates: true
-    })
+    }, signal)
     return {
       id: data.runId,
       name: data.runName ?? undefined,

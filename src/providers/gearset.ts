@@ -26,6 +26,8 @@ export const RunRequestStatus = z.object({
 })
 export const JobStatus = z.object({ State: z.nullish(z.string()) })
 
+const JOB_STATUS_READ_MS = 10_000
+
 const jobPath = (jobId: string | undefined) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`
 
 export function gearsetState(id: string, r: z.infer<typeof RunRequestStatus>): RunState {
@@ -44,20 +46,25 @@ export function gearsetState(id: string, r: z.infer<typeof RunRequestStatus>): R
  * a busy job makes the new request wait behind another run, which the reader should know. A job
  * that does not exist, or a token that is refused, ends the step here, before anything is started.
  */
-async function checkJob({ inputs, http, note }: ProviderContext): Promise<void> {
+async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortSignal): Promise<void> {
   try {
-    const { data } = await http.request({
-      method: 'GET',
-      path: `${jobPath(inputs.scenarioId)}/status`,
-      template: '/public/automation/continuous-integration-jobs/{jobId}/status',
-      schema: JobStatus,
-      action: 'read the CI job status'
-    })
+    const { data } = await http.request(
+      {
+        method: 'GET',
+        path: `${jobPath(inputs.scenarioId)}/status`,
+        template: '/public/automation/continuous-integration-jobs/{jobId}/status',
+        schema: JobStatus,
+        action: 'read the CI job status',
+        // A note for the reader, and a check of the IDs: it must not hold up the start for long.
+        timeoutMs: JOB_STATUS_READ_MS
+      },
+      signal
+    )
     if (data.State === 'Running') {
       note(`The Gearset CI job ${inputs.scenarioId} is already running another run: this run request waits (Pending) until that run ends.`)
     }
   } catch (e) {
-    if (!(e instanceof PlatformError) || !isRetryable('GET', e.info)) throw e
+    if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted) throw e
     note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`)
   }
 }
@@ -81,18 +88,21 @@ export const gearset: Provider = {
 
   startDetails: (inputs) => (inputs.gitRef !== undefined ? [{ label: 'Source commit', value: `${inputs.gitRef} (gitRef)` }] : []),
 
-  async trigger(ctx: ProviderContext): Promise<RunState> {
+  async trigger(ctx: ProviderContext, signal?: AbortSignal): Promise<RunState> {
     const { inputs, http } = ctx
-    await checkJob(ctx)
-    const { data } = await http.request({
-      method: 'POST',
-      path: `${jobPath(inputs.scenarioId)}/run-requests`,
-      template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
-      body: inputs.gitRef !== undefined ? { SourceGitCommitId: inputs.gitRef } : {},
-      schema: RunRequest,
-      action: 'start the CI job',
-      creates: true
-    })
+    await checkJob(ctx, signal)
+    const { data } = await http.request(
+      {
+        method: 'POST',
+        path: `${jobPath(inputs.scenarioId)}/run-requests`,
+        template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests',
+        body: inputs.gitRef !== undefined ? { SourceGitCommitId: inputs.gitRef } : {},
+        schema: RunRequest,
+        action: 'start the CI job',
+        creates: true
+      },
+      signal
+    )
     return { id: data.RunRequestId, status: 'queued', providerStatus: 'Pending', counts: {} }
   },
 

@@ -1,6 +1,6 @@
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
 import * as z from 'zod/mini'
-import { counts, countSchema, fromWord, runIdSchema, sumOf, toDate } from './common.js'
+import { counts, countSchema, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
 import type { Inputs } from '../inputs.js'
 import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
@@ -58,7 +58,7 @@ export function testeryState(r: TestRun, account?: string): RunState {
   return {
     id: r.id,
     name: r.name ?? undefined,
-    url: account ? `https://testery.app/${account}/test-runs/${r.id}` : undefined,
+    url: account ? safeLink(`${WEB_ORIGIN}/${account}/test-runs/${r.id}`, WEB_ORIGIN) : undefined,
     ...mapped,
     providerStatus: r.status ?? '',
     counts: counts({ total: r.totalCount, passed: r.passCount, failed, skipped: sumOf(r.ignoredCount, r.notRunCount) }),
@@ -69,6 +69,9 @@ export function testeryState(r: TestRun, account?: string): RunState {
 }
 
 const path = (id: string) => `/api/test-runs/${encodeURIComponent(id)}`
+
+// Run links (platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
+const WEB_ORIGIN = 'https://testery.app'
 
 /**
  * The run request as the official CLI builds it (platforms.md §3.2): only what the user chose.
@@ -100,13 +103,20 @@ export function testCode(inputs: Inputs): string {
   return `not chosen by this step: Testery goes by build ${inputs.buildVersion} (set gitRef, gitBranch or latestDeploy to choose)`
 }
 
-/** The account name is the first segment of run links; one read per step, and optional. */
+/**
+ * The account name is the first segment of run links; one read per step, and optional: it only
+ * decorates the report, so it gets one short attempt and never holds up a reading of the run.
+ */
 const accounts = new WeakMap<object, Promise<string | undefined>>()
+const ACCOUNT_READ_MS = 5000
 function accountName({ http }: ProviderContext, signal?: AbortSignal): Promise<string | undefined> {
   let name = accounts.get(http)
   if (!name) {
     name = http
-      .request({ method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name' }, signal)
+      .request(
+        { method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name', attempts: 1, timeoutMs: ACCOUNT_READ_MS },
+        signal
+      )
       .then((r) => r.data.name)
       .catch(() => undefined)
     accounts.set(http, name)
@@ -118,6 +128,7 @@ export const testery: Provider = {
   name: 'testery',
   title: 'Testery',
   defaultBaseUrl: 'https://api.testery.io',
+  webOrigin: WEB_ORIGIN,
   authorization: (token) => `Bearer ${token}`,
   hints: {
     401: 'the API token was not accepted: copy it again from Settings > Integrations > Show API Token in Testery and update the secret.',
@@ -128,18 +139,21 @@ export const testery: Provider = {
 
   startDetails: (inputs) => [{ label: 'Test code', value: testCode(inputs) }],
 
-  async trigger(ctx: ProviderContext): Promise<RunState> {
+  async trigger(ctx: ProviderContext, signal?: AbortSignal): Promise<RunState> {
     const { inputs, http } = ctx
-    const { data } = await http.request({
-      method: 'POST',
-      path: '/api/test-run-requests-build',
-      template: '/api/test-run-requests-build',
-      body: runRequest(inputs),
-      schema: TestRun,
-      action: 'start the test run',
-      creates: true
-    })
-    return testeryState(data, await accountName(ctx))
+    const { data } = await http.request(
+      {
+        method: 'POST',
+        path: '/api/test-run-requests-build',
+        template: '/api/test-run-requests-build',
+        body: runRequest(inputs),
+        schema: TestRun,
+        action: 'start the test run',
+        creates: true
+      },
+      signal
+    )
+    return testeryState(data, await accountName(ctx, signal))
   },
 
   async status(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
@@ -164,7 +178,14 @@ export const testery: Provider = {
 
   async testResults({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
     const { data } = await http.request(
-      { method: 'GET', path: `${path(run.id)}/results`, template: '/api/test-runs/{id}/results', schema: TestResults, action: 'read the test results' },
+      {
+        method: 'GET',
+        path: `${path(run.id)}/results`,
+        template: '/api/test-runs/{id}/results',
+        schema: TestResults,
+        action: 'read the test results',
+        maxBytes: RESULTS_MAX_BYTES
+      },
       signal
     )
     return data.map((t) => ({

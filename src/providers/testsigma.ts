@@ -2,7 +2,7 @@
 // STATUS_COMPLETED ends a run; its `result` says how.
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
-import { counts, countSchema, fromWord, runIdSchema, safeLink, sumOf, toDate } from './common.js'
+import { counts, countSchema, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
 import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
 
 const STATUS: Record<string, RunStatus> = {
@@ -79,7 +79,7 @@ export function testsigmaState(r: ExecutionResult): RunState {
   return {
     id: r.id,
     name: r.execution?.name ?? undefined,
-    url: safeLink(r.app_url) ?? `https://app.testsigma.com/ui/td/runs/${r.id}`,
+    url: safeLink(r.app_url, WEB_ORIGIN) ?? `${WEB_ORIGIN}/ui/td/runs/${r.id}`,
     ...mapped,
     providerStatus: [r.status, r.result].filter(Boolean).join('/'),
     counts: counts({
@@ -97,10 +97,14 @@ export function testsigmaState(r: ExecutionResult): RunState {
 
 const path = (id: string) => `/api/v1/execution_results/${encodeURIComponent(id)}`
 
+// Run links point here only (platforms.md §1: app_url, else the run page built from the ID).
+const WEB_ORIGIN = 'https://app.testsigma.com'
+
 export const testsigma: Provider = {
   name: 'testsigma',
   title: 'Testsigma',
   defaultBaseUrl: 'https://app.testsigma.com',
+  webOrigin: WEB_ORIGIN,
   authorization: (token) => `Bearer ${token}`,
   hints: {
     400: 'check `scenarioId` is the Test Plan ID (Test Plans > your plan > CI/CD Integrations) and `environment` an Environment ID.',
@@ -110,7 +114,7 @@ export const testsigma: Provider = {
   runsPage: 'the test plan’s Run History in Testsigma',
   nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
 
-  async trigger({ inputs, http }: ProviderContext): Promise<RunState> {
+  async trigger({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunState> {
     const { data } = await http.request({
       method: 'POST',
       path: '/api/v1/execution_results',
@@ -128,7 +132,7 @@ export const testsigma: Provider = {
       schema: ExecutionResult,
       action: 'start the test plan',
       creates: true
-    })
+    }, signal)
     return testsigmaState(data)
   },
 
@@ -158,7 +162,14 @@ export const testsigma: Provider = {
   // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
   async testResults(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
     const { data } = await ctx.http.request(
-      { method: 'GET', path: `${path(run.id)}/test_case_results`, template: '/api/v1/execution_results/{id}/test_case_results', schema: TestCaseResults, action: 'read the test results' },
+      {
+        method: 'GET',
+        path: `${path(run.id)}/test_case_results`,
+        template: '/api/v1/execution_results/{id}/test_case_results',
+        schema: TestCaseResults,
+        action: 'read the test results',
+        maxBytes: RESULTS_MAX_BYTES
+      },
       signal
     )
     const tests = data.testCases.map((t) => ({
@@ -210,7 +221,8 @@ async function errorTexts({ http }: ProviderContext, runId: string, wanted: Set<
           path: `/api/v1/test_case_results?executionResultId=${encodeURIComponent(runId)}&page=${page}&size=${MESSAGE_PAGE_SIZE}`,
           template: '/api/v1/test_case_results',
           schema: TestCaseMessages,
-          action: 'read the test error messages'
+          action: 'read the test error messages',
+          maxBytes: RESULTS_MAX_BYTES
         },
         signal
       )

@@ -86,8 +86,8 @@ export interface Provider {
   readonly defaultBaseUrl: string
   /** The Authorization header value for a token. */
   authorization(token: string): string
-  /** Start a run. */
-  trigger(ctx: ProviderContext): Promise<RunState>
+  /** Start a run; the signal is the step's cancel signal, obeyed while the request is in flight. */
+  trigger(ctx: ProviderContext, signal?: AbortSignal): Promise<RunState>
   /** Read a run's state; absent where the platform has no status API (Evaficy). */
   status?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState>
   /** Ask the platform to stop a run; absent where it has no cancel call. */
@@ -116,6 +116,11 @@ export interface Provider {
   readonly hints: Partial<Record<number, string>>
   /** Where a run ID lives besides the account, when it does (Gearset: under a CI job). */
   readonly runScope?: string
+  /**
+   * The origin of the platform's web app: the only place a run or test link may point (a link the
+   * platform sends to anywhere else is dropped). Absent: the platform gives no links.
+   */
+  readonly webOrigin?: string
   /** Where a person sees the runs: "Test Runs in Evaficy Smart Test". */
   readonly runsPage: string
   /** What happens next after a run is triggered and not waited for (job summary). */

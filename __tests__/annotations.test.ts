@@ -1,0 +1,90 @@
+// Rule 10 of issue 10: GitHub shows 10 annotations of each kind per step; the verdict is never the
+// one dropped, and per-test annotations take only the places left.
+import { jest } from '@jest/globals'
+import * as core from '@actions/core'
+import { annotate, resetAnnotations, roomFor, verdict } from '../src/annotations.js'
+import { annotateFailedTests, buildFailedTests, MAX_LISTED_FAILURES, runOutputs } from '../src/report.js'
+import { safeLink } from '../src/providers/common.js'
+import type { TestResult } from '../src/providers/types.js'
+
+let out: string[] = []
+beforeEach(() => {
+  resetAnnotations()
+  out = []
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk))
+    return true
+  })
+})
+afterEach(() => jest.restoreAllMocks())
+const commands = (kind: string) => out.join('').split('\n').filter((l) => l.startsWith(`::${kind}`))
+const failedTests = (n: number): TestResult[] => Array.from({ length: n }, (_, i) => ({ name: `test ${i}`, status: 'failed', error: `boom ${i}` }))
+
+describe('annotation places', () => {
+  it('keeps one place of each kind for the verdict; the eleventh and later go to the log as plain lines', () => {
+    for (let i = 0; i < 12; i++) annotate('warning', `note ${i}`)
+    verdict('warning', 'the verdict')
+    const warnings = commands('warning')
+    expect(warnings).toHaveLength(10)
+    expect(warnings.at(-1)).toBe('::warning::the verdict')
+    expect(out.join('')).toContain('Warning: note 9\n')
+    expect(out.join('')).toContain('Warning: note 11\n')
+  })
+
+  it('per-test annotations fill only what is left after the step’s other annotations, verdict kept', () => {
+    for (let i = 0; i < 4; i++) annotate('error', `problem ${i}`)
+    expect(roomFor('error')).toBe(5)
+    expect(annotateFailedTests('Acme', failedTests(30), 'error')).toBe(5)
+    verdict('error', 'Tests failed')
+    const errors = commands('error')
+    expect(errors).toHaveLength(10)
+    expect(errors.at(-1)).toBe('::error::Tests failed')
+    expect(out.join('')).toContain('…and 25 more failed tests (see the job summary).')
+  })
+
+  it('one kind does not take the places of another', () => {
+    for (let i = 0; i < 20; i++) annotate('warning', `w ${i}`)
+    expect(roomFor('error')).toBe(9)
+    expect(roomFor('notice')).toBe(9)
+  })
+})
+
+describe('the failed-test list of the summary', () => {
+  const listed = (n: number) => {
+    core.summary.emptyBuffer()
+    buildFailedTests(failedTests(n))
+    const html = core.summary.stringify()
+    core.summary.emptyBuffer()
+    return html
+  }
+  it.each([
+    [MAX_LISTED_FAILURES, false],
+    [MAX_LISTED_FAILURES + 1, true]
+  ])('%d failures: 50 rows, "…and 1 more" only past 50', (n, more) => {
+    const html = listed(n)
+    expect((html.match(/<tr>/g) ?? []).length - 1).toBe(50)
+    expect(html.includes('…and 1 more')).toBe(more)
+  })
+})
+
+describe('rule 1: platform text in outputs and links', () => {
+  it('outputs carry platform text as one line, without control characters', () => {
+    const o = runOutputs('testery', { id: '7', name: 'a\nb\u0007c\r\n::set-output name=x::y', status: 'running', providerStatus: 'RUN\nNING', counts: {} })
+    expect(o.runName).toBe('a b c ::set-output name=x::y') // one line; a value, never a command
+    expect(o.providerStatus).toBe('RUN NING')
+    for (const v of Object.values(o)) expect(v).not.toMatch(/[\u0000-\u001f]/)
+  })
+
+  it.each([
+    ['https://app.testsigma.com/ui/td/runs/5', 'https://app.testsigma.com/ui/td/runs/5'],
+    ['https://app.testsigma.com/ui/td/runs/5\n::error::x', 'https://app.testsigma.com/ui/td/runs/5::error::x'],
+    ['https://app.testsigma.com.evil.example/runs/5', undefined],
+    ['https://evil.example/?u=https://app.testsigma.com', undefined],
+    ['http://app.testsigma.com/ui/td/runs/5', undefined],
+    ['https://user:pw@app.testsigma.com/ui', undefined],
+    ['javascript:alert(1)', undefined],
+    ['not a url', undefined]
+  ])('safeLink(%j) on the platform origin → %j', (url, expected) => {
+    expect(safeLink(url, 'https://app.testsigma.com')).toBe(expected)
+  })
+})

@@ -1,0 +1,89 @@
+// Breaks each reliability rule on purpose, one at a time, and checks that the tests meant to guard
+// it go red (issue 10: "break it on purpose once and watch the test go red"). Each break is a
+// one-place edit of src/; dist/ is rebuilt when end-to-end tests are among the guards. The tree
+// is restored after every break, also when the script is interrupted.
+//
+//   node scripts/break-rules.js            every break
+//   node scripts/break-rules.js R3a R7b    only these
+//
+// Prints one line per break: the rule, what was broken, and whether its guards failed (they must).
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+
+const UNIT = (...f) => f.map((x) => `__tests__/${x}.test.ts`)
+
+/** { id, rule, what, file, from, to, tests } — `from` must occur exactly once in `file`. */
+export const BREAKS = [
+  { id: 'R1a', rule: 1, what: 'links to any https origin', file: 'src/providers/common.ts', from: 'return u.origin === origin && !u.username', to: 'return u.protocol === "https:" && !u.username', tests: [...UNIT('annotations', 'e2e-hardening')] },
+  { id: 'R1b', rule: 1, what: 'run name output as the platform sent it', file: 'src/report.ts', from: 'runName: run.name === undefined ? undefined : oneLine(run.name, 300)', to: 'runName: run.name', tests: [...UNIT('annotations', 'e2e-hardening')] },
+  { id: 'R2a', rule: 2, what: "another run's answer taken as ours", file: 'src/wait.ts', from: 'if (s.id !== last.id) throw otherRun(provider.title, last.id, s.id)', to: '', tests: [...UNIT('wait', 'e2e-hardening')] },
+  { id: 'R2b', rule: 2, what: "attach follows another run's answer", file: 'src/main.ts', from: 'if (found.id !== runId) throw otherRun(provider.title, runId, found.id)', to: '', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R3a', rule: 3, what: 'attempt timeouts do not shrink to the deadline', file: 'src/http.ts', from: 'const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS))', to: 'const timeoutMs = usual', tests: [...UNIT('http', 'e2e-hardening')] },
+  { id: 'R3b', rule: 3, what: 'retries right up to (and past) the deadline', file: 'src/http.ts', from: 'if (left <= MIN_RETRY_WINDOW_MS) throw e', to: 'if (left < -Infinity) throw e', tests: [...UNIT('http')] },
+  { id: 'R3c', rule: 3, what: 'per-test results read without the deadline budget', file: 'src/main.ts', from: 'AbortSignal.any([signal, AbortSignal.timeout(budget)])', to: 'signal', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R4a', rule: 4, what: 'the start request does not hear the cancel signal', file: 'src/trigger.ts', from: 'provider.trigger(ctx, signal)', to: 'provider.trigger(ctx)', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R4b', rule: 4, what: 'a cancelled start is treated as an ambiguous failure', file: 'src/trigger.ts', from: 'if (e instanceof PlatformError && signal?.aborted) throw cancelledWhileStarting(provider, e)', to: '', tests: [...UNIT('adoption', 'e2e-hardening')] },
+  { id: 'R5a', rule: 5, what: 'a failed cancel is not owed', file: 'src/main.ts', from: "core.saveState(STATE.cancelOwed, 'true')\n", to: '\n', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R5b', rule: 5, what: 'the post step tries once', file: 'src/main.ts', from: 'for (let attempt = 1; attempt <= 3; attempt++) {', to: 'for (let attempt = 1; attempt <= 1; attempt++) {', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R6a', rule: 6, what: 'an empty retry bucket ends the wait', file: 'src/wait.ts', from: "isRetryable('GET', { ...f, budgetExhausted: undefined }) ||", to: "(!f.budgetExhausted && isRetryable('GET', f)) ||", tests: [...UNIT('wait')] },
+  { id: 'R6b', rule: 6, what: 'successful answers do not refill the bucket', file: 'src/http.ts', from: 'this.tokens = Math.min(RETRY_BUCKET.size, this.tokens + RETRY_BUCKET.refund)', to: '', tests: [...UNIT('http')] },
+  { id: 'R7a', rule: 7, what: 'a pause asked for holds only the retry of that request', file: 'src/http.ts', from: 'if (pause !== undefined) this.notBefore = Math.max(this.notBefore, this.clock.now() + pause)', to: '', tests: [...UNIT('http', 'e2e-hardening')] },
+  { id: 'R7b', rule: 7, what: 'a pause past the deadline is slept through', file: 'src/http.ts', from: 'if (this.notBefore > this.deadline) {', to: 'if (this.notBefore < 0) {', tests: [...UNIT('http', 'e2e-hardening')] },
+  { id: 'R8a', rule: 8, what: 'per-test results capped at 1 MiB', file: 'src/http.ts', from: 'const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024', to: 'const maxBytes = this.o.maxBodyBytes ?? 1024 * 1024', tests: [...UNIT('http', 'e2e-hardening')] },
+  { id: 'R8b', rule: 8, what: 'past the cap the summary says nothing', file: 'src/main.ts', from: "if (e instanceof PlatformError && e.info.kind === 'too-large') {", to: 'if (false) {', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R9a', rule: 9, what: 'a refused CONNECT is a reset (may have arrived)', file: 'src/network-errors.ts', from: "if (tunnel?.[1]) {", to: 'if (false) {', tests: [...UNIT('network-errors', 'e2e-network')] },
+  { id: 'R9b', rule: 9, what: 'a TLS failure is an ordinary network error', file: 'src/network-errors.ts', from: 'if (code && TLS_CODES.has(code)) {', to: 'if (false) {', tests: [...UNIT('network-errors', 'e2e-network')] },
+  { id: 'R10a', rule: 10, what: 'no place kept for the verdict', file: 'src/annotations.ts', from: "ANNOTATIONS_PER_KIND - used[kind] - (verdictGiven ? 0 : 1)", to: 'ANNOTATIONS_PER_KIND - used[kind]', tests: [...UNIT('annotations', 'e2e-hardening', 'e2e-failed-tests')] },
+  { id: 'R10b', rule: 10, what: 'annotateTests ignored', file: 'src/main.ts', from: 'if (inputs.annotateTests) annotateFailedTests', to: 'annotateFailedTests', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R11a', rule: 11, what: 'a run of another build is adopted', file: 'src/trigger.ts', from: 'c.build === ctx.inputs.buildVersion &&', to: '', tests: [...UNIT('adoption')] },
+  { id: 'R11b', rule: 11, what: 'a run created before the request is adopted', file: 'src/trigger.ts', from: 'c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS', to: 'true', tests: [...UNIT('adoption')] },
+  { id: 'R11c', rule: 11, what: 'two candidates: the first is adopted', file: 'src/trigger.ts', from: 'if (mine.length === 1) {', to: 'if (mine.length >= 1) {', tests: [...UNIT('adoption')] },
+  { id: 'R11d', rule: 11, what: 'off by one in the failed-test list', file: 'src/report.ts', from: 'failed.slice(0, MAX_LISTED_FAILURES)', to: 'failed.slice(0, MAX_LISTED_FAILURES + 1)', tests: [...UNIT('annotations', 'e2e-hardening')] },
+  { id: 'R11e', rule: 11, what: 'only the plain token is scrubbed', file: 'src/text.ts', from: "for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {", to: 'for (const form of [secret]) {', tests: [...UNIT('e2e-hardening')] },
+  { id: 'R11f', rule: 11, what: 'no JUnit for a passed run', file: 'src/main.ts', from: "(run.status === 'passed' && !s.inputs.junitPath)", to: "run.status === 'passed'", tests: [...UNIT('e2e-hardening')] },
+  { id: 'R11g', rule: 11, what: "Gearset's read limiter removed", file: 'src/http.ts', from: 'const limit = this.o.readLimit\n', to: 'const limit = undefined as HttpApiOptions["readLimit"]\n', tests: [...UNIT('wait', 'e2e-hardening')] },
+  { id: 'R11h', rule: 11, what: 'Retry-After on a successful read ignored', file: 'src/http.ts', from: 'const retryAfterMs = parseRetryAfter(res.message.headers[\'retry-after\']) ?? limitMs', to: "const retryAfterMs = status >= 200 && status < 300 ? undefined : (parseRetryAfter(res.message.headers['retry-after']) ?? limitMs)", tests: [...UNIT('http', 'wait', 'e2e-hardening')] }
+]
+
+function build() {
+  execFileSync('npm', ['run', 'build'], { stdio: 'ignore' })
+}
+
+function main() {
+  const only = process.argv.slice(2)
+  const chosen = BREAKS.filter((b) => only.length === 0 || only.includes(b.id))
+  let survived = 0
+  for (const b of chosen) {
+    const original = readFileSync(b.file, 'utf8')
+    const count = original.split(b.from).length - 1
+    if (count !== 1) {
+      console.log(`${b.id} rule ${b.rule}: ${b.what}: NOT APPLIED (found ${count} times in ${b.file})`)
+      survived++
+      continue
+    }
+    const restore = () => writeFileSync(b.file, original)
+    process.once('SIGINT', () => {
+      restore()
+      process.exit(130)
+    })
+    try {
+      writeFileSync(b.file, original.replace(b.from, b.to))
+      const e2e = b.tests.some((t) => t.includes('e2e-'))
+      if (e2e) build()
+      const r = spawnSync('npx', ['jest', ...b.tests], { env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules' }, encoding: 'utf8' })
+      const failed = /Tests:\s+(\d+) failed/.exec(r.stderr)?.[1]
+      if (failed) console.log(`${b.id} rule ${b.rule}: ${b.what}: red (${failed} failed in ${b.tests.map((t) => t.replace(/^__tests__\/|\.test\.ts$/g, '')).join(', ')})`)
+      else {
+        survived++
+        console.log(`${b.id} rule ${b.rule}: ${b.what}: SURVIVED (the guards stayed green)`)
+      }
+    } finally {
+      restore()
+    }
+  }
+  build()
+  console.log(survived === 0 ? `All ${chosen.length} breaks turned their guards red.` : `${survived} of ${chosen.length} breaks survived.`)
+  process.exitCode = survived === 0 ? 0 : 1
+}
+
+main()
