@@ -5,28 +5,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { testeryRun, testsigmaTrigger } from './fixtures/vendor.js'
-import { annotationsOf, errorsOf, expectNoLeak, sandboxForSuite, step, warningsOf, whenLogged, type StepResult } from './helpers/step.js'
+import { annotationsOf, errorsOf, expectNoLeak, pollingStep, sandboxForSuite, step, warningsOf, whenLogged, type Pollable, type StepResult } from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-hard-2e9'
 const box = sandboxForSuite()
 afterEach(() => box.get().clearFaults())
 
-const TARGETS = {
-  testsigma: { scenarioId: '2090' },
-  testery: { projectId: 'shop', environment: 'staging' },
-  gearset: { scenarioId: 'job-42' }
-} as const
-type Pollable = keyof typeof TARGETS
-
-// One run at a time per Testery environment and Gearset job (platforms.md points 3 and 8).
-let fresh = 0
-function run(provider: Pollable, inputs: Record<string, string> = {}, extra: Parameters<typeof step>[0] = {}): Promise<StepResult> {
-  const own: Record<string, string> = provider === 'testery' ? { environment: `hard-${++fresh}` } : provider === 'gearset' ? { scenarioId: `hard-job-${++fresh}` } : {}
-  return step({
-    inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...TARGETS[provider], ...own, ...inputs },
-    ...extra
-  })
-}
+const run = pollingStep(box, TOKEN, 'hard')
 const scratch = () => mkdtempSync(join(tmpdir(), 'ttr-junit-'))
 const requestsOf = (provider: Pollable, from: number) => box.get().requests.slice(from).filter((r) => r.platform === provider)
 const noForgedCommands = (r: StepResult) => expect(r.stdout.split('\n').filter((l) => /^::(error|warning|notice|set-output|add-mask)::forged/.test(l))).toEqual([])
@@ -125,6 +110,16 @@ describe('rule 3: the deadline bounds every request', () => {
     expect(warningsOf(r).some((w) => w.startsWith('::warning::Could not read the per-test results'))).toBe(true)
     expect(r.ms).toBeLessThan(20_000)
   }, 30_000)
+
+  it('a sequence of slow report reads (Testsigma’s error-text pages) ends within the report budget, verdict intact', async () => {
+    // Each read answers just inside its own timeout; only the budget of all of them together ends the sequence.
+    box.get().script('testsigma', { queuedMs: 50, runMs: 500, total: 1200, failed: 1200, end: 'failed' })
+    box.get().fault('testsigma', { on: 'results', do: 'stall', ms: 4000, times: 10 })
+    const r = await run('testsigma', { timeoutMinutes: '0.1' })
+    expect(r.outputs.status).toBe('failed')
+    expect(errorsOf(r).at(-1)).toMatch(/^::error::Tests failed: 1200 of 1200/)
+    expect(r.ms).toBeLessThan(17_000) // without the budget: 7 reads × 4 s after the run ended
+  }, 40_000)
 })
 
 describe('rule 4: signals are obeyed in every phase', () => {

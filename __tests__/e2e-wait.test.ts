@@ -1,30 +1,13 @@
 // End to end: dist/index.js as the runner runs it, waiting for scripted sandbox runs on the
 // three platforms that can be followed.
-import { errorsOf, expectNoLeak, sandboxForSuite, step, warningsOf, whenLogged, type StepResult } from './helpers/step.js'
+import { errorsOf, expectNoLeak, pollingStep, sandboxForSuite, step, warningsOf, whenLogged, type Pollable } from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-wait-77aa'
 const box = sandboxForSuite()
 // Short scripted runs, polled every second.
 const QUICK = { queuedMs: 100, runMs: 700, total: 10 }
 
-const TARGETS = {
-  testsigma: { scenarioId: '2090', environment: '10' },
-  testery: { projectId: 'shop', environment: 'staging' },
-  gearset: { scenarioId: 'job-42' }
-} as const
-type Pollable = keyof typeof TARGETS
-
-// Testery runs one run per environment at a time, and a Gearset CI job one run at a time
-// (platforms.md points 3 and 8): each step gets its own environment or job, so a run that an
-// earlier test left running does not hold this one in the queue.
-let fresh = 0
-function waitStep(provider: Pollable, inputs: Record<string, string> = {}, extra: Parameters<typeof step>[0] = {}): Promise<StepResult> {
-  const own: Record<string, string> = provider === 'testery' ? { environment: `staging-${++fresh}` } : provider === 'gearset' ? { scenarioId: `job-${++fresh}` } : {}
-  return step({
-    inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...TARGETS[provider], ...own, ...inputs },
-    ...extra
-  })
-}
+const waitStep = pollingStep(box, TOKEN, 'staging')
 
 const cancelCalls = (provider: Pollable) =>
   box.get().requests.filter((r) => r.platform === provider && (r.method === 'PUT' || r.method === 'PATCH' || r.path.endsWith('/cancel')))

@@ -12624,9 +12624,9 @@ async function cancelNow(s, run) {
 async function readTestResults(s, run, clock, signal) {
     if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath))
         return undefined;
-    const budget = Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS));
+    const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)));
     try {
-        return await s.provider.testResults(s.ctx, run, AbortSignal.any([signal, AbortSignal.timeout(budget)]));
+        return await s.provider.testResults(s.ctx, run, budget.signal);
     }
     catch (e) {
         if (e instanceof PlatformError && e.info.kind === 'too-large') {
@@ -12636,6 +12636,29 @@ async function readTestResults(s, run, clock, signal) {
         annotate('warning', `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`);
         return undefined;
     }
+    finally {
+        budget.release();
+    }
+}
+/**
+ * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
+ * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
+ */
+function budgeted(parent, ms) {
+    const c = new AbortController();
+    const onAbort = () => c.abort(parent.reason);
+    if (parent.aborted)
+        onAbort();
+    else
+        parent.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => c.abort(new DOMException('the report budget ran out', 'TimeoutError')), ms);
+    return {
+        signal: c.signal,
+        release: () => {
+            clearTimeout(timer);
+            parent.removeEventListener('abort', onAbort);
+        }
+    };
 }
 function writeJUnit(path, xml, count) {
     try {

@@ -29,14 +29,13 @@ function compile(route) {
  * runs go (sandbox/runs.js); `fault(platform, ...faults)` breaks the next requests (faults.js);
  * `platforms.gearset.violations` counts reads beyond Gearset's limit.
  * Over HTTP: POST /__sandbox/<platform>/scripts or /faults with one (or an array) as the body.
+ * `tls` ({ key, cert }, PEM): serve HTTPS instead, as the real platforms do, so tests can drive a
+ * private certificate authority and a CONNECT proxy (its URL then names `localhost`).
+ * @param {{ port?: number, host?: string, quiet?: boolean, rateLimit?: { perSecond: number }, tls?: import('node:https').ServerOptions }} [options]
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
  *   fault: (platform: string, ...faults: object[]) => void, clearFaults: () => void, limited: Record<string, number>,
  *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
- */
-/**
- * `tls` ({ key, cert }, PEM): serve HTTPS instead, as the real platforms do, so tests can drive a
- * private certificate authority and a CONNECT proxy (its URL then names `localhost`).
  */
 export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateLimit = undefined, tls = undefined } = {}) {
   /** @type {SandboxRequest[]} */

@@ -27,6 +27,32 @@ export interface StepOptions {
 
 export const step = (o: StepOptions): Promise<StepResult> => runAction(o) as Promise<StepResult>
 
+/** What a step of each pollable platform starts on the sandbox. */
+export const POLLABLE = {
+  testsigma: { scenarioId: '2090', environment: '10' },
+  testery: { projectId: 'shop', environment: 'staging' },
+  gearset: { scenarioId: 'job-42' }
+} as const
+export type Pollable = keyof typeof POLLABLE
+
+/**
+ * A step that waits for a run of a pollable platform, polled every second. Testery runs one run
+ * per environment at a time, and a Gearset CI job one run at a time (platforms.md points 3 and 8):
+ * each step gets its own environment or job, so a run an earlier test left running does not hold
+ * this one in the queue.
+ */
+export function pollingStep(box: { get(): Sandbox }, token: string, prefix: string) {
+  let fresh = 0
+  return (provider: Pollable, inputs: Record<string, string> = {}, extra: StepOptions = {}): Promise<StepResult> => {
+    const own: Record<string, string> =
+      provider === 'testery' ? { environment: `${prefix}-${++fresh}` } : provider === 'gearset' ? { scenarioId: `${prefix}-job-${++fresh}` } : {}
+    return step({
+      inputs: { provider, token, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...POLLABLE[provider], ...own, ...inputs },
+      ...extra
+    })
+  }
+}
+
 /** One sandbox for the test file, fresh for it. */
 export function sandboxForSuite(): { get(): Sandbox } {
   let sandbox: Sandbox | undefined
