@@ -111,6 +111,15 @@ describe('rule 3: the deadline bounds every request', () => {
     expect(r.ms).toBeLessThan(20_000)
   }, 30_000)
 
+  it('an account name that never comes (Testery, for run links) is one short read: the run is followed, without a link', async () => {
+    box.get().script('testery', { queuedMs: 50, runMs: 500, total: 4 })
+    box.get().fault('testery', { on: 'meta', do: 'stall', times: 5 })
+    const r = await run('testery', { timeoutMinutes: '0.2' })
+    expect(r.outputs.status).toBe('passed')
+    expect(r.outputs.runUrl).toBe('')
+    expect(r.ms).toBeLessThan(12_000) // the read gets one attempt of 5 s, once per step
+  }, 30_000)
+
   it('a sequence of slow report reads (Testsigma’s error-text pages) ends within the report budget, verdict intact', async () => {
     // Each read answers just inside its own timeout; only the budget of all of them together ends the sequence.
     box.get().script('testsigma', { queuedMs: 50, runMs: 500, total: 1200, failed: 1200, end: 'failed' })
@@ -344,10 +353,16 @@ describe('rule 11: the rest that must be proven', () => {
 
   it('Gearset: a poll interval and retries that would break its read limit stay under it', async () => {
     box.get().script('gearset', { queuedMs: 50, runMs: 7000 })
-    box.get().fault('gearset', { on: 'poll', do: 'status', status: 502, times: 6 })
+    // 503 with Retry-After: 0 is retried at once: three reads a poll, polls every second, 5 s of that.
+    box.get().fault('gearset', { on: 'poll', do: 'status', status: 503, retryAfter: 0, times: 15 })
     const before = box.get().platforms.gearset.violations
+    const from = box.get().requests.length
     const r = await run('gearset', { pollIntervalSeconds: '1' })
     expect(r.outputs.status).toBe('passed')
     expect(box.get().platforms.gearset.violations).toBe(before)
+    // Every read counts, the refused ones too: no 6 reads of the run request within 5 s.
+    const reads = requestsOf('gearset', from).filter((q) => q.method === 'GET' && q.path.includes('/run-requests/'))
+    expect(reads.length).toBeGreaterThan(10)
+    for (let i = 5; i < reads.length; i++) expect(reads[i].at - reads[i - 5].at).toBeGreaterThanOrEqual(4900)
   }, 30_000)
 })

@@ -283,6 +283,8 @@ describe('the wait loop with the real HTTP client', () => {
     const readsAt: number[] = []
     server = await fakeServer((_req, res) => {
       readsAt.push(clock.now())
+      // Every third read fails: its retries (0.5 s, 1 s backoff) on top of 1 s polls would break the limit.
+      if (readsAt.length % 3 === 1) return sendJson(res, 502, { message: 'busy' })
       sendJson(res, 200, { ...gearsetRunStatus, State: readsAt.length >= 30 ? 'Succeeded' : 'Started' })
     })
     const { o } = options(clock, gearset, { ctx: context(clock, gearset, { scenarioId: 'job-1' }), schedule: { ...DEFAULT_SCHEDULE, fixedMs: 200 } })
