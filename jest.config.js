@@ -7,5 +7,9 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
-  testTimeout: 30000
+  testTimeout: 30000,
+  // Most end-to-end tests wait on real clocks (a run of seconds, a deadline): they run side by side,
+  // each on a sandbox of its own, two files at a time on this 2-core machine.
+  maxWorkers: 2,
+  maxConcurrency: 12
 }

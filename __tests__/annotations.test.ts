@@ -8,7 +8,10 @@ import { safeLink } from '../src/providers/common.js'
 import type { TestResult } from '../src/providers/types.js'
 
 let out: string[] = []
+// verdict('error') is core.setFailed, which sets process.exitCode: it must not become the test run's.
+let exitCode: typeof process.exitCode
 beforeEach(() => {
+  exitCode = process.exitCode
   resetAnnotations()
   out = []
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -16,7 +19,10 @@ beforeEach(() => {
     return true
   })
 })
-afterEach(() => jest.restoreAllMocks())
+afterEach(() => {
+  jest.restoreAllMocks()
+  process.exitCode = exitCode
+})
 const commands = (kind: string) => out.join('').split('\n').filter((l) => l.startsWith(`::${kind}`))
 const failedTests = (n: number): TestResult[] => Array.from({ length: n }, (_, i) => ({ name: `test ${i}`, status: 'failed', error: `boom ${i}` }))
 

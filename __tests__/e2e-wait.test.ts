@@ -1,16 +1,15 @@
 // End to end: dist/index.js as the runner runs it, waiting for scripted sandbox runs on the
 // three platforms that can be followed.
-import { errorsOf, expectNoLeak, pollingStep, sandboxForSuite, step, warningsOf, whenLogged, type Pollable } from './helpers/step.js'
+import { errorsOf, expectNoLeak, sandboxPerTest, step, warningsOf, whenLogged, type Pollable, type PollingStep, type Sandbox } from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-wait-77aa'
-const box = sandboxForSuite()
 // Short scripted runs, polled every second.
 const QUICK = { queuedMs: 100, runMs: 700, total: 10 }
 
-const waitStep = pollingStep(box, TOKEN, 'staging')
+const inSandbox = sandboxPerTest(TOKEN, 'staging')
 
-const cancelCalls = (provider: Pollable) =>
-  box.get().requests.filter((r) => r.platform === provider && (r.method === 'PUT' || r.method === 'PATCH' || r.path.endsWith('/cancel')))
+const cancelCalls = (box: Sandbox, provider: Pollable) =>
+  box.requests.filter((r) => r.platform === provider && (r.method === 'PUT' || r.method === 'PATCH' || r.path.endsWith('/cancel')))
 
 // Every documented terminal state of every pollable platform, and what the step makes of it.
 const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
@@ -33,8 +32,8 @@ const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
 ]
 
 describe('waiting for a run to end', () => {
-  it.each(ENDINGS)('%s %s (script %j) → status %s, exit %d', async (provider, word, script, status, code) => {
-    box.get().script(provider, { ...QUICK, ...script })
+  it.concurrent.each(ENDINGS)('%s %s (script %j) → status %s, exit %d', (provider, word, script, status, code) => inSandbox(async (box, waitStep) => {
+    box.script(provider, { ...QUICK, ...script })
     const r = await waitStep(provider)
     expect(r.code).toBe(code)
     expect(r.outputs.status).toBe(status)
@@ -46,10 +45,10 @@ describe('waiting for a run to end', () => {
       expect(r.stdout).toMatch(/^::notice::Tests passed: /m)
     } else expect(errorsOf(r)).toHaveLength(1)
     expectNoLeak(r, TOKEN)
-  })
+  }))
 
-  it('shows progress while waiting and reports counts, duration and the run link', async () => {
-    box.get().script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
+  it.concurrent('shows progress while waiting and reports counts, duration and the run link', () => inSandbox(async (box, waitStep) => {
+    box.script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
     const r = await waitStep('testsigma')
     const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
     // Testsigma's first status is STATUS_CREATED (platforms.md point 7).
@@ -62,74 +61,74 @@ describe('waiting for a run to end', () => {
     expect(r.summary).toContain('20 total · 17 passed · 2 failed · 1 skipped')
     expect(r.summary).toContain(`<a href="${r.outputs.runUrl}">`)
     expect(errorsOf(r)[0]).toMatch(/^::error::Tests failed: 2 of 20 tests failed \(STATUS_COMPLETED\/FAILURE\): Testsigma run .* https:\/\/app\.testsigma\.com/)
-  })
+  }))
 
-  it('turns a test failure into a warning with failOnTestFailure: false', async () => {
-    box.get().script('testery', { ...QUICK, end: 'failed', failed: 1 })
+  it.concurrent('turns a test failure into a warning with failOnTestFailure: false', () => inSandbox(async (box, waitStep) => {
+    box.script('testery', { ...QUICK, end: 'failed', failed: 1 })
     const r = await waitStep('testery', { failOnTestFailure: 'false' })
     expect(r.code).toBe(0)
     expect(r.outputs.status).toBe('failed')
     expect(warningsOf(r)).toEqual([expect.stringMatching(/Tests failed: 1 of 10 tests failed .*Not failing the step: failOnTestFailure is false/)])
-  })
+  }))
 
-  it.each(['testsigma', 'testery', 'gearset'] as const)('%s: an unknown word is logged and waited through to the real ending', async (provider) => {
-    box.get().script(provider, { queuedMs: 100, runMs: 2500, unknown: 'WARMING_UP', end: 'passed' })
+  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: an unknown word is logged and waited through to the real ending', (provider) => inSandbox(async (box, waitStep) => {
+    box.script(provider, { queuedMs: 100, runMs: 2500, unknown: 'WARMING_UP', end: 'passed' })
     const r = await waitStep(provider)
     expect(r.code).toBe(0)
     expect(r.outputs.status).toBe('passed')
     expect(warningsOf(r)).toEqual([expect.stringContaining('reported the status "WARMING_UP", which this action does not know')])
-  })
+  }))
 
-  it('times out: one last look, status timed_out, the run left going', async () => {
-    box.get().script('testery', { queuedMs: 100, runMs: 600_000 })
+  it.concurrent('times out: one last look, status timed_out, the run left going', () => inSandbox(async (box, waitStep) => {
+    box.script('testery', { queuedMs: 100, runMs: 600_000 })
     const r = await waitStep('testery', { timeoutMinutes: '0.04' })
     expect(r.code).toBe(1)
     expect(r.outputs.status).toBe('timed_out')
     expect(r.outputs.providerStatus).toBe('RUNNING')
     expect(errorsOf(r)[0]).toMatch(/^::error::Stopped waiting after 2s: Testery run .* was still RUNNING\. It goes on there; raise `timeoutMinutes`/)
     expect(r.summary).toContain('Stopped waiting: timeout reached')
-    expect(cancelCalls('testery')).toHaveLength(0)
+    expect(cancelCalls(box, 'testery')).toHaveLength(0)
     expect(r.ms).toBeLessThan(10_000)
-  })
+  }))
 
-  it('times out and cancels the run with cancelOnAbort: true', async () => {
-    box.get().script('testsigma', { queuedMs: 100, runMs: 600_000 })
-    const before = cancelCalls('testsigma').length
+  it.concurrent('times out and cancels the run with cancelOnAbort: true', () => inSandbox(async (box, waitStep) => {
+    box.script('testsigma', { queuedMs: 100, runMs: 600_000 })
+    const before = cancelCalls(box, 'testsigma').length
     const r = await waitStep('testsigma', { timeoutMinutes: '0.04', cancelOnAbort: 'true' })
     expect(r.code).toBe(1)
     expect(r.outputs.status).toBe('timed_out')
-    expect(cancelCalls('testsigma').length - before).toBe(1)
+    expect(cancelCalls(box, 'testsigma').length - before).toBe(1)
     expect(errorsOf(r)[0]).toContain('It was cancelled on the platform.')
     expect(r.state.cancelSent).toBe('true')
-  })
+  }))
 
-  it('with wait: false, starts the run, never reads its status, and reports it as triggered', async () => {
+  it.concurrent('with wait: false, starts the run, never reads its status, and reports it as triggered', () => inSandbox(async (box, waitStep) => {
     const r = await waitStep('testery', { wait: 'false' })
     expect(r.code).toBe(0)
     expect(r.outputs).toMatchObject({ status: 'triggered', providerStatus: 'SUBMITTED', runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/) })
-    expect(box.get().requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
+    expect(box.requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
     // Without gitRef, gitBranch or latestDeploy the request chooses no test code (platforms.md
     // point 1): the build only, and updateVcsStatus as the official CLI sends it (point 2).
-    const sent = box.get().requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
+    const sent = box.requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
     expect(sent?.body).toEqual({ project: 'shop', environment: expect.stringMatching(/^staging-\d+$/), updateVcsStatus: true, buildId: '3f786850e387550fdab836ed7e6dc881de23001b' })
     expect(r.stdout).toContain('Test code: not chosen by this step: Testery goes by build 3f786850e387550fdab836ed7e6dc881de23001b')
     expect(r.summary).toContain('Test run created on Testery')
-  })
+  }))
 })
 
-it('Gearset: polling every second stays within 5 status reads per 5 s per job', async () => {
-  box.get().script('gearset', { queuedMs: 100, runMs: 7000 })
+it.concurrent('Gearset: polling every second stays within 5 status reads per 5 s per job', () => inSandbox(async (box, waitStep) => {
+  box.script('gearset', { queuedMs: 100, runMs: 7000 })
   const r = await waitStep('gearset')
   expect(r.outputs.status).toBe('passed')
-  const reads = box.get().requests.filter((q) => q.platform === 'gearset' && q.method === 'GET')
+  const reads = box.requests.filter((q) => q.platform === 'gearset' && q.method === 'GET')
   expect(reads.length).toBeGreaterThanOrEqual(6)
-  expect(box.get().platforms.gearset.violations).toBe(0)
-})
+  expect(box.platforms.gearset.violations).toBe(0)
+}))
 
 describe('attaching to a run by runId', () => {
-  it.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', async (provider) => {
-    box.get().script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
-    const created = box.get().runs[provider] ?? 0
+  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', (provider) => inSandbox(async (box, waitStep) => {
+    box.script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
+    const created = box.runs[provider] ?? 0
     const job: Record<string, string> = provider === 'gearset' ? { scenarioId: 'job-attach' } : {} // Gearset reads a run request under its job
     const first = await waitStep(provider, { wait: 'false', ...job })
     expect(first.outputs.status).toBe('triggered')
@@ -137,20 +136,20 @@ describe('attaching to a run by runId', () => {
     expect(second.code).toBe(0)
     expect(second.stdout).toContain(`Attaching to`)
     expect(second.outputs).toMatchObject({ runId: first.outputs.runId, status: 'passed' })
-    expect(box.get().runs[provider]).toBe(created + 1) // attaching never starts a run
-  })
+    expect(box.runs[provider]).toBe(created + 1) // attaching never starts a run
+  }))
 
-  it('fails clearly when the run does not exist', async () => {
+  it.concurrent('fails clearly when the run does not exist', () => inSandbox(async (box, waitStep) => {
     const r = await waitStep('testery', { runId: '999999' })
     expect(r.code).toBe(1)
     expect(errorsOf(r)[0]).toMatch(/Testery: could not read the run status \(GET \/api\/test-runs\/\{id\}\): HTTP 404 Not Found\. Testery said: "Test run not found"\. What to do: there is no run 999999 that this token can see: check `runId` comes from the step that started the run/)
-  })
+  }))
 })
 
 describe('cancellation', () => {
-  it.each(['testsigma', 'testery', 'gearset'] as const)('%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero', async (provider) => {
-    box.get().script(provider, { queuedMs: 100, runMs: 60_000 })
-    const before = cancelCalls(provider).length
+  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero', (provider) => inSandbox(async (box, waitStep) => {
+    box.script(provider, { queuedMs: 100, runMs: 60_000 })
+    const before = cancelCalls(box, provider).length
     let sentAt = 0
     const r = await waitStep(provider, { cancelOnAbort: 'true' }, {
       onStart: whenLogged('running (', (child) => {
@@ -161,17 +160,17 @@ describe('cancellation', () => {
     const exitedAfter = Date.now() - sentAt
     expect(r.code).toBe(1)
     expect(exitedAfter).toBeLessThan(6000)
-    expect(cancelCalls(provider).length - before).toBe(1)
+    expect(cancelCalls(box, provider).length - before).toBe(1)
     expect(r.outputs.status).toBe('cancelled')
     expect(r.outputs.runId).not.toBe('')
     expect(r.summary).toContain('The run was cancelled on the platform too.')
     expect(errorsOf(r)[0]).toMatch(/The workflow was cancelled while waiting for .*: cancelled it on the platform\./)
     expect(r.state).toMatchObject({ runId: r.outputs.runId, cancelSent: 'true', done: 'true' })
     expectNoLeak(r, TOKEN)
-  })
+  }))
 
-  it('exits within 6 s even when the cancel call hangs', async () => {
-    box.get().script('testery', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
+  it.concurrent('exits within 6 s even when the cancel call hangs', () => inSandbox(async (box, waitStep) => {
+    box.script('testery', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
     let sentAt = 0
     const r = await waitStep('testery', { cancelOnAbort: 'true' }, {
       onStart: whenLogged('running (', (child) => {
@@ -184,10 +183,10 @@ describe('cancellation', () => {
     expect(r.outputs.status).toBe('cancelled')
     expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*no answer within 5 s/)
     expect(r.state.cancelSent).toBeUndefined()
-  })
+  }))
 
-  it('a second signal stops the step at once, without waiting for a hanging cancel', async () => {
-    box.get().script('testsigma', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
+  it.concurrent('a second signal stops the step at once, without waiting for a hanging cancel', () => inSandbox(async (box, waitStep) => {
+    box.script('testsigma', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
     let sentAt = 0
     const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, {
       onStart: whenLogged('running (', (child) => {
@@ -198,50 +197,50 @@ describe('cancellation', () => {
     })
     expect(r.code).toBe(1)
     expect(Date.now() - sentAt).toBeLessThan(2500) // the cancel call alone would take 5 s
-  })
+  }))
 
-  it('leaves the run going without cancelOnAbort', async () => {
-    box.get().script('gearset', { queuedMs: 100, runMs: 60_000 })
-    const before = cancelCalls('gearset').length
+  it.concurrent('leaves the run going without cancelOnAbort', () => inSandbox(async (box, waitStep) => {
+    box.script('gearset', { queuedMs: 100, runMs: 60_000 })
+    const before = cancelCalls(box, 'gearset').length
     const r = await waitStep('gearset', {}, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
     expect(r.code).toBe(1)
-    expect(cancelCalls('gearset').length).toBe(before)
+    expect(cancelCalls(box, 'gearset').length).toBe(before)
     expect(errorsOf(r)[0]).toContain('it goes on there (cancelOnAbort is false)')
-  })
+  }))
 })
 
 describe('post step (post-if: failure() || cancelled())', () => {
-  async function runningRun(provider: Pollable, script: Record<string, unknown> = {}) {
-    box.get().script(provider, { queuedMs: 100, runMs: 60_000, ...script })
+  async function runningRun(box: Sandbox, waitStep: PollingStep, provider: Pollable, script: Record<string, unknown> = {}) {
+    box.script(provider, { queuedMs: 100, runMs: 60_000, ...script })
     const r = await waitStep(provider, { wait: 'false' })
     return r.outputs.runId
   }
 
-  it('cancels a run the main step left behind, once', async () => {
-    const runId = await runningRun('testsigma')
-    const before = cancelCalls('testsigma').length
+  it.concurrent('cancels a run the main step left behind, once', () => inSandbox(async (box, waitStep) => {
+    const runId = await runningRun(box, waitStep, 'testsigma')
+    const before = cancelCalls(box, 'testsigma').length
     const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
     expect(r.code).toBe(0)
-    expect(cancelCalls('testsigma').length - before).toBe(1)
+    expect(cancelCalls(box, 'testsigma').length - before).toBe(1)
     expect(r.state.cancelSent).toBe('true')
-  })
+  }))
 
-  it('does nothing when the main step already cancelled or finished', async () => {
-    const runId = await runningRun('testery')
-    const before = cancelCalls('testery').length
+  it.concurrent('does nothing when the main step already cancelled or finished', () => inSandbox(async (box, waitStep) => {
+    const runId = await runningRun(box, waitStep, 'testery')
+    const before = cancelCalls(box, 'testery').length
     for (const state of [{ cancelSent: 'true' }, { done: 'true' }] as Record<string, string>[]) {
       const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId, ...state } })
       expect(r.code).toBe(0)
     }
     const without = await waitStep('testery', { cancelOnAbort: 'false' }, { state: { isPost: 'true', runId } })
     expect(without.code).toBe(0)
-    expect(cancelCalls('testery').length).toBe(before)
-  })
+    expect(cancelCalls(box, 'testery').length).toBe(before)
+  }))
 
-  it('never fails the job when the cancel call fails', async () => {
-    const runId = await runningRun('testery', { cancel: 'fail' })
+  it.concurrent('never fails the job when the cancel call fails', () => inSandbox(async (box, waitStep) => {
+    const runId = await runningRun(box, waitStep, 'testery', { cancel: 'fail' })
     const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
     expect(r.code).toBe(0)
     expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*HTTP 500/)
-  })
+  }))
 })

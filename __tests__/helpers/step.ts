@@ -53,6 +53,23 @@ export function pollingStep(box: { get(): Sandbox }, token: string, prefix: stri
   }
 }
 
+export type PollingStep = ReturnType<typeof pollingStep>
+
+/**
+ * Runs each test on a sandbox of its own, started for it and closed after it, so a file's tests
+ * can run concurrently (it.concurrent) without taking each other's faults, scripts or queues.
+ */
+export function sandboxPerTest(token: string, prefix: string) {
+  return async (test: (box: Sandbox, run: PollingStep) => Promise<void>): Promise<void> => {
+    const box = await startSandbox()
+    try {
+      await test(box, pollingStep({ get: () => box }, token, prefix))
+    } finally {
+      await box.close()
+    }
+  }
+}
+
 /** One sandbox for the test file, fresh for it. */
 export function sandboxForSuite(): { get(): Sandbox } {
   let sandbox: Sandbox | undefined
