@@ -8,21 +8,57 @@ import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/inputs.js'
 import { runOutputs } from '../src/report.js'
 
 const DESIGN_INPUTS = [
-  'provider', 'token', 'projectId', 'scenarioId', 'environment', 'buildVersion', 'runName', 'wait',
-  'timeoutMinutes', 'pollIntervalSeconds', 'failOnTestFailure', 'cancelOnAbort', 'runId', 'junitPath', 'baseUrl'
+  'provider',
+  'token',
+  'projectId',
+  'scenarioId',
+  'environment',
+  'buildVersion',
+  'runName',
+  'wait',
+  'timeoutMinutes',
+  'pollIntervalSeconds',
+  'failOnTestFailure',
+  'cancelOnAbort',
+  'runId',
+  'junitPath',
+  'baseUrl'
 ]
 // Added after DESIGN.md (run parameters, platforms.md's points 1, 2 and 11), after its inputs.
-const ADDED_INPUTS = ['gitRef', 'gitBranch', 'latestDeploy', 'updateVcsStatus', 'variables', 'includeTags', 'excludeTags', 'testFilters', 'executionConfig', 'annotateTests']
+const ADDED_INPUTS = [
+  'gitRef',
+  'gitBranch',
+  'latestDeploy',
+  'updateVcsStatus',
+  'variables',
+  'includeTags',
+  'excludeTags',
+  'testFilters',
+  'executionConfig',
+  'annotateTests'
+]
 const DESIGN_OUTPUTS = [
-  'runId', 'runName', 'runUrl', 'status', 'providerStatus', 'totalCount', 'passedCount', 'failedCount',
-  'skippedCount', 'durationSeconds', 'result'
+  'runId',
+  'runName',
+  'runUrl',
+  'status',
+  'providerStatus',
+  'totalCount',
+  'passedCount',
+  'failedCount',
+  'skippedCount',
+  'durationSeconds',
+  'result'
 ]
 
 const ActionYml = z.object({
   name: z.string().min(1),
   description: z.string().min(1),
   branding: z.object({ icon: z.string(), color: z.string() }),
-  inputs: z.record(z.string(), z.object({ description: z.string().min(10), required: z.boolean().optional(), default: z.string().optional() }).strict()),
+  inputs: z.record(
+    z.string(),
+    z.object({ description: z.string().min(10), required: z.boolean().optional(), default: z.string().optional() }).strict()
+  ),
   outputs: z.record(z.string(), z.object({ description: z.string().min(10) }).strict()),
   runs: z.object({ using: z.literal('node24'), main: z.literal('dist/index.js') }).loose()
 })
@@ -43,13 +79,22 @@ describe('action.yml', () => {
   })
 
   it('requires only the token, and gives every boolean input a default', () => {
-    expect(Object.entries(action.inputs).filter(([, i]) => i.required).map(([n]) => n)).toEqual(['token'])
-    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus']) expect(action.inputs[name].default).toMatch(/^(true|false)$/)
+    expect(
+      Object.entries(action.inputs)
+        .filter(([, i]) => i.required)
+        .map(([n]) => n)
+    ).toEqual(['token'])
+    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus'])
+      expect(action.inputs[name].default).toMatch(/^(true|false)$/)
   })
 
   it('has the same inputs and defaults as the code', () => {
     expect([...INPUT_NAMES]).toEqual(Object.keys(action.inputs))
-    const declaredDefaults = Object.fromEntries(Object.entries(action.inputs).filter(([, i]) => i.default !== undefined).map(([n, i]) => [n, i.default]))
+    const declaredDefaults = Object.fromEntries(
+      Object.entries(action.inputs)
+        .filter(([, i]) => i.default !== undefined)
+        .map(([n, i]) => [n, i.default])
+    )
     expect(INPUT_DEFAULTS).toEqual(declaredDefaults)
   })
 

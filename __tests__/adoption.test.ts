@@ -6,7 +6,8 @@ import type { Inputs } from '../src/inputs.js'
 import { failure } from './helpers/failure.js'
 
 const SENT = Date.parse('2026-12-01T12:00:00Z')
-const ctx = (inputs: Partial<Inputs>) => ({ inputs: { buildVersion: 'b-812', ...inputs }, run: { sha: 'f'.repeat(40) } }) as unknown as ProviderContext
+const ctx = (inputs: Partial<Inputs>) =>
+  ({ inputs: { buildVersion: 'b-812', ...inputs }, run: { sha: 'f'.repeat(40) } }) as unknown as ProviderContext
 const candidate = (c: Partial<RunCandidate> & { id?: string }): RunCandidate => ({
   state: { id: c.id ?? '1', status: 'queued', providerStatus: 'SUBMITTED', counts: {} },
   build: 'b-812',
@@ -46,7 +47,15 @@ describe('ownRuns', () => {
 // The whole start path: an ambiguous trigger failure, then the platform's listing.
 describe('startRun after an ambiguous failure', () => {
   const ambiguous = () =>
-    new PlatformError({ platform: 'Acme', action: 'start the run', endpoint: 'POST /runs', method: 'POST', kind: 'http', status: 502, reached: true })
+    new PlatformError({
+      platform: 'Acme',
+      action: 'start the run',
+      endpoint: 'POST /runs',
+      method: 'POST',
+      kind: 'http',
+      status: 502,
+      reached: true
+    })
   function provider(candidates: RunCandidate[], listed: { count: number } = { count: 0 }): Provider {
     return {
       name: 'testery',
@@ -66,7 +75,14 @@ describe('startRun after an ambiguous failure', () => {
     }
   }
   const logs: string[] = []
-  const start = (p: Provider, inputs: Partial<Inputs> = {}, signal?: AbortSignal) => startRun(p, ctx(inputs), (l) => logs.push(l), signal, () => SENT)
+  const start = (p: Provider, inputs: Partial<Inputs> = {}, signal?: AbortSignal) =>
+    startRun(
+      p,
+      ctx(inputs),
+      (l) => logs.push(l),
+      signal,
+      () => SENT
+    )
 
   it('adopts the one run this request created', async () => {
     const r = await start(provider([candidate({ id: '77' })]))
@@ -77,14 +93,21 @@ describe('startRun after an ambiguous failure', () => {
     ['a run of another build', [candidate({ build: 'b-811' })], {}],
     ['a run of another commit (gitRef chosen)', [candidate({ ref: 'def5678' + '0'.repeat(33) })], { gitRef: 'abc1234' + '0'.repeat(33) }],
     ['a run created before the request', [candidate({ createdAt: new Date(SENT - 10 * 60_000) })], {}]
-  ] as [string, RunCandidate[], Partial<Inputs>][])('does not adopt %s: says a run may still appear, and where to look', async (_, list, inputs) => {
-    const e = await failure(start(provider(list), inputs))
-    expect(e.info.hint).toMatch(/no run for build b-812 appeared on Acme, so the request most likely did nothing; one may still appear: look at the Acme runs page/)
-  })
+  ] as [string, RunCandidate[], Partial<Inputs>][])(
+    'does not adopt %s: says a run may still appear, and where to look',
+    async (_, list, inputs) => {
+      const e = await failure(start(provider(list), inputs))
+      expect(e.info.hint).toMatch(
+        /no run for build b-812 appeared on Acme, so the request most likely did nothing; one may still appear: look at the Acme runs page/
+      )
+    }
+  )
 
   it('does not adopt either of two candidates: names both and asks for runId', async () => {
     const e = await failure(start(provider([candidate({ id: '1' }), candidate({ id: '2' })])))
-    expect(e.info.hint).toMatch(/2 runs for build b-812 were created on Acme since the request \(ids 1, 2\): look at the Acme runs page and follow the right one with `runId`/)
+    expect(e.info.hint).toMatch(
+      /2 runs for build b-812 were created on Acme since the request \(ids 1, 2\): look at the Acme runs page and follow the right one with `runId`/
+    )
   })
 
   it('when the workflow is cancelled during the trigger, does not list or adopt: says a run may have started and where to look', async () => {

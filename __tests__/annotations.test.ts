@@ -23,8 +23,13 @@ afterEach(() => {
   jest.restoreAllMocks()
   process.exitCode = exitCode
 })
-const commands = (kind: string) => out.join('').split('\n').filter((l) => l.startsWith(`::${kind}`))
-const failedTests = (n: number): TestResult[] => Array.from({ length: n }, (_, i) => ({ name: `test ${i}`, status: 'failed', error: `boom ${i}` }))
+const commands = (kind: string) =>
+  out
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith(`::${kind}`))
+const failedTests = (n: number): TestResult[] =>
+  Array.from({ length: n }, (_, i) => ({ name: `test ${i}`, status: 'failed', error: `boom ${i}` }))
 
 describe('annotation places', () => {
   it('keeps one place of each kind for the verdict; the eleventh and later go to the log as plain lines', () => {
@@ -75,7 +80,13 @@ describe('the failed-test list of the summary', () => {
 
 describe('rule 1: platform text in outputs and links', () => {
   it('outputs carry platform text as one line, without control characters', () => {
-    const o = runOutputs('testery', { id: '7', name: 'a\nb\u0007c\r\n::set-output name=x::y', status: 'running', providerStatus: 'RUN\nNING', counts: {} })
+    const o = runOutputs('testery', {
+      id: '7',
+      name: 'a\nb\u0007c\r\n::set-output name=x::y',
+      status: 'running',
+      providerStatus: 'RUN\nNING',
+      counts: {}
+    })
     expect(o.runName).toBe('a b c ::set-output name=x::y') // one line; a value, never a command
     expect(o.providerStatus).toBe('RUN NING')
     for (const v of Object.values(o)) expect(v).not.toMatch(/[\u0000-\u001f]/)

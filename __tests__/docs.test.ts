@@ -23,12 +23,21 @@ describe('README tables', () => {
 // Where workflow YAML lives: fenced ```yaml blocks in Markdown, and the workflow files themselves.
 function examples(): { where: string; yaml: string }[] {
   const out: { where: string; yaml: string }[] = []
-  const markdown = ['README.md', ...(existsSync('docs') ? readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f)) : [])]
+  const markdown = [
+    'README.md',
+    ...(existsSync('docs')
+      ? readdirSync('docs')
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => join('docs', f))
+      : [])
+  ]
   for (const file of markdown) {
     const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/```ya?ml\n([\s\S]*?)```/g)) out.push({ where: `${file}:${text.slice(0, m.index).split('\n').length}`, yaml: m[1] })
+    for (const m of text.matchAll(/```ya?ml\n([\s\S]*?)```/g))
+      out.push({ where: `${file}:${text.slice(0, m.index).split('\n').length}`, yaml: m[1] })
   }
-  for (const f of readdirSync('.github/workflows')) out.push({ where: `.github/workflows/${f}`, yaml: readFileSync(join('.github/workflows', f), 'utf8') })
+  for (const f of readdirSync('.github/workflows'))
+    out.push({ where: `.github/workflows/${f}`, yaml: readFileSync(join('.github/workflows', f), 'utf8') })
   return out
 }
 
@@ -63,12 +72,18 @@ const With = z
     cancelOnAbort: bool.optional(),
     runId: text.optional(),
     junitPath: text.optional(),
-    baseUrl: z.string().regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/).optional(),
+    baseUrl: z
+      .string()
+      .regex(/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/)
+      .optional(),
     gitRef: z.union([z.string().regex(/^[0-9a-f]{7,64}$/i), expr]).optional(),
     gitBranch: text.optional(),
     latestDeploy: bool.optional(),
     updateVcsStatus: bool.optional(),
-    variables: z.string().regex(/^((secure:)?[A-Za-z_][\w.-]*=.*|#.*|\s*)(\n((secure:)?[A-Za-z_][\w.-]*=.*|#.*|\s*))*$/).optional(),
+    variables: z
+      .string()
+      .regex(/^((secure:)?[A-Za-z_][\w.-]*=.*|#.*|\s*)(\n((secure:)?[A-Za-z_][\w.-]*=.*|#.*|\s*))*$/)
+      .optional(),
     includeTags: text.optional(),
     excludeTags: text.optional(),
     testFilters: text.optional(),
@@ -92,7 +107,8 @@ describe('workflow examples', () => {
     const doc = parse(yaml)
     for (const s of ourSteps(doc)) {
       const result = With.safeParse(s.with)
-      if (!result.success) throw new Error(`${JSON.stringify(s.with)}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+      if (!result.success)
+        throw new Error(`${JSON.stringify(s.with)}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
     }
   })
 })

@@ -26,7 +26,12 @@ describe('Evaficy, end to end through dist/index.js', () => {
     expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${CANARY}`)
     expect(sandbox.runs.evaficy).toBe(1)
     expect(r.outputs.runId).toMatch(/^[0-9a-f]{24}$/)
-    expect(r.outputs).toMatchObject({ runName: 'CI #812 – main', status: 'triggered', providerStatus: 'Draft', totalCount: String((0xba % 30) + 1) })
+    expect(r.outputs).toMatchObject({
+      runName: 'CI #812 – main',
+      status: 'triggered',
+      providerStatus: 'Draft',
+      totalCount: String((0xba % 30) + 1)
+    })
     expect(JSON.parse(r.outputs.result)).toMatchObject({ provider: 'evaficy', runId: r.outputs.runId, status: 'triggered' })
     expect(r.stdout).toContain(`Created run CI #812 – main (id ${r.outputs.runId})`)
     expect(r.summary).toContain('<h2>🚀 Test run created on Evaficy Smart Test</h2>')
@@ -74,7 +79,7 @@ describe('Evaficy, end to end through dist/index.js', () => {
       expect.stringMatching(/^::error::Input `projectId` must be the 24-character hex Project ID/),
       expect.stringMatching(/^::error::Input `scenarioId` must be the 24-character hex Scenario ID/),
       expect.stringMatching(/^::error::Input `wait` cannot be true for evaficy.*required reviewers/),
-      '::error::The step\'s inputs have 3 problems (listed above); no request was sent.'
+      "::error::The step's inputs have 3 problems (listed above); no request was sent."
     ])
     expect(sandbox.requests).toHaveLength(0)
     expect(r.summary).toBe('')
@@ -91,7 +96,9 @@ describe('Evaficy, end to end through dist/index.js', () => {
   it('tells the user what to do when the platform cannot be reached', async () => {
     const r = await step({ baseUrl: 'http://127.0.0.1:9/evaficy' })
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/::error::Evaficy Smart Test: could not create the test run \(POST \/runs\/trigger\): no connection \(ECONNREFUSED\).*check `baseUrl`/)
+    expect(r.stdout).toMatch(
+      /::error::Evaficy Smart Test: could not create the test run \(POST \/runs\/trigger\): no connection \(ECONNREFUSED\).*check `baseUrl`/
+    )
     expectNoLeak(r)
   })
 })

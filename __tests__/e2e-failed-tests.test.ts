@@ -9,7 +9,9 @@ const TOKEN = 'tok-failed-tests-1'
 
 function waitFor(provider: 'testsigma' | 'testery', inputs: Record<string, string> = {}) {
   const target: Record<string, string> = provider === 'testsigma' ? { scenarioId: '2090' } : { projectId: 'shop', environment: 'staging' }
-  return step({ inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...target, ...inputs } })
+  return step({
+    inputs: { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...target, ...inputs }
+  })
 }
 
 /** The rows of the HTML table that follows `heading` in the summary, as arrays of cell texts. */
@@ -43,13 +45,17 @@ describe('a failed run', () => {
     // One annotation per failed test, titled with platform, suite and test, then the verdict.
     const errors = annotationsOf(r, 'error')
     expect(errors).toHaveLength(4)
-    expect(errors[0]).toMatch(/^::error title=Testery%3A tests\/checkout\.spec\.ts › loads the page::AssertionError: expected 'Total: \$90\.00'/)
+    expect(errors[0]).toMatch(
+      /^::error title=Testery%3A tests\/checkout\.spec\.ts › loads the page::AssertionError: expected 'Total: \$90\.00'/
+    )
     expect(errors[3]).toMatch(/^::error::Tests failed: 3 of 12 tests failed/)
 
     // JUnit XML with every test, publishable by the usual test-report actions.
     expect(existsSync(junitPath)).toBe(true)
     const xml = readFileSync(junitPath, 'utf8')
-    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="Testery run \d+" tests="12" failures="3" skipped="2"/)
+    expect(xml).toMatch(
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="Testery run \d+" tests="12" failures="3" skipped="2"/
+    )
     expect(xml.match(/<testcase /g)).toHaveLength(12)
     expect(xml.match(/<failure /g)).toHaveLength(3)
     expect(xml).toContain('message="AssertionError: expected &apos;Total: $90.00&apos; to equal &apos;Total: $80.00&apos;"')
@@ -84,11 +90,16 @@ describe('a failed run', () => {
     expect(failed[1][0]).toMatch(/loads the page/)
     // The sandbox's message has "\r\n\t" in it, as Testsigma's can: one line in the summary and the annotation.
     expect(failed[1][2]).toBe('<code>AssertionError: expected &#39;Total: $90.00&#39; to equal &#39;Total: $80.00&#39; at step 1</code>')
-    expect(annotationsOf(r, 'error')[0]).toMatch(/^::error title=Testsigma%3A Checkout › loads the page::AssertionError: expected 'Total: \$90\.00' to equal 'Total: \$80\.00' at step 1$/)
+    expect(annotationsOf(r, 'error')[0]).toMatch(
+      /^::error title=Testsigma%3A Checkout › loads the page::AssertionError: expected 'Total: \$90\.00' to equal 'Total: \$80\.00' at step 1$/
+    )
     const xml = readFileSync(junitPath, 'utf8')
     expect(xml.match(/<failure /g)).toHaveLength(2)
     expect(xml).toContain('time="0.000"') // Testsigma gives no duration: none is invented
-    const asked = box.get().requests.filter((q) => q.path === '/api/v1/test_case_results').pop()
+    const asked = box
+      .get()
+      .requests.filter((q) => q.path === '/api/v1/test_case_results')
+      .pop()
     expect(asked?.query).toMatchObject({ executionResultId: r.outputs.runId, page: '0' })
   })
 
@@ -124,6 +135,8 @@ describe('a failed run', () => {
     box.get().fault('testery', { on: 'results', do: 'status', status: 404 })
     const r = await waitFor('testery')
     expect(r.outputs.status).toBe('failed')
-    expect(warningsOf(r)[0]).toMatch(/Could not read the per-test results: Testery: could not read the test results \(GET \/api\/test-runs\/\{id\}\/results\): HTTP 404/)
+    expect(warningsOf(r)[0]).toMatch(
+      /Could not read the per-test results: Testery: could not read the test results \(GET \/api\/test-runs\/\{id\}\/results\): HTTP 404/
+    )
   })
 })

@@ -26,7 +26,9 @@ interface Case {
 const passes = () => ({ code: 0, status: 'passed', runs: 1 })
 // A trigger that failed after reaching the platform: adopted where the platform can list runs.
 const ambiguousCreated = (p: Pollable) =>
-  CAN_LIST(p) ? { code: 0, status: 'passed', runs: 1 } : { code: 1, runs: 1, message: /may have taken effect: look at the CI job’s View history/ }
+  CAN_LIST(p)
+    ? { code: 0, status: 'passed', runs: 1 }
+    : { code: 1, runs: 1, message: /may have taken effect: look at the CI job’s View history/ }
 // A trigger that failed before the platform created anything: never re-sent.
 const ambiguousNothing = (p: Pollable) => ({
   code: 1,
@@ -51,9 +53,18 @@ const CASES: Case[] = [
     phase: 'trigger',
     name: 'redirect to another origin',
     faults: (other) => [{ do: 'redirect', to: other }],
-    expect: () => ({ code: 1, runs: 0, message: /HTTP 302, a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed with credentials/ })
+    expect: () => ({
+      code: 1,
+      runs: 0,
+      message: /HTTP 302, a redirect to http:\/\/127\.0\.0\.1:\d+, which is not followed with credentials/
+    })
   },
-  { phase: 'trigger', name: '401 echoing the token', faults: () => [{ do: 'echo-auth' }], expect: () => ({ code: 1, runs: 0, message: /HTTP 401 Unauthorized/ }) },
+  {
+    phase: 'trigger',
+    name: '401 echoing the token',
+    faults: () => [{ do: 'echo-auth' }],
+    expect: () => ({ code: 1, runs: 0, message: /HTTP 401 Unauthorized/ })
+  },
 
   // poll: a failed read is "unknown this time"; only answers no retry can fix end the wait
   { phase: 'poll', name: '502 HTML page x2', faults: () => [{ do: 'status', status: 502, html: true, times: 2 }], expect: passes },
@@ -69,7 +80,12 @@ const CASES: Case[] = [
   {
     phase: 'poll',
     name: 'the canonical blip sequence',
-    faults: () => [{ do: 'reset-before' }, { do: 'status', status: 502, html: true }, { do: 'stall', ms: 1500 }, { do: 'status', status: 503, retryAfter: 1 }],
+    faults: () => [
+      { do: 'reset-before' },
+      { do: 'status', status: 502, html: true },
+      { do: 'stall', ms: 1500 },
+      { do: 'status', status: 503, retryAfter: 1 }
+    ],
     expect: passes
   },
   {
@@ -84,19 +100,49 @@ const CASES: Case[] = [
     faults: () => [{ do: 'json', body: { id: 'x\nstatus=passed', status: 7, State: 7 } }],
     expect: () => ({ code: 1, status: 'error', runs: 1, message: /the answer did not have the documented shape/ })
   },
-  { phase: 'poll', name: '401 echoing the token', faults: () => [{ do: 'echo-auth' }], expect: () => ({ code: 1, status: 'error', runs: 1, message: /HTTP 401/ }) },
+  {
+    phase: 'poll',
+    name: '401 echoing the token',
+    faults: () => [{ do: 'echo-auth' }],
+    expect: () => ({ code: 1, status: 'error', runs: 1, message: /HTTP 401/ })
+  },
 
   // cancel (the wait times out with cancelOnAbort: true): a failed cancel is a warning, never a hang
-  { phase: 'cancel', name: '500', faults: () => [{ do: 'status', status: 500 }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /Could not cancel run/ }) },
-  { phase: 'cancel', name: '503 with Retry-After', faults: () => [{ do: 'status', status: 503, retryAfter: 1 }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, message: /It was cancelled on the platform/ }) },
-  { phase: 'cancel', name: '429 with Retry-After', faults: () => [{ do: 'status', status: 429, retryAfter: 1 }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, message: /It was cancelled on the platform/ }) },
-  { phase: 'cancel', name: 'reset after handling', faults: () => [{ do: 'reset-after' }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /Could not cancel run/ }) },
-  { phase: 'cancel', name: 'no answer at all', faults: () => [{ do: 'stall' }], expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /no answer within 5 s/ }) }
+  {
+    phase: 'cancel',
+    name: '500',
+    faults: () => [{ do: 'status', status: 500 }],
+    expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /Could not cancel run/ })
+  },
+  {
+    phase: 'cancel',
+    name: '503 with Retry-After',
+    faults: () => [{ do: 'status', status: 503, retryAfter: 1 }],
+    expect: () => ({ code: 1, status: 'timed_out', runs: 1, message: /It was cancelled on the platform/ })
+  },
+  {
+    phase: 'cancel',
+    name: '429 with Retry-After',
+    faults: () => [{ do: 'status', status: 429, retryAfter: 1 }],
+    expect: () => ({ code: 1, status: 'timed_out', runs: 1, message: /It was cancelled on the platform/ })
+  },
+  {
+    phase: 'cancel',
+    name: 'reset after handling',
+    faults: () => [{ do: 'reset-after' }],
+    expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /Could not cancel run/ })
+  },
+  {
+    phase: 'cancel',
+    name: 'no answer at all',
+    faults: () => [{ do: 'stall' }],
+    expect: () => ({ code: 1, status: 'timed_out', runs: 1, warning: /no answer within 5 s/ })
+  }
 ]
 
 const MATRIX = CASES.flatMap((c) => PLATFORMS.map((p) => [c.phase, c.name, p, c] as const))
 
-let others: Sandbox[] = []
+const others: Sandbox[] = []
 afterAll(() => Promise.all(others.map((o) => o.close())))
 
 describe('fault matrix', () => {

@@ -28,7 +28,10 @@ const viaProxyUrl = (platform: string) => `https://${platform}.platform.test:${p
 
 function testsigma(baseUrl: string, env: Record<string, string> = {}, inputs: Record<string, string> = {}): Promise<StepResult> {
   box.script('testsigma', { queuedMs: 50, runMs: 300, total: 4 })
-  return step({ inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', pollIntervalSeconds: '1', baseUrl, ...inputs }, env })
+  return step({
+    inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', pollIntervalSeconds: '1', baseUrl, ...inputs },
+    env
+  })
 }
 
 /** A step whose request never reached the platform: the message says so, and no run was started. */
@@ -49,7 +52,11 @@ describe('a private certificate authority', () => {
   it('without NODE_EXTRA_CA_CERTS: the certificate is refused, nothing is sent, and the fix is named', async () => {
     const before = box.requests.length
     const r = await testsigma(box.baseUrl('testsigma'))
-    expectNeverSent(r, /TLS certificate was not accepted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/, /NODE_EXTRA_CA_CERTS=/)
+    expectNeverSent(
+      r,
+      /TLS certificate was not accepted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/,
+      /NODE_EXTRA_CA_CERTS=/
+    )
     expect(box.requests.length).toBe(before) // no HTTP request got through the handshake
   })
 

@@ -35,7 +35,8 @@ function expectOnlyOwnCommands(r: StepResult) {
   expect(Object.keys(r.outputs).every((k) => DECLARED_OUTPUTS.includes(k))).toBe(true)
 }
 
-const FORGERIES = '\n::add-mask::the\n  ::error::forged\nx ##[warning]y\n::stop-commands::abc\n\u001b[8mhidden\u001b[0m ::set-output name=status::passed'
+const FORGERIES =
+  '\n::add-mask::the\n  ::error::forged\nx ##[warning]y\n::stop-commands::abc\n\u001b[8mhidden\u001b[0m ::set-output name=status::passed'
 
 describe('platform text cannot forge workflow commands, outputs or summary markup', () => {
   it('Testery: a run name, status info and status word full of commands', async () => {
@@ -44,10 +45,25 @@ describe('platform text cannot forge workflow commands, outputs or summary marku
       on: 'poll',
       do: 'json',
       times: 50,
-      body: { id: 77, name: `Nightly${FORGERIES} <img src=x onerror=alert(1)> [x](https://evil)`, status: `WEIRD${FORGERIES}`, statusInfo: FORGERIES, passCount: 1, failCount: 0, totalCount: 1 }
+      body: {
+        id: 77,
+        name: `Nightly${FORGERIES} <img src=x onerror=alert(1)> [x](https://evil)`,
+        status: `WEIRD${FORGERIES}`,
+        statusInfo: FORGERIES,
+        passCount: 1,
+        failCount: 0,
+        totalCount: 1
+      }
     })
     const r = await step({
-      inputs: { provider: 'testery', token: TOKEN, runId: '77', timeoutMinutes: '0.03', pollIntervalSeconds: '1', baseUrl: sandbox.baseUrl('testery') },
+      inputs: {
+        provider: 'testery',
+        token: TOKEN,
+        runId: '77',
+        timeoutMinutes: '0.03',
+        pollIntervalSeconds: '1',
+        baseUrl: sandbox.baseUrl('testery')
+      },
       env: { RUNNER_DEBUG: '1' }
     })
     expect(r.code).toBe(1)
@@ -72,7 +88,9 @@ describe('platform text cannot forge workflow commands, outputs or summary marku
   it('a run ID that would inject an output is refused, and no output is forged', async () => {
     const sandbox = box.get()
     sandbox.fault('testsigma', { on: 'trigger', do: 'json', body: { id: '1\nstatus=passed', status: 'STATUS_CREATED' } })
-    const r = await step({ inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', baseUrl: sandbox.baseUrl('testsigma') } })
+    const r = await step({
+      inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', baseUrl: sandbox.baseUrl('testsigma') }
+    })
     expect(r.code).toBe(1)
     expect(errorsOf(r)[0]).toMatch(/the answer did not have the documented shape \(id: /)
     expect(r.outputs).toMatchObject({ status: 'error', runId: '' })
@@ -94,7 +112,10 @@ describe('the token never leaks, with debug logging on', () => {
     const sandbox = box.get()
     sandbox.script(provider, { runMs: 60_000 })
     if (fault) sandbox.fault(provider, fault)
-    const r = await step({ inputs: { provider, token: TOKEN, pollIntervalSeconds: '1', baseUrl: sandbox.baseUrl(provider), ...inputs }, env: { RUNNER_DEBUG: '1' } })
+    const r = await step({
+      inputs: { provider, token: TOKEN, pollIntervalSeconds: '1', baseUrl: sandbox.baseUrl(provider), ...inputs },
+      env: { RUNNER_DEBUG: '1' }
+    })
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('::debug::')
     expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${TOKEN}`)
@@ -112,7 +133,7 @@ describe('bad input: one clear line per problem naming the input, and no request
     [{ scenarioId: 'zz' }, /^Input `scenarioId` must be the 24-character hex Scenario ID/],
     [{ provider: 'testsigma', scenarioId: 'plan' }, /^Input `scenarioId` must be the numeric Test Plan ID/],
     [{ provider: 'testsigma', scenarioId: '2090', environment: 'staging' }, /^Input `environment` must be the numeric Environment ID/],
-    [{ provider: 'testery', projectId: '', scenarioId: '' , environment: 'staging' }, /^Input `projectId` is required for testery/],
+    [{ provider: 'testery', projectId: '', scenarioId: '', environment: 'staging' }, /^Input `projectId` is required for testery/],
     [{ provider: 'gearset', scenarioId: 'a/b' }, /^Input `scenarioId` must be the Gearset CI job ID/],
     [{ wait: 'yes' }, /^Input `wait` must be true or false\.$/],
     [{ wait: 'true' }, /^Input `wait` cannot be true for evaficy/],
@@ -132,7 +153,13 @@ describe('bad input: one clear line per problem naming the input, and no request
     const sandbox = box.get()
     const before = sandbox.requests.length
     const r = await step({
-      inputs: { token: TOKEN, projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba', baseUrl: sandbox.baseUrl(inputs.provider ?? 'evaficy'), ...inputs }
+      inputs: {
+        token: TOKEN,
+        projectId: '65f1c0ffee0000000000abcd',
+        scenarioId: '65f1c0ffee0000000000dcba',
+        baseUrl: sandbox.baseUrl(inputs.provider ?? 'evaficy'),
+        ...inputs
+      }
     })
     expect(r.code).toBe(1)
     const errors = errorsOf(r).map((l) => l.replace(/^::error::/, ''))

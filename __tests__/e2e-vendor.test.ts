@@ -12,7 +12,12 @@ function run(provider: string, inputs: Record<string, string>, extra: Parameters
   return step({ inputs: { provider, token: TOKEN, pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...inputs }, ...extra })
 }
 const lastBody = (platform: string, path: string | RegExp) =>
-  box.get().requests.filter((q) => q.platform === platform && q.method !== 'GET' && (typeof path === 'string' ? q.path === path : path.test(q.path))).pop()?.body
+  box
+    .get()
+    .requests.filter(
+      (q) => q.platform === platform && q.method !== 'GET' && (typeof path === 'string' ? q.path === path : path.test(q.path))
+    )
+    .pop()?.body
 const testery = (inputs: Record<string, string> = {}) => run('testery', { projectId: 'shop', environment: `env-${++fresh}`, ...inputs })
 
 /** The summary's text with the escapes of forSummary() undone, to read it as a person would. */
@@ -21,7 +26,11 @@ const plain = (html: string) => html.replace(/&#(\d+);/g, (_, n) => String.fromC
 /** Starts a run on the sandbox directly, as another workflow or a person would. */
 async function startElsewhere(platform: string, path: string, body: unknown) {
   const auth = platform === 'gearset' ? 'token someone-else' : 'Bearer someone-else'
-  const res = await fetch(`${box.get().baseUrl(platform)}${path}`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(`${box.get().baseUrl(platform)}${path}`, {
+    method: 'POST',
+    headers: { Authorization: auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body)
+  })
   return res.json()
 }
 
@@ -57,14 +66,21 @@ describe('1, 2: Testery runs the test code the user chose, and only that', () =>
     const before = box.get().requests.length
     const r = await testery({ gitRef: SHA, latestDeploy: 'true' })
     expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(/^::error::Input `latestDeploy` cannot be combined with `gitRef`: each chooses which test code Testery runs/)
+    expect(errorsOf(r)[0]).toMatch(
+      /^::error::Input `latestDeploy` cannot be combined with `gitRef`: each chooses which test code Testery runs/
+    )
     expect(box.get().requests.length).toBe(before)
   })
 })
 
 describe('run parameters, validated before anything is sent', () => {
   it('Testery: variables (secure ones encrypted and masked), tags and filters, as the CLI sends them', async () => {
-    const r = await testery({ variables: 'BASE_URL=https://staging.example.com\n# a comment\nsecure:API_KEY=s3cr3t-value-9', includeTags: 'smoke, checkout', excludeTags: 'wip', testFilters: 'login.*\ncart' })
+    const r = await testery({
+      variables: 'BASE_URL=https://staging.example.com\n# a comment\nsecure:API_KEY=s3cr3t-value-9',
+      includeTags: 'smoke, checkout',
+      excludeTags: 'wip',
+      testFilters: 'login.*\ncart'
+    })
     expect(r.code).toBe(0)
     expect(lastBody('testery', '/api/test-run-requests-build')).toMatchObject({
       variables: [
@@ -79,10 +95,21 @@ describe('run parameters, validated before anything is sent', () => {
   })
 
   it('Testsigma: variables as runtime data; executionConfig by ID or by name', async () => {
-    for (const [config, sent] of [['7', { id: '7' }], ['nightly smoke', { name: 'nightly smoke' }]] as const) {
-      const r = await run('testsigma', { scenarioId: '2090', variables: 'url=https://staging.example.com\nuser=qa', executionConfig: config })
+    for (const [config, sent] of [
+      ['7', { id: '7' }],
+      ['nightly smoke', { name: 'nightly smoke' }]
+    ] as const) {
+      const r = await run('testsigma', {
+        scenarioId: '2090',
+        variables: 'url=https://staging.example.com\nuser=qa',
+        executionConfig: config
+      })
       expect(r.code).toBe(0)
-      expect(lastBody('testsigma', '/api/v1/execution_results')).toMatchObject({ executionId: '2090', runtimeData: { url: 'https://staging.example.com', user: 'qa' }, executionConfig: sent })
+      expect(lastBody('testsigma', '/api/v1/execution_results')).toMatchObject({
+        executionId: '2090',
+        runtimeData: { url: 'https://staging.example.com', user: 'qa' },
+        executionConfig: sent
+      })
     }
   })
 
@@ -95,7 +122,13 @@ describe('run parameters, validated before anything is sent', () => {
 
   it('bad values: one line per problem naming the input, no request', async () => {
     const before = box.get().requests.length
-    const r = await run('testery', { projectId: 'shop', environment: 'x', variables: 'GOOD=1\nnot a pair', gitRef: 'main', gitBranch: 'has space' })
+    const r = await run('testery', {
+      projectId: 'shop',
+      environment: 'x',
+      variables: 'GOOD=1\nnot a pair',
+      gitRef: 'main',
+      gitBranch: 'has space'
+    })
     expect(r.code).toBe(1)
     expect(errorsOf(r).slice(0, 3)).toEqual([
       expect.stringMatching(/^::error::Input `gitRef` must be a commit SHA/),
@@ -112,11 +145,15 @@ describe('3: Testery runs one run per environment', () => {
     let newer: Promise<unknown> | undefined
     box.get().script('testery', { queuedMs: 60_000, runMs: 1000 }, { queuedMs: 100, runMs: 500 })
     const started = Date.now()
-    const ours = await run('testery', { projectId: 'shop', environment: env, wait: 'true', timeoutMinutes: '1' }, {
-      onStart: whenLogged('queued (', () => {
-        newer = startElsewhere('testery', '/api/test-run-requests-build', { project: 'shop', environment: env, updateVcsStatus: true })
-      })
-    })
+    const ours = await run(
+      'testery',
+      { projectId: 'shop', environment: env, wait: 'true', timeoutMinutes: '1' },
+      {
+        onStart: whenLogged('queued (', () => {
+          newer = startElsewhere('testery', '/api/test-run-requests-build', { project: 'shop', environment: env, updateVcsStatus: true })
+        })
+      }
+    )
     await newer
     expect(ours.outputs.status).toBe('cancelled')
     expect(ours.outputs.providerStatus).toBe('CANCELED')
@@ -151,11 +188,19 @@ describe('5: a Testsigma stop never stops another run', () => {
   it('sends canStopAll: false, says the call is not confirmed, and leaves the other run running', async () => {
     box.get().script('testsigma', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 100, runMs: 60_000 })
     const other = (await startElsewhere('testsigma', '/api/v1/execution_results', { executionId: 3000 })) as { id: number }
-    const r = await run('testsigma', { scenarioId: '2090', wait: 'true', cancelOnAbort: 'true' }, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
+    const r = await run(
+      'testsigma',
+      { scenarioId: '2090', wait: 'true', cancelOnAbort: 'true' },
+      { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) }
+    )
     expect(r.outputs.status).toBe('cancelled')
     expect(lastBody('testsigma', /^\/api\/v1\/execution_results\/\d+$/)).toEqual({ result: 'STOPPED', canStopAll: false })
-    expect(r.stdout).toContain('Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect')
-    const res = await fetch(`${box.get().baseUrl('testsigma')}/api/v1/execution_results/${other.id}`, { headers: { Authorization: 'Bearer x' } })
+    expect(r.stdout).toContain(
+      'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect'
+    )
+    const res = await fetch(`${box.get().baseUrl('testsigma')}/api/v1/execution_results/${other.id}`, {
+      headers: { Authorization: 'Bearer x' }
+    })
     expect((await res.json()).status).toBe('STATUS_IN_PROGRESS')
   })
 })
@@ -167,12 +212,26 @@ describe('8, 9: Gearset cancels only when our run request is the one running', (
     box.get().script('gearset', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 1000 })
     const other = (await startElsewhere('gearset', `${path}/run-requests`, {})) as { RunRequestId: string }
     const cancels = () => box.get().requests.filter((q) => q.platform === 'gearset' && q.path === `${path}/cancel`).length
-    const r = await run('gearset', { scenarioId: job, wait: 'true', cancelOnAbort: 'true' }, { onStart: whenLogged('queued (Pending)', (child) => setTimeout(() => child.kill('SIGTERM'), 300)) })
-    expect(warningsOf(r)[0]).toMatch(new RegExp(`^::warning::The Gearset CI job ${job} is already running another run: this run request waits \\(Pending\\)`))
+    const r = await run(
+      'gearset',
+      { scenarioId: job, wait: 'true', cancelOnAbort: 'true' },
+      { onStart: whenLogged('queued (Pending)', (child) => setTimeout(() => child.kill('SIGTERM'), 300)) }
+    )
+    expect(warningsOf(r)[0]).toMatch(
+      new RegExp(`^::warning::The Gearset CI job ${job} is already running another run: this run request waits \\(Pending\\)`)
+    )
     expect(r.summary).toContain(`⚠️ The Gearset CI job ${job} is already running another run`)
     expect(cancels()).toBe(0)
-    expect(warningsOf(r).some((w) => /Did not cancel run rr-\d+ on Gearset: Gearset’s cancel call stops the CI job’s current run.*last seen Pending, not Started/.test(w.replace(/'/g, '’')))).toBe(true)
-    const res = await fetch(`${box.get().baseUrl('gearset')}${path}/run-requests/${other.RunRequestId}`, { headers: { Authorization: 'token x' } })
+    expect(
+      warningsOf(r).some((w) =>
+        /Did not cancel run rr-\d+ on Gearset: Gearset’s cancel call stops the CI job’s current run.*last seen Pending, not Started/.test(
+          w.replace(/'/g, '’')
+        )
+      )
+    ).toBe(true)
+    const res = await fetch(`${box.get().baseUrl('gearset')}${path}/run-requests/${other.RunRequestId}`, {
+      headers: { Authorization: 'token x' }
+    })
     expect((await res.json()).State).toBe('Started')
     expect(r.outputs.status).toBe('cancelled')
   })
@@ -192,7 +251,11 @@ describe('8, 9: Gearset cancels only when our run request is the one running', (
   it('when our run request is Started, the cancel is sent', async () => {
     const job = `own-job-${++fresh}`
     box.get().script('gearset', { queuedMs: 100, runMs: 60_000 })
-    const r = await run('gearset', { scenarioId: job, wait: 'true', cancelOnAbort: 'true' }, { onStart: whenLogged('running (Started)', (child) => child.kill('SIGTERM')) })
+    const r = await run(
+      'gearset',
+      { scenarioId: job, wait: 'true', cancelOnAbort: 'true' },
+      { onStart: whenLogged('running (Started)', (child) => child.kill('SIGTERM')) }
+    )
     expect(box.get().requests.filter((q) => q.path === `/public/automation/continuous-integration-jobs/${job}/cancel`)).toHaveLength(1)
     expect(r.state.cancelSent).toBe('true')
   })
@@ -201,14 +264,21 @@ describe('8, 9: Gearset cancels only when our run request is the one running', (
     const before = box.get().runs.gearset ?? 0
     const r = await run('gearset', { scenarioId: '0000404' })
     expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(/Gearset: could not read the CI job status .*HTTP 404 Not Found\. Gearset said: "CI job not found"\. What to do: .*Copy job ID/)
+    expect(errorsOf(r)[0]).toMatch(
+      /Gearset: could not read the CI job status .*HTTP 404 Not Found\. Gearset said: "CI job not found"\. What to do: .*Copy job ID/
+    )
     expect(box.get().runs.gearset ?? 0).toBe(before)
   })
 })
 
 describe('12: Evaficy’s 201 with null fields', () => {
   it('still succeeds with the runId', async () => {
-    box.get().fault('evaficy', { on: 'trigger', do: 'json', status: 201, body: { success: true, runId: '65f1c0ffee0000000000beef', runName: null, testCaseCount: null, message: null } })
+    box.get().fault('evaficy', {
+      on: 'trigger',
+      do: 'json',
+      status: 201,
+      body: { success: true, runId: '65f1c0ffee0000000000beef', runName: null, testCaseCount: null, message: null }
+    })
     const r = await run('evaficy', { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba' })
     expect(r.code).toBe(0)
     expect(r.outputs).toMatchObject({ runId: '65f1c0ffee0000000000beef', status: 'triggered', runName: '', totalCount: '' })

@@ -1,6 +1,15 @@
 // End to end: dist/index.js as the runner runs it, waiting for scripted sandbox runs on the
 // three platforms that can be followed.
-import { errorsOf, expectNoLeak, sandboxPerTest, step, warningsOf, whenLogged, type Pollable, type PollingStep, type Sandbox } from './helpers/step.js'
+import {
+  errorsOf,
+  expectNoLeak,
+  sandboxPerTest,
+  warningsOf,
+  whenLogged,
+  type Pollable,
+  type PollingStep,
+  type Sandbox
+} from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-wait-77aa'
 // Short scripted runs, polled every second.
@@ -32,181 +41,250 @@ const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
 ]
 
 describe('waiting for a run to end', () => {
-  it.concurrent.each(ENDINGS)('%s %s (script %j) → status %s, exit %d', (provider, word, script, status, code) => inSandbox(async (box, waitStep) => {
-    box.script(provider, { ...QUICK, ...script })
-    const r = await waitStep(provider)
-    expect(r.code).toBe(code)
-    expect(r.outputs.status).toBe(status)
-    expect(r.outputs.providerStatus).toBe(word)
-    expect(JSON.parse(r.outputs.result)).toMatchObject({ provider, status, providerStatus: word })
-    expect(r.summary).toContain(`<strong>${status}</strong>`)
-    if (status === 'passed') {
-      expect(errorsOf(r)).toEqual([])
-      expect(r.stdout).toMatch(/^::notice::Tests passed: /m)
-    } else expect(errorsOf(r)).toHaveLength(1)
-    expectNoLeak(r, TOKEN)
-  }))
+  it.concurrent.each(ENDINGS)('%s %s (script %j) → status %s, exit %d', (provider, word, script, status, code) =>
+    inSandbox(async (box, waitStep) => {
+      box.script(provider, { ...QUICK, ...script })
+      const r = await waitStep(provider)
+      expect(r.code).toBe(code)
+      expect(r.outputs.status).toBe(status)
+      expect(r.outputs.providerStatus).toBe(word)
+      expect(JSON.parse(r.outputs.result)).toMatchObject({ provider, status, providerStatus: word })
+      expect(r.summary).toContain(`<strong>${status}</strong>`)
+      if (status === 'passed') {
+        expect(errorsOf(r)).toEqual([])
+        expect(r.stdout).toMatch(/^::notice::Tests passed: /m)
+      } else expect(errorsOf(r)).toHaveLength(1)
+      expectNoLeak(r, TOKEN)
+    })
+  )
 
-  it.concurrent('shows progress while waiting and reports counts, duration and the run link', () => inSandbox(async (box, waitStep) => {
-    box.script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
-    const r = await waitStep('testsigma')
-    const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
-    // Testsigma's first status is STATUS_CREATED (platforms.md point 7).
-    expect(progress[0]).toMatch(/^queued \(STATUS_CREATED\/QUEUED\) · 0\/20 done/)
-    expect(progress.some((l) => /^running \(STATUS_IN_PROGRESS\/QUEUED\) · \d+\/20 done: [1-9]\d* passed/.test(l))).toBe(true)
-    expect(progress[progress.length - 1]).toMatch(/^failed \(STATUS_COMPLETED\/FAILURE\) · 20\/20 done: 17 passed, 2 failed · \ds elapsed$/)
-    expect(r.outputs).toMatchObject({ totalCount: '20', passedCount: '17', failedCount: '2', skippedCount: '1', runUrl: expect.stringMatching(/^https:\/\/app\.testsigma\.com\/ui\/td\/runs\/\d+$/) })
-    expect(Number(r.outputs.durationSeconds)).toBeGreaterThanOrEqual(2)
-    expect(r.summary).toContain('<h2>❌ Tests failed on Testsigma</h2>')
-    expect(r.summary).toContain('20 total · 17 passed · 2 failed · 1 skipped')
-    expect(r.summary).toContain(`<a href="${r.outputs.runUrl}">`)
-    expect(errorsOf(r)[0]).toMatch(/^::error::Tests failed: 2 of 20 tests failed \(STATUS_COMPLETED\/FAILURE\): Testsigma run .* https:\/\/app\.testsigma\.com/)
-  }))
+  it.concurrent('shows progress while waiting and reports counts, duration and the run link', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
+      const r = await waitStep('testsigma')
+      const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
+      // Testsigma's first status is STATUS_CREATED (platforms.md point 7).
+      expect(progress[0]).toMatch(/^queued \(STATUS_CREATED\/QUEUED\) · 0\/20 done/)
+      expect(progress.some((l) => /^running \(STATUS_IN_PROGRESS\/QUEUED\) · \d+\/20 done: [1-9]\d* passed/.test(l))).toBe(true)
+      expect(progress[progress.length - 1]).toMatch(
+        /^failed \(STATUS_COMPLETED\/FAILURE\) · 20\/20 done: 17 passed, 2 failed · \ds elapsed$/
+      )
+      expect(r.outputs).toMatchObject({
+        totalCount: '20',
+        passedCount: '17',
+        failedCount: '2',
+        skippedCount: '1',
+        runUrl: expect.stringMatching(/^https:\/\/app\.testsigma\.com\/ui\/td\/runs\/\d+$/)
+      })
+      expect(Number(r.outputs.durationSeconds)).toBeGreaterThanOrEqual(2)
+      expect(r.summary).toContain('<h2>❌ Tests failed on Testsigma</h2>')
+      expect(r.summary).toContain('20 total · 17 passed · 2 failed · 1 skipped')
+      expect(r.summary).toContain(`<a href="${r.outputs.runUrl}">`)
+      expect(errorsOf(r)[0]).toMatch(
+        /^::error::Tests failed: 2 of 20 tests failed \(STATUS_COMPLETED\/FAILURE\): Testsigma run .* https:\/\/app\.testsigma\.com/
+      )
+    })
+  )
 
-  it.concurrent('turns a test failure into a warning with failOnTestFailure: false', () => inSandbox(async (box, waitStep) => {
-    box.script('testery', { ...QUICK, end: 'failed', failed: 1 })
-    const r = await waitStep('testery', { failOnTestFailure: 'false' })
-    expect(r.code).toBe(0)
-    expect(r.outputs.status).toBe('failed')
-    expect(warningsOf(r)).toEqual([expect.stringMatching(/Tests failed: 1 of 10 tests failed .*Not failing the step: failOnTestFailure is false/)])
-  }))
+  it.concurrent('turns a test failure into a warning with failOnTestFailure: false', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('testery', { ...QUICK, end: 'failed', failed: 1 })
+      const r = await waitStep('testery', { failOnTestFailure: 'false' })
+      expect(r.code).toBe(0)
+      expect(r.outputs.status).toBe('failed')
+      expect(warningsOf(r)).toEqual([
+        expect.stringMatching(/Tests failed: 1 of 10 tests failed .*Not failing the step: failOnTestFailure is false/)
+      ])
+    })
+  )
 
-  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: an unknown word is logged and waited through to the real ending', (provider) => inSandbox(async (box, waitStep) => {
-    box.script(provider, { queuedMs: 100, runMs: 2500, unknown: 'WARMING_UP', end: 'passed' })
-    const r = await waitStep(provider)
-    expect(r.code).toBe(0)
-    expect(r.outputs.status).toBe('passed')
-    expect(warningsOf(r)).toEqual([expect.stringContaining('reported the status "WARMING_UP", which this action does not know')])
-  }))
+  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)(
+    '%s: an unknown word is logged and waited through to the real ending',
+    (provider) =>
+      inSandbox(async (box, waitStep) => {
+        box.script(provider, { queuedMs: 100, runMs: 2500, unknown: 'WARMING_UP', end: 'passed' })
+        const r = await waitStep(provider)
+        expect(r.code).toBe(0)
+        expect(r.outputs.status).toBe('passed')
+        expect(warningsOf(r)).toEqual([expect.stringContaining('reported the status "WARMING_UP", which this action does not know')])
+      })
+  )
 
-  it.concurrent('times out: one last look, status timed_out, the run left going', () => inSandbox(async (box, waitStep) => {
-    box.script('testery', { queuedMs: 100, runMs: 600_000 })
-    const r = await waitStep('testery', { timeoutMinutes: '0.04' })
-    expect(r.code).toBe(1)
-    expect(r.outputs.status).toBe('timed_out')
-    expect(r.outputs.providerStatus).toBe('RUNNING')
-    expect(errorsOf(r)[0]).toMatch(/^::error::Stopped waiting after 2s: Testery run .* was still RUNNING\. It goes on there; raise `timeoutMinutes`/)
-    expect(r.summary).toContain('Stopped waiting: timeout reached')
-    expect(cancelCalls(box, 'testery')).toHaveLength(0)
-    expect(r.ms).toBeLessThan(10_000)
-  }))
+  it.concurrent('times out: one last look, status timed_out, the run left going', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('testery', { queuedMs: 100, runMs: 600_000 })
+      const r = await waitStep('testery', { timeoutMinutes: '0.04' })
+      expect(r.code).toBe(1)
+      expect(r.outputs.status).toBe('timed_out')
+      expect(r.outputs.providerStatus).toBe('RUNNING')
+      expect(errorsOf(r)[0]).toMatch(
+        /^::error::Stopped waiting after 2s: Testery run .* was still RUNNING\. It goes on there; raise `timeoutMinutes`/
+      )
+      expect(r.summary).toContain('Stopped waiting: timeout reached')
+      expect(cancelCalls(box, 'testery')).toHaveLength(0)
+      expect(r.ms).toBeLessThan(10_000)
+    })
+  )
 
-  it.concurrent('times out and cancels the run with cancelOnAbort: true', () => inSandbox(async (box, waitStep) => {
-    box.script('testsigma', { queuedMs: 100, runMs: 600_000 })
-    const before = cancelCalls(box, 'testsigma').length
-    const r = await waitStep('testsigma', { timeoutMinutes: '0.04', cancelOnAbort: 'true' })
-    expect(r.code).toBe(1)
-    expect(r.outputs.status).toBe('timed_out')
-    expect(cancelCalls(box, 'testsigma').length - before).toBe(1)
-    expect(errorsOf(r)[0]).toContain('It was cancelled on the platform.')
-    expect(r.state.cancelSent).toBe('true')
-  }))
+  it.concurrent('times out and cancels the run with cancelOnAbort: true', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('testsigma', { queuedMs: 100, runMs: 600_000 })
+      const before = cancelCalls(box, 'testsigma').length
+      const r = await waitStep('testsigma', { timeoutMinutes: '0.04', cancelOnAbort: 'true' })
+      expect(r.code).toBe(1)
+      expect(r.outputs.status).toBe('timed_out')
+      expect(cancelCalls(box, 'testsigma').length - before).toBe(1)
+      expect(errorsOf(r)[0]).toContain('It was cancelled on the platform.')
+      expect(r.state.cancelSent).toBe('true')
+    })
+  )
 
-  it.concurrent('with wait: false, starts the run, never reads its status, and reports it as triggered', () => inSandbox(async (box, waitStep) => {
-    const r = await waitStep('testery', { wait: 'false' })
-    expect(r.code).toBe(0)
-    expect(r.outputs).toMatchObject({ status: 'triggered', providerStatus: 'SUBMITTED', runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/) })
-    expect(box.requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
-    // Without gitRef, gitBranch or latestDeploy the request chooses no test code (platforms.md
-    // point 1): the build only, and updateVcsStatus as the official CLI sends it (point 2).
-    const sent = box.requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
-    expect(sent?.body).toEqual({ project: 'shop', environment: expect.stringMatching(/^staging-\d+$/), updateVcsStatus: true, buildId: '3f786850e387550fdab836ed7e6dc881de23001b' })
-    expect(r.stdout).toContain('Test code: not chosen by this step: Testery goes by build 3f786850e387550fdab836ed7e6dc881de23001b')
-    expect(r.summary).toContain('Test run created on Testery')
-  }))
+  it.concurrent('with wait: false, starts the run, never reads its status, and reports it as triggered', () =>
+    inSandbox(async (box, waitStep) => {
+      const r = await waitStep('testery', { wait: 'false' })
+      expect(r.code).toBe(0)
+      expect(r.outputs).toMatchObject({
+        status: 'triggered',
+        providerStatus: 'SUBMITTED',
+        runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/)
+      })
+      expect(box.requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
+      // Without gitRef, gitBranch or latestDeploy the request chooses no test code (platforms.md
+      // point 1): the build only, and updateVcsStatus as the official CLI sends it (point 2).
+      const sent = box.requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
+      expect(sent?.body).toEqual({
+        project: 'shop',
+        environment: expect.stringMatching(/^staging-\d+$/),
+        updateVcsStatus: true,
+        buildId: '3f786850e387550fdab836ed7e6dc881de23001b'
+      })
+      expect(r.stdout).toContain('Test code: not chosen by this step: Testery goes by build 3f786850e387550fdab836ed7e6dc881de23001b')
+      expect(r.summary).toContain('Test run created on Testery')
+    })
+  )
 })
 
-it.concurrent('Gearset: polling every second stays within 5 status reads per 5 s per job', () => inSandbox(async (box, waitStep) => {
-  box.script('gearset', { queuedMs: 100, runMs: 7000 })
-  const r = await waitStep('gearset')
-  expect(r.outputs.status).toBe('passed')
-  const reads = box.requests.filter((q) => q.platform === 'gearset' && q.method === 'GET')
-  expect(reads.length).toBeGreaterThanOrEqual(6)
-  expect(box.platforms.gearset.violations).toBe(0)
-}))
+it.concurrent('Gearset: polling every second stays within 5 status reads per 5 s per job', () =>
+  inSandbox(async (box, waitStep) => {
+    box.script('gearset', { queuedMs: 100, runMs: 7000 })
+    const r = await waitStep('gearset')
+    expect(r.outputs.status).toBe('passed')
+    const reads = box.requests.filter((q) => q.platform === 'gearset' && q.method === 'GET')
+    expect(reads.length).toBeGreaterThanOrEqual(6)
+    expect(box.platforms.gearset.violations).toBe(0)
+  })
+)
 
 describe('attaching to a run by runId', () => {
-  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', (provider) => inSandbox(async (box, waitStep) => {
-    box.script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
-    const created = box.runs[provider] ?? 0
-    const job: Record<string, string> = provider === 'gearset' ? { scenarioId: 'job-attach' } : {} // Gearset reads a run request under its job
-    const first = await waitStep(provider, { wait: 'false', ...job })
-    expect(first.outputs.status).toBe('triggered')
-    const second = await waitStep(provider, { runId: first.outputs.runId, wait: 'false', ...job })
-    expect(second.code).toBe(0)
-    expect(second.stdout).toContain(`Attaching to`)
-    expect(second.outputs).toMatchObject({ runId: first.outputs.runId, status: 'passed' })
-    expect(box.runs[provider]).toBe(created + 1) // attaching never starts a run
-  }))
+  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', (provider) =>
+    inSandbox(async (box, waitStep) => {
+      box.script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
+      const created = box.runs[provider] ?? 0
+      const job: Record<string, string> = provider === 'gearset' ? { scenarioId: 'job-attach' } : {} // Gearset reads a run request under its job
+      const first = await waitStep(provider, { wait: 'false', ...job })
+      expect(first.outputs.status).toBe('triggered')
+      const second = await waitStep(provider, { runId: first.outputs.runId, wait: 'false', ...job })
+      expect(second.code).toBe(0)
+      expect(second.stdout).toContain(`Attaching to`)
+      expect(second.outputs).toMatchObject({ runId: first.outputs.runId, status: 'passed' })
+      expect(box.runs[provider]).toBe(created + 1) // attaching never starts a run
+    })
+  )
 
-  it.concurrent('fails clearly when the run does not exist', () => inSandbox(async (box, waitStep) => {
-    const r = await waitStep('testery', { runId: '999999' })
-    expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(/Testery: could not read the run status \(GET \/api\/test-runs\/\{id\}\): HTTP 404 Not Found\. Testery said: "Test run not found"\. What to do: there is no run 999999 that this token can see: check `runId` comes from the step that started the run/)
-  }))
+  it.concurrent('fails clearly when the run does not exist', () =>
+    inSandbox(async (box, waitStep) => {
+      const r = await waitStep('testery', { runId: '999999' })
+      expect(r.code).toBe(1)
+      expect(errorsOf(r)[0]).toMatch(
+        /Testery: could not read the run status \(GET \/api\/test-runs\/\{id\}\): HTTP 404 Not Found\. Testery said: "Test run not found"\. What to do: there is no run 999999 that this token can see: check `runId` comes from the step that started the run/
+      )
+    })
+  )
 })
 
 describe('cancellation', () => {
-  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero', (provider) => inSandbox(async (box, waitStep) => {
-    box.script(provider, { queuedMs: 100, runMs: 60_000 })
-    const before = cancelCalls(box, provider).length
-    let sentAt = 0
-    const r = await waitStep(provider, { cancelOnAbort: 'true' }, {
-      onStart: whenLogged('running (', (child) => {
-        sentAt = Date.now()
-        child.kill('SIGTERM')
+  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)(
+    '%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero',
+    (provider) =>
+      inSandbox(async (box, waitStep) => {
+        box.script(provider, { queuedMs: 100, runMs: 60_000 })
+        const before = cancelCalls(box, provider).length
+        let sentAt = 0
+        const r = await waitStep(
+          provider,
+          { cancelOnAbort: 'true' },
+          {
+            onStart: whenLogged('running (', (child) => {
+              sentAt = Date.now()
+              child.kill('SIGTERM')
+            })
+          }
+        )
+        const exitedAfter = Date.now() - sentAt
+        expect(r.code).toBe(1)
+        expect(exitedAfter).toBeLessThan(6000)
+        expect(cancelCalls(box, provider).length - before).toBe(1)
+        expect(r.outputs.status).toBe('cancelled')
+        expect(r.outputs.runId).not.toBe('')
+        expect(r.summary).toContain('The run was cancelled on the platform too.')
+        expect(errorsOf(r)[0]).toMatch(/The workflow was cancelled while waiting for .*: cancelled it on the platform\./)
+        expect(r.state).toMatchObject({ runId: r.outputs.runId, cancelSent: 'true', done: 'true' })
+        expectNoLeak(r, TOKEN)
       })
-    })
-    const exitedAfter = Date.now() - sentAt
-    expect(r.code).toBe(1)
-    expect(exitedAfter).toBeLessThan(6000)
-    expect(cancelCalls(box, provider).length - before).toBe(1)
-    expect(r.outputs.status).toBe('cancelled')
-    expect(r.outputs.runId).not.toBe('')
-    expect(r.summary).toContain('The run was cancelled on the platform too.')
-    expect(errorsOf(r)[0]).toMatch(/The workflow was cancelled while waiting for .*: cancelled it on the platform\./)
-    expect(r.state).toMatchObject({ runId: r.outputs.runId, cancelSent: 'true', done: 'true' })
-    expectNoLeak(r, TOKEN)
-  }))
+  )
 
-  it.concurrent('exits within 6 s even when the cancel call hangs', () => inSandbox(async (box, waitStep) => {
-    box.script('testery', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
-    let sentAt = 0
-    const r = await waitStep('testery', { cancelOnAbort: 'true' }, {
-      onStart: whenLogged('running (', (child) => {
-        sentAt = Date.now()
-        child.kill('SIGINT')
-      })
+  it.concurrent('exits within 6 s even when the cancel call hangs', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('testery', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
+      let sentAt = 0
+      const r = await waitStep(
+        'testery',
+        { cancelOnAbort: 'true' },
+        {
+          onStart: whenLogged('running (', (child) => {
+            sentAt = Date.now()
+            child.kill('SIGINT')
+          })
+        }
+      )
+      expect(r.code).toBe(1)
+      expect(Date.now() - sentAt).toBeLessThan(6500)
+      expect(r.outputs.status).toBe('cancelled')
+      expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*no answer within 5 s/)
+      expect(r.state.cancelSent).toBeUndefined()
     })
-    expect(r.code).toBe(1)
-    expect(Date.now() - sentAt).toBeLessThan(6500)
-    expect(r.outputs.status).toBe('cancelled')
-    expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*no answer within 5 s/)
-    expect(r.state.cancelSent).toBeUndefined()
-  }))
+  )
 
-  it.concurrent('a second signal stops the step at once, without waiting for a hanging cancel', () => inSandbox(async (box, waitStep) => {
-    box.script('testsigma', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
-    let sentAt = 0
-    const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, {
-      onStart: whenLogged('running (', (child) => {
-        sentAt = Date.now()
-        child.kill('SIGINT')
-        setTimeout(() => child.kill('SIGTERM'), 300)
-      })
+  it.concurrent('a second signal stops the step at once, without waiting for a hanging cancel', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('testsigma', { queuedMs: 100, runMs: 60_000, cancel: 'hang' })
+      let sentAt = 0
+      const r = await waitStep(
+        'testsigma',
+        { cancelOnAbort: 'true' },
+        {
+          onStart: whenLogged('running (', (child) => {
+            sentAt = Date.now()
+            child.kill('SIGINT')
+            setTimeout(() => child.kill('SIGTERM'), 300)
+          })
+        }
+      )
+      expect(r.code).toBe(1)
+      expect(Date.now() - sentAt).toBeLessThan(2500) // the cancel call alone would take 5 s
     })
-    expect(r.code).toBe(1)
-    expect(Date.now() - sentAt).toBeLessThan(2500) // the cancel call alone would take 5 s
-  }))
+  )
 
-  it.concurrent('leaves the run going without cancelOnAbort', () => inSandbox(async (box, waitStep) => {
-    box.script('gearset', { queuedMs: 100, runMs: 60_000 })
-    const before = cancelCalls(box, 'gearset').length
-    const r = await waitStep('gearset', {}, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
-    expect(r.code).toBe(1)
-    expect(cancelCalls(box, 'gearset').length).toBe(before)
-    expect(errorsOf(r)[0]).toContain('it goes on there (cancelOnAbort is false)')
-  }))
+  it.concurrent('leaves the run going without cancelOnAbort', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('gearset', { queuedMs: 100, runMs: 60_000 })
+      const before = cancelCalls(box, 'gearset').length
+      const r = await waitStep('gearset', {}, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
+      expect(r.code).toBe(1)
+      expect(cancelCalls(box, 'gearset').length).toBe(before)
+      expect(errorsOf(r)[0]).toContain('it goes on there (cancelOnAbort is false)')
+    })
+  )
 })
 
 describe('post step (post-if: failure() || cancelled())', () => {
@@ -216,31 +294,37 @@ describe('post step (post-if: failure() || cancelled())', () => {
     return r.outputs.runId
   }
 
-  it.concurrent('cancels a run the main step left behind, once', () => inSandbox(async (box, waitStep) => {
-    const runId = await runningRun(box, waitStep, 'testsigma')
-    const before = cancelCalls(box, 'testsigma').length
-    const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
-    expect(r.code).toBe(0)
-    expect(cancelCalls(box, 'testsigma').length - before).toBe(1)
-    expect(r.state.cancelSent).toBe('true')
-  }))
-
-  it.concurrent('does nothing when the main step already cancelled or finished', () => inSandbox(async (box, waitStep) => {
-    const runId = await runningRun(box, waitStep, 'testery')
-    const before = cancelCalls(box, 'testery').length
-    for (const state of [{ cancelSent: 'true' }, { done: 'true' }] as Record<string, string>[]) {
-      const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId, ...state } })
+  it.concurrent('cancels a run the main step left behind, once', () =>
+    inSandbox(async (box, waitStep) => {
+      const runId = await runningRun(box, waitStep, 'testsigma')
+      const before = cancelCalls(box, 'testsigma').length
+      const r = await waitStep('testsigma', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
       expect(r.code).toBe(0)
-    }
-    const without = await waitStep('testery', { cancelOnAbort: 'false' }, { state: { isPost: 'true', runId } })
-    expect(without.code).toBe(0)
-    expect(cancelCalls(box, 'testery').length).toBe(before)
-  }))
+      expect(cancelCalls(box, 'testsigma').length - before).toBe(1)
+      expect(r.state.cancelSent).toBe('true')
+    })
+  )
 
-  it.concurrent('never fails the job when the cancel call fails', () => inSandbox(async (box, waitStep) => {
-    const runId = await runningRun(box, waitStep, 'testery', { cancel: 'fail' })
-    const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
-    expect(r.code).toBe(0)
-    expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*HTTP 500/)
-  }))
+  it.concurrent('does nothing when the main step already cancelled or finished', () =>
+    inSandbox(async (box, waitStep) => {
+      const runId = await runningRun(box, waitStep, 'testery')
+      const before = cancelCalls(box, 'testery').length
+      for (const state of [{ cancelSent: 'true' }, { done: 'true' }] as Record<string, string>[]) {
+        const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId, ...state } })
+        expect(r.code).toBe(0)
+      }
+      const without = await waitStep('testery', { cancelOnAbort: 'false' }, { state: { isPost: 'true', runId } })
+      expect(without.code).toBe(0)
+      expect(cancelCalls(box, 'testery').length).toBe(before)
+    })
+  )
+
+  it.concurrent('never fails the job when the cancel call fails', () =>
+    inSandbox(async (box, waitStep) => {
+      const runId = await runningRun(box, waitStep, 'testery', { cancel: 'fail' })
+      const r = await waitStep('testery', { cancelOnAbort: 'true' }, { state: { isPost: 'true', runId } })
+      expect(r.code).toBe(0)
+      expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*HTTP 500/)
+    })
+  )
 })

@@ -1,5 +1,5 @@
 // The Evaficy provider against the sandbox's Evaficy API, through the real HTTP client.
-import { HttpApi, PlatformError } from '../src/http.js'
+import { HttpApi } from '../src/http.js'
 import { INPUT_NAMES, parseInputs, type InputName } from '../src/inputs.js'
 import { evaficy } from '../src/providers/evaficy.js'
 import type { RunContext } from '../src/run-context.js'
@@ -19,7 +19,10 @@ afterEach(() => sandbox.close())
 
 function context(values: Partial<Record<InputName, string>>) {
   const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, values[n] ?? ''])) as Record<InputName, string>
-  const { inputs, problems } = parseInputs({ ...raw, token: values.token ?? 'good-token', projectId: values.projectId ?? P, scenarioId: values.scenarioId ?? S }, run.sha)
+  const { inputs, problems } = parseInputs(
+    { ...raw, token: values.token ?? 'good-token', projectId: values.projectId ?? P, scenarioId: values.scenarioId ?? S },
+    run.sha
+  )
   if (!inputs) throw new Error(problems.join('\n'))
   const http = new HttpApi({
     platform: evaficy.title,
@@ -31,7 +34,6 @@ function context(values: Partial<Record<InputName, string>>) {
   })
   return { inputs, http, run, note: () => undefined }
 }
-
 
 describe('evaficy provider', () => {
   it('creates a run with the documented body and maps the 201 to a triggered RunState', async () => {
@@ -45,7 +47,13 @@ describe('evaficy provider', () => {
     })
     expect(state.id).toMatch(/^[0-9a-f]{24}$/)
     expect(sandbox.requests[0].headers.authorization).toBe('Bearer good-token')
-    expect(sandbox.requests[0].body).toEqual({ projectId: P, scenarioId: S, environment: 'staging', buildVersion: '1.4.2', runName: 'CI #812 – main' })
+    expect(sandbox.requests[0].body).toEqual({
+      projectId: P,
+      scenarioId: S,
+      environment: 'staging',
+      buildVersion: '1.4.2',
+      runName: 'CI #812 – main'
+    })
     expect(sandbox.runs.evaficy).toBe(1)
   })
 

@@ -16,7 +16,21 @@ const RUN_ID = /^[A-Za-z0-9._-]{1,128}$/
 
 // Values near the real ones, so the fuzzer reaches past the schema into the mapping.
 const word = fc.oneof(
-  fc.constantFrom('STATUS_COMPLETED', 'STATUS_IN_PROGRESS', 'SUCCESS', 'FAILURE', 'PASS', 'FAIL', 'Succeeded', 'Partial', 'CANCELED', 'ABORTED', '', '__proto__', 'PASSED'),
+  fc.constantFrom(
+    'STATUS_COMPLETED',
+    'STATUS_IN_PROGRESS',
+    'SUCCESS',
+    'FAILURE',
+    'PASS',
+    'FAIL',
+    'Succeeded',
+    'Partial',
+    'CANCELED',
+    'ABORTED',
+    '',
+    '__proto__',
+    'PASSED'
+  ),
   fc.string()
 )
 const loose = fc.oneof(fc.jsonValue(), word, fc.integer(), fc.constant(null))
@@ -94,7 +108,10 @@ describe('the HTTP layer, fed arbitrary bytes', () => {
     try {
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)), fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? ''))),
+          fc.oneof(
+            fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+            fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? ''))
+          ),
           fc.constantFrom(200, 201, 400, 401, 404, 500, 502),
           async (body, code) => {
             next = Buffer.concat([body, Buffer.from(code === 401 ? ` ${TOKEN}` : '')])

@@ -39,7 +39,6 @@ const Run = z.object({ id: z.string(), count: z.number() })
 const get = { method: 'GET' as const, path: '/runs/7', template: '/runs/{id}', schema: Run, action: 'read the run' }
 const post = { method: 'POST' as const, path: '/runs', template: '/runs', body: { a: 1 }, schema: Run, action: 'create the test run' }
 
-
 let servers: FakeServer[] = []
 beforeEach(() => {
   logged = []
@@ -61,7 +60,11 @@ describe('HttpApi', () => {
     expect(reply).toEqual({ status: 201, data: { id: 'r1', count: 3 } })
     expect(s.hits).toHaveLength(1)
     expect(s.hits[0]).toMatchObject({ method: 'POST', url: '/prefix/runs', body: '{"a":1}' })
-    expect(s.hits[0].headers).toMatchObject({ authorization: `Bearer ${CANARY}`, 'content-type': 'application/json', accept: 'application/json' })
+    expect(s.hits[0].headers).toMatchObject({
+      authorization: `Bearer ${CANARY}`,
+      'content-type': 'application/json',
+      accept: 'application/json'
+    })
   })
 
   it('turns an HTTP error into what failed, the platform message and a hint, without the token', async () => {
@@ -109,7 +112,9 @@ describe('HttpApi', () => {
 
   it('retries a GET on 502 and 503 with backoff, then succeeds', async () => {
     let n = 0
-    const s = await serve((_req, res) => (++n < 3 ? sendJson(res, n === 1 ? 502 : 503, { message: 'busy' }) : sendJson(res, 200, { id: 'r', count: 1 })))
+    const s = await serve((_req, res) =>
+      ++n < 3 ? sendJson(res, n === 1 ? 502 : 503, { message: 'busy' }) : sendJson(res, 200, { id: 'r', count: 1 })
+    )
     const clock = instantClock(1)
     const reply = await api(s, { clock }).request(get)
     expect(reply.data.id).toBe('r')
@@ -123,7 +128,9 @@ describe('HttpApi', () => {
 
   it('honours Retry-After on 429', async () => {
     let n = 0
-    const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 429, { message: 'slow down' }, { 'Retry-After': '7' }) : sendJson(res, 200, { id: 'r', count: 1 })))
+    const s = await serve((_req, res) =>
+      ++n === 1 ? sendJson(res, 429, { message: 'slow down' }, { 'Retry-After': '7' }) : sendJson(res, 200, { id: 'r', count: 1 })
+    )
     const clock = instantClock(1)
     await api(s, { clock }).request(get)
     expect(clock.slept).toEqual([7000])
@@ -144,7 +151,9 @@ describe('HttpApi', () => {
 
   it('re-sends a POST the platform refused with 429', async () => {
     let n = 0
-    const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 201, { id: 'r', count: 0 })))
+    const s = await serve((_req, res) =>
+      ++n === 1 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 201, { id: 'r', count: 0 })
+    )
     await api(s).request(post)
     expect(s.hits).toHaveLength(2)
   })
@@ -155,7 +164,14 @@ describe('HttpApi', () => {
     await s.close()
     servers = []
     const e = await failure(
-      new HttpApi({ platform: 'Acme Tests', baseUrl: url, authorization: 'x', secrets: [], clock: instantClock(), log: () => undefined }).request(post)
+      new HttpApi({
+        platform: 'Acme Tests',
+        baseUrl: url,
+        authorization: 'x',
+        secrets: [],
+        clock: instantClock(),
+        log: () => undefined
+      }).request(post)
     )
     expect(e.info).toMatchObject({ kind: 'network', detail: 'ECONNREFUSED', reached: false })
     expect(e.message).toMatch(/no connection \(ECONNREFUSED\).*What to do: check `baseUrl`/)
@@ -203,7 +219,9 @@ describe('HttpApi', () => {
 describe('reliability policy', () => {
   it('sends the same Idempotency-Key on every attempt of a trigger, and none on reads', async () => {
     let n = 0
-    const s = await serve((_req, res) => (++n < 3 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 201, { id: 'r', count: 0 })))
+    const s = await serve((_req, res) =>
+      ++n < 3 ? sendJson(res, 429, {}, { 'Retry-After': '1' }) : sendJson(res, 201, { id: 'r', count: 0 })
+    )
     const client = api(s, { idempotencyKey: 'key-123' })
     await client.request({ ...post, creates: true })
     await client.request(get)
@@ -226,7 +244,9 @@ describe('reliability policy', () => {
     let n = 0
     const reset = Math.floor(Date.now() / 1000) + 30
     const s = await serve((_req, res) =>
-      ++n === 1 ? sendJson(res, 403, { message: 'rate limit' }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) }) : sendJson(res, 200, { id: 'r', count: 1 })
+      ++n === 1
+        ? sendJson(res, 403, { message: 'rate limit' }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': String(reset) })
+        : sendJson(res, 200, { id: 'r', count: 1 })
     )
     const clock = instantClock()
     await api(s, { clock }).request(get)
@@ -298,7 +318,9 @@ describe('reliability policy', () => {
 
   it('refills the bucket by one token per successful answer; a timeout costs 10', async () => {
     let mode: 'ok' | 'down' | 'hang' = 'down'
-    const s = await serve((_req, res) => (mode === 'ok' ? sendJson(res, 200, { id: 'r', count: 1 }) : mode === 'down' ? sendJson(res, 500, {}) : undefined))
+    const s = await serve((_req, res) =>
+      mode === 'ok' ? sendJson(res, 200, { id: 'r', count: 1 }) : mode === 'down' ? sendJson(res, 500, {}) : undefined
+    )
     const client = api(s, { getTimeoutMs: 50 })
     for (let i = 0; i < 50; i++) await failure(client.request(get))
     expect(client.retryTokens).toBe(0)
@@ -325,7 +347,9 @@ describe('reliability policy', () => {
   })
 
   it('holds the next request of any kind for a Retry-After on a successful read', async () => {
-    const s = await serve((req, res) => sendJson(res, req.method === 'GET' ? 200 : 201, { id: 'r', count: 1 }, req.method === 'GET' ? { 'Retry-After': '45' } : {}))
+    const s = await serve((req, res) =>
+      sendJson(res, req.method === 'GET' ? 200 : 201, { id: 'r', count: 1 }, req.method === 'GET' ? { 'Retry-After': '45' } : {})
+    )
     const clock = instantClock()
     const client = api(s, { clock })
     await client.request(get)
@@ -356,7 +380,9 @@ describe('reliability policy', () => {
     const e = await failure(client.request(get))
     expect(e.info.kind).toBe('rate-limited')
     expect(e.info.reached).toBe(false)
-    expect(e.message).toMatch(/the platform asked for no requests until \d{4}-.*past the step's deadline\. The request never reached Acme Tests\./)
+    expect(e.message).toMatch(
+      /the platform asked for no requests until \d{4}-.*past the step's deadline\. The request never reached Acme Tests\./
+    )
     expect(s.hits).toHaveLength(1)
     expect(clock.slept).toEqual([])
   })

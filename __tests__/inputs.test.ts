@@ -112,7 +112,10 @@ describe('parseInputs', () => {
   })
 
   it('accepts decimal timeouts and fixed poll intervals', () => {
-    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', timeoutMinutes: '0.05', pollIntervalSeconds: '7' }), SHA)
+    const r = parseInputs(
+      raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', timeoutMinutes: '0.05', pollIntervalSeconds: '7' }),
+      SHA
+    )
     expect(r.inputs?.timeoutMinutes).toBe(0.05)
     expect(r.inputs?.pollIntervalSeconds).toBe(7)
   })
@@ -128,9 +131,17 @@ describe('parseInputs', () => {
 
   it.each([
     ['testsigma', {}, [/^Input `scenarioId` is required for testsigma/]],
-    ['testsigma', { scenarioId: 'plan-a', environment: 'staging' }, [/^Input `scenarioId` must be the numeric Test Plan ID/, /^Input `environment` must be the numeric Environment ID/]],
+    [
+      'testsigma',
+      { scenarioId: 'plan-a', environment: 'staging' },
+      [/^Input `scenarioId` must be the numeric Test Plan ID/, /^Input `environment` must be the numeric Environment ID/]
+    ],
     ['testery', {}, [/^Input `projectId` is required for testery/, /^Input `environment` is required for testery/]],
-    ['testery', { projectId: 'shop', environment: 'staging', scenarioId: 'smoke' }, [/^Input `scenarioId` must be the numeric Testery test suite ID/]],
+    [
+      'testery',
+      { projectId: 'shop', environment: 'staging', scenarioId: 'smoke' },
+      [/^Input `scenarioId` must be the numeric Testery test suite ID/]
+    ],
     ['gearset', {}, [/^Input `scenarioId` is required for gearset/]],
     ['gearset', { scenarioId: 'job id with spaces' }, [/^Input `scenarioId` must be the Gearset CI job ID/]]
   ] as const)('checks the IDs %s needs (%j)', (provider, values, expected) => {
@@ -150,7 +161,8 @@ describe('parseInputs', () => {
 })
 
 describe('run parameters', () => {
-  const testery = (values: Partial<Record<InputName, string>>) => parseInputs(raw({ provider: 'testery', token: 't0k3n', projectId: 'shop', environment: 'staging', ...values }), SHA)
+  const testery = (values: Partial<Record<InputName, string>>) =>
+    parseInputs(raw({ provider: 'testery', token: 't0k3n', projectId: 'shop', environment: 'staging', ...values }), SHA)
 
   it('variables: KEY=value lines, comments and blank lines skipped, secure: marked, "=" kept in values', () => {
     const r = testery({ variables: 'BASE_URL=https://x.example/?a=b\n\n# note\r\nsecure:API_KEY=s=3\nEMPTY=' })
@@ -194,7 +206,17 @@ describe('run parameters', () => {
   })
 
   it('an input the platform does not use warns, unless it is only the default', () => {
-    const r = parseInputs(raw({ provider: 'testsigma', token: 't0k3n', scenarioId: '2090', includeTags: 'smoke', latestDeploy: 'false', updateVcsStatus: 'true' }), SHA)
+    const r = parseInputs(
+      raw({
+        provider: 'testsigma',
+        token: 't0k3n',
+        scenarioId: '2090',
+        includeTags: 'smoke',
+        latestDeploy: 'false',
+        updateVcsStatus: 'true'
+      }),
+      SHA
+    )
     expect(r.warnings).toEqual(['Input `includeTags` is not used by testsigma; it is ignored.'])
   })
 })

@@ -6,21 +6,34 @@ import { describeFailure, isRetryable, mayHaveTakenEffect, type FailureInfo } fr
 const err = (code: string | undefined, message = code ?? 'boom') => Object.assign(new Error(message), code ? { code } : {})
 const asFailure = (e: Error, method = 'POST'): FailureInfo => {
   const n = classifyNetworkError(e)
-  return { platform: 'Acme', action: 'start the run', endpoint: `${method} /runs`, method, kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint }
+  return {
+    platform: 'Acme',
+    action: 'start the run',
+    endpoint: `${method} /runs`,
+    method,
+    kind: n.kind,
+    detail: n.detail,
+    reached: n.reached,
+    proxyStatus: n.proxyStatus,
+    hint: n.hint
+  }
 }
 
 describe('classifyNetworkError', () => {
-  it.each(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])(
-    'a certificate check (%s) never sent the request, names NODE_EXTRA_CA_CERTS, and is not retried',
-    (code) => {
-      const f = asFailure(err(code))
-      expect(f).toMatchObject({ kind: 'tls', detail: code, reached: false })
-      expect(f.hint).toContain('NODE_EXTRA_CA_CERTS')
-      expect(isRetryable('POST', f)).toBe(false)
-      expect(mayHaveTakenEffect(f)).toBe(false)
-      expect(describeFailure(f)).toContain('The request never reached Acme.')
-    }
-  )
+  it.each([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+  ])('a certificate check (%s) never sent the request, names NODE_EXTRA_CA_CERTS, and is not retried', (code) => {
+    const f = asFailure(err(code))
+    expect(f).toMatchObject({ kind: 'tls', detail: code, reached: false })
+    expect(f.hint).toContain('NODE_EXTRA_CA_CERTS')
+    expect(isRetryable('POST', f)).toBe(false)
+    expect(mayHaveTakenEffect(f)).toBe(false)
+    expect(describeFailure(f)).toContain('The request never reached Acme.')
+  })
 
   it.each(['ENOTFOUND', 'EAI_AGAIN'])('a DNS failure (%s) never sent the request and may be retried, even a write', (code) => {
     const f = asFailure(err(code))

@@ -78,7 +78,11 @@ describe('job summary', () => {
 
   it('renders platform text literally: no HTML, no Markdown, no links', () => {
     const html = rendered(() =>
-      buildRunSummary(ctx, { ...triggered, name: '</code></pre><img src=x onerror=alert(1)> a|b [x](https://evil) **bold**', message: '<script>x</script>' })
+      buildRunSummary(ctx, {
+        ...triggered,
+        name: '</code></pre><img src=x onerror=alert(1)> a|b [x](https://evil) **bold**',
+        message: '<script>x</script>'
+      })
     )
     expect(html).not.toContain('<img')
     expect(html).not.toContain('<script>')

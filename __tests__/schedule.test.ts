@@ -2,7 +2,12 @@ import type { RunState } from '../src/providers/types.js'
 import { blindDelayMs, DEFAULT_SCHEDULE, PollPlanner } from '../src/schedule.js'
 
 const mid = () => 0.5
-const running = (done: number, total = 100): RunState => ({ id: '1', status: 'running', providerStatus: 'RUNNING', counts: { total, passed: done } })
+const running = (done: number, total = 100): RunState => ({
+  id: '1',
+  status: 'running',
+  providerStatus: 'RUNNING',
+  counts: { total, passed: done }
+})
 
 describe('PollPlanner', () => {
   it('without counts: every 2.5 s for two minutes, easing to 15 s by minute five', () => {
@@ -40,7 +45,9 @@ describe('PollPlanner', () => {
     p.observe(99_000, running(99))
     expect(p.nextDelayMs(99_000, mid)).toBe(2000)
     p.observe(101_000, running(100))
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => p.nextDelayMs(101_000, mid))).toEqual([2000, 2600, 3380, 4394, 5712, 7426, 8000, 8000, 8000])
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => p.nextDelayMs(101_000, mid))).toEqual([
+      2000, 2600, 3380, 4394, 5712, 7426, 8000, 8000, 8000
+    ])
   })
 
   it('falls back to the blind schedule while counts do not move', () => {

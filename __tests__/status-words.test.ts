@@ -39,13 +39,27 @@ describe('Testsigma (status × result)', () => {
   })
 
   it('links the run: app_url when https, else the documented UI pattern', () => {
-    expect(testsigmaState({ id: '337', app_url: 'https://app.testsigma.com/ui/td/runs/337?x' }).url).toBe('https://app.testsigma.com/ui/td/runs/337?x')
+    expect(testsigmaState({ id: '337', app_url: 'https://app.testsigma.com/ui/td/runs/337?x' }).url).toBe(
+      'https://app.testsigma.com/ui/td/runs/337?x'
+    )
     expect(testsigmaState({ id: '337', app_url: 'javascript:alert(1)' }).url).toBe('https://app.testsigma.com/ui/td/runs/337')
     expect(testsigmaState({ id: '337' }).url).toBe('https://app.testsigma.com/ui/td/runs/337')
   })
 
   it('reads counts and epoch-millisecond times', () => {
-    const s = testsigmaState({ id: '1', status: 'STATUS_COMPLETED', result: 'FAILURE', totalCount: 10, passedCount: 6, failedCount: 2, abortedCount: 1, stoppedCount: 0, notExecutedCount: 1, startTime: 1_700_000_000_000, endTime: 1_700_000_090_000 })
+    const s = testsigmaState({
+      id: '1',
+      status: 'STATUS_COMPLETED',
+      result: 'FAILURE',
+      totalCount: 10,
+      passedCount: 6,
+      failedCount: 2,
+      abortedCount: 1,
+      stoppedCount: 0,
+      notExecutedCount: 1,
+      startTime: 1_700_000_000_000,
+      endTime: 1_700_000_090_000
+    })
     expect(s.counts).toEqual({ total: 10, passed: 6, failed: 3, skipped: 1 })
     expect(s.endedAt!.getTime() - s.startedAt!.getTime()).toBe(90_000)
   })
@@ -72,7 +86,14 @@ describe('Testery', () => {
   })
 
   it('reads its non-ISO timestamps and counts', () => {
-    const s = ty('PASS', { startTime: '2020-05-04 23:16:33+0000', endTime: '2020-05-04 23:22:59+0000', passCount: 30, failCount: 0, ignoredCount: 1, totalCount: 31 })
+    const s = ty('PASS', {
+      startTime: '2020-05-04 23:16:33+0000',
+      endTime: '2020-05-04 23:22:59+0000',
+      passCount: 30,
+      failCount: 0,
+      ignoredCount: 1,
+      totalCount: 31
+    })
     expect(s.startedAt?.toISOString()).toBe('2020-05-04T23:16:33.000Z')
     expect((s.endedAt!.getTime() - s.startedAt!.getTime()) / 1000).toBe(386)
     expect(s.counts).toEqual({ total: 31, passed: 30, failed: 0, skipped: 1 })
@@ -102,7 +123,15 @@ describe('Gearset', () => {
 
 describe('counts that are failures or not-run (platforms.md points 4 and 7)', () => {
   it('Testsigma: a failed prerequisite is a failed test, so SUCCESS with one is not a pass', () => {
-    const s = testsigmaState({ id: '1', status: 'STATUS_COMPLETED', result: 'SUCCESS', totalCount: 5, passedCount: 4, failedCount: 0, preRequisiteFailedCount: 1 })
+    const s = testsigmaState({
+      id: '1',
+      status: 'STATUS_COMPLETED',
+      result: 'SUCCESS',
+      totalCount: 5,
+      passedCount: 4,
+      failedCount: 0,
+      preRequisiteFailedCount: 1
+    })
     expect(s.counts).toEqual({ total: 5, passed: 4, failed: 1 })
     expect(checked(s)).toMatchObject({ status: 'failed' })
   })
@@ -117,7 +146,30 @@ describe('counts that are failures or not-run (platforms.md points 4 and 7)', ()
 })
 
 describe('unknown words', () => {
-  const WORDS = ['', 'pass', 'Pass', 'PASSED', 'passed', 'SUCCESS', 'Success', 'succeeded', 'SUCCEEDED', 'OK', 'COMPLETE', 'DONE', 'Idle', 'Canceled', 'Errored', 'WEIRD', ' PASS', 'PASS ', '__proto__', 'constructor', 'toString', 'hasOwnProperty']
+  const WORDS = [
+    '',
+    'pass',
+    'Pass',
+    'PASSED',
+    'passed',
+    'SUCCESS',
+    'Success',
+    'succeeded',
+    'SUCCEEDED',
+    'OK',
+    'COMPLETE',
+    'DONE',
+    'Idle',
+    'Canceled',
+    'Errored',
+    'WEIRD',
+    ' PASS',
+    'PASS ',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty'
+  ]
   it.each(WORDS)('%j is never a pass, and never an ending', (word) => {
     for (const s of [ty(word), gs(word), ts(word, 'SUCCESS')]) {
       if (s.providerStatus === 'PASS' || s.providerStatus === 'Succeeded') continue

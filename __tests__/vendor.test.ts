@@ -24,7 +24,13 @@ type Platform = keyof typeof AUTH
 async function call(platform: Platform, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${box.baseUrl(platform)}${path}`, {
     method,
-    headers: { Authorization: AUTH[platform], Accept: 'application/json', 'Content-Type': 'application/json', ...(platform === 'gearset' && { 'api-version': '1' }), ...headers },
+    headers: {
+      Authorization: AUTH[platform],
+      Accept: 'application/json',
+      'Content-Type': 'application/json',
+      ...(platform === 'gearset' && { 'api-version': '1' }),
+      ...headers
+    },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
   const text = await res.text()
@@ -63,24 +69,47 @@ function expectVendorShape(answer: Record<string, unknown>, sample: Record<strin
 
 describe('vendor-shaped bodies through the parsers', () => {
   it('Testsigma: the trigger answer is a queued run (STATUS_CREATED), the stop answer a cancelled one', () => {
-    expect(testsigmaState(z.parse(ExecutionResult, V.testsigmaTrigger))).toMatchObject({ id: '337', status: 'queued', providerStatus: 'STATUS_CREATED/QUEUED', counts: { total: 0, passed: 0, failed: 0, skipped: 0 } })
-    expect(testsigmaState(z.parse(ExecutionResult, V.testsigmaStopped))).toMatchObject({ id: '1165', name: '12 small plan pass', status: 'cancelled', providerStatus: 'STATUS_COMPLETED/STOPPED' })
+    expect(testsigmaState(z.parse(ExecutionResult, V.testsigmaTrigger))).toMatchObject({
+      id: '337',
+      status: 'queued',
+      providerStatus: 'STATUS_CREATED/QUEUED',
+      counts: { total: 0, passed: 0, failed: 0, skipped: 0 }
+    })
+    expect(testsigmaState(z.parse(ExecutionResult, V.testsigmaStopped))).toMatchObject({
+      id: '1165',
+      name: '12 small plan pass',
+      status: 'cancelled',
+      providerStatus: 'STATUS_COMPLETED/STOPPED'
+    })
   })
 
   it('Testsigma: per-test results parse with no message and no duration', () => {
     const r = z.parse(TestCaseResults, V.testsigmaTestCaseResults)
-    expect(r.testCases[0]).toMatchObject({ testCaseName: '03 data driven small', testSuiteName: '02 DD Small', testCaseResultId: 7975, result: 'FAILURE' })
+    expect(r.testCases[0]).toMatchObject({
+      testCaseName: '03 data driven small',
+      testSuiteName: '02 DD Small',
+      testCaseResultId: 7975,
+      result: 'FAILURE'
+    })
     expect(r.testCases[0]).not.toHaveProperty('message')
   })
 
   it('Testery: the documented run and per-test results', () => {
-    expect(testeryState(z.parse(TestRun, V.testeryRun), 'acme')).toMatchObject({ id: '55676', status: 'passed', counts: { total: 30, passed: 30, failed: 0, skipped: 0 }, url: 'https://testery.app/acme/test-runs/55676' })
+    expect(testeryState(z.parse(TestRun, V.testeryRun), 'acme')).toMatchObject({
+      id: '55676',
+      status: 'passed',
+      counts: { total: 30, passed: 30, failed: 0, skipped: 0 },
+      url: 'https://testery.app/acme/test-runs/55676'
+    })
     expect(z.parse(TestResults, V.testeryResults)[0]).toMatchObject({ status: 'FAIL', error: 'expected 200, got 500' })
   })
 
   it('Gearset: run request, run status and job status', () => {
     expect(z.parse(RunRequest, V.gearsetRunRequest).RunRequestId).toBe(V.gearsetRunRequest.RunRequestId)
-    expect(gearsetState('rr', z.parse(RunRequestStatus, V.gearsetRunStatus))).toMatchObject({ status: 'passed', providerStatus: 'Succeeded' })
+    expect(gearsetState('rr', z.parse(RunRequestStatus, V.gearsetRunStatus))).toMatchObject({
+      status: 'passed',
+      providerStatus: 'Succeeded'
+    })
     expect(z.parse(JobStatus, V.gearsetJobStatus).State).toBe('Idle')
   })
 
@@ -112,7 +141,12 @@ describe('the sandbox answers with the vendors’ fields and types', () => {
   })
 
   it('Testery: trigger (201) and status', async () => {
-    const t = await call('testery', 'POST', '/api/test-run-requests-build', { project: 'shop', environment: 'shape-env', updateVcsStatus: true, buildId: '1' })
+    const t = await call('testery', 'POST', '/api/test-run-requests-build', {
+      project: 'shop',
+      environment: 'shape-env',
+      updateVcsStatus: true,
+      buildId: '1'
+    })
     expect(t.status).toBe(201)
     expectVendorShape(t.json, V.testeryRun)
     expectVendorShape((await call('testery', 'GET', `/api/test-runs/${t.json.id}`)).json, V.testeryRun)
@@ -121,8 +155,14 @@ describe('the sandbox answers with the vendors’ fields and types', () => {
   it('Gearset: run request, run status, job status, and the error body', async () => {
     const t = await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/shape-job/run-requests', {})
     expectVendorShape(t.json, V.gearsetRunRequest)
-    expectVendorShape((await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/shape-job/run-requests/${t.json.RunRequestId}`)).json, V.gearsetRunStatus)
-    expectVendorShape((await call('gearset', 'GET', '/public/automation/continuous-integration-jobs/shape-job/status')).json, V.gearsetJobStatus)
+    expectVendorShape(
+      (await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/shape-job/run-requests/${t.json.RunRequestId}`)).json,
+      V.gearsetRunStatus
+    )
+    expectVendorShape(
+      (await call('gearset', 'GET', '/public/automation/continuous-integration-jobs/shape-job/status')).json,
+      V.gearsetJobStatus
+    )
     const missing = await call('gearset', 'GET', '/public/automation/continuous-integration-jobs/shape-job/run-requests/rr-nope')
     expect(missing.status).toBe(404)
     expectVendorShape(missing.json.Error, V.gearsetError.Error)
@@ -153,7 +193,9 @@ describe('the sandbox behaves as the vendors document', () => {
     box.script('testsigma', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 60_000 })
     const [a, b, c] = await Promise.all([1, 2, 3].map(() => call('testsigma', 'POST', '/api/v1/execution_results', { executionId: 55 })))
     const result = async (r: typeof a) => (await call('testsigma', 'GET', `/api/v1/execution_results/${r.json.id}`)).json.result
-    expect((await call('testsigma', 'PUT', `/api/v1/execution_results/${a.json.id}`, { result: 'STOPPED', canStopAll: false })).status).toBe(200)
+    expect(
+      (await call('testsigma', 'PUT', `/api/v1/execution_results/${a.json.id}`, { result: 'STOPPED', canStopAll: false })).status
+    ).toBe(200)
     await sleep(50)
     expect([await result(a), await result(b), await result(c)]).toEqual(['STOPPED', 'QUEUED', 'QUEUED'])
     // The run's own address without canStopAll keeps the documented default: every run stops.
@@ -168,7 +210,8 @@ describe('the sandbox behaves as the vendors document', () => {
   })
 
   it('Testery: one run per environment; a queued run is cancelled when a newer one arrives (point 3)', async () => {
-    const start = () => call('testery', 'POST', '/api/test-run-requests-build', { project: 'shop', environment: 'one-at-a-time', updateVcsStatus: true })
+    const start = () =>
+      call('testery', 'POST', '/api/test-run-requests-build', { project: 'shop', environment: 'one-at-a-time', updateVcsStatus: true })
     const status = async (r: { json: { id: number } }) => (await call('testery', 'GET', `/api/test-runs/${r.json.id}`)).json.status
     box.script('testery', { queuedMs: 50, runMs: 1500 }, { queuedMs: 50, runMs: 300 }, { queuedMs: 50, runMs: 300 })
     const first = await start()
@@ -181,7 +224,10 @@ describe('the sandbox behaves as the vendors document', () => {
     await sleep(50)
     expect(await status(second)).toBe('CANCELED') // superseded while queued
     expect(await status(third)).toBe('QUEUED')
-    const seen = await pollUntil(() => status(third), (s) => s === 'PASS')
+    const seen = await pollUntil(
+      () => status(third),
+      (s) => s === 'PASS'
+    )
     expect(seen).toContain('RUNNING')
     expect(await status(first)).toBe('PASS')
   })
@@ -205,9 +251,11 @@ describe('the sandbox behaves as the vendors document', () => {
   })
 
   it('Gearset: answers under the limit carry X-Rate-Limit-*; over it, 429 with Retry-After in seconds (point 11)', async () => {
-    const id = (await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/limit-job/run-requests', {})).json.RunRequestId
+    const id = (await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/limit-job/run-requests', {})).json
+      .RunRequestId
     const answers = []
-    for (let i = 0; i < 6; i++) answers.push(await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/limit-job/run-requests/${id}`))
+    for (let i = 0; i < 6; i++)
+      answers.push(await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/limit-job/run-requests/${id}`))
     expect(answers.slice(0, 5).map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
     expect(answers.map((a) => a.headers.get('x-rate-limit-remaining')).slice(0, 5)).toEqual(['4', '3', '2', '1', '0'])
     expect(answers[0].headers.get('x-rate-limit-reset')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
@@ -220,10 +268,17 @@ describe('the sandbox behaves as the vendors document', () => {
 
   it('Gearset: an Error or Cancelled ending can be scripted (point 10)', async () => {
     box.script('gearset', { queuedMs: 0, runMs: 50, end: 'error' }, { queuedMs: 0, runMs: 50, end: 'cancelled' })
-    const ids = [(await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/end-a/run-requests', {})).json.RunRequestId, (await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/end-b/run-requests', {})).json.RunRequestId]
+    const ids = [
+      (await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/end-a/run-requests', {})).json.RunRequestId,
+      (await call('gearset', 'POST', '/public/automation/continuous-integration-jobs/end-b/run-requests', {})).json.RunRequestId
+    ]
     await sleep(150)
-    expect((await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/end-a/run-requests/${ids[0]}`)).json.State).toBe('Error')
-    expect((await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/end-b/run-requests/${ids[1]}`)).json.State).toBe('Cancelled')
+    expect((await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/end-a/run-requests/${ids[0]}`)).json.State).toBe(
+      'Error'
+    )
+    expect((await call('gearset', 'GET', `/public/automation/continuous-integration-jobs/end-b/run-requests/${ids[1]}`)).json.State).toBe(
+      'Cancelled'
+    )
   })
 })
 
@@ -231,10 +286,17 @@ describe('each vendor client’s own call sequence gets the answers it expects',
   it('Testsigma’s shell script: POST (HTTP 200, numeric id), poll until STATUS_COMPLETED, then the JUnit report', async () => {
     box.script('testsigma', { queuedMs: 200, runMs: 400, total: 4 })
     // The script sends executionId and buildNo as bare numbers, runtimeData as an object of strings.
-    const t = await call('testsigma', 'POST', '/api/v1/execution_results', { executionId: 2090, runtimeData: { url: 'https://the-internet.herokuapp.com/login', test: '1221' }, buildNo: 202412011200 })
+    const t = await call('testsigma', 'POST', '/api/v1/execution_results', {
+      executionId: 2090,
+      runtimeData: { url: 'https://the-internet.herokuapp.com/login', test: '1221' },
+      buildNo: 202412011200
+    })
     expect(t.status).toBe(200)
     expect(String(t.json.id)).toMatch(/^[0-9]/)
-    const seen = await pollUntil(async () => (await call('testsigma', 'GET', `/api/v1/execution_results/${t.json.id}`)).json, (a) => a.status === 'STATUS_COMPLETED')
+    const seen = await pollUntil(
+      async () => (await call('testsigma', 'GET', `/api/v1/execution_results/${t.json.id}`)).json,
+      (a) => a.status === 'STATUS_COMPLETED'
+    )
     // The script knows only these three; anything else is "Unexpected Execution status".
     for (const a of seen) expect(['STATUS_CREATED', 'STATUS_IN_PROGRESS', 'STATUS_COMPLETED']).toContain(a.status)
     expect(seen[0].status).toBe('STATUS_CREATED')
@@ -252,10 +314,22 @@ describe('each vendor client’s own call sequence gets the answers it expects',
     expect(projects.find((p: { key: string }) => p.key === 'shop')).toMatchObject({ id: expect.any(Number) })
     const envs = (await call('testery', 'GET', '/api/environments')).json
     expect(Array.isArray(envs)).toBe(true)
-    const t = await call('testery', 'POST', '/api/test-run-requests-build', { project: 'shop', environment: 'cli-env', updateVcsStatus: true, ref: 'abcd4e87', buildId: '812', includeTags: ['smoke'], testFilters: ['Regex: login.*'], variables: [{ key: 'BASE_URL', value: 'https://x', encrypted: false }] })
+    const t = await call('testery', 'POST', '/api/test-run-requests-build', {
+      project: 'shop',
+      environment: 'cli-env',
+      updateVcsStatus: true,
+      ref: 'abcd4e87',
+      buildId: '812',
+      includeTags: ['smoke'],
+      testFilters: ['Regex: login.*'],
+      variables: [{ key: 'BASE_URL', value: 'https://x', encrypted: false }]
+    })
     expect(t.status).toBe(201) // the CLI treats anything else as a failure
     expect(t.json.status).toBe('SUBMITTED')
-    const seen = await pollUntil(async () => (await call('testery', 'GET', `/api/test-runs/${t.json.id}`)).json, (a) => ['PASS', 'FAIL', 'CANCELED'].includes(a.status))
+    const seen = await pollUntil(
+      async () => (await call('testery', 'GET', `/api/test-runs/${t.json.id}`)).json,
+      (a) => ['PASS', 'FAIL', 'CANCELED'].includes(a.status)
+    )
     const last = seen[seen.length - 1]
     expect(last).toMatchObject({ status: 'FAIL', totalCount: 6, passCount: 5, failCount: 1, ignoredCount: 0, gitRef: 'abcd4e87' })
   })
@@ -266,9 +340,17 @@ describe('each vendor client’s own call sequence gets the answers it expects',
     expect((await call('gearset', 'GET', `${job}/status`)).json).toEqual({ State: 'Idle' })
     const t = await call('gearset', 'POST', `${job}/run-requests`, { SourceGitCommitId: '3f786850e387550fdab836ed7e6dc881de23001b' })
     expect(t.status).toBe(200)
-    const seen = await pollUntil(async () => (await call('gearset', 'GET', `${job}/run-requests/${t.json.RunRequestId}`)).json, (a) => ['Succeeded', 'Failed', 'Partial', 'Error', 'Cancelled'].includes(a.State), 1100)
+    const seen = await pollUntil(
+      async () => (await call('gearset', 'GET', `${job}/run-requests/${t.json.RunRequestId}`)).json,
+      (a) => ['Succeeded', 'Failed', 'Partial', 'Error', 'Cancelled'].includes(a.State),
+      1100
+    )
     expect(seen[seen.length - 1]).toMatchObject({ State: 'Partial', RunId: expect.any(String), EndDateTime: expect.any(String) })
-    expect(box.requests.filter((q) => q.platform === 'gearset' && q.path.startsWith(job)).every((q) => q.headers.authorization === 'token gs-token')).toBe(true)
+    expect(
+      box.requests
+        .filter((q) => q.platform === 'gearset' && q.path.startsWith(job))
+        .every((q) => q.headers.authorization === 'token gs-token')
+    ).toBe(true)
     // The action's provider declares the same scheme and version header.
     expect(gearset.authorization('x')).toBe('token x')
     expect(gearset.headers).toEqual({ 'api-version': '1' })

@@ -92,12 +92,16 @@ describe('waitForRun', () => {
     const { o, warnings } = options(clock, provider)
     const final = await waitForRun(run('queued', 'SUBMITTED'), o)
     expect(final.status).toBe('passed')
-    expect(warnings).toEqual([expect.stringMatching(/^Acme reported the status "WEIRD", which this action does not know: it is not taken as the end/)])
+    expect(warnings).toEqual([
+      expect.stringMatching(/^Acme reported the status "WEIRD", which this action does not know: it is not taken as the end/)
+    ])
   })
 
   it('never passes a run whose counts show failures', async () => {
     const clock = new FakeClock()
-    const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('passed', 'PASSED', { counts: { total: 5, passed: 3, failed: 2 } }) }])
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('passed', 'PASSED', { counts: { total: 5, passed: 3, failed: 2 } }) }
+    ])
     const final = await waitForRun(run('running', 'RUNNING'), options(clock, provider).o)
     expect(final.status).toBe('failed')
   })
@@ -118,7 +122,10 @@ describe('waitForRun', () => {
       { at: 0, answer: run('running', 'RUNNING') },
       { at: 59_999, answer: run('failed', 'FAIL') }
     ])
-    const final = await waitForRun(run('running', 'RUNNING'), options(clock, provider, { timeoutMs: 60_000, schedule: { ...DEFAULT_SCHEDULE, fixedMs: 30_000 } }).o)
+    const final = await waitForRun(
+      run('running', 'RUNNING'),
+      options(clock, provider, { timeoutMs: 60_000, schedule: { ...DEFAULT_SCHEDULE, fixedMs: 30_000 } }).o
+    )
     expect(final.status).toBe('failed')
   })
 
@@ -231,7 +238,14 @@ describe('issue 10 rules in the wait', () => {
 
   it('rule 7: a pause the platform asked for past the deadline lets the wait run out to it: timed out, at the deadline', async () => {
     const clock = new FakeClock()
-    const paused = new PlatformError({ platform: 'Acme', action: 'read', endpoint: 'GET /runs/{id}', kind: 'rate-limited', detail: 'later', reached: false })
+    const paused = new PlatformError({
+      platform: 'Acme',
+      action: 'read',
+      endpoint: 'GET /runs/{id}',
+      kind: 'rate-limited',
+      detail: 'later',
+      reached: false
+    })
     const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: paused }])
     const http = { pausedForMs: () => 10 * 60_000 } as unknown as ProviderContext['http']
     const { o } = options(clock, provider, { timeoutMs: 60_000, ctx: { http } as ProviderContext })
@@ -258,7 +272,16 @@ describe('the wait loop with the real HTTP client', () => {
   afterEach(async () => server?.close())
 
   function context(clock: FakeClock, provider: Provider, inputs: Record<string, unknown> = {}) {
-    const http = new HttpApi({ platform: provider.title, baseUrl: server!.url, authorization: 'Bearer t0ken-x', secrets: ['t0ken-x'], clock, readLimit: provider.readLimit, headers: provider.headers, log: () => undefined })
+    const http = new HttpApi({
+      platform: provider.title,
+      baseUrl: server!.url,
+      authorization: 'Bearer t0ken-x',
+      secrets: ['t0ken-x'],
+      clock,
+      readLimit: provider.readLimit,
+      headers: provider.headers,
+      log: () => undefined
+    })
     return { inputs, http, run: { sha: 'f'.repeat(40) }, note: () => undefined } as unknown as ProviderContext
   }
 
@@ -269,7 +292,12 @@ describe('the wait loop with the real HTTP client', () => {
       if (req.url === '/api/account') return sendJson(res, 200, { name: 'acme' })
       readsAt.push(clock.now())
       const done = readsAt.length >= 3
-      sendJson(res, 200, { ...testeryRun, id: 42, status: done ? 'PASS' : 'RUNNING', failCount: 0 }, readsAt.length === 1 ? { 'Retry-After': '45' } : {})
+      sendJson(
+        res,
+        200,
+        { ...testeryRun, id: 42, status: done ? 'PASS' : 'RUNNING', failCount: 0 },
+        readsAt.length === 1 ? { 'Retry-After': '45' } : {}
+      )
     })
     const { o } = options(clock, testery, { ctx: context(clock, testery), schedule: { ...DEFAULT_SCHEDULE, fixedMs: 2000 } })
     const final = await waitForRun(run('running', 'RUNNING'), o)
@@ -287,7 +315,10 @@ describe('the wait loop with the real HTTP client', () => {
       if (readsAt.length % 3 === 1) return sendJson(res, 502, { message: 'busy' })
       sendJson(res, 200, { ...gearsetRunStatus, State: readsAt.length >= 30 ? 'Succeeded' : 'Started' })
     })
-    const { o } = options(clock, gearset, { ctx: context(clock, gearset, { scenarioId: 'job-1' }), schedule: { ...DEFAULT_SCHEDULE, fixedMs: 200 } })
+    const { o } = options(clock, gearset, {
+      ctx: context(clock, gearset, { scenarioId: 'job-1' }),
+      schedule: { ...DEFAULT_SCHEDULE, fixedMs: 200 }
+    })
     expect((await waitForRun(run('running', 'Started'), o)).status).toBe('passed')
     expect(readsAt).toHaveLength(30)
     for (let i = 5; i < readsAt.length; i++) expect(readsAt[i] - readsAt[i - 5]).toBeGreaterThanOrEqual(5000)

@@ -6,7 +6,11 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ROOT } from '../scripts/github-runner.js'
 
-execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(ROOT, 'bench/.build')], { stdio: 'inherit' })
+execFileSync(
+  process.execPath,
+  [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--outDir', join(ROOT, 'bench/.build')],
+  { stdio: 'inherit' }
+)
 const { pollingBench } = await import('./polling.js')
 const { concurrencyBench } = await import('./concurrency.js')
 const { overheadBench } = await import('./overhead.js')
@@ -27,7 +31,9 @@ const results = {
 }
 
 if (!only || only === 'polling') {
-  console.log('\n1. Polling economy: 600 seeded simulated runs (30 s – 60 min, half with progress counts), the real wait loop on a virtual clock')
+  console.log(
+    '\n1. Polling economy: 600 seeded simulated runs (30 s – 60 min, half with progress counts), the real wait loop on a virtual clock'
+  )
   results.polling = await pollingBench()
   table(
     ['strategy', 'run length', 'counts', 'runs', 'requests/run', 'delay p50 s', 'p95 s', 'max s'],
@@ -42,7 +48,18 @@ if (!only || only === 'concurrency') {
   const c = results.concurrency
   table(
     ['steps', 'failed steps', '429 answers', 'beyond Gearset limit', 'requests', 'runs created', 'wall s', 'limit (others)'],
-    [[c.steps, c.failedSteps, c.answers429, c.gearsetBeyondLimit, c.totalRequests, c.runsCreated, f1(c.wallSeconds), `${c.limitPerSecond}/s per platform`]]
+    [
+      [
+        c.steps,
+        c.failedSteps,
+        c.answers429,
+        c.gearsetBeyondLimit,
+        c.totalRequests,
+        c.runsCreated,
+        f1(c.wallSeconds),
+        `${c.limitPerSecond}/s per platform`
+      ]
+    ]
   )
 }
 if (!only || only === 'overhead') {

@@ -11002,7 +11002,8 @@ function isRetryable(method, f) {
     if (method !== 'GET') {
         if (!f.reached)
             return true;
-        return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true));
+        return (f.kind === 'http' &&
+            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
     }
     if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
         return true;
@@ -11111,8 +11112,12 @@ const emptyOr = (inner) => pipe(schemas_string(), transform((v, ctx) => {
     return NEVER;
 }));
 /** Non-empty, trimmed lines (and, with `commas`, comma-separated items) of a list input. */
-const items = (commas) => pipe(schemas_string(), transform((v) => v.split(commas ? /[,\n]/ : /\n/).map((x) => x.trim()).filter((x) => x !== '')));
-const list = (commas, what) => emptyOr(pipe(items(commas), array(schemas_string().check(_maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }), _regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })))));
+const items = (commas) => pipe(schemas_string(), transform((v) => v
+    .split(commas ? /[,\n]/ : /\n/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '')));
+const list = (commas, what) => emptyOr(pipe(items(commas), array(schemas_string()
+    .check(_maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }), _regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })))));
 const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 // KEY=value lines; `secure:KEY=value` for a value Testery should store encrypted (as its CLI's --variable).
 // Problems name the line, never the value (a value may be a secret).
@@ -11158,7 +11163,9 @@ const baseUrl = pipe(schemas_string(), transform((v, ctx) => {
 }));
 const schema = object({
     provider: schemas_enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` }),
-    token: schemas_string().check(_minLength(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' }), refine((t) => !/^(bearer|token)[:\s]/i.test(t), { error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme' }), refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })),
+    token: schemas_string().check(_minLength(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' }), refine((t) => !/^(bearer|token)[:\s]/i.test(t), {
+        error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme'
+    }), refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })),
     projectId: inputs_optional,
     scenarioId: inputs_optional,
     environment: inputs_optional,
@@ -11173,14 +11180,17 @@ const schema = object({
     junitPath: inputs_optional,
     baseUrl: emptyOr(baseUrl),
     gitRef: emptyOr(schemas_string().check(_regex(/^[0-9a-f]{7,64}$/i, { error: 'must be a commit SHA (7 to 64 hex characters), e.g. ${{ github.sha }}' }))),
-    gitBranch: emptyOr(schemas_string().check(_regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\u0000-\u001f\u007f]{1,255}$/, { error: 'must be a git branch name (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\"), e.g. main' }))),
+    gitBranch: emptyOr(schemas_string().check(_regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\u0000-\u001f\u007f]{1,255}$/, {
+        error: 'must be a git branch name (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\"), e.g. main'
+    }))),
     latestDeploy: inputs_boolean,
     updateVcsStatus: inputs_boolean,
     variables: emptyOr(variables),
     includeTags: list(true, 'a tag'),
     excludeTags: list(true, 'a tag'),
     testFilters: list(false, 'a regular expression, one per line'),
-    executionConfig: emptyOr(schemas_string().check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))),
+    executionConfig: emptyOr(schemas_string()
+        .check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))),
     annotateTests: inputs_boolean
 });
 /** Shows an ID in a message only when it is short and plain; otherwise only its length. */
@@ -11225,7 +11235,7 @@ function platformProblems(p) {
             shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID');
             {
                 // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
-                const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => (n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined));
+                const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined);
                 for (const n of chosen.slice(1))
                     out.push(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`);
             }
@@ -11261,7 +11271,7 @@ const USED_BY = {
  * Returns every problem at once; `inputs` is set only when there are none.
  */
 function parseInputs(raw, defaultBuildVersion) {
-    const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? INPUT_DEFAULTS[n] ?? '' : raw[n]]));
+    const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]]));
     // Each input is parsed on its own so that one bad value does not hide the problems of the others.
     const problems = [];
     const values = {};
@@ -11648,7 +11658,15 @@ function accountName({ http }, signal) {
     let name = accounts.get(http);
     if (!name) {
         name = http
-            .request({ method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name', attempts: 1, timeoutMs: ACCOUNT_READ_MS }, signal)
+            .request({
+            method: 'GET',
+            path: '/api/account',
+            template: '/api/account',
+            schema: Account,
+            action: 'read the account name',
+            attempts: 1,
+            timeoutMs: ACCOUNT_READ_MS
+        }, signal)
             .then((r) => r.data.name)
             .catch(() => undefined);
         accounts.set(http, name);
@@ -11687,11 +11705,22 @@ const testery = {
     },
     // The account's latest runs, newest first (a bare array, platforms.md §3.4).
     async recentRuns(ctx, signal) {
-        const { data } = await ctx.http.request({ method: 'GET', path: '/api/test-runs?page=0&limit=50', template: '/api/test-runs', schema: array(TestRun), action: 'list the recent runs' }, signal);
+        const { data } = await ctx.http.request({
+            method: 'GET',
+            path: '/api/test-runs?page=0&limit=50',
+            template: '/api/test-runs',
+            schema: array(TestRun),
+            action: 'list the recent runs'
+        }, signal);
         const account = await accountName(ctx, signal);
         return data
             .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
-            .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }));
+            .map((r) => ({
+            state: testeryState(r, account),
+            build: r.buildKey ?? undefined,
+            ref: r.gitRef ?? undefined,
+            createdAt: toDate(r.createTime)
+        }));
     },
     async testResults({ http }, run, signal) {
         const { data } = await http.request({
@@ -11712,7 +11741,14 @@ const testery = {
         }));
     },
     async cancel({ http }, run, signal) {
-        await http.request({ method: 'PATCH', path: testery_path(run.id), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: unknown(), action: 'cancel the run' }, signal);
+        await http.request({
+            method: 'PATCH',
+            path: testery_path(run.id),
+            template: '/api/test-runs/{id}',
+            body: { status: 'CANCELED' },
+            schema: unknown(),
+            action: 'cancel the run'
+        }, signal);
     }
 };
 
@@ -11841,7 +11877,13 @@ const testsigma = {
         return testsigmaState(data);
     },
     async status({ http }, runId, signal) {
-        const { data } = await http.request({ method: 'GET', path: testsigma_path(runId), template: '/api/v1/execution_results/{id}', schema: ExecutionResult, action: 'read the run status' }, signal);
+        const { data } = await http.request({
+            method: 'GET',
+            path: testsigma_path(runId),
+            template: '/api/v1/execution_results/{id}',
+            schema: ExecutionResult,
+            action: 'read the run status'
+        }, signal);
         return testsigmaState(data);
     },
     // The plan's latest runs, newest first (the listing seen in third-party clients, platforms.md §1.5).
@@ -11867,7 +11909,12 @@ const testsigma = {
         }, signal);
         const tests = data.testCases.map((t) => ({
             resultId: t.testCaseResultId === null || t.testCaseResultId === undefined ? undefined : String(t.testCaseResultId),
-            test: { name: t.testCaseName, suite: t.testSuiteName ?? undefined, status: CASE_RESULT[t.result ?? ''] ?? 'failed', url: run.url }
+            test: {
+                name: t.testCaseName,
+                suite: t.testSuiteName ?? undefined,
+                status: CASE_RESULT[t.result ?? ''] ?? 'failed',
+                url: run.url
+            }
         }));
         const failed = tests.filter((t) => t.test.status === 'failed' && t.resultId !== undefined);
         if (failed.length > 0) {
@@ -12124,7 +12171,9 @@ function buildFailedTests(tests) {
             { data: 'Suite', header: true },
             { data: 'Error', header: true }
         ],
-        ...failed.slice(0, MAX_LISTED_FAILURES).map((t) => [report_link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
+        ...failed
+            .slice(0, MAX_LISTED_FAILURES)
+            .map((t) => [report_link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
     ];
     s.addTable(rows);
     if (failed.length > MAX_LISTED_FAILURES)
@@ -12177,7 +12226,10 @@ async function writeSummary() {
     // The runner drops a summary over 1 MiB whole: keep well under it.
     if (Buffer.byteLength(summary.stringify()) > MAX_SUMMARY_BYTES) {
         const kept = summary.stringify().slice(0, MAX_SUMMARY_BYTES / 2);
-        summary.emptyBuffer().addRaw(kept.slice(0, kept.lastIndexOf('\n'))).addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true);
+        summary
+            .emptyBuffer()
+            .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
+            .addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true);
     }
     await summary.write();
 }

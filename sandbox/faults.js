@@ -134,7 +134,8 @@ export function withFault(fault, req, res, handle) {
     case 'echo-auth': {
       const auth = String(req.headers.authorization ?? '')
       const token = auth.replace(/^\S+\s+/, '')
-      const echoed = fault.encoding === 'base64' ? Buffer.from(token).toString('base64') : fault.encoding === 'url' ? encodeURIComponent(token) : auth
+      const echoed =
+        fault.encoding === 'base64' ? Buffer.from(token).toString('base64') : fault.encoding === 'url' ? encodeURIComponent(token) : auth
       return json(res, 401, { message: `token not valid: ${echoed}` })
     }
     case 'json':

@@ -85,7 +85,16 @@ function scaled(final, progress) {
 }
 
 const SUITES = ['Checkout', 'Login', 'Search', 'Cart', 'Account', 'Payments']
-const CASES = ['loads the page', 'applies a coupon', 'rejects a bad card', 'keeps items after reload', 'shows the total with tax', 'sends the receipt', 'signs in with SSO', 'resets a password']
+const CASES = [
+  'loads the page',
+  'applies a coupon',
+  'rejects a bad card',
+  'keeps items after reload',
+  'shows the total with tax',
+  'sends the receipt',
+  'signs in with SSO',
+  'resets a password'
+]
 const ERRORS = [
   "AssertionError: expected 'Total: $90.00' to equal 'Total: $80.00'",
   'TimeoutError: locator("#pay") not visible after 30000 ms',
@@ -105,7 +114,14 @@ export function testsOf(run, now = Date.now()) {
     const name = `${CASES[i % CASES.length]}${i >= CASES.length ? ` #${Math.floor(i / CASES.length) + 1}` : ''}`
     const done = i < p.counts.passed + p.counts.failed + p.counts.skipped || p.phase === 'ended'
     const status = !done ? 'pending' : i < failed ? 'failed' : i < failed + skipped ? 'skipped' : 'passed'
-    tests.push({ id: i + 1, name, suite, status, durationMs: 800 + ((i * 137) % 4000), error: status === 'failed' ? ERRORS[i % ERRORS.length] : undefined })
+    tests.push({
+      id: i + 1,
+      name,
+      suite,
+      status,
+      durationMs: 800 + ((i * 137) % 4000),
+      error: status === 'failed' ? ERRORS[i % ERRORS.length] : undefined
+    })
   }
   return tests
 }

@@ -92,7 +92,15 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
         return json(res, 404, { message: 'sandbox control: POST /__sandbox/<platform>/scripts or /faults' })
       }
       const entry = table.find((t) => t.platform.name === prefix)
-      const record = { platform: prefix, method: req.method, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body, at: Date.now() }
+      const record = {
+        platform: prefix,
+        method: req.method,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        headers: req.headers,
+        body,
+        at: Date.now()
+      }
       requests.push(record)
       if (!quiet) process.stdout.write(`sandbox: ${req.method} ${url.pathname}\n`)
       if (!entry) return json(res, 404, { message: `no platform "${prefix}" in the sandbox` })

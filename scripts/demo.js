@@ -59,7 +59,12 @@ const rule = (title) => console.log(`\n\x1b[1m── ${title} ${'─'.repeat(Mat
 
 // What each platform needs to start a run in the sandbox.
 const TARGETS = {
-  evaficy: { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba', environment: 'Staging', runName: 'CI Run — build #812' },
+  evaficy: {
+    projectId: '65f1c0ffee0000000000abcd',
+    scenarioId: '65f1c0ffee0000000000dcba',
+    environment: 'Staging',
+    runName: 'CI Run — build #812'
+  },
   testsigma: { scenarioId: '2090', environment: '10', wait: 'true' },
   testery: { projectId: 'shop', environment: 'staging', gitRef: '3f786850e387550fdab836ed7e6dc881de23001b', wait: 'true' },
   gearset: { scenarioId: 'ci-job-7f3a', wait: 'true' }
@@ -77,7 +82,14 @@ try {
   const inputs = { provider, token: 'demo-token-not-a-secret', ...TARGETS[provider], baseUrl: sandbox.baseUrl(provider), ...overrides }
   if (provider !== 'evaficy') {
     const runMs = Math.max(1, Number(seconds)) * 1000
-    sandbox.script(provider, { queuedMs: Math.min(1500, runMs / 4), runMs, total: 24, failed: outcome === 'failed' ? 3 : 0, skipped: 1, end: outcome })
+    sandbox.script(provider, {
+      queuedMs: Math.min(1500, runMs / 4),
+      runMs,
+      total: 24,
+      failed: outcome === 'failed' ? 3 : 0,
+      skipped: 1,
+      end: outcome
+    })
     console.log(`Sandbox: the ${provider} run will take ${seconds} s and end "${outcome}" (change with outcome=… seconds=…).`)
   }
   rule('Step inputs (as `with:` in a workflow)')

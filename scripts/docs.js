@@ -7,11 +7,15 @@ import { parse } from 'yaml'
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..')
 
-const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
+const cell = (text) =>
+  String(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
 
 export function inputsTable(action) {
   const rows = Object.entries(action.inputs).map(
-    ([name, i]) => `| \`${name}\` | ${i.required ? 'yes' : ''} | ${i.default !== undefined ? `\`${i.default}\`` : ''} | ${cell(i.description)} |`
+    ([name, i]) =>
+      `| \`${name}\` | ${i.required ? 'yes' : ''} | ${i.default !== undefined ? `\`${i.default}\`` : ''} | ${cell(i.description)} |`
   )
   return ['| input | required | default | description |', '|---|---|---|---|', ...rows].join('\n')
 }
@@ -37,5 +41,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const before = readFileSync(path, 'utf8')
   const after = renderReadme(before, action)
   writeFileSync(path, after)
-  console.log(before === after ? 'README.md is up to date with action.yml.' : 'README.md: inputs and outputs tables rewritten from action.yml.')
+  console.log(
+    before === after ? 'README.md is up to date with action.yml.' : 'README.md: inputs and outputs tables rewritten from action.yml.'
+  )
 }

@@ -28,7 +28,15 @@ const sandbox = await startSandbox()
 try {
   sandbox.script('testsigma', { queuedMs: 200, runMs: 1500, total: 48, failed: 3, skipped: 2, end: 'failed' })
   const r = await runAction({
-    inputs: { provider: 'testsigma', token: 'demo-token', scenarioId: '2090', environment: '10', wait: 'true', pollIntervalSeconds: '1', baseUrl: sandbox.baseUrl('testsigma') },
+    inputs: {
+      provider: 'testsigma',
+      token: 'demo-token',
+      scenarioId: '2090',
+      environment: '10',
+      wait: 'true',
+      pollIntervalSeconds: '1',
+      baseUrl: sandbox.baseUrl('testsigma')
+    },
     env: { GITHUB_SHA: '9fceb02d0ae598e95dc970b74767f19372d61af8' }
   })
   const dir = mkdtempSync(join(tmpdir(), 'ttr-shot-'))
@@ -39,11 +47,26 @@ try {
   )
   mkdirSync(join(ROOT, 'docs'), { recursive: true })
   const out = join(ROOT, 'docs/job-summary.png')
-  execFileSync(process.env.CHROMIUM ?? 'chromium', [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--hide-scrollbars',
-    '--force-device-scale-factor=1', '--window-size=980,760', `--screenshot=${out}`, `file://${page}`
-  ], { stdio: 'ignore' })
+  execFileSync(
+    process.env.CHROMIUM ?? 'chromium',
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--hide-scrollbars',
+      '--force-device-scale-factor=1',
+      '--window-size=980,760',
+      `--screenshot=${out}`,
+      `file://${page}`
+    ],
+    { stdio: 'ignore' }
+  )
   console.log(`Wrote ${out}`)
 } finally {
   await sandbox.close()

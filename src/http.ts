@@ -25,10 +25,13 @@ export const realClock: Clock = {
         clearTimeout(timer)
         reject(signal?.reason)
       }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, Math.min(Math.max(0, ms), 2 ** 31 - 1))
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        },
+        Math.min(Math.max(0, ms), 2 ** 31 - 1)
+      )
       signal?.addEventListener('abort', onAbort, { once: true })
     }),
   random: Math.random
@@ -194,10 +197,22 @@ function hintFor(f: Omit<FailureInfo, 'hint'>, own: Partial<Record<number, strin
 
 /** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
 const ERROR_BODY = z.union([
-  z.pipe(z.object({ message: z.string() }), z.transform((b) => b.message)),
-  z.pipe(z.object({ Message: z.string() }), z.transform((b) => b.Message)),
-  z.pipe(z.object({ Error: z.object({ Message: z.string() }) }), z.transform((b) => b.Error.Message)),
-  z.pipe(z.object({ error: z.string() }), z.transform((b) => b.error))
+  z.pipe(
+    z.object({ message: z.string() }),
+    z.transform((b) => b.message)
+  ),
+  z.pipe(
+    z.object({ Message: z.string() }),
+    z.transform((b) => b.Message)
+  ),
+  z.pipe(
+    z.object({ Error: z.object({ Message: z.string() }) }),
+    z.transform((b) => b.Error.Message)
+  ),
+  z.pipe(
+    z.object({ error: z.string() }),
+    z.transform((b) => b.error)
+  )
 ])
 
 /** Names the first place a response departs from its schema, never the value found there. */
@@ -571,7 +586,10 @@ export function isRetryable(method: string, f: FailureInfo): boolean {
   if (f.kind === 'proxy') return (f.proxyStatus ?? 0) >= 500
   if (method !== 'GET') {
     if (!f.reached) return true
-    return f.kind === 'http' && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true))
+    return (
+      f.kind === 'http' &&
+      (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true))
+    )
   }
   if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json') return true
   const s = f.status ?? 0

@@ -133,14 +133,26 @@ const emptyOr = <T>(inner: z.core.$ZodType<T, string>) =>
 const items = (commas: boolean) =>
   z.pipe(
     z.string(),
-    z.transform((v) => v.split(commas ? /[,\n]/ : /\n/).map((x) => x.trim()).filter((x) => x !== ''))
+    z.transform((v) =>
+      v
+        .split(commas ? /[,\n]/ : /\n/)
+        .map((x) => x.trim())
+        .filter((x) => x !== '')
+    )
   )
 
 const list = (commas: boolean, what: string) =>
   emptyOr(
     z.pipe(
       items(commas),
-      z.array(z.string().check(z.maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }), z.regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })))
+      z.array(
+        z
+          .string()
+          .check(
+            z.maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }),
+            z.regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })
+          )
+      )
     )
   )
 
@@ -160,7 +172,8 @@ const variables = z.pipe(
       const body = secure ? line.slice('secure:'.length) : line
       const eq = body.indexOf('=')
       const key = eq < 0 ? '' : body.slice(0, eq).trim()
-      if (!VARIABLE_KEY.test(key)) return problem(`line ${i + 1} must be KEY=value, with a KEY of letters, digits, "_", "." or "-" (a # line is a comment)`)
+      if (!VARIABLE_KEY.test(key))
+        return problem(`line ${i + 1} must be KEY=value, with a KEY of letters, digits, "_", "." or "-" (a # line is a comment)`)
       if (out.some((o) => o.key === key)) return problem(`line ${i + 1} repeats the key ${key}; give each key once`)
       out.push({ key, value: body.slice(eq + 1), secure })
     })
@@ -195,7 +208,9 @@ const schema = z.object({
   provider: z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` }),
   token: z.string().check(
     z.minLength(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' }),
-    z.refine((t) => !/^(bearer|token)[:\s]/i.test(t), { error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme' }),
+    z.refine((t) => !/^(bearer|token)[:\s]/i.test(t), {
+      error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme'
+    }),
     z.refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })
   ),
   projectId: optional,
@@ -206,17 +221,24 @@ const schema = z.object({
   wait: boolean,
   timeoutMinutes: positiveNumber('a positive number of minutes, e.g. 30 or 0.5'),
   pollIntervalSeconds: emptyOr(
-    z.pipe(positiveNumber('a number of seconds, 1 or more'), z.number().check(z.refine((n) => n >= 1, { error: 'must be 1 or more seconds' })))
+    z.pipe(
+      positiveNumber('a number of seconds, 1 or more'),
+      z.number().check(z.refine((n) => n >= 1, { error: 'must be 1 or more seconds' }))
+    )
   ),
   failOnTestFailure: boolean,
   cancelOnAbort: boolean,
   runId: optional,
   junitPath: optional,
   baseUrl: emptyOr(baseUrl),
-  gitRef: emptyOr(z.string().check(z.regex(/^[0-9a-f]{7,64}$/i, { error: 'must be a commit SHA (7 to 64 hex characters), e.g. ${{ github.sha }}' }))),
+  gitRef: emptyOr(
+    z.string().check(z.regex(/^[0-9a-f]{7,64}$/i, { error: 'must be a commit SHA (7 to 64 hex characters), e.g. ${{ github.sha }}' }))
+  ),
   gitBranch: emptyOr(
     z.string().check(
-      z.regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\u0000-\u001f\u007f]{1,255}$/, { error: 'must be a git branch name (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\"), e.g. main' })
+      z.regex(/^(?!-)(?!.*\.\.)[^\s~^:?*[\\\u0000-\u001f\u007f]{1,255}$/, {
+        error: 'must be a git branch name (no spaces, "..", "~", "^", ":", "?", "*", "[" or "\\"), e.g. main'
+      })
     )
   ),
   latestDeploy: boolean,
@@ -226,7 +248,9 @@ const schema = z.object({
   excludeTags: list(true, 'a tag'),
   testFilters: list(false, 'a regular expression, one per line'),
   executionConfig: emptyOr(
-    z.string().check(z.regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))
+    z
+      .string()
+      .check(z.regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))
   ),
   annotateTests: boolean
 })
@@ -276,9 +300,13 @@ function platformProblems(p: Parsed): string[] {
       shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID')
       {
         // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
-        const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) => (n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined))
+        const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) =>
+          n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined
+        )
         for (const n of chosen.slice(1))
-          out.push(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`)
+          out.push(
+            `Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`
+          )
       }
       break
     case 'gearset':
@@ -320,9 +348,10 @@ export interface ReadInputsResult {
  * Returns every problem at once; `inputs` is set only when there are none.
  */
 export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion: string): ReadInputsResult {
-  const withDefaults = Object.fromEntries(
-    INPUT_NAMES.map((n) => [n, raw[n] === '' ? INPUT_DEFAULTS[n] ?? '' : raw[n]])
-  ) as Record<InputName, string>
+  const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]])) as Record<
+    InputName,
+    string
+  >
   // Each input is parsed on its own so that one bad value does not hide the problems of the others.
   const problems: string[] = []
   const values: Record<string, unknown> = {}
@@ -339,7 +368,10 @@ export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion:
   problems.sort((a, b) => rank(a) - rank(b))
   const warnings = Object.entries(USED_BY)
     // Only what the user wrote is worth a warning, not a default.
-    .filter(([name, users]) => raw[name as InputName] !== '' && raw[name as InputName] !== INPUT_DEFAULTS[name as InputName] && !users.includes(p.provider))
+    .filter(
+      ([name, users]) =>
+        raw[name as InputName] !== '' && raw[name as InputName] !== INPUT_DEFAULTS[name as InputName] && !users.includes(p.provider)
+    )
     .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
   if (problems.length > 0) return { problems, warnings }
   return {

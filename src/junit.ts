@@ -23,7 +23,9 @@ export function toJUnitXml(platform: string, run: RunState, tests: TestResult[])
     `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
   ]
   for (const [suite, list] of suites) {
-    lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`)
+    lines.push(
+      `  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`
+    )
     for (const t of list) {
       const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${seconds(t.durationMs)}"`
       if (t.status === 'passed') lines.push(`${open}/>`)

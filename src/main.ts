@@ -61,7 +61,10 @@ function setUp(clock: Clock): Setup | undefined {
   for (const w of warnings) annotate('warning', w)
   if (!inputs) {
     for (const p of problems) annotate('error', p)
-    verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`)
+    verdict(
+      'error',
+      `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`
+    )
     return undefined
   }
   const provider = providerFor(inputs.provider)
@@ -154,7 +157,10 @@ async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: Ab
         `The per-test results of this run are larger than ${e.info.detail}, so they are not listed and no JUnit file was written; the verdict above comes from the run's own status. Open the run for the failed tests.`
       )
     }
-    annotate('warning', `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`)
+    annotate(
+      'warning',
+      `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`
+    )
     return undefined
   } finally {
     budget.release()
@@ -218,7 +224,10 @@ function conclude(s: Setup, run: RunState, cancelled: boolean): void {
       verdict('error', `The run was cancelled on ${s.provider.title} (${word}): ${where}`)
       return
     case 'error':
-      verdict('error', `The run ended in an error on ${s.provider.title} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`)
+      verdict(
+        'error',
+        `The run ended in an error on ${s.provider.title} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+      )
       return
     case 'timed_out':
       verdict(
@@ -292,7 +301,8 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
   if (tests) buildFailedTests(tests)
   await writeSummary()
   if (tests) {
-    if (inputs.annotateTests) annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
+    if (inputs.annotateTests)
+      annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
     if (inputs.junitPath) writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
   }
   conclude(s, final, cancelled)
@@ -410,7 +420,8 @@ export async function post(clock: Clock = realClock): Promise<void> {
     if (left() < 2000) break
     await clock.sleep(1000 * attempt)
   }
-  if (last && !last.done) core.warning(last.owed ? `${last.why} Gave up after ${POST_BUDGET_MS / 1000} s: check ${s.provider.runsPage}.` : last.why)
+  if (last && !last.done)
+    core.warning(last.owed ? `${last.why} Gave up after ${POST_BUDGET_MS / 1000} s: check ${s.provider.runsPage}.` : last.why)
   process.exitCode = 0
 }
 

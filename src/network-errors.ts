@@ -49,7 +49,8 @@ const PROXY_AUTH_HINT =
   'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.'
 const PROXY_REFUSED_HINT =
   'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform’s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.'
-const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform’s host to NO_PROXY if the runner reaches it directly.'
+const PROXY_DOWN_HINT =
+  'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform’s host to NO_PROXY if the runner reaches it directly.'
 const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).'
 
 /** Classifies an error thrown by the transport before any answer arrived. */

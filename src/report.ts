@@ -156,10 +156,13 @@ export function buildFailedTests(tests: TestResult[]): void {
       { data: 'Suite', header: true },
       { data: 'Error', header: true }
     ],
-    ...failed.slice(0, MAX_LISTED_FAILURES).map((t) => [link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
+    ...failed
+      .slice(0, MAX_LISTED_FAILURES)
+      .map((t) => [link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
   ]
   s.addTable(rows)
-  if (failed.length > MAX_LISTED_FAILURES) s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true)
+  if (failed.length > MAX_LISTED_FAILURES)
+    s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true)
 }
 
 /**
@@ -188,7 +191,8 @@ export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?
   if (run) rows.push(row('Run', `${link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`))
   s.addTable(rows)
   if (f.platformMessage) s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`)
-  if (!f.reached && f.kind !== 'aborted') s.addRaw(`<p>The request never reached ${forSummary(ctx.platform)}, so it changed nothing there.</p>`, true)
+  if (!f.reached && f.kind !== 'aborted')
+    s.addRaw(`<p>The request never reached ${forSummary(ctx.platform)}, so it changed nothing there.</p>`, true)
   if (f.hint) s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true)
   addNotes(ctx)
 }
@@ -206,7 +210,10 @@ export async function writeSummary(): Promise<void> {
   // The runner drops a summary over 1 MiB whole: keep well under it.
   if (Buffer.byteLength(core.summary.stringify()) > MAX_SUMMARY_BYTES) {
     const kept = core.summary.stringify().slice(0, MAX_SUMMARY_BYTES / 2)
-    core.summary.emptyBuffer().addRaw(kept.slice(0, kept.lastIndexOf('\n'))).addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true)
+    core.summary
+      .emptyBuffer()
+      .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
+      .addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true)
   }
   await core.summary.write()
 }

@@ -47,22 +47,33 @@ export async function startRun(
   } catch (e) {
     if (e instanceof PlatformError && signal?.aborted) throw cancelledWhileStarting(provider, e)
     if (!(e instanceof PlatformError) || !mayHaveTakenEffect(e.info) || !provider.recentRuns) throw e
-    log(`${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`)
+    log(
+      `${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`
+    )
     let mine: RunCandidate[]
     try {
       mine = ownRuns(await provider.recentRuns(ctx), ctx, sentAt)
     } catch (listError) {
       const why = listError instanceof PlatformError ? whatFailed(listError.info) : 'an unexpected error'
-      throw withHint(e, `the request reached ${provider.title}, so a run may have started, and listing the runs to check failed (${why}): look at ${provider.runsPage} before running the job again.`)
+      throw withHint(
+        e,
+        `the request reached ${provider.title}, so a run may have started, and listing the runs to check failed (${why}): look at ${provider.runsPage} before running the job again.`
+      )
     }
     if (mine.length === 1) {
       log(`Found run ${mine[0].state.id} for build ${ctx.inputs.buildVersion}, created by this step's request: following it.`)
       return { run: mine[0].state, adopted: true }
     }
     if (mine.length === 0) {
-      throw withHint(e, `no run for build ${ctx.inputs.buildVersion} appeared on ${provider.title}, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`)
+      throw withHint(
+        e,
+        `no run for build ${ctx.inputs.buildVersion} appeared on ${provider.title}, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`
+      )
     }
-    throw withHint(e, `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`)
+    throw withHint(
+      e,
+      `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`
+    )
   }
 }
 

@@ -171,7 +171,9 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
     if (!next) continue
     if (next.unknownWord && !warned.has(next.unknownWord)) {
       warned.add(next.unknownWord)
-      o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`)
+      o.warn(
+        `${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`
+      )
     }
     last = next
     planner.observe(clock.now() - started, last)

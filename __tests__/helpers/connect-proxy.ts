@@ -32,7 +32,9 @@ export async function connectProxy(mode: ProxyMode = { kind: 'tunnel' }): Promis
     const m = proxy.mode
     if (m.kind === 'refuse') return void client.end(`HTTP/1.1 ${m.status} Refused\r\nContent-Length: 0\r\n\r\n`)
     if (m.kind === 'auth' && auth !== `Basic ${Buffer.from(`${m.user}:${m.password}`).toString('base64')}`) {
-      return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n')
+      return void client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n'
+      )
     }
     const port = Number((req.url ?? '').split(':').pop())
     const upstream = net.connect(port, '127.0.0.1', () => {

@@ -45,9 +45,22 @@ export function pollingStep(box: { get(): Sandbox }, token: string, prefix: stri
   let fresh = 0
   return (provider: Pollable, inputs: Record<string, string> = {}, extra: StepOptions = {}): Promise<StepResult> => {
     const own: Record<string, string> =
-      provider === 'testery' ? { environment: `${prefix}-${++fresh}` } : provider === 'gearset' ? { scenarioId: `${prefix}-job-${++fresh}` } : {}
+      provider === 'testery'
+        ? { environment: `${prefix}-${++fresh}` }
+        : provider === 'gearset'
+          ? { scenarioId: `${prefix}-job-${++fresh}` }
+          : {}
     return step({
-      inputs: { provider, token, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.get().baseUrl(provider), ...POLLABLE[provider], ...own, ...inputs },
+      inputs: {
+        provider,
+        token,
+        wait: 'true',
+        pollIntervalSeconds: '1',
+        baseUrl: box.get().baseUrl(provider),
+        ...POLLABLE[provider],
+        ...own,
+        ...inputs
+      },
       ...extra
     })
   }
@@ -81,7 +94,8 @@ export function sandboxForSuite(): { get(): Sandbox } {
 }
 
 /** Every `::error`/`::warning` command, titled or not (per-test annotations carry a title). */
-export const annotationsOf = (r: StepResult, kind: 'error' | 'warning') => r.stdout.split('\n').filter((l) => l.startsWith(`::${kind}::`) || l.startsWith(`::${kind} `))
+export const annotationsOf = (r: StepResult, kind: 'error' | 'warning') =>
+  r.stdout.split('\n').filter((l) => l.startsWith(`::${kind}::`) || l.startsWith(`::${kind} `))
 
 /** Errors the step printed as untitled workflow commands: its verdict and its problems. */
 export const errorsOf = (r: StepResult) => r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
@@ -90,7 +104,10 @@ export const warningsOf = (r: StepResult) => r.stdout.split('\n').filter((l) => 
 /** The token may appear only in the ::add-mask:: command that hides it. */
 export function expectNoLeak(r: StepResult, token: string): void {
   const forms = [token, Buffer.from(token).toString('base64'), encodeURIComponent(token)]
-  const stdout = r.stdout.split('\n').filter((l) => l !== `::add-mask::${token}`).join('\n')
+  const stdout = r.stdout
+    .split('\n')
+    .filter((l) => l !== `::add-mask::${token}`)
+    .join('\n')
   for (const form of forms) {
     for (const text of [stdout, r.stderr, r.summary, r.files.output, r.files.state, r.files.env]) expect(text).not.toContain(form)
   }

@@ -34,7 +34,8 @@ export function evaficySandbox() {
           created()
           const date = new Date().toISOString().slice(0, 10)
           const runName =
-            b.runName || `CI Run — Scenario ${String(b.scenarioId).slice(-6)}${b.buildVersion ? ` (${String(b.buildVersion).slice(0, 12)})` : ''} — ${date}`
+            b.runName ||
+            `CI Run — Scenario ${String(b.scenarioId).slice(-6)}${b.buildVersion ? ` (${String(b.buildVersion).slice(0, 12)})` : ''} — ${date}`
           json(res, 201, {
             success: true,
             runId: randomBytes(12).toString('hex'),

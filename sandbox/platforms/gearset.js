@@ -8,11 +8,21 @@ import { phaseOf, RunBook } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', error: 'Error', partial: 'Partial' }
-const MESSAGES = { 400: 'The request is invalid', 401: 'Invalid or expired access token', 403: 'The Automation Platform licence is required', 404: 'CI job not found' }
+const MESSAGES = {
+  400: 'The request is invalid',
+  401: 'Invalid or expired access token',
+  403: 'The Automation Platform licence is required',
+  404: 'CI job not found'
+}
 const READS = { count: 5, perMs: 5000 }
 
 function fail(res, status, headers, message) {
-  errorAnswer(res, status, { Error: { Code: String(status), Message: message ?? MESSAGES[status] ?? `Error ${status}`, InnerError: null } }, headers)
+  errorAnswer(
+    res,
+    status,
+    { Error: { Code: String(status), Message: message ?? MESSAGES[status] ?? `Error ${status}`, InnerError: null } },
+    headers
+  )
 }
 
 function view(run) {
@@ -79,13 +89,17 @@ export function gearsetSandbox() {
         phase: 'trigger',
         handle(ctx) {
           const b = ctx.body
-          if (b !== undefined && (typeof b !== 'object' || b === null || Array.isArray(b))) return fail(ctx.res, 400, {}, 'The request body must be a JSON object')
-          if (b?.SourceGitCommitId !== undefined && typeof b.SourceGitCommitId !== 'string') return fail(ctx.res, 400, {}, 'SourceGitCommitId must be a string')
+          if (b !== undefined && (typeof b !== 'object' || b === null || Array.isArray(b)))
+            return fail(ctx.res, 400, {}, 'The request body must be a JSON object')
+          if (b?.SourceGitCommitId !== undefined && typeof b.SourceGitCommitId !== 'string')
+            return fail(ctx.res, 400, {}, 'SourceGitCommitId must be a string')
           const scripted = scriptedStatus(ctx.params.job)
           if (scripted) return fail(ctx.res, scripted)
           ctx.created()
           // One run at a time per job: a new request waits behind the last one not yet ended.
-          const after = jobRuns(ctx.params.job).filter((r) => phaseOf(r).phase !== 'ended').pop()
+          const after = jobRuns(ctx.params.job)
+            .filter((r) => phaseOf(r).phase !== 'ended')
+            .pop()
           const run = book.create({ job: ctx.params.job, after, sourceCommit: b?.SourceGitCommitId })
           json(ctx.res, 200, { RunRequestId: `rr-${run.id}` })
         }

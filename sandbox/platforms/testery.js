@@ -8,7 +8,12 @@ import { phaseOf, RunBook, testsOf } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'PASS', failed: 'FAIL', cancelled: 'CANCELED', error: 'FAIL' }
-const MESSAGES = { 400: 'project and environment are required', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Project or environment not found' }
+const MESSAGES = {
+  400: 'project and environment are required',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Project or environment not found'
+}
 const MAX_LIFE_MS = 3 * 3600_000
 
 function fail(res, status, message) {
@@ -60,11 +65,21 @@ const strings = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')
 /** What Testery would refuse in a run request (types from its CLI), or undefined. */
 function invalid(b) {
   if (typeof b.project !== 'string' || typeof b.environment !== 'string' || !b.project || !b.environment) return MESSAGES[400]
-  for (const k of ['ref', 'branch', 'buildId', 'testName', 'statusName', 'playwrightProject']) if (b[k] !== undefined && typeof b[k] !== 'string') return `${k} must be a string`
-  for (const k of ['updateVcsStatus', 'latestDeploy', 'parallelizeByFile', 'applyTestSelectionRules']) if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`
-  for (const k of ['testSuiteId', 'runners', 'copies', 'timeoutMinutes', 'testTimeoutSeconds']) if (b[k] !== undefined && !Number.isInteger(b[k])) return `${k} must be an integer`
-  for (const k of ['includeTags', 'excludedTags', 'testFilters']) if (b[k] !== undefined && !strings(b[k])) return `${k} must be a list of strings`
-  if (b.variables !== undefined && !(Array.isArray(b.variables) && b.variables.every((v) => typeof v?.key === 'string' && typeof v?.value === 'string' && typeof v?.encrypted === 'boolean')))
+  for (const k of ['ref', 'branch', 'buildId', 'testName', 'statusName', 'playwrightProject'])
+    if (b[k] !== undefined && typeof b[k] !== 'string') return `${k} must be a string`
+  for (const k of ['updateVcsStatus', 'latestDeploy', 'parallelizeByFile', 'applyTestSelectionRules'])
+    if (b[k] !== undefined && typeof b[k] !== 'boolean') return `${k} must be a boolean`
+  for (const k of ['testSuiteId', 'runners', 'copies', 'timeoutMinutes', 'testTimeoutSeconds'])
+    if (b[k] !== undefined && !Number.isInteger(b[k])) return `${k} must be an integer`
+  for (const k of ['includeTags', 'excludedTags', 'testFilters'])
+    if (b[k] !== undefined && !strings(b[k])) return `${k} must be a list of strings`
+  if (
+    b.variables !== undefined &&
+    !(
+      Array.isArray(b.variables) &&
+      b.variables.every((v) => typeof v?.key === 'string' && typeof v?.value === 'string' && typeof v?.encrypted === 'boolean')
+    )
+  )
     return 'variables must be a list of { key, value, encrypted }'
   return undefined
 }
@@ -102,14 +117,22 @@ export function testerySandbox() {
         route: 'GET /api/projects',
         phase: 'meta',
         handle(ctx) {
-          json(ctx.res, 200, [...projects].map((key, i) => ({ id: 123 + i, key, name: key })))
+          json(
+            ctx.res,
+            200,
+            [...projects].map((key, i) => ({ id: 123 + i, key, name: key }))
+          )
         }
       },
       {
         route: 'GET /api/environments',
         phase: 'meta',
         handle(ctx) {
-          json(ctx.res, 200, [...environments].map((key, i) => ({ id: 40 + i, key, name: key, maximumParallelTestRuns: 1 })))
+          json(
+            ctx.res,
+            200,
+            [...environments].map((key, i) => ({ id: 40 + i, key, name: key, maximumParallelTestRuns: 1 }))
+          )
         }
       },
       {
@@ -125,7 +148,17 @@ export function testerySandbox() {
           environments.add(b.environment)
           ctx.created()
           const after = admit(b.environment)
-          const run = book.create({ project: b.project, environment: b.environment, buildId: b.buildId, ref: b.ref, branch: b.branch, includeTags: b.includeTags, request: b, after, maxLifeMs: MAX_LIFE_MS })
+          const run = book.create({
+            project: b.project,
+            environment: b.environment,
+            buildId: b.buildId,
+            ref: b.ref,
+            branch: b.branch,
+            includeTags: b.includeTags,
+            request: b,
+            after,
+            maxLifeMs: MAX_LIFE_MS
+          })
           json(ctx.res, 201, { ...view(run), status: 'SUBMITTED' })
         }
       },

@@ -83,9 +83,20 @@ function invalid(b) {
   if (!isId(b.executionId)) return 'executionId must be a number'
   if (b.environmentId !== undefined && !isId(b.environmentId)) return 'environmentId must be a number'
   if (b.buildNo !== undefined && typeof b.buildNo !== 'string' && typeof b.buildNo !== 'number') return 'buildNo must be a string'
-  if (b.runtimeData !== undefined && (typeof b.runtimeData !== 'object' || b.runtimeData === null || Array.isArray(b.runtimeData) || Object.values(b.runtimeData).some((v) => typeof v !== 'string')))
+  if (
+    b.runtimeData !== undefined &&
+    (typeof b.runtimeData !== 'object' ||
+      b.runtimeData === null ||
+      Array.isArray(b.runtimeData) ||
+      Object.values(b.runtimeData).some((v) => typeof v !== 'string'))
+  )
     return 'runtimeData must be an object of strings'
-  if (b.executionConfig !== undefined && (typeof b.executionConfig !== 'object' || b.executionConfig === null || (b.executionConfig.id === undefined && b.executionConfig.name === undefined)))
+  if (
+    b.executionConfig !== undefined &&
+    (typeof b.executionConfig !== 'object' ||
+      b.executionConfig === null ||
+      (b.executionConfig.id === undefined && b.executionConfig.name === undefined))
+  )
     return 'executionConfig must have an id or a name'
   return undefined
 }
@@ -186,7 +197,12 @@ export function testsigmaSandbox() {
           if (!run) return json(ctx.res, 200, { content: [], totalElements: 0, last: true })
           const page = Number(ctx.query.page ?? 0)
           const size = Number(ctx.query.size ?? 20)
-          const all = testsOf(run).map((t) => ({ id: 9000 + t.id, testCaseId: 500 + t.id, result: t.status === 'failed' ? 'FAILURE' : 'SUCCESS', message: t.error ? `${t.error}\r\n\tat step ${t.id}` : null }))
+          const all = testsOf(run).map((t) => ({
+            id: 9000 + t.id,
+            testCaseId: 500 + t.id,
+            result: t.status === 'failed' ? 'FAILURE' : 'SUCCESS',
+            message: t.error ? `${t.error}\r\n\tat step ${t.id}` : null
+          }))
           const content = all.slice(page * size, (page + 1) * size)
           json(ctx.res, 200, { content, totalElements: all.length, last: (page + 1) * size >= all.length })
         }
@@ -196,7 +212,11 @@ export function testsigmaSandbox() {
         phase: 'list',
         handle(ctx) {
           const size = Number(ctx.query.size ?? 20)
-          const content = [...book.runs.values()].filter((r) => String(r.planId) === ctx.params.plan).reverse().slice(0, size).map((r) => view(r))
+          const content = [...book.runs.values()]
+            .filter((r) => String(r.planId) === ctx.params.plan)
+            .reverse()
+            .slice(0, size)
+            .map((r) => view(r))
           json(ctx.res, 200, { content, totalElements: content.length, last: true })
         }
       },
@@ -208,9 +228,16 @@ export function testsigmaSandbox() {
           const run = find(ctx)
           if (!run) return
           const tests = testsOf(run)
-          const cases = tests.map((t) => `<testcase name="${t.name}" classname="${t.suite}">${t.status === 'failed' ? '<failure/>' : ''}</testcase>`).join('')
+          const cases = tests
+            .map((t) => `<testcase name="${t.name}" classname="${t.suite}">${t.status === 'failed' ? '<failure/>' : ''}</testcase>`)
+            .join('')
           const xml = `<?xml version="1.0" encoding="UTF-8"?><testsuites><testsuite name="Test plan ${run.planId}" tests="${tests.length}">${cases}</testsuite></testsuites>`
-          ctx.res.writeHead(200, { 'Content-Type': 'application/xml', Deprecation: 'true', Sunset: 'Wed, 31 Dec 2026 23:59:59 GMT', 'Content-Length': Buffer.byteLength(xml) })
+          ctx.res.writeHead(200, {
+            'Content-Type': 'application/xml',
+            Deprecation: 'true',
+            Sunset: 'Wed, 31 Dec 2026 23:59:59 GMT',
+            'Content-Length': Buffer.byteLength(xml)
+          })
           ctx.res.end(xml)
         }
       },

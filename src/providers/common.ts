@@ -19,7 +19,10 @@ export const countSchema = z.nullish(z.int().check(z.gte(0)))
  * the run is taken as still running and the word is reported, so a platform adding a state can
  * never produce a pass (or stop the wait) by accident.
  */
-export function fromWord(table: Readonly<Record<string, RunStatus>>, word: string | null | undefined): { status: RunStatus; unknownWord?: string } {
+export function fromWord(
+  table: Readonly<Record<string, RunStatus>>,
+  word: string | null | undefined
+): { status: RunStatus; unknownWord?: string } {
   const w = word ?? ''
   return Object.hasOwn(table, w) ? { status: table[w] } : { status: 'running', unknownWord: w || '(none)' }
 }

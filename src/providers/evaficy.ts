@@ -37,15 +37,18 @@ export const evaficy: Provider = {
       buildVersion: inputs.buildVersion,
       ...(inputs.runName !== undefined && { runName: inputs.runName })
     }
-    const { data } = await http.request({
-      method: 'POST',
-      path: '/runs/trigger',
-      template: '/runs/trigger',
-      body,
-      schema: TriggerReply,
-      action: 'create the test run',
-      creates: true
-    }, signal)
+    const { data } = await http.request(
+      {
+        method: 'POST',
+        path: '/runs/trigger',
+        template: '/runs/trigger',
+        body,
+        schema: TriggerReply,
+        action: 'create the test run',
+        creates: true
+      },
+      signal
+    )
     return {
       id: data.runId,
       name: data.runName ?? undefined,

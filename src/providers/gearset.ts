@@ -65,7 +65,9 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
     }
   } catch (e) {
     if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted) throw e
-    note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`)
+    note(
+      `Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`
+    )
   }
 }
 
@@ -84,7 +86,8 @@ export const gearset: Provider = {
   },
   runsPage: 'the CI job’s View history in Gearset',
   runScope: 'the CI job in `scenarioId`',
-  nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
+  nextStep:
+    'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
 
   startDetails: (inputs) => (inputs.gitRef !== undefined ? [{ label: 'Source commit', value: `${inputs.gitRef} (gitRef)` }] : []),
 

@@ -114,7 +114,15 @@ function accountName({ http }: ProviderContext, signal?: AbortSignal): Promise<s
   if (!name) {
     name = http
       .request(
-        { method: 'GET', path: '/api/account', template: '/api/account', schema: Account, action: 'read the account name', attempts: 1, timeoutMs: ACCOUNT_READ_MS },
+        {
+          method: 'GET',
+          path: '/api/account',
+          template: '/api/account',
+          schema: Account,
+          action: 'read the account name',
+          attempts: 1,
+          timeoutMs: ACCOUNT_READ_MS
+        },
         signal
       )
       .then((r) => r.data.name)
@@ -167,13 +175,24 @@ export const testery: Provider = {
   // The account's latest runs, newest first (a bare array, platforms.md §3.4).
   async recentRuns(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
     const { data } = await ctx.http.request(
-      { method: 'GET', path: '/api/test-runs?page=0&limit=50', template: '/api/test-runs', schema: z.array(TestRun), action: 'list the recent runs' },
+      {
+        method: 'GET',
+        path: '/api/test-runs?page=0&limit=50',
+        template: '/api/test-runs',
+        schema: z.array(TestRun),
+        action: 'list the recent runs'
+      },
       signal
     )
     const account = await accountName(ctx, signal)
     return data
       .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
-      .map((r) => ({ state: testeryState(r, account), build: r.buildKey ?? undefined, ref: r.gitRef ?? undefined, createdAt: toDate(r.createTime) }))
+      .map((r) => ({
+        state: testeryState(r, account),
+        build: r.buildKey ?? undefined,
+        ref: r.gitRef ?? undefined,
+        createdAt: toDate(r.createTime)
+      }))
   },
 
   async testResults({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
@@ -200,7 +219,14 @@ export const testery: Provider = {
 
   async cancel({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<void> {
     await http.request(
-      { method: 'PATCH', path: path(run.id), template: '/api/test-runs/{id}', body: { status: 'CANCELED' }, schema: z.unknown(), action: 'cancel the run' },
+      {
+        method: 'PATCH',
+        path: path(run.id),
+        template: '/api/test-runs/{id}',
+        body: { status: 'CANCELED' },
+        schema: z.unknown(),
+        action: 'cancel the run'
+      },
       signal
     )
   }

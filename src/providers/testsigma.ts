@@ -115,30 +115,39 @@ export const testsigma: Provider = {
   nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
 
   async trigger({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunState> {
-    const { data } = await http.request({
-      method: 'POST',
-      path: '/api/v1/execution_results',
-      template: '/api/v1/execution_results',
-      body: {
-        executionId: inputs.scenarioId,
-        ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
-        buildNo: inputs.buildVersion,
-        ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
-        // Testsigma takes a saved configuration by ID or by name (platforms.md §1.2).
-        ...(inputs.executionConfig !== undefined && {
-          executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
-        })
+    const { data } = await http.request(
+      {
+        method: 'POST',
+        path: '/api/v1/execution_results',
+        template: '/api/v1/execution_results',
+        body: {
+          executionId: inputs.scenarioId,
+          ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
+          buildNo: inputs.buildVersion,
+          ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
+          // Testsigma takes a saved configuration by ID or by name (platforms.md §1.2).
+          ...(inputs.executionConfig !== undefined && {
+            executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
+          })
+        },
+        schema: ExecutionResult,
+        action: 'start the test plan',
+        creates: true
       },
-      schema: ExecutionResult,
-      action: 'start the test plan',
-      creates: true
-    }, signal)
+      signal
+    )
     return testsigmaState(data)
   },
 
   async status({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
     const { data } = await http.request(
-      { method: 'GET', path: path(runId), template: '/api/v1/execution_results/{id}', schema: ExecutionResult, action: 'read the run status' },
+      {
+        method: 'GET',
+        path: path(runId),
+        template: '/api/v1/execution_results/{id}',
+        schema: ExecutionResult,
+        action: 'read the run status'
+      },
       signal
     )
     return testsigmaState(data)
@@ -174,7 +183,12 @@ export const testsigma: Provider = {
     )
     const tests = data.testCases.map((t) => ({
       resultId: t.testCaseResultId === null || t.testCaseResultId === undefined ? undefined : String(t.testCaseResultId),
-      test: { name: t.testCaseName, suite: t.testSuiteName ?? undefined, status: CASE_RESULT[t.result ?? ''] ?? 'failed', url: run.url } as TestResult
+      test: {
+        name: t.testCaseName,
+        suite: t.testSuiteName ?? undefined,
+        status: CASE_RESULT[t.result ?? ''] ?? 'failed',
+        url: run.url
+      } as TestResult
     }))
     const failed = tests.filter((t) => t.test.status === 'failed' && t.resultId !== undefined)
     if (failed.length > 0) {
@@ -211,7 +225,12 @@ export const testsigma: Provider = {
  * The error text of the given test case results, by result ID. Best effort: an answer of another
  * shape, or none, leaves the tests without text (they are still listed by name).
  */
-async function errorTexts({ http }: ProviderContext, runId: string, wanted: Set<string>, signal?: AbortSignal): Promise<Map<string, string>> {
+async function errorTexts(
+  { http }: ProviderContext,
+  runId: string,
+  wanted: Set<string>,
+  signal?: AbortSignal
+): Promise<Map<string, string>> {
   const found = new Map<string, string>()
   try {
     for (let page = 0; page < MAX_MESSAGE_PAGES && found.size < wanted.size; page++) {

@@ -8,15 +8,7 @@ export const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'] as 
 export type ProviderName = (typeof PROVIDER_NAMES)[number]
 
 /** `triggered`: started and not followed (Evaficy, or wait: false). `timed_out`: our deadline passed. */
-export type RunStatus =
-  | 'triggered'
-  | 'queued'
-  | 'running'
-  | 'passed'
-  | 'failed'
-  | 'cancelled'
-  | 'error'
-  | 'timed_out'
+export type RunStatus = 'triggered' | 'queued' | 'running' | 'passed' | 'failed' | 'cancelled' | 'error' | 'timed_out'
 
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'cancelled', 'error']
 
