@@ -1,7 +1,8 @@
 // After an ambiguous start, only a run this step's request could have created is adopted.
 import { ownRuns, startRun } from '../src/trigger.js'
-import { PlatformError } from '../src/http.js'
-import type { Provider, ProviderContext, RunCandidate } from '../src/providers/types.js'
+import { PlatformError } from '../src/errors.js'
+import type { Provider, ProviderContext } from '../src/providers/types.js'
+import type { RunCandidate } from '../src/model.js'
 import type { Inputs } from '../src/inputs.js'
 import { failure } from './helpers/failure.js'
 

@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import { annotate, resetAnnotations, roomFor, verdict } from '../src/annotations.js'
 import { annotateFailedTests, buildFailedTests, MAX_LISTED_FAILURES, runOutputs } from '../src/report.js'
 import { safeLink } from '../src/providers/common.js'
-import type { TestResult } from '../src/providers/types.js'
+import type { TestResult } from '../src/model.js'
 
 let out: string[] = []
 // verdict('error') is core.setFailed, which sets process.exitCode: it must not become the test run's.

@@ -3,12 +3,13 @@
 // never the token in a message.
 import fc from 'fast-check'
 import * as z from 'zod/mini'
-import { HttpApi, PlatformError } from '../src/http.js'
+import { HttpApi } from '../src/http.js'
+import { PlatformError } from '../src/errors.js'
 import { RunRequest, RunRequestStatus, gearsetState } from '../src/providers/gearset.js'
 import { TriggerReply } from '../src/providers/evaficy.js'
 import { TestRun, testeryState } from '../src/providers/testery.js'
 import { ExecutionResult, testsigmaState } from '../src/providers/testsigma.js'
-import type { RunState } from '../src/providers/types.js'
+import type { RunState } from '../src/model.js'
 import { fakeServer } from './helpers/fake-server.js'
 
 const STATUSES = ['queued', 'running', 'passed', 'failed', 'cancelled', 'error']

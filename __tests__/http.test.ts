@@ -1,5 +1,8 @@
 import { z } from 'zod'
-import { HttpApi, PlatformError, isRetryable, parseRetryAfter, rateLimitWaitMs, realClock, type Clock } from '../src/http.js'
+import { HttpApi } from '../src/http.js'
+import { PlatformError } from '../src/errors.js'
+import { isRetryable, parseRetryAfter, rateLimitWaitMs } from '../src/retry-policy.js'
+import { realClock, type Clock } from '../src/clock.js'
 
 const realClockForTest = (): Clock => ({ ...realClock, random: () => 1 })
 import { failure } from './helpers/failure.js'

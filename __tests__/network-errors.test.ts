@@ -1,7 +1,8 @@
 // Rule 9 of issue 10: a failure before any answer says whether the request can have reached the
 // platform. Only "reached" failures may send the reader looking for a run that may have started.
 import { classifyNetworkError } from '../src/network-errors.js'
-import { describeFailure, isRetryable, mayHaveTakenEffect, type FailureInfo } from '../src/http.js'
+import { describeFailure, type FailureInfo } from '../src/errors.js'
+import { isRetryable, mayHaveTakenEffect } from '../src/retry-policy.js'
 
 const err = (code: string | undefined, message = code ?? 'boom') => Object.assign(new Error(message), code ? { code } : {})
 const asFailure = (e: Error, method = 'POST'): FailureInfo => {

@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
-import { PlatformError } from '../src/http.js'
-import type { RunState } from '../src/providers/types.js'
-import { buildErrorSummary, buildRunSummary, countsBar, formatDuration, runOutputs, type ReportContext } from '../src/report.js'
+import { PlatformError } from '../src/errors.js'
+import type { RunState } from '../src/model.js'
+import { formatDuration } from '../src/duration.js'
+import { buildErrorSummary, buildRunSummary, countsBar, runOutputs, type ReportContext } from '../src/report.js'
 
 const ctx: ReportContext = {
   provider: 'evaficy',

@@ -1,4 +1,4 @@
-import type { RunState } from '../src/providers/types.js'
+import type { RunState } from '../src/model.js'
 import { blindDelayMs, DEFAULT_SCHEDULE, PollPlanner } from '../src/schedule.js'
 
 const mid = () => 0.5

@@ -3,7 +3,7 @@ import { fromWord } from '../src/providers/common.js'
 import { gearsetState } from '../src/providers/gearset.js'
 import { testeryState } from '../src/providers/testery.js'
 import { testsigmaState } from '../src/providers/testsigma.js'
-import type { RunStatus } from '../src/providers/types.js'
+import type { RunStatus } from '../src/model.js'
 import { checked } from '../src/wait.js'
 
 const ts = (status: string | null, result: string | null = null) => testsigmaState({ id: '1', status, result })

@@ -3466,10 +3466,6 @@ function resetAnnotations() {
     verdictGiven = false;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -10417,6 +10413,138 @@ function _function(params) {
 }
 
 
+;// CONCATENATED MODULE: ./src/clock.ts
+const realClock = {
+    now: () => performance.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: Math.random
+};
+
+;// CONCATENATED MODULE: ./src/errors.ts
+class PlatformError extends Error {
+    info;
+    constructor(info) {
+        super(describeFailure(info));
+        this.info = info;
+        this.name = 'PlatformError';
+    }
+}
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+};
+/** Hints that hold for every platform; a provider's own hints take precedence. */
+const GENERIC_HINTS = {
+    400: 'the platform rejected the request: check the IDs and values in the step inputs.',
+    401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
+    403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
+    404: 'check the IDs in the step inputs.',
+    408: 'the platform timed out; run the job again.',
+    429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
+    500: 'the platform failed; run the job again later and check the platform status page.'
+};
+/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
+function whatFailed(f) {
+    let what;
+    switch (f.kind) {
+        case 'http':
+            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
+            break;
+        case 'network':
+            what = `no connection (${f.detail})`;
+            break;
+        case 'tls':
+            what = `the server's TLS certificate was not accepted (${f.detail})`;
+            break;
+        case 'dns':
+            what = `the host name did not resolve (${f.detail})`;
+            break;
+        case 'proxy':
+            what = `${f.detail}, so no connection to the platform was made`;
+            break;
+        case 'rate-limited':
+            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
+            break;
+        case 'wrong-run':
+            what = `the answer was about run ${f.detail}, not the run asked for`;
+            break;
+        case 'timeout':
+            what = `no answer within ${f.detail}`;
+            break;
+        case 'not-json':
+            what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`;
+            break;
+        case 'shape':
+            what = `the answer did not have the documented shape (${f.detail})`;
+            break;
+        case 'redirect':
+            what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`;
+            break;
+        case 'too-large':
+            what = `the answer was larger than ${f.detail}`;
+            break;
+        case 'aborted':
+            what = 'the step was cancelled';
+            break;
+    }
+    return what;
+}
+function describeFailure(f) {
+    const what = whatFailed(f);
+    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
+        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
+        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
+    const hint = f.hint ? ` What to do: ${f.hint}` : '';
+    return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
+}
+function hintFor(f, own) {
+    switch (f.kind) {
+        case 'http': {
+            const s = f.status ?? 0;
+            return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
+        }
+        case 'rate-limited':
+            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
+        case 'wrong-run':
+            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
+        case 'timeout':
+            return 'the platform is slow or unreachable; run the job again later.';
+        case 'not-json':
+            return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.';
+        case 'shape':
+            return 'the platform API may have changed; please open an issue on this action with this message.';
+        case 'redirect':
+            return 'set `baseUrl` to the final API address so no redirect is needed.';
+        case 'too-large':
+            return 'check `baseUrl` points at the platform API.';
+        default:
+            return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 // Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
 // C0/C1 control characters (except tab) and ANSI escape sequences.
@@ -10529,156 +10657,7 @@ function classifyNetworkError(e) {
     return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
 }
 
-;// CONCATENATED MODULE: ./src/http.ts
-// The one HTTP client: auth header, JSON in and out, per-attempt timeout, response size cap,
-// zod validation of every response, the retry policy, and errors a person can act on.
-
-
-
-
-
-const realClock = {
-    now: () => performance.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-    random: Math.random
-};
-class PlatformError extends Error {
-    info;
-    constructor(info) {
-        super(describeFailure(info));
-        this.info = info;
-        this.name = 'PlatformError';
-    }
-}
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
-};
-/** Hints that hold for every platform; a provider's own hints take precedence. */
-const GENERIC_HINTS = {
-    400: 'the platform rejected the request: check the IDs and values in the step inputs.',
-    401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
-    403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
-    404: 'check the IDs in the step inputs.',
-    408: 'the platform timed out; run the job again.',
-    429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
-    500: 'the platform failed; run the job again later and check the platform status page.'
-};
-/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
-function whatFailed(f) {
-    let what;
-    switch (f.kind) {
-        case 'http':
-            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
-            break;
-        case 'network':
-            what = `no connection (${f.detail})`;
-            break;
-        case 'tls':
-            what = `the server's TLS certificate was not accepted (${f.detail})`;
-            break;
-        case 'dns':
-            what = `the host name did not resolve (${f.detail})`;
-            break;
-        case 'proxy':
-            what = `${f.detail}, so no connection to the platform was made`;
-            break;
-        case 'rate-limited':
-            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
-            break;
-        case 'wrong-run':
-            what = `the answer was about run ${f.detail}, not the run asked for`;
-            break;
-        case 'timeout':
-            what = `no answer within ${f.detail}`;
-            break;
-        case 'not-json':
-            what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`;
-            break;
-        case 'shape':
-            what = `the answer did not have the documented shape (${f.detail})`;
-            break;
-        case 'redirect':
-            what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`;
-            break;
-        case 'too-large':
-            what = `the answer was larger than ${f.detail}`;
-            break;
-        case 'aborted':
-            what = 'the step was cancelled';
-            break;
-    }
-    return what;
-}
-function describeFailure(f) {
-    const what = whatFailed(f);
-    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
-        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
-        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
-        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
-    const hint = f.hint ? ` What to do: ${f.hint}` : '';
-    return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
-}
-function hintFor(f, own) {
-    switch (f.kind) {
-        case 'http': {
-            const s = f.status ?? 0;
-            return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
-        }
-        case 'rate-limited':
-            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
-        case 'wrong-run':
-            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
-        case 'timeout':
-            return 'the platform is slow or unreachable; run the job again later.';
-        case 'not-json':
-            return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.';
-        case 'shape':
-            return 'the platform API may have changed; please open an issue on this action with this message.';
-        case 'redirect':
-            return 'set `baseUrl` to the final API address so no redirect is needed.';
-        case 'too-large':
-            return 'check `baseUrl` points at the platform API.';
-        default:
-            return undefined;
-    }
-}
-/** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
-const ERROR_BODY = union([
-    pipe(object({ message: schemas_string() }), transform((b) => b.message)),
-    pipe(object({ Message: schemas_string() }), transform((b) => b.Message)),
-    pipe(object({ Error: object({ Message: schemas_string() }) }), transform((b) => b.Error.Message)),
-    pipe(object({ error: schemas_string() }), transform((b) => b.error))
-]);
-/** Names the first place a response departs from its schema, never the value found there. */
-function shapeDetail(error) {
-    const issue = error.issues[0];
-    const path = issue.path.length ? issue.path.join('.') : 'body';
-    const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
-    return `${path}: ${expected}`;
-}
+;// CONCATENATED MODULE: ./src/retry-policy.ts
 function parseRetryAfter(value, nowEpochMs = Date.now()) {
     const v = Array.isArray(value) ? value[0] : value;
     if (!v)
@@ -10721,7 +10700,64 @@ const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
 // A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
 // attempt of this long: long enough for a healthy platform, short enough to end the step soon.
 const LAST_LOOK_MS = 5000;
+// In the last second before the deadline no retry is made: it would only hold up the last look.
 const MIN_RETRY_WINDOW_MS = 1000;
+/** Full-jitter exponential backoff before attempt `attempt + 1` (bar B1: 1 s base, 20 s cap). */
+function backoffMs(attempt, random) {
+    return random * Math.min(1000 * 2 ** (attempt - 1), 20_000);
+}
+/** A write that failed this way may still have been carried out by the platform. */
+function mayHaveTakenEffect(f) {
+    if (!f.reached || f.kind === 'redirect')
+        return false;
+    if (f.kind === 'http')
+        return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined);
+    return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
+}
+function isRetryable(method, f) {
+    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
+    if (final.includes(f.kind))
+        return false;
+    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
+    if (f.kind === 'proxy')
+        return (f.proxyStatus ?? 0) >= 500;
+    if (method !== 'GET') {
+        if (!f.reached)
+            return true;
+        return (f.kind === 'http' &&
+            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
+    }
+    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
+        return true;
+    const s = f.status ?? 0;
+    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+// The one HTTP client (the transport): auth header, JSON in and out, per-attempt timeout bounded by
+// the deadline, response size cap, zod validation of every answer, and the retry policy applied.
+
+
+
+
+
+
+
+
+/** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
+const ERROR_BODY = union([
+    pipe(object({ message: schemas_string() }), transform((b) => b.message)),
+    pipe(object({ Message: schemas_string() }), transform((b) => b.Message)),
+    pipe(object({ Error: object({ Message: schemas_string() }) }), transform((b) => b.Error.Message)),
+    pipe(object({ error: schemas_string() }), transform((b) => b.error))
+]);
+/** Names the first place a response departs from its schema, never the value found there. */
+function shapeDetail(error) {
+    const issue = error.issues[0];
+    const path = issue.path.length ? issue.path.join('.') : 'body';
+    const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
+    return `${path}: ${expected}`;
+}
 class HttpApi {
     o;
     client;
@@ -10793,7 +10829,7 @@ class HttpApi {
                     const until = new Date(Date.now() + asked).toISOString();
                     throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline` });
                 }
-                const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000);
+                const backoff = backoffMs(attempt, this.clock.random());
                 const delay = asked ?? Math.min(backoff, left);
                 this.tokens -= cost;
                 const log = this.o.log ?? info;
@@ -10984,32 +11020,6 @@ function shortReason(f) {
         return `HTTP ${f.status}, not JSON`;
     return f.detail ? `${f.kind}: ${f.detail}` : f.kind;
 }
-/** A write that failed this way may still have been carried out by the platform. */
-function mayHaveTakenEffect(f) {
-    if (!f.reached || f.kind === 'redirect')
-        return false;
-    if (f.kind === 'http')
-        return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined);
-    return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
-}
-function isRetryable(method, f) {
-    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
-    if (final.includes(f.kind))
-        return false;
-    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
-    if (f.kind === 'proxy')
-        return (f.proxyStatus ?? 0) >= 500;
-    if (method !== 'GET') {
-        if (!f.reached)
-            return true;
-        return (f.kind === 'http' &&
-            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
-    }
-    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
-        return true;
-    const s = f.status ?? 0;
-    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
-}
 function readCapped(msg, max) {
     return new Promise((resolve, reject) => {
         const chunks = [];
@@ -11036,7 +11046,9 @@ function readCapped(msg, max) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/providers/types.ts
+;// CONCATENATED MODULE: ./src/model.ts
+// The common run model: the only things that cross from a platform's wire format into waiting and
+// reporting. It imports nothing: inputs, providers, wait and report all import it.
 const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'];
 const TERMINAL_STATUSES = ['passed', 'failed', 'cancelled', 'error'];
 
@@ -11433,6 +11445,7 @@ const evaficy = {
 // Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
 // under its job. A job runs one run at a time; its cancel call stops the job's current run,
 // whichever request started it. Partial is not a pass.
+
 
 
 
@@ -11982,7 +11995,17 @@ function providerFor(name) {
     return PROVIDERS[name];
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/junit.ts
+// Per-test results as JUnit XML, the format the test-report actions people already use can publish.
+
+
+
+
+
 const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 /** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
 function xml(text) {
@@ -12020,9 +12043,79 @@ function toJUnitXml(platform, run, tests) {
     lines.push('</testsuites>', '');
     return lines.join('\n');
 }
+/** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
+function writeJUnitFile(path, xml, count) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
+        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
+    }
+    catch (e) {
+        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/duration.ts
+// A duration for people: 45s, 3m 5s, 1h 2m 0s (the log, the summary, messages).
+function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict.ts
+// The verdict: the final state of a run turned into the step's result, one annotation that is
+// always shown (annotations.ts) and the exit code. It takes plain data, never main.ts's own types.
+
+
+
+/** The run as a reader names it: its name, if any, and its ID. */
+function runLabel(run) {
+    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
+}
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
+function giveVerdict(v, run, cancelled) {
+    const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
+    const c = run.counts;
+    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
+    const word = oneLine(run.providerStatus, 100);
+    switch (run.status) {
+        case 'triggered':
+        case 'queued':
+        case 'running':
+            verdict('notice', `Started ${where}`);
+            return;
+        case 'passed':
+            if (c.total === 0)
+                annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`);
+            verdict('notice', `Tests passed: ${where}`);
+            return;
+        case 'failed':
+            if (v.failOnTestFailure)
+                verdict('error', `Tests failed${tally} (${word}): ${where}`);
+            else
+                verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
+            return;
+        case 'cancelled':
+            verdict('error', `The run was cancelled on ${v.platform} (${word}): ${where}`);
+            return;
+        case 'error':
+            verdict('error', `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
+            return;
+        case 'timed_out':
+            verdict('error', `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
+                (cancelled
+                    ? 'It was cancelled on the platform.'
+                    : v.cancelOnAbort
+                        ? 'It was not cancelled (see the warning above), so it goes on there.'
+                        : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // Everything the step shows: outputs, the job summary and annotations.
+
 
 
 
@@ -12051,12 +12144,6 @@ function durationSeconds(run) {
     if (!run.startedAt || !run.endedAt)
         return undefined;
     return Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000));
-}
-function formatDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
 }
 /** The step outputs of a run, every value a plain string; platform text as one clean line. */
 function runOutputs(provider, run) {
@@ -12245,6 +12332,7 @@ function readRunContext(env = process.env) {
 // arrive; after an ambiguous failure (reset after sending, timeout, 5xx, unreadable answer) this
 // module looks for the run the request may have started and adopts it, rather than sending again.
 
+
 // Platform clocks and ours differ, and the trigger itself may take a minute: a run created up to
 // this long before we sent the request can still be ours.
 const CLOCK_SKEW_MS = 120_000;
@@ -12384,6 +12472,7 @@ function blindDelayMs(t) {
 ;// CONCATENATED MODULE: ./src/wait.ts
 // Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
 // Time comes from an injected clock, so tests run hours of polling in milliseconds.
+
 
 
 
@@ -12564,6 +12653,7 @@ async function waitForRun(first, o) {
 
 
 
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
 // The post step's own budget for reading the run and cancelling it, retries included.
@@ -12712,57 +12802,12 @@ function budgeted(parent, ms) {
         }
     };
 }
-function writeJUnit(path, xml, count) {
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
-        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
-    }
-    catch (e) {
-        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
-    }
-}
-function runLabel(run) {
-    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
-}
-/** Turns the final state into the step's result: the verdict annotation and the exit code. */
-function conclude(s, run, cancelled) {
-    const where = `${s.provider.title} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
-    const c = run.counts;
-    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
-    const word = oneLine(run.providerStatus, 100);
-    switch (run.status) {
-        case 'triggered':
-        case 'queued':
-        case 'running':
-            verdict('notice', `Started ${where}`);
-            return;
-        case 'passed':
-            if (c.total === 0)
-                annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`);
-            verdict('notice', `Tests passed: ${where}`);
-            return;
-        case 'failed':
-            if (s.inputs.failOnTestFailure)
-                verdict('error', `Tests failed${tally} (${word}): ${where}`);
-            else
-                verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
-            return;
-        case 'cancelled':
-            verdict('error', `The run was cancelled on ${s.provider.title} (${word}): ${where}`);
-            return;
-        case 'error':
-            verdict('error', `The run ended in an error on ${s.provider.title} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
-            return;
-        case 'timed_out':
-            verdict('error', `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
-                (cancelled
-                    ? 'It was cancelled on the platform.'
-                    : s.inputs.cancelOnAbort
-                        ? 'It was not cancelled (see the warning above), so it goes on there.'
-                        : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
-    }
-}
+const verdictContext = (s) => ({
+    platform: s.provider.title,
+    failOnTestFailure: s.inputs.failOnTestFailure,
+    cancelOnAbort: s.inputs.cancelOnAbort,
+    timeoutMinutes: s.inputs.timeoutMinutes
+});
 /** Attaches to the run in `runId`, or starts one. */
 async function openRun(s, signal) {
     const { inputs, provider, ctx } = s;
@@ -12830,9 +12875,9 @@ async function follow(s, first, clock, signal, onState) {
         if (inputs.annotateTests)
             annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
         if (inputs.junitPath)
-            writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
+            writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
     }
-    conclude(s, final, cancelled);
+    giveVerdict(verdictContext(s), final, cancelled);
 }
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s, last) {
@@ -12877,7 +12922,7 @@ async function run(clock = realClock) {
             setOutputs(provider.name, current);
             buildRunSummary(report, current);
             await writeSummary();
-            conclude(s, current, false);
+            giveVerdict(verdictContext(s), current, false);
         }
         saveState(main_STATE.done, 'true');
     }

@@ -1,199 +1,24 @@
-// The one HTTP client: auth header, JSON in and out, per-attempt timeout, response size cap,
-// zod validation of every response, the retry policy, and errors a person can act on.
+// The one HTTP client (the transport): auth header, JSON in and out, per-attempt timeout bounded by
+// the deadline, response size cap, zod validation of every answer, and the retry policy applied.
 import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import * as z from 'zod/mini'
+import { realClock, type Clock } from './clock.js'
+import { hintFor, PlatformError, type FailureInfo } from './errors.js'
 import { classifyNetworkError } from './network-errors.js'
+import {
+  backoffMs,
+  isRetryable,
+  LAST_LOOK_MS,
+  mayHaveTakenEffect,
+  MIN_RETRY_WINDOW_MS,
+  parseRetryAfter,
+  RATE_LIMIT_FALLBACK_MS,
+  rateLimitWaitMs,
+  RETRY_BUCKET
+} from './retry-policy.js'
 import { oneLine, redact } from './text.js'
-
-export interface Clock {
-  /** Monotonic milliseconds. */
-  now(): number
-  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>
-  /** A number in [0, 1), for jitter. */
-  random(): number
-}
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason)
-      const onAbort = () => {
-        clearTimeout(timer)
-        reject(signal?.reason)
-      }
-      const timer = setTimeout(
-        () => {
-          signal?.removeEventListener('abort', onAbort)
-          resolve()
-        },
-        Math.min(Math.max(0, ms), 2 ** 31 - 1)
-      )
-      signal?.addEventListener('abort', onAbort, { once: true })
-    }),
-  random: Math.random
-}
-
-export type FailureKind =
-  | 'http'
-  | 'network'
-  | 'tls'
-  | 'dns'
-  | 'proxy'
-  | 'timeout'
-  | 'not-json'
-  | 'shape'
-  | 'redirect'
-  | 'too-large'
-  | 'aborted'
-  | 'rate-limited'
-  | 'wrong-run'
-
-export interface FailureInfo {
-  platform: string
-  /** What we were doing, as a verb phrase: "create the test run". */
-  action: string
-  /** `METHOD /path/template`, never with IDs that could carry secrets. */
-  endpoint: string
-  /** The request's method, where a request was made. */
-  method?: string
-  kind: FailureKind
-  status?: number
-  /** The platform's own message, cleaned and redacted. */
-  platformMessage?: string
-  /** What went wrong on our side of the wire (network code, schema path). */
-  detail?: string
-  hint?: string
-  /** False only when the request provably never reached the platform. */
-  reached: boolean
-  /** How long the platform asked us to wait (Retry-After, or rate-limit headers). */
-  retryAfterMs?: number
-  /** The platform signalled a rate limit (429, or remaining = 0). */
-  rateLimited?: boolean
-  /** This invocation used up its retries: nothing more will be retried. */
-  budgetExhausted?: boolean
-  /** A proxy refused the tunnel with this CONNECT answer (kind 'proxy'). */
-  proxyStatus?: number
-}
-
-export class PlatformError extends Error {
-  constructor(readonly info: FailureInfo) {
-    super(describeFailure(info))
-    this.name = 'PlatformError'
-  }
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout'
-}
-
-/** Hints that hold for every platform; a provider's own hints take precedence. */
-const GENERIC_HINTS: Record<number, string> = {
-  400: 'the platform rejected the request: check the IDs and values in the step inputs.',
-  401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
-  403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
-  404: 'check the IDs in the step inputs.',
-  408: 'the platform timed out; run the job again.',
-  429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
-  500: 'the platform failed; run the job again later and check the platform status page.'
-}
-
-/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
-export function whatFailed(f: FailureInfo): string {
-  let what: string
-  switch (f.kind) {
-    case 'http':
-      what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`
-      break
-    case 'network':
-      what = `no connection (${f.detail})`
-      break
-    case 'tls':
-      what = `the server's TLS certificate was not accepted (${f.detail})`
-      break
-    case 'dns':
-      what = `the host name did not resolve (${f.detail})`
-      break
-    case 'proxy':
-      what = `${f.detail}, so no connection to the platform was made`
-      break
-    case 'rate-limited':
-      what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`
-      break
-    case 'wrong-run':
-      what = `the answer was about run ${f.detail}, not the run asked for`
-      break
-    case 'timeout':
-      what = `no answer within ${f.detail}`
-      break
-    case 'not-json':
-      what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`
-      break
-    case 'shape':
-      what = `the answer did not have the documented shape (${f.detail})`
-      break
-    case 'redirect':
-      what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`
-      break
-    case 'too-large':
-      what = `the answer was larger than ${f.detail}`
-      break
-    case 'aborted':
-      what = 'the step was cancelled'
-      break
-  }
-  return what
-}
-
-export function describeFailure(f: FailureInfo): string {
-  const what = whatFailed(f)
-  const said =
-    (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
-    // Said plainly, so nobody goes looking for a run that a request which never left could not start.
-    (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
-    (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '')
-  const hint = f.hint ? ` What to do: ${f.hint}` : ''
-  return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`
-}
-
-function hintFor(f: Omit<FailureInfo, 'hint'>, own: Partial<Record<number, string>>): string | undefined {
-  switch (f.kind) {
-    case 'http': {
-      const s = f.status ?? 0
-      return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined)
-    }
-    case 'rate-limited':
-      return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.'
-    case 'wrong-run':
-      return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.'
-    case 'timeout':
-      return 'the platform is slow or unreachable; run the job again later.'
-    case 'not-json':
-      return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.'
-    case 'shape':
-      return 'the platform API may have changed; please open an issue on this action with this message.'
-    case 'redirect':
-      return 'set `baseUrl` to the final API address so no redirect is needed.'
-    case 'too-large':
-      return 'check `baseUrl` points at the platform API.'
-    default:
-      return undefined
-  }
-}
 
 /** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
 const ERROR_BODY = z.union([
@@ -222,46 +47,6 @@ function shapeDetail(error: z.core.$ZodError): string {
   const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code
   return `${path}: ${expected}`
 }
-
-export function parseRetryAfter(value: string | string[] | undefined, nowEpochMs = Date.now()): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value
-  if (!v) return undefined
-  const maxMs = MAX_WAIT_MS
-  if (/^\s*\d+\s*$/.test(v)) return Math.min(Number(v) * 1000, maxMs)
-  const date = Date.parse(v)
-  if (Number.isNaN(date)) return undefined
-  return Math.min(Math.max(0, date - nowEpochMs), maxMs)
-}
-
-/**
- * How long rate-limit headers ask us to wait: `X-RateLimit-Remaining: 0` (or Gearset's
- * `X-Rate-Limit-Remaining`) until `…-Reset` (epoch seconds or an ISO date) plus 1 s.
- */
-export function rateLimitWaitMs(headers: IncomingHttpHeaders, nowEpochMs = Date.now()): number | undefined {
-  const get = (name: string) => {
-    const v = headers[name] ?? headers[name.replace('rate-limit', 'ratelimit')]
-    return Array.isArray(v) ? v[0] : v
-  }
-  if (get('x-rate-limit-remaining')?.trim() !== '0') return undefined
-  const reset = get('x-rate-limit-reset')?.trim()
-  if (!reset) return RATE_LIMIT_FALLBACK_MS
-  const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset)
-  if (Number.isNaN(at)) return RATE_LIMIT_FALLBACK_MS
-  return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS)
-}
-
-// A rate limit with no word on how long: wait a minute (octokit's fallback).
-const RATE_LIMIT_FALLBACK_MS = 60_000
-// The longest wait a platform can ask for between two attempts.
-const MAX_WAIT_MS = 120_000
-// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
-// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
-// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
-export const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 } as const
-// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
-// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
-export const LAST_LOOK_MS = 5000
-const MIN_RETRY_WINDOW_MS = 1000
 
 export interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT'
@@ -386,7 +171,7 @@ export class HttpApi {
           const until = new Date(Date.now() + asked).toISOString()
           throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline` })
         }
-        const backoff = this.clock.random() * Math.min(1000 * 2 ** (attempt - 1), 20_000)
+        const backoff = backoffMs(attempt, this.clock.random())
         const delay = asked ?? Math.min(backoff, left)
         this.tokens -= cost
         const log = this.o.log ?? core.info
@@ -570,30 +355,6 @@ function shortReason(f: FailureInfo): string {
   if (f.kind === 'http') return `HTTP ${f.status}`
   if (f.kind === 'not-json') return `HTTP ${f.status}, not JSON`
   return f.detail ? `${f.kind}: ${f.detail}` : f.kind
-}
-
-/** A write that failed this way may still have been carried out by the platform. */
-export function mayHaveTakenEffect(f: Omit<FailureInfo, 'hint'>): boolean {
-  if (!f.reached || f.kind === 'redirect') return false
-  if (f.kind === 'http') return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined)
-  return true // timeouts, resets, unreadable or unexpected answers: the platform may have acted
-}
-
-export function isRetryable(method: string, f: FailureInfo): boolean {
-  const final: FailureKind[] = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run']
-  if (final.includes(f.kind)) return false
-  // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
-  if (f.kind === 'proxy') return (f.proxyStatus ?? 0) >= 500
-  if (method !== 'GET') {
-    if (!f.reached) return true
-    return (
-      f.kind === 'http' &&
-      (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true))
-    )
-  }
-  if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json') return true
-  const s = f.status ?? 0
-  return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501)
 }
 
 function readCapped(msg: IncomingMessage, max: number): Promise<string> {

@@ -2,7 +2,7 @@
 // Every problem is collected and reported at once, one line each, naming the input.
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
-import { PROVIDER_NAMES, type ProviderName } from './providers/types.js'
+import { PROVIDER_NAMES, type ProviderName } from './model.js'
 
 /** Every input the action reads, in action.yml order. A test keeps this and action.yml equal. */
 export const INPUT_NAMES = [

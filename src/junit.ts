@@ -1,5 +1,10 @@
 // Per-test results as JUnit XML, the format the test-report actions people already use can publish.
-import type { RunState, TestResult } from './providers/types.js'
+import * as core from '@actions/core'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { annotate } from './annotations.js'
+import { oneLine } from './text.js'
+import type { RunState, TestResult } from './model.js'
 
 const XML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' }
 
@@ -40,4 +45,15 @@ export function toJUnitXml(platform: string, run: RunState, tests: TestResult[])
   }
   lines.push('</testsuites>', '')
   return lines.join('\n')
+}
+
+/** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
+export function writeJUnitFile(path: string, xml: string, count: number): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, xml)
+    core.info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`)
+  } catch (e) {
+    annotate('warning', `Could not write the JUnit file ${path}: ${oneLine((e as Error).message)}`)
+  }
 }

@@ -2,19 +2,20 @@
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { annotate, verdict } from './annotations.js'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { HttpApi, PlatformError, realClock, whatFailed, type Clock } from './http.js'
+import { HttpApi } from './http.js'
+import { PlatformError, whatFailed } from './errors.js'
+import { realClock, type Clock } from './clock.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
-import { toJUnitXml } from './junit.js'
-import type { Provider, ProviderContext, RunState, TestResult } from './providers/types.js'
+import { toJUnitXml, writeJUnitFile } from './junit.js'
+import { giveVerdict, runLabel, type VerdictContext } from './verdict.js'
+import type { Provider, ProviderContext } from './providers/types.js'
+import type { RunState, TestResult } from './model.js'
 import {
   annotateFailedTests,
   buildErrorSummary,
   buildFailedTests,
   buildRunSummary,
-  formatDuration,
   setOutputs,
   writeSummary,
   type ReportContext
@@ -186,61 +187,12 @@ function budgeted(parent: AbortSignal, ms: number): { signal: AbortSignal; relea
   }
 }
 
-function writeJUnit(path: string, xml: string, count: number): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, xml)
-    core.info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`)
-  } catch (e) {
-    annotate('warning', `Could not write the JUnit file ${path}: ${oneLine((e as Error).message)}`)
-  }
-}
-
-function runLabel(run: RunState): string {
-  return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`
-}
-
-/** Turns the final state into the step's result: the verdict annotation and the exit code. */
-function conclude(s: Setup, run: RunState, cancelled: boolean): void {
-  const where = `${s.provider.title} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`
-  const c = run.counts
-  const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : ''
-  const word = oneLine(run.providerStatus, 100)
-  switch (run.status) {
-    case 'triggered':
-    case 'queued':
-    case 'running':
-      verdict('notice', `Started ${where}`)
-      return
-    case 'passed':
-      if (c.total === 0) annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`)
-      verdict('notice', `Tests passed: ${where}`)
-      return
-    case 'failed':
-      if (s.inputs.failOnTestFailure) verdict('error', `Tests failed${tally} (${word}): ${where}`)
-      else verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`)
-      return
-    case 'cancelled':
-      verdict('error', `The run was cancelled on ${s.provider.title} (${word}): ${where}`)
-      return
-    case 'error':
-      verdict(
-        'error',
-        `The run ended in an error on ${s.provider.title} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
-      )
-      return
-    case 'timed_out':
-      verdict(
-        'error',
-        `Stopped waiting after ${formatDuration(Math.round(s.inputs.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
-          (cancelled
-            ? 'It was cancelled on the platform.'
-            : s.inputs.cancelOnAbort
-              ? 'It was not cancelled (see the warning above), so it goes on there.'
-              : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
-      )
-  }
-}
+const verdictContext = (s: Setup): VerdictContext => ({
+  platform: s.provider.title,
+  failOnTestFailure: s.inputs.failOnTestFailure,
+  cancelOnAbort: s.inputs.cancelOnAbort,
+  timeoutMinutes: s.inputs.timeoutMinutes
+})
 
 /** Attaches to the run in `runId`, or starts one. */
 async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
@@ -303,9 +255,9 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
   if (tests) {
     if (inputs.annotateTests)
       annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
-    if (inputs.junitPath) writeJUnit(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
+    if (inputs.junitPath) writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
   }
-  conclude(s, final, cancelled)
+  giveVerdict(verdictContext(s), final, cancelled)
 }
 
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
@@ -355,7 +307,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
       setOutputs(provider.name, current)
       buildRunSummary(report, current)
       await writeSummary()
-      conclude(s, current, false)
+      giveVerdict(verdictContext(s), current, false)
     }
     core.saveState(STATE.done, 'true')
   } catch (e) {

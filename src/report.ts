@@ -1,8 +1,9 @@
 // Everything the step shows: outputs, the job summary and annotations.
 import * as core from '@actions/core'
 import { annotate, roomFor } from './annotations.js'
-import { whatFailed, type PlatformError } from './http.js'
-import type { RunCounts, RunState, RunStatus, StartDetail, TestResult } from './providers/types.js'
+import { formatDuration } from './duration.js'
+import { whatFailed, type PlatformError } from './errors.js'
+import type { RunCounts, RunState, RunStatus, StartDetail, TestResult } from './model.js'
 import { forSummary, oneLine } from './text.js'
 
 export interface ReportContext {
@@ -43,13 +44,6 @@ const HEADLINE: Record<RunStatus, string> = {
 export function durationSeconds(run: RunState): number | undefined {
   if (!run.startedAt || !run.endedAt) return undefined
   return Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000))
-}
-
-export function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600)
-  const m = Math.floor((seconds % 3600) / 60)
-  const s = seconds % 60
-  return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`
 }
 
 /** The step outputs of a run, every value a plain string; platform text as one clean line. */

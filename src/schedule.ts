@@ -1,7 +1,7 @@
 // When to read a run's status next. Fixed pollers spend a request every few seconds for the whole
 // run; this schedule spends them where the end is likely: quick while a run could end in seconds,
 // sparse while progress counts say the end is far, and dense again as the predicted end nears.
-import type { RunState } from './providers/types.js'
+import type { RunState } from './model.js'
 
 export interface Schedule {
   /** A fixed interval (the `pollIntervalSeconds` input), ms. */

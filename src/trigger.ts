@@ -1,8 +1,10 @@
 // Starting a run exactly once. The HTTP client re-sends a trigger only when it provably did not
 // arrive; after an ambiguous failure (reset after sending, timeout, 5xx, unreadable answer) this
 // module looks for the run the request may have started and adopts it, rather than sending again.
-import { mayHaveTakenEffect, PlatformError, whatFailed } from './http.js'
-import type { Provider, ProviderContext, RunCandidate, RunState } from './providers/types.js'
+import { mayHaveTakenEffect } from './retry-policy.js'
+import { PlatformError, whatFailed } from './errors.js'
+import type { Provider, ProviderContext } from './providers/types.js'
+import type { RunCandidate, RunState } from './model.js'
 
 // Platform clocks and ours differ, and the trigger itself may take a minute: a run created up to
 // this long before we sent the request can still be ours.

@@ -1,8 +1,11 @@
 // Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
 // Time comes from an injected clock, so tests run hours of polling in milliseconds.
-import { isRetryable, PlatformError, type Clock } from './http.js'
-import { TERMINAL_STATUSES, type Provider, type ProviderContext, type RunState } from './providers/types.js'
-import { formatDuration } from './report.js'
+import { isRetryable } from './retry-policy.js'
+import { PlatformError } from './errors.js'
+import { type Clock } from './clock.js'
+import { type Provider, type ProviderContext } from './providers/types.js'
+import { TERMINAL_STATUSES, type RunState } from './model.js'
+import { formatDuration } from './duration.js'
 import { PollPlanner, type Schedule } from './schedule.js'
 import { oneLine } from './text.js'
 

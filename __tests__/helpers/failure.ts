@@ -1,4 +1,4 @@
-import { PlatformError } from '../../src/http.js'
+import { PlatformError } from '../../src/errors.js'
 
 /** The PlatformError a promise rejects with; fails the test if it resolves or throws anything else. */
 export async function failure(p: Promise<unknown>): Promise<PlatformError> {

@@ -1,5 +1,5 @@
 // A virtual clock: sleeps advance time at once, so hours of polling take milliseconds.
-import type { Clock } from '../../src/http.js'
+import type { Clock } from '../../src/clock.js'
 
 export class FakeClock implements Clock {
   ms = 0

@@ -1,6 +1,6 @@
 // What the platform translations share: status-word tables, run IDs, timestamps, counts.
 import * as z from 'zod/mini'
-import type { RunCounts, RunStatus } from './types.js'
+import type { RunCounts, RunStatus } from '../model.js'
 
 /** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
 export const runIdSchema = z.pipe(

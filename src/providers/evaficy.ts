@@ -2,7 +2,8 @@
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
 import * as z from 'zod/mini'
 import { counts, countSchema, runIdSchema } from './common.js'
-import type { Provider, ProviderContext, RunState } from './types.js'
+import type { Provider, ProviderContext } from './types.js'
+import type { RunState } from '../model.js'
 
 // The run exists once the 201 names its runId: the other fields may be null or absent
 // (platforms.md point 12), and none of them may fail the step.

@@ -2,9 +2,11 @@
 // under its job. A job runs one run at a time; its cancel call stops the job's current run,
 // whichever request started it. Partial is not a pass.
 import * as z from 'zod/mini'
-import { PlatformError, isRetryable } from '../http.js'
+import { PlatformError } from '../errors.js'
+import { isRetryable } from '../retry-policy.js'
 import { fromWord, runIdSchema, toDate } from './common.js'
-import type { Provider, ProviderContext, RunState, RunStatus } from './types.js'
+import type { Provider, ProviderContext } from './types.js'
+import type { RunState, RunStatus } from '../model.js'
 
 const STATE: Record<string, RunStatus> = {
   Pending: 'queued',

@@ -3,7 +3,8 @@
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
 import { counts, countSchema, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
-import type { Provider, ProviderContext, RunCandidate, RunState, RunStatus, TestResult } from './types.js'
+import type { Provider, ProviderContext } from './types.js'
+import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
 
 const STATUS: Record<string, RunStatus> = {
   STATUS_CREATED: 'queued',

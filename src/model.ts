@@ -1,0 +1,60 @@
+// The common run model: the only things that cross from a platform's wire format into waiting and
+// reporting. It imports nothing: inputs, providers, wait and report all import it.
+
+export const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'] as const
+export type ProviderName = (typeof PROVIDER_NAMES)[number]
+
+/** `triggered`: started and not followed (Evaficy, or wait: false). `timed_out`: our deadline passed. */
+export type RunStatus = 'triggered' | 'queued' | 'running' | 'passed' | 'failed' | 'cancelled' | 'error' | 'timed_out'
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'cancelled', 'error']
+
+export interface RunCounts {
+  total?: number
+  passed?: number
+  failed?: number
+  skipped?: number
+}
+
+export interface RunState {
+  id: string
+  name?: string
+  url?: string
+  status: RunStatus
+  /** The platform's own status word(s), as it spelled them. */
+  providerStatus: string
+  counts: RunCounts
+  startedAt?: Date
+  endedAt?: Date
+  /** A human-readable line from the platform (e.g. Evaficy's confirmation). */
+  message?: string
+  /** Set when the platform returned a status word we do not know (not terminal). */
+  unknownWord?: string
+}
+
+/** One test of a finished run, as the platform reports it. */
+export interface TestResult {
+  name: string
+  suite?: string
+  status: 'passed' | 'failed' | 'skipped'
+  durationMs?: number
+  /** The failure's message, as the platform gives it. */
+  error?: string
+  url?: string
+}
+
+/** A run found on the platform, with the fields that tell whether this step started it. */
+export interface RunCandidate {
+  state: RunState
+  /** The build the run was started for (Testsigma buildNo, Testery buildId). */
+  build?: string
+  /** The commit the run was started for, where the platform records it. */
+  ref?: string
+  createdAt?: Date
+}
+
+/** A line of the job summary's run table that says how the run was started (e.g. which test code). */
+export interface StartDetail {
+  label: string
+  value: string
+}

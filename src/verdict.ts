@@ -1,0 +1,61 @@
+// The verdict: the final state of a run turned into the step's result, one annotation that is
+// always shown (annotations.ts) and the exit code. It takes plain data, never main.ts's own types.
+import { annotate, verdict } from './annotations.js'
+import { formatDuration } from './duration.js'
+import type { RunState } from './model.js'
+import { oneLine } from './text.js'
+
+/** What the verdict needs of the step's setup. */
+export interface VerdictContext {
+  platform: string
+  failOnTestFailure: boolean
+  cancelOnAbort: boolean
+  timeoutMinutes: number
+}
+
+/** The run as a reader names it: its name, if any, and its ID. */
+export function runLabel(run: RunState): string {
+  return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`
+}
+
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
+export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean): void {
+  const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`
+  const c = run.counts
+  const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : ''
+  const word = oneLine(run.providerStatus, 100)
+  switch (run.status) {
+    case 'triggered':
+    case 'queued':
+    case 'running':
+      verdict('notice', `Started ${where}`)
+      return
+    case 'passed':
+      if (c.total === 0) annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`)
+      verdict('notice', `Tests passed: ${where}`)
+      return
+    case 'failed':
+      if (v.failOnTestFailure) verdict('error', `Tests failed${tally} (${word}): ${where}`)
+      else verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`)
+      return
+    case 'cancelled':
+      verdict('error', `The run was cancelled on ${v.platform} (${word}): ${where}`)
+      return
+    case 'error':
+      verdict(
+        'error',
+        `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+      )
+      return
+    case 'timed_out':
+      verdict(
+        'error',
+        `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
+          (cancelled
+            ? 'It was cancelled on the platform.'
+            : v.cancelOnAbort
+              ? 'It was not cancelled (see the warning above), so it goes on there.'
+              : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
+      )
+  }
+}
