@@ -60,6 +60,10 @@ describe('startRun after an ambiguous failure', () => {
   function provider(candidates: RunCandidate[], listed: { count: number } = { count: 0 }): Provider {
     return {
       name: 'testery',
+      inputRules: { uses: [], check: () => undefined },
+      errorMessage: () => undefined,
+      pollFloorMs: 1000,
+      statusWords: {},
       title: 'Acme',
       defaultBaseUrl: 'https://acme.example',
       authorization: (t) => t,

@@ -6,6 +6,10 @@ import type { RunContext } from '../src/run-context.js'
 import { startSandbox } from '../sandbox/server.js'
 import { failure } from './helpers/failure.js'
 import type { Sandbox } from './helpers/step.js'
+import { providerFor } from '../src/providers/index.js'
+import type { ProviderName } from '../src/model.js'
+
+const rulesOf = (name: ProviderName) => providerFor(name).inputRules
 
 const P = '65f1c0ffee0000000000abcd'
 const S = '65f1c0ffee0000000000dcba'
@@ -21,7 +25,8 @@ function context(values: Partial<Record<InputName, string>>) {
   const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, values[n] ?? ''])) as Record<InputName, string>
   const { inputs, problems } = parseInputs(
     { ...raw, token: values.token ?? 'good-token', projectId: values.projectId ?? P, scenarioId: values.scenarioId ?? S },
-    run.sha
+    run.sha,
+    rulesOf
   )
   if (!inputs) throw new Error(problems.join('\n'))
   const http = new HttpApi({
@@ -30,6 +35,7 @@ function context(values: Partial<Record<InputName, string>>) {
     authorization: evaficy.authorization(inputs.token),
     secrets: [inputs.token],
     hints: evaficy.hints,
+    errorMessage: evaficy.errorMessage,
     runsPage: evaficy.runsPage
   })
   return { inputs, http, run, note: () => undefined }

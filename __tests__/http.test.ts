@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { HttpApi } from '../src/http.js'
 import { PlatformError } from '../src/errors.js'
 import { isRetryable, parseRetryAfter, rateLimitWaitMs } from '../src/retry-policy.js'
+import { errorReader } from '../src/providers/common.js'
 import { realClock, type Clock } from '../src/clock.js'
 
 const realClockForTest = (): Clock => ({ ...realClock, random: () => 1 })
@@ -33,6 +34,7 @@ function api(server: FakeServer, extra: Partial<ConstructorParameters<typeof Htt
     authorization: `Bearer ${CANARY}`,
     secrets: [CANARY],
     clock: instantClock(),
+    errorMessage: errorReader('message', 'Message', 'ErrorMessage', 'error'),
     log: (line) => logged.push(line),
     ...extra
   })
@@ -265,12 +267,22 @@ describe('reliability policy', () => {
 
   it.each([
     [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000030' }, 31_000],
-    [{ 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '2023-11-14T22:13:40Z' }, 21_000],
-    [{ 'x-rate-limit-remaining': '0' }, 60_000],
-    [{ 'x-rate-limit-remaining': '3', 'x-rate-limit-reset': '1700000030' }, undefined],
+    [{ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2023-11-14T22:13:40Z' }, 21_000],
+    [{ 'x-ratelimit-remaining': '0' }, 60_000],
+    [{ 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': '1700000030' }, undefined],
+    // Another platform's spelling is not read unless the provider declares it (Gearset does).
+    [{ 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1700000030' }, undefined],
     [{}, undefined]
   ])('rate-limit headers %j → wait %s ms', (headers, expected) => {
     expect(rateLimitWaitMs(headers, 1_700_000_000_000)).toBe(expected)
+  })
+
+  it('reads the header names a provider declares (Gearset: X-Rate-Limit-*)', () => {
+    const gearsetNames = { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' }
+    expect(
+      rateLimitWaitMs({ 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '2023-11-14T22:13:40Z' }, 1_700_000_000_000, gearsetNames)
+    ).toBe(21_000)
+    expect(rateLimitWaitMs({ 'x-ratelimit-remaining': '0' }, 1_700_000_000_000, gearsetNames)).toBeUndefined()
   })
 
   it('waits a minute on a bare 429 with no Retry-After', async () => {

@@ -1,4 +1,8 @@
 import { INPUT_NAMES, parseInputs, type InputName } from '../src/inputs.js'
+import { providerFor } from '../src/providers/index.js'
+import type { ProviderName } from '../src/model.js'
+
+const rulesOf = (name: ProviderName) => providerFor(name).inputRules
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 const P = '65f1c0ffee0000000000abcd'
@@ -10,7 +14,7 @@ function raw(values: Partial<Record<InputName, string>>): Record<InputName, stri
 
 describe('parseInputs', () => {
   it('reads a valid Evaficy step and defaults buildVersion to the commit SHA', () => {
-    const r = parseInputs(raw({ token: 'tok-123', projectId: P, scenarioId: S, environment: 'staging' }), SHA)
+    const r = parseInputs(raw({ token: 'tok-123', projectId: P, scenarioId: S, environment: 'staging' }), SHA, rulesOf)
     expect(r.problems).toEqual([])
     expect(r.inputs).toMatchObject({
       provider: 'evaficy',
@@ -29,7 +33,7 @@ describe('parseInputs', () => {
   })
 
   it('keeps a given buildVersion and runName', () => {
-    const r = parseInputs(raw({ token: 't0k3n', projectId: P, scenarioId: S, buildVersion: '1.4.2', runName: 'CI #812' }), SHA)
+    const r = parseInputs(raw({ token: 't0k3n', projectId: P, scenarioId: S, buildVersion: '1.4.2', runName: 'CI #812' }), SHA, rulesOf)
     expect(r.inputs?.buildVersion).toBe('1.4.2')
     expect(r.inputs?.runName).toBe('CI #812')
   })
@@ -37,7 +41,8 @@ describe('parseInputs', () => {
   it('reports every problem at once, one line each naming the input', () => {
     const r = parseInputs(
       raw({ provider: 'evaficy', token: '', projectId: '123', scenarioId: 'not-hex', wait: 'yes', timeoutMinutes: '-5' }),
-      SHA
+      SHA,
+      rulesOf
     )
     expect(r.inputs).toBeUndefined()
     expect(r.problems).toHaveLength(5)
@@ -51,7 +56,7 @@ describe('parseInputs', () => {
   })
 
   it('refuses wait: true for Evaficy and explains the two-job pattern', () => {
-    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, wait: 'true' }), SHA)
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, wait: 'true' }), SHA, rulesOf)
     expect(r.inputs).toBeUndefined()
     expect(r.problems).toHaveLength(1)
     expect(r.problems[0]).toMatch(/^Input `wait` cannot be true for evaficy/)
@@ -60,12 +65,12 @@ describe('parseInputs', () => {
   })
 
   it('refuses runId for Evaficy (no status API)', () => {
-    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, runId: 'abc' }), SHA)
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, runId: 'abc' }), SHA, rulesOf)
     expect(r.problems).toEqual([expect.stringMatching(/^Input `runId` cannot be used with evaficy/)])
   })
 
   it('requires both IDs for Evaficy', () => {
-    const r = parseInputs(raw({ token: 'tok1' }), SHA)
+    const r = parseInputs(raw({ token: 'tok1' }), SHA, rulesOf)
     expect(r.problems).toEqual([
       expect.stringMatching(/^Input `projectId` is required for evaficy/),
       expect.stringMatching(/^Input `scenarioId` is required for evaficy/)
@@ -88,7 +93,7 @@ describe('parseInputs', () => {
     ['baseUrl', 'https://user:pw@example.com', /user name or password/],
     ['baseUrl', 'https://example.com/?x=1', /query string/]
   ])('input %s = %j is one clear problem', (name, value, message) => {
-    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, [name]: value }), SHA)
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, [name]: value }), SHA, rulesOf)
     expect(r.inputs).toBeUndefined()
     expect(r.problems).toHaveLength(1)
     expect(r.problems[0].startsWith(`Input \`${name}\``)).toBe(true)
@@ -96,7 +101,7 @@ describe('parseInputs', () => {
   })
 
   it('never echoes the token in a problem', () => {
-    const r = parseInputs(raw({ token: 'Bearer s3cr3t-canary', projectId: P, scenarioId: S }), SHA)
+    const r = parseInputs(raw({ token: 'Bearer s3cr3t-canary', projectId: P, scenarioId: S }), SHA, rulesOf)
     expect(r.problems.join('\n')).not.toContain('s3cr3t-canary')
   })
 
@@ -106,7 +111,7 @@ describe('parseInputs', () => {
     ['http://localhost:8080/evaficy', 'http://localhost:8080/evaficy'],
     ['http://[::1]:9000', 'http://[::1]:9000']
   ])('accepts baseUrl %s as %s', (given, kept) => {
-    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, baseUrl: given }), SHA)
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, baseUrl: given }), SHA, rulesOf)
     expect(r.problems).toEqual([])
     expect(r.inputs?.baseUrl).toBe(kept)
   })
@@ -114,14 +119,15 @@ describe('parseInputs', () => {
   it('accepts decimal timeouts and fixed poll intervals', () => {
     const r = parseInputs(
       raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', timeoutMinutes: '0.05', pollIntervalSeconds: '7' }),
-      SHA
+      SHA,
+      rulesOf
     )
     expect(r.inputs?.timeoutMinutes).toBe(0.05)
     expect(r.inputs?.pollIntervalSeconds).toBe(7)
   })
 
   it('warns about inputs a platform does not use, without failing', () => {
-    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', runName: 'x', projectId: 'p' }), SHA)
+    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', scenarioId: '2090', runName: 'x', projectId: 'p' }), SHA, rulesOf)
     expect(r.problems).toEqual([])
     expect(r.warnings).toEqual([
       'Input `projectId` is not used by testsigma; it is ignored.',
@@ -145,24 +151,24 @@ describe('parseInputs', () => {
     ['gearset', {}, [/^Input `scenarioId` is required for gearset/]],
     ['gearset', { scenarioId: 'job id with spaces' }, [/^Input `scenarioId` must be the Gearset CI job ID/]]
   ] as const)('checks the IDs %s needs (%j)', (provider, values, expected) => {
-    const r = parseInputs(raw({ provider, token: 'tok1', ...values }), SHA)
+    const r = parseInputs(raw({ provider, token: 'tok1', ...values }), SHA, rulesOf)
     expect(r.inputs).toBeUndefined()
     expect(r.problems).toHaveLength(expected.length)
     expected.forEach((re, i) => expect(r.problems[i]).toMatch(re))
   })
 
   it('lets runId stand in for the trigger IDs on pollable platforms', () => {
-    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', runId: '337' }), SHA)
+    const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', runId: '337' }), SHA, rulesOf)
     expect(r.problems).toEqual([])
     expect(r.inputs?.runId).toBe('337')
-    const bad = parseInputs(raw({ provider: 'testery', token: 'tok1', runId: '1\nstatus=passed' }), SHA)
+    const bad = parseInputs(raw({ provider: 'testery', token: 'tok1', runId: '1\nstatus=passed' }), SHA, rulesOf)
     expect(bad.problems).toEqual([expect.stringMatching(/^Input `runId` must be a run ID/)])
   })
 })
 
 describe('run parameters', () => {
   const testery = (values: Partial<Record<InputName, string>>) =>
-    parseInputs(raw({ provider: 'testery', token: 't0k3n', projectId: 'shop', environment: 'staging', ...values }), SHA)
+    parseInputs(raw({ provider: 'testery', token: 't0k3n', projectId: 'shop', environment: 'staging', ...values }), SHA, rulesOf)
 
   it('variables: KEY=value lines, comments and blank lines skipped, secure: marked, "=" kept in values', () => {
     const r = testery({ variables: 'BASE_URL=https://x.example/?a=b\n\n# note\r\nsecure:API_KEY=s=3\nEMPTY=' })
@@ -215,7 +221,8 @@ describe('run parameters', () => {
         latestDeploy: 'false',
         updateVcsStatus: 'true'
       }),
-      SHA
+      SHA,
+      rulesOf
     )
     expect(r.warnings).toEqual(['Input `includeTags` is not used by testsigma; it is ignored.'])
   })

@@ -28,6 +28,10 @@ function scriptedPlatform(clock: FakeClock, script: { at: number; answer: RunSta
   const reads: number[] = []
   const provider: Provider = {
     name: 'testery',
+    inputRules: { uses: [], check: () => undefined },
+    errorMessage: () => undefined,
+    pollFloorMs: 1000,
+    statusWords: {},
     title: 'Acme',
     defaultBaseUrl: 'https://acme.test',
     authorization: (t) => t,
@@ -281,6 +285,8 @@ describe('the wait loop with the real HTTP client', () => {
       secrets: ['t0ken-x'],
       clock,
       readLimit: provider.readLimit,
+      errorMessage: provider.errorMessage,
+      rateLimitHeaders: provider.rateLimitHeaders,
       headers: provider.headers,
       log: () => undefined
     })

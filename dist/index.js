@@ -4484,6 +4484,1080 @@ function config(newConfig) {
     return core_globalConfig;
 }
 
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
+
+
+/* Computing the message eagerly is expensive (pretty-printed JSON of all
+ * issues), so defer it until first read. The accessor functions and
+ * descriptors are shared across instances to keep error construction
+ * cheap; the computed message is cached on the internals object. The
+ * setter preserves plain assignment semantics for consumers that
+ * overwrite `message`. */
+function _getMessage() {
+    const internals = this._zod;
+    internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
+    return internals.message;
+}
+function _setMessage(value) {
+    this._zod.message = value;
+}
+const _messageDesc = {
+    get: _getMessage,
+    set: _setMessage,
+    enumerable: true,
+    configurable: true,
+};
+const _issuesDesc = { value: undefined, enumerable: false };
+/* Prototypes that already carry the lazy `toString`. Seeded with the
+ * intrinsics so that `init` on a foreign object — it accepts any object —
+ * can never install an accessor onto a prototype we do not own. */
+const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
+const initializer = (inst, def) => {
+    inst.name = "$ZodError";
+    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
+    _issuesDesc.value = def;
+    Object.defineProperty(inst, "issues", _issuesDesc);
+    // Clear the shared slot; a retained `value` pins the last error's issues.
+    _issuesDesc.value = undefined;
+    Object.defineProperty(inst, "message", _messageDesc);
+    /* `toString` lives as a non-enumerable lazy getter on the shared
+     * prototype; on first access it caches a per-instance closure so
+     * detached usage still works. */
+    const proto = Object.getPrototypeOf(inst);
+    if (!_installedToString.has(proto)) {
+        _installedToString.add(proto);
+        Object.defineProperty(proto, "toString", {
+            configurable: true,
+            enumerable: false,
+            get() {
+                const value = () => this.message;
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+                return value;
+            },
+            set(value) {
+                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+            },
+        });
+    }
+};
+const $ZodError = $constructor("$ZodError", initializer);
+const $ZodRealError = $constructor("$ZodError", initializer, undefined, {
+    Parent: Error,
+});
+/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
+ * ("toString", "constructor") would otherwise read through to the prototype, and assigning
+ * "__proto__" would hit the setter instead of creating a key. */
+function node(obj, key, make) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        if (key === "__proto__") {
+            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
+        }
+        else {
+            obj[key] = make();
+        }
+    }
+    return obj[key];
+}
+function flattenError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = {};
+    const formErrors = [];
+    for (const sub of error.issues) {
+        if (sub.path.length > 0) {
+            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
+        }
+        else {
+            formErrors.push(mapper(sub));
+        }
+    }
+    return { formErrors, fieldErrors };
+}
+function formatError(error, mapper = (issue) => issue.message) {
+    const fieldErrors = { _errors: [] };
+    const processError = (error, path = []) => {
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    fieldErrors._errors.push(mapper(issue));
+                }
+                else {
+                    let curr = fieldErrors;
+                    let i = 0;
+                    while (i < fullpath.length) {
+                        const el = fullpath[i];
+                        const terminal = i === fullpath.length - 1;
+                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
+                        if (el === "_errors") {
+                            if (terminal)
+                                curr._errors.push(mapper(issue));
+                            i++;
+                            continue;
+                        }
+                        // A path element may collide with an inherited property name such as
+                        // "__proto__" or "constructor". Truthiness checks read the prototype
+                        // (so no node is created, then ._errors.push throws), and bracket
+                        // assignment of "__proto__" hits the setter instead of creating an
+                        // own key. Guard the read with hasOwnProperty and create the node
+                        // with defineProperty so any path element becomes a real own key.
+                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
+                            Object.defineProperty(curr, el, {
+                                value: { _errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        const node = curr[el];
+                        if (terminal) {
+                            node._errors.push(mapper(issue));
+                        }
+                        curr = node;
+                        i++;
+                    }
+                }
+            }
+        }
+    };
+    processError(error);
+    return fieldErrors;
+}
+function treeifyError(error, mapper = (issue) => issue.message) {
+    const result = { errors: [] };
+    const processError = (error, path = []) => {
+        var _a;
+        for (const issue of error.issues) {
+            if (issue.code === "invalid_union" && issue.errors.length) {
+                // regular union error
+                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
+            }
+            else if (issue.code === "invalid_key") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else if (issue.code === "invalid_element") {
+                processError({ issues: issue.issues }, [...path, ...issue.path]);
+            }
+            else {
+                const fullpath = [...path, ...issue.path];
+                if (fullpath.length === 0) {
+                    result.errors.push(mapper(issue));
+                    continue;
+                }
+                let curr = result;
+                let i = 0;
+                while (i < fullpath.length) {
+                    const el = fullpath[i];
+                    const terminal = i === fullpath.length - 1;
+                    if (typeof el === "string") {
+                        curr.properties ?? (curr.properties = {});
+                        // el may collide with an inherited property name ("__proto__",
+                        // "constructor", ...); ??= reads the prototype so the node is never
+                        // created and curr.errors.push throws. Guard with hasOwnProperty and
+                        // create the node with defineProperty so "__proto__" becomes a real
+                        // own key rather than invoking the prototype setter.
+                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
+                            Object.defineProperty(curr.properties, el, {
+                                value: { errors: [] },
+                                enumerable: true,
+                                writable: true,
+                                configurable: true,
+                            });
+                        }
+                        curr = curr.properties[el];
+                    }
+                    else {
+                        curr.items ?? (curr.items = []);
+                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
+                        curr = curr.items[el];
+                    }
+                    if (terminal) {
+                        curr.errors.push(mapper(issue));
+                    }
+                    i++;
+                }
+            }
+        }
+    };
+    processError(error);
+    return result;
+}
+/** Format a ZodError as a human-readable string in the following form.
+ *
+ * From
+ *
+ * ```ts
+ * ZodError {
+ *   issues: [
+ *     {
+ *       expected: 'string',
+ *       code: 'invalid_type',
+ *       path: [ 'username' ],
+ *       message: 'Invalid input: expected string'
+ *     },
+ *     {
+ *       expected: 'number',
+ *       code: 'invalid_type',
+ *       path: [ 'favoriteNumbers', 1 ],
+ *       message: 'Invalid input: expected number'
+ *     }
+ *   ];
+ * }
+ * ```
+ *
+ * to
+ *
+ * ```
+ * username
+ *   ✖ Expected number, received string at "username
+ * favoriteNumbers[0]
+ *   ✖ Invalid input: expected number
+ * ```
+ */
+function toDotPath(_path) {
+    const segs = [];
+    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
+    for (const seg of path) {
+        if (typeof seg === "number")
+            segs.push(`[${seg}]`);
+        else if (typeof seg === "symbol")
+            segs.push(`[${JSON.stringify(String(seg))}]`);
+        else if (/[^\w$]/.test(seg))
+            segs.push(`[${JSON.stringify(seg)}]`);
+        else {
+            if (segs.length)
+                segs.push(".");
+            segs.push(seg);
+        }
+    }
+    return segs.join("");
+}
+function prettifyError(error) {
+    const lines = [];
+    // sort by path length
+    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
+    // Process each issue
+    for (const issue of issues) {
+        lines.push(`✖ ${issue.message}`);
+        if (issue.path?.length)
+            lines.push(`  → at ${toDotPath(issue.path)}`);
+    }
+    // Convert Map to formatted string
+    return lines.join("\n");
+}
+
+;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
+
+
+
+// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
+function finalizeParams(callee, params) {
+    return { callee: params?.callee ?? callee, Err: params?.Err };
+}
+const _parse = (_Err) => {
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+        const result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise) {
+            throw new $ZodAsyncError();
+        }
+        if (result.issues.length) {
+            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+            captureStackTrace(e, _params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse_parse = /* @__PURE__*/ _parse($ZodRealError);
+const _parseAsync = (_Err) => {
+    const fn = async (schema, value, _ctx, params) => {
+        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+        let result = schema._zod.run({ value, issues: [] }, ctx);
+        if (result instanceof Promise)
+            result = await result;
+        if (result.issues.length) {
+            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+            captureStackTrace(e, params?.callee ?? fn);
+            throw e;
+        }
+        return result.value;
+    };
+    return fn;
+};
+const parse_parseAsync = /* @__PURE__*/ _parseAsync($ZodRealError);
+const _safeParse = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
+    const result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise) {
+        throw new $ZodAsyncError();
+    }
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParse = /* @__PURE__*/ _safeParse($ZodRealError);
+// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
+function failure(Err, issues, ctx) {
+    let error;
+    return {
+        success: false,
+        get error() {
+            if (!error) {
+                error = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
+                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
+                issues = undefined;
+                ctx = undefined;
+            }
+            return error;
+        },
+        set error(e) {
+            error = e;
+            // a replacement makes the getter's branch unreachable, so the captures have to go here too
+            issues = undefined;
+            ctx = undefined;
+        },
+    };
+}
+const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
+};
+const safeParseAsync = /* @__PURE__*/ _safeParseAsync($ZodRealError);
+// registry mirrors of the compiler's sentinels, so this module never imports the compiler
+const COMPILE_INVALID = /* @__PURE__ */ (/* unused pure expression or super */ null && (Symbol.for("zod.compile.invalid")));
+const COMPILE_FALLBACK = /* @__PURE__ */ (/* unused pure expression or super */ null && (Symbol.for("zod.compile.fallback")));
+// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
+const validate = ((schema, value, _ctx) => {
+    const validator = schema._zod.bag.validator;
+    if (validator !== undefined) {
+        if (validator(value) !== COMPILE_INVALID)
+            return true;
+        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
+        if (validator.definite === true && _ctx === undefined)
+            return false;
+    }
+    return validateFallback(schema, value, _ctx);
+});
+function validateFallback(schema, value, _ctx) {
+    const ctx = _ctx
+        ? { ..._ctx, async: false, abortEarly: true }
+        : { async: false, abortEarly: true };
+    const fallbackRun = schema._zod.bag.fallbackRun;
+    let result;
+    if (fallbackRun) {
+        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
+        ctx[COMPILE_FALLBACK] = true;
+        result = fallbackRun({ value, issues: [] }, ctx);
+    }
+    else {
+        result = schema._zod.run({ value, issues: [] }, ctx);
+    }
+    if (result instanceof Promise) {
+        throw new core.$ZodAsyncError();
+    }
+    return result.issues.length === 0;
+}
+// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
+const validateAsync = async (schema, value, _ctx) => {
+    const ctx = _ctx
+        ? { ..._ctx, async: true, abortEarly: true }
+        : { async: true, abortEarly: true };
+    let result = schema._zod.run({ value, issues: [] }, ctx);
+    if (result instanceof Promise)
+        result = await result;
+    return result.issues.length === 0;
+};
+const _encode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return parse(schema, value, ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const encode = /* @__PURE__*/ _encode($ZodRealError);
+const _decode = (_Err) => {
+    const parse = _parse(_Err);
+    const fn = (schema, value, _ctx, _params) => {
+        return parse(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decode = /* @__PURE__*/ _decode($ZodRealError);
+const _encodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
+    };
+    return fn;
+};
+const encodeAsync = /* @__PURE__*/ _encodeAsync($ZodRealError);
+const _decodeAsync = (_Err) => {
+    const parseAsync = _parseAsync(_Err);
+    const fn = async (schema, value, _ctx, _params) => {
+        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
+    };
+    return fn;
+};
+const decodeAsync = /* @__PURE__*/ _decodeAsync($ZodRealError);
+const _safeEncode = (_Err) => (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParse(_Err)(schema, value, ctx);
+};
+const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
+const _safeDecode = (_Err) => (schema, value, _ctx) => {
+    return _safeParse(_Err)(schema, value, _ctx);
+};
+const safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
+const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
+    return _safeParseAsync(_Err)(schema, value, ctx);
+};
+const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync($ZodRealError);
+const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
+    return _safeParseAsync(_Err)(schema, value, _ctx);
+};
+const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const realClock = {
+    now: () => performance.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: Math.random
+};
+
+;// CONCATENATED MODULE: ./src/errors.ts
+class PlatformError extends Error {
+    info;
+    constructor(info) {
+        super(describeFailure(info));
+        this.info = info;
+        this.name = 'PlatformError';
+    }
+}
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+};
+/** Hints that hold for every platform; a provider's own hints take precedence. */
+const GENERIC_HINTS = {
+    400: 'the platform rejected the request: check the IDs and values in the step inputs.',
+    401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
+    403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
+    404: 'check the IDs in the step inputs.',
+    408: 'the platform timed out; run the job again.',
+    429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
+    500: 'the platform failed; run the job again later and check the platform status page.'
+};
+/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
+function whatFailed(f) {
+    let what;
+    switch (f.kind) {
+        case 'http':
+            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
+            break;
+        case 'network':
+            what = `no connection (${f.detail})`;
+            break;
+        case 'tls':
+            what = `the server's TLS certificate was not accepted (${f.detail})`;
+            break;
+        case 'dns':
+            what = `the host name did not resolve (${f.detail})`;
+            break;
+        case 'proxy':
+            what = `${f.detail}, so no connection to the platform was made`;
+            break;
+        case 'rate-limited':
+            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
+            break;
+        case 'wrong-run':
+            what = `the answer was about run ${f.detail}, not the run asked for`;
+            break;
+        case 'timeout':
+            what = `no answer within ${f.detail}`;
+            break;
+        case 'not-json':
+            what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`;
+            break;
+        case 'shape':
+            what = `the answer did not have the documented shape (${f.detail})`;
+            break;
+        case 'redirect':
+            what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`;
+            break;
+        case 'too-large':
+            what = `the answer was larger than ${f.detail}`;
+            break;
+        case 'aborted':
+            what = 'the step was cancelled';
+            break;
+    }
+    return what;
+}
+function describeFailure(f) {
+    const what = whatFailed(f);
+    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
+        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
+        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
+    const hint = f.hint ? ` What to do: ${f.hint}` : '';
+    return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
+}
+function hintFor(f, own) {
+    switch (f.kind) {
+        case 'http': {
+            const s = f.status ?? 0;
+            return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
+        }
+        case 'rate-limited':
+            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
+        case 'wrong-run':
+            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
+        case 'timeout':
+            return 'the platform is slow or unreachable; run the job again later.';
+        case 'not-json':
+            return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.';
+        case 'shape':
+            return 'the platform API may have changed; please open an issue on this action with this message.';
+        case 'redirect':
+            return 'set `baseUrl` to the final API address so no redirect is needed.';
+        case 'too-large':
+            return 'check `baseUrl` points at the platform API.';
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
+// C0/C1 control characters (except tab) and ANSI escape sequences.
+const CONTROLS = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+/**
+ * One log line from untrusted text: no control characters or line breaks, no workflow command
+ * (a line starting with `::`, or `##[` anywhere), at most `max` characters.
+ */
+function oneLine(text, max = 300) {
+    let s = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+    s = s.replace(/##\[/g, '#\u200b#[');
+    if (s.startsWith('::'))
+        s = `:\u200b${s.slice(1)}`;
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+const HTML = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '(': '&#40;',
+    ')': '&#41;',
+    '*': '&#42;',
+    _: '&#95;',
+    '`': '&#96;',
+    '\\': '&#92;'
+};
+/** Untrusted text for the job summary: HTML and Markdown both render it literally. */
+function forSummary(text, max = 300) {
+    return oneLine(text, max).replace(/[&<>"'|[\]()*_`\\]/g, (c) => HTML[c]);
+}
+/** Removes every form in which a secret could be echoed back (plain, base64, URL-encoded). */
+function redact(text, secrets) {
+    let s = text;
+    for (const secret of secrets) {
+        if (secret.length < 4)
+            continue;
+        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
+            s = s.split(form).join('***');
+        }
+    }
+    return s;
+}
+
+;// CONCATENATED MODULE: ./src/network-errors.ts
+// What a failed exchange says about whether the request reached the platform, and what to do.
+// "Never sent" matters most for a trigger: then no run can have started, and the message must
+// not send the reader looking for one.
+
+// Certificate checks that failed before any byte of the request was sent (Node's TLS error codes).
+const TLS_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_REVOKED',
+    'CERT_SIGNATURE_FAILURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'EPROTO'
+]);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+// Connection failures where nothing was sent: safe to re-send even a trigger.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const CA_HINT = 'the runner does not trust the certificate the server presented. If the platform (or a proxy that inspects TLS) uses a private certificate authority, ' +
+    'give the runner its certificate with the environment variable NODE_EXTRA_CA_CERTS=/path/to/ca.pem; check `baseUrl` otherwise. This action never turns certificate checks off.';
+const PROTOCOL_HINT = 'the server did not speak TLS: check `baseUrl` (https:// to a plain-HTTP port?) and the proxy settings.';
+const DNS_HINT = 'the host name could not be resolved: check the spelling of `baseUrl`, and that the runner has DNS for it (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+const PROXY_AUTH_HINT = 'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.';
+const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform’s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
+const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform’s host to NO_PROXY if the runner reaches it directly.';
+const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+/** Classifies an error thrown by the transport before any answer arrived. */
+function classifyNetworkError(e) {
+    const err = e;
+    const code = typeof err?.code === 'string' ? err.code : undefined;
+    const message = typeof err?.message === 'string' ? err.message : String(e);
+    // The tunnel agent of @actions/http-client reports every failed CONNECT as ECONNRESET with this message.
+    const tunnel = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s.exec(message);
+    if (tunnel?.[1]) {
+        const status = Number(tunnel[1]);
+        return {
+            kind: 'proxy',
+            detail: `the proxy answered the CONNECT with ${status}`,
+            reached: false,
+            proxyStatus: status,
+            hint: status === 407 ? PROXY_AUTH_HINT : PROXY_REFUSED_HINT
+        };
+    }
+    if (tunnel) {
+        const cause = /\b(E[A-Z_]+)\b/.exec(tunnel[2] ?? '')?.[1] ?? oneLine(tunnel[2] ?? '', 60);
+        return { kind: 'network', detail: `proxy unreachable: ${cause}`, reached: false, hint: PROXY_DOWN_HINT };
+    }
+    if (code && TLS_CODES.has(code)) {
+        const protocol = code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER';
+        return { kind: 'tls', detail: code, reached: false, hint: protocol ? PROTOCOL_HINT : CA_HINT };
+    }
+    if (code && DNS_CODES.has(code))
+        return { kind: 'dns', detail: code, reached: false, hint: DNS_HINT };
+    const detail = code ?? oneLine(message, 80);
+    return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
+}
+
+;// CONCATENATED MODULE: ./src/retry-policy.ts
+function parseRetryAfter(value, nowEpochMs = Date.now()) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (!v)
+        return undefined;
+    const maxMs = MAX_WAIT_MS;
+    if (/^\s*\d+\s*$/.test(v))
+        return Math.min(Number(v) * 1000, maxMs);
+    const date = Date.parse(v);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.min(Math.max(0, date - nowEpochMs), maxMs);
+}
+/** The common spelling (GitHub, many gateways): what a platform that declares none is read with. */
+const COMMON_RATE_LIMIT_HEADERS = { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' };
+/**
+ * How long rate-limit headers ask us to wait: remaining 0 until reset (epoch seconds or an ISO
+ * date) plus 1 s; a minute when the reset is missing or unreadable.
+ */
+function rateLimitWaitMs(headers, nowEpochMs = Date.now(), names = COMMON_RATE_LIMIT_HEADERS) {
+    const get = (name) => {
+        const v = headers[name];
+        return Array.isArray(v) ? v[0] : v;
+    };
+    if (get(names.remaining)?.trim() !== '0')
+        return undefined;
+    const reset = get(names.reset)?.trim();
+    if (!reset)
+        return RATE_LIMIT_FALLBACK_MS;
+    const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
+    if (Number.isNaN(at))
+        return RATE_LIMIT_FALLBACK_MS;
+    return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS);
+}
+// A rate limit with no word on how long: wait a minute (octokit's fallback).
+const RATE_LIMIT_FALLBACK_MS = 60_000;
+// The longest wait a platform can ask for between two attempts.
+const MAX_WAIT_MS = 120_000;
+// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
+// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
+// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
+const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
+// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
+// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
+const LAST_LOOK_MS = 5000;
+// In the last second before the deadline no retry is made: it would only hold up the last look.
+const MIN_RETRY_WINDOW_MS = 1000;
+/** Full-jitter exponential backoff before attempt `attempt + 1` (bar B1: 1 s base, 20 s cap). */
+function backoffMs(attempt, random) {
+    return random * Math.min(1000 * 2 ** (attempt - 1), 20_000);
+}
+/** A write that failed this way may still have been carried out by the platform. */
+function mayHaveTakenEffect(f) {
+    if (!f.reached || f.kind === 'redirect')
+        return false;
+    if (f.kind === 'http')
+        return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined);
+    return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
+}
+function isRetryable(method, f) {
+    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
+    if (final.includes(f.kind))
+        return false;
+    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
+    if (f.kind === 'proxy')
+        return (f.proxyStatus ?? 0) >= 500;
+    if (method !== 'GET') {
+        if (!f.reached)
+            return true;
+        return (f.kind === 'http' &&
+            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
+    }
+    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
+        return true;
+    const s = f.status ?? 0;
+    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
+}
+
+;// CONCATENATED MODULE: ./src/http.ts
+// The one HTTP client (the transport): auth header, JSON in and out, per-attempt timeout bounded by
+// the deadline, response size cap, zod validation of every answer, and the retry policy applied.
+
+
+
+
+
+
+
+
+/** Names the first place a response departs from its schema, never the value found there. */
+function shapeDetail(error) {
+    const issue = error.issues[0];
+    const path = issue.path.length ? issue.path.join('.') : 'body';
+    const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
+    return `${path}: ${expected}`;
+}
+class HttpApi {
+    o;
+    client;
+    clock;
+    platform;
+    /** Send times of recent GETs, for the read limit. */
+    recentReads = [];
+    tokens = RETRY_BUCKET.size;
+    /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
+    deadline = Infinity;
+    /** No request of any kind is sent before this clock time: the platform asked for a pause. */
+    notBefore = 0;
+    /**
+     * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
+     * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
+     */
+    setDeadline(clockMs) {
+        this.deadline = clockMs;
+    }
+    /** Clock ms until the platform allows the next request (0: now). */
+    pausedForMs() {
+        return Math.max(0, this.notBefore - this.clock.now());
+    }
+    /** Tokens left in the retry bucket (bar B4). */
+    get retryTokens() {
+        return this.tokens;
+    }
+    constructor(o) {
+        this.o = o;
+        this.platform = o.platform;
+        this.clock = o.clock ?? realClock;
+        this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
+            allowRedirects: false,
+            allowRetries: false,
+            keepAlive: false,
+            socketTimeout: Math.max(o.getTimeoutMs ?? 30_000, o.postTimeoutMs ?? 60_000)
+        });
+    }
+    /**
+     * Sends a request, retrying where that is safe:
+     * - GET: network errors, timeouts, 408/429/5xx and non-JSON answers, up to `maxAttempts`;
+     * - POST and other writes: only when the request never reached the platform, or the platform
+     *   refused it with 429, or 503 with Retry-After: a write is never re-sent after an ambiguous
+     *   failure, so one step can never start two runs.
+     * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
+     */
+    async request(spec, signal) {
+        const attempts = spec.attempts ?? this.o.maxAttempts ?? 3;
+        for (let attempt = 1;; attempt++) {
+            try {
+                const reply = await this.once(spec, signal);
+                this.tokens = Math.min(RETRY_BUCKET.size, this.tokens + RETRY_BUCKET.refund);
+                return reply;
+            }
+            catch (e) {
+                if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info))
+                    throw e;
+                const left = this.deadline - this.clock.now();
+                // At the deadline a request has had its one attempt: the step ends, honestly, now. (A retry
+                // in the last second before it would only hold up the wait's last look.)
+                if (left <= MIN_RETRY_WINDOW_MS)
+                    throw e;
+                const cost = e.info.kind === 'timeout' ? RETRY_BUCKET.timeoutCost : RETRY_BUCKET.retryCost;
+                if (this.tokens < cost)
+                    throw new PlatformError({ ...e.info, budgetExhausted: true });
+                const asked = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
+                if (asked !== undefined && asked > left) {
+                    // Waiting as told would outlast the step: say so now rather than sleep past the deadline.
+                    const until = new Date(Date.now() + asked).toISOString();
+                    throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline` });
+                }
+                const backoff = backoffMs(attempt, this.clock.random());
+                const delay = asked ?? Math.min(backoff, left);
+                this.tokens -= cost;
+                const log = this.o.log ?? info;
+                log(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
+                await this.clock.sleep(delay, signal).catch(() => {
+                    throw this.fail(spec, abortedBy(signal, false));
+                });
+            }
+        }
+    }
+    /** Holds the request until the platform's requested pause is over; never past the deadline. */
+    async obeyPause(spec, signal) {
+        const wait = this.notBefore - this.clock.now();
+        if (wait <= 0)
+            return;
+        if (this.notBefore > this.deadline) {
+            const until = new Date(Date.now() + wait).toISOString();
+            throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true });
+        }
+        debug(`${spec.method} ${spec.template}: the platform asked for a pause; waiting ${(wait / 1000).toFixed(1)} s before sending`);
+        await this.clock.sleep(wait, signal).catch(() => {
+            throw this.fail(spec, abortedBy(signal, false));
+        });
+    }
+    /** Waits until one more GET fits in the platform's documented rate limit. */
+    async throttle(signal) {
+        const limit = this.o.readLimit;
+        if (!limit)
+            return;
+        for (;;) {
+            const now = this.clock.now();
+            while (this.recentReads.length && now - this.recentReads[0] >= limit.perMs)
+                this.recentReads.shift();
+            if (this.recentReads.length < limit.count) {
+                this.recentReads.push(now);
+                return;
+            }
+            await this.clock.sleep(this.recentReads[0] + limit.perMs - now + 1, signal);
+        }
+    }
+    fail(spec, f) {
+        const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}`, method: spec.method };
+        let hint = f.hint ?? hintFor(base, this.o.hints ?? {});
+        if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
+            // Saying "run the job again" here could start a second run: say where to look first.
+            hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again.`;
+        }
+        return new PlatformError({ ...base, hint });
+    }
+    async once(spec, signal) {
+        if (signal?.aborted)
+            throw this.fail(spec, abortedBy(signal, false));
+        await this.obeyPause(spec, signal);
+        if (spec.method === 'GET') {
+            try {
+                await this.throttle(signal);
+            }
+            catch {
+                throw this.fail(spec, abortedBy(signal, false));
+            }
+        }
+        const url = `${this.o.baseUrl}${spec.path}`;
+        const headers = {
+            Accept: 'application/json',
+            Authorization: this.o.authorization,
+            ...this.o.headers
+        };
+        if (spec.creates && this.o.idempotencyKey)
+            headers['Idempotency-Key'] = this.o.idempotencyKey;
+        let payload = null;
+        if (spec.body !== undefined) {
+            payload = JSON.stringify(spec.body);
+            headers['Content-Type'] = 'application/json';
+        }
+        const usual = spec.timeoutMs ?? (spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000));
+        const started = this.clock.now();
+        // The attempt ends by the deadline; at or past it (the last look), it gets one short attempt.
+        const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS));
+        const timeoutDetail = `${seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`;
+        const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024;
+        let message;
+        let timer;
+        let onAbort;
+        // Settles with a timeout or abort failure; whichever of it and the exchange comes first wins.
+        const interrupted = new Promise((_, reject) => {
+            timer = setTimeout(() => {
+                message?.destroy();
+                reject(this.fail(spec, { kind: 'timeout', detail: timeoutDetail, reached: true }));
+            }, timeoutMs);
+            onAbort = () => {
+                message?.destroy();
+                reject(this.fail(spec, abortedBy(signal, true)));
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+        });
+        const exchange = async () => {
+            let res;
+            try {
+                res = await this.client.request(spec.method, url, payload, headers);
+            }
+            catch (e) {
+                const n = classifyNetworkError(e);
+                throw this.fail(spec, { kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint });
+            }
+            message = res.message;
+            const status = res.message.statusCode ?? 0;
+            const text = await readCapped(res.message, maxBytes).catch((e) => {
+                throw this.fail(spec, {
+                    kind: e.message === 'too-large' ? 'too-large' : 'network',
+                    detail: e.message === 'too-large' ? formatBytes(maxBytes) : 'connection closed while reading the answer',
+                    status,
+                    reached: true
+                });
+            });
+            debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
+            const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders);
+            const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
+            const rateLimited = status === 429 || limitMs !== undefined;
+            // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
+            const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
+            if (pause !== undefined)
+                this.notBefore = Math.max(this.notBefore, this.clock.now() + pause);
+            if (status >= 300 && status < 400) {
+                const location = res.message.headers.location;
+                let where = 'an unknown place';
+                try {
+                    where = location ? new URL(location, url).origin : where;
+                }
+                catch {
+                    /* keep the default */
+                }
+                throw this.fail(spec, { kind: 'redirect', status, detail: where, reached: true });
+            }
+            let json;
+            let isJson = true;
+            try {
+                json = text === '' ? undefined : JSON.parse(text);
+            }
+            catch {
+                isJson = false;
+            }
+            if (status < 200 || status >= 300) {
+                const said = isJson ? this.o.errorMessage?.(json) : undefined;
+                const platformMessage = said ? oneLine(redact(said, this.o.secrets), 300) : undefined;
+                if (!isJson && status >= 500) {
+                    throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs });
+                }
+                throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs, rateLimited });
+            }
+            // A 2xx must be JSON (or empty); an HTML page with 200 is a proxy's or a login page.
+            const type = String(res.message.headers['content-type'] ?? '');
+            if (text !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type))
+                isJson = false;
+            if (!isJson) {
+                throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true });
+            }
+            const parsed = safeParse(spec.schema, json);
+            if (!parsed.success)
+                throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
+            return { status, data: parsed.data };
+        };
+        try {
+            return await Promise.race([exchange(), interrupted]);
+        }
+        finally {
+            clearTimeout(timer);
+            if (onAbort)
+                signal?.removeEventListener('abort', onAbort);
+            interrupted.catch(() => undefined);
+        }
+    }
+}
+/** Why a request stopped when its signal fired: a caller's AbortSignal.timeout() is a timeout, not a cancellation. */
+function abortedBy(signal, inFlight) {
+    const timedOut = signal?.reason?.name === 'TimeoutError';
+    return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight };
+}
+const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
+const formatBytes = (n) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
+function contentKind(msg) {
+    const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0];
+    return oneLine(type, 60);
+}
+function shortReason(f) {
+    if (f.kind === 'http')
+        return `HTTP ${f.status}`;
+    if (f.kind === 'not-json')
+        return `HTTP ${f.status}, not JSON`;
+    return f.detail ? `${f.kind}: ${f.detail}` : f.kind;
+}
+function readCapped(msg, max) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        msg.on('data', (c) => {
+            size += c.length;
+            if (size > max) {
+                msg.destroy();
+                reject(new Error('too-large'));
+            }
+            else
+                chunks.push(c);
+        });
+        let ended = false;
+        msg.on('end', () => {
+            ended = true;
+            resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        msg.on('error', reject);
+        msg.on('close', () => {
+            if (!ended)
+                reject(new Error('closed'));
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
 // import { $ZodType } from "./schemas.js";
 
@@ -5300,7 +6374,7 @@ const $ZodType = /*@__PURE__*/ $constructor("$ZodType", (inst, def) => {
 /** The Standard Schema surface for `inst`. Shared so wrappers can extend it without forcing it. */
 // a Standard Schema result only reports issues, so a failure finalizes them straight off the raw payload: no ZodError, and no lazy result to read through
 const toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync(inst, value) {
+async function schemas_validateAsync(inst, value) {
     const ctx = { async: true };
     return toStandardResult((await inst._zod.run({ value, issues: [] }, ctx)), ctx);
 }
@@ -5315,7 +6389,7 @@ function standardProps(inst) {
             }
             catch (_) { }
             // async function so a synchronously throwing check rejects instead of escaping validate
-            return validateAsync(inst, value);
+            return schemas_validateAsync(inst, value);
         },
         vendor: "zod",
         version: 1,
@@ -8963,452 +10037,6 @@ function _stringFormat(Class, format, fnOrRegex, _params = {}) {
     return inst;
 }
 
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/errors.js
-
-
-/* Computing the message eagerly is expensive (pretty-printed JSON of all
- * issues), so defer it until first read. The accessor functions and
- * descriptors are shared across instances to keep error construction
- * cheap; the computed message is cached on the internals object. The
- * setter preserves plain assignment semantics for consumers that
- * overwrite `message`. */
-function _getMessage() {
-    const internals = this._zod;
-    internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
-    return internals.message;
-}
-function _setMessage(value) {
-    this._zod.message = value;
-}
-const _messageDesc = {
-    get: _getMessage,
-    set: _setMessage,
-    enumerable: true,
-    configurable: true,
-};
-const _issuesDesc = { value: undefined, enumerable: false };
-/* Prototypes that already carry the lazy `toString`. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
- * can never install an accessor onto a prototype we do not own. */
-const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
-const initializer = (inst, def) => {
-    inst.name = "$ZodError";
-    // `_zod` is already non-enumerable: $constructor's init defined it with this same descriptor
-    _issuesDesc.value = def;
-    Object.defineProperty(inst, "issues", _issuesDesc);
-    // Clear the shared slot; a retained `value` pins the last error's issues.
-    _issuesDesc.value = undefined;
-    Object.defineProperty(inst, "message", _messageDesc);
-    /* `toString` lives as a non-enumerable lazy getter on the shared
-     * prototype; on first access it caches a per-instance closure so
-     * detached usage still works. */
-    const proto = Object.getPrototypeOf(inst);
-    if (!_installedToString.has(proto)) {
-        _installedToString.add(proto);
-        Object.defineProperty(proto, "toString", {
-            configurable: true,
-            enumerable: false,
-            get() {
-                const value = () => this.message;
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-                return value;
-            },
-            set(value) {
-                Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-            },
-        });
-    }
-};
-const $ZodError = $constructor("$ZodError", initializer);
-const $ZodRealError = $constructor("$ZodError", initializer, undefined, {
-    Parent: Error,
-});
-/** Get-or-create `obj[key]` as an own data property. A path segment naming an inherited member
- * ("toString", "constructor") would otherwise read through to the prototype, and assigning
- * "__proto__" would hit the setter instead of creating a key. */
-function node(obj, key, make) {
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-        if (key === "__proto__") {
-            Object.defineProperty(obj, key, { value: make(), writable: true, enumerable: true, configurable: true });
-        }
-        else {
-            obj[key] = make();
-        }
-    }
-    return obj[key];
-}
-function flattenError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = {};
-    const formErrors = [];
-    for (const sub of error.issues) {
-        if (sub.path.length > 0) {
-            node(fieldErrors, sub.path[0], () => []).push(mapper(sub));
-        }
-        else {
-            formErrors.push(mapper(sub));
-        }
-    }
-    return { formErrors, fieldErrors };
-}
-function formatError(error, mapper = (issue) => issue.message) {
-    const fieldErrors = { _errors: [] };
-    const processError = (error, path = []) => {
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    fieldErrors._errors.push(mapper(issue));
-                }
-                else {
-                    let curr = fieldErrors;
-                    let i = 0;
-                    while (i < fullpath.length) {
-                        const el = fullpath[i];
-                        const terminal = i === fullpath.length - 1;
-                        // `_errors` is reserved by this legacy format, so merge a matching path segment into the current node instead of treating its array as a child.
-                        if (el === "_errors") {
-                            if (terminal)
-                                curr._errors.push(mapper(issue));
-                            i++;
-                            continue;
-                        }
-                        // A path element may collide with an inherited property name such as
-                        // "__proto__" or "constructor". Truthiness checks read the prototype
-                        // (so no node is created, then ._errors.push throws), and bracket
-                        // assignment of "__proto__" hits the setter instead of creating an
-                        // own key. Guard the read with hasOwnProperty and create the node
-                        // with defineProperty so any path element becomes a real own key.
-                        if (!Object.prototype.hasOwnProperty.call(curr, el)) {
-                            Object.defineProperty(curr, el, {
-                                value: { _errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        const node = curr[el];
-                        if (terminal) {
-                            node._errors.push(mapper(issue));
-                        }
-                        curr = node;
-                        i++;
-                    }
-                }
-            }
-        }
-    };
-    processError(error);
-    return fieldErrors;
-}
-function treeifyError(error, mapper = (issue) => issue.message) {
-    const result = { errors: [] };
-    const processError = (error, path = []) => {
-        var _a;
-        for (const issue of error.issues) {
-            if (issue.code === "invalid_union" && issue.errors.length) {
-                // regular union error
-                issue.errors.map((issues) => processError({ issues }, [...path, ...issue.path]));
-            }
-            else if (issue.code === "invalid_key") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else if (issue.code === "invalid_element") {
-                processError({ issues: issue.issues }, [...path, ...issue.path]);
-            }
-            else {
-                const fullpath = [...path, ...issue.path];
-                if (fullpath.length === 0) {
-                    result.errors.push(mapper(issue));
-                    continue;
-                }
-                let curr = result;
-                let i = 0;
-                while (i < fullpath.length) {
-                    const el = fullpath[i];
-                    const terminal = i === fullpath.length - 1;
-                    if (typeof el === "string") {
-                        curr.properties ?? (curr.properties = {});
-                        // el may collide with an inherited property name ("__proto__",
-                        // "constructor", ...); ??= reads the prototype so the node is never
-                        // created and curr.errors.push throws. Guard with hasOwnProperty and
-                        // create the node with defineProperty so "__proto__" becomes a real
-                        // own key rather than invoking the prototype setter.
-                        if (!Object.prototype.hasOwnProperty.call(curr.properties, el)) {
-                            Object.defineProperty(curr.properties, el, {
-                                value: { errors: [] },
-                                enumerable: true,
-                                writable: true,
-                                configurable: true,
-                            });
-                        }
-                        curr = curr.properties[el];
-                    }
-                    else {
-                        curr.items ?? (curr.items = []);
-                        (_a = curr.items)[el] ?? (_a[el] = { errors: [] });
-                        curr = curr.items[el];
-                    }
-                    if (terminal) {
-                        curr.errors.push(mapper(issue));
-                    }
-                    i++;
-                }
-            }
-        }
-    };
-    processError(error);
-    return result;
-}
-/** Format a ZodError as a human-readable string in the following form.
- *
- * From
- *
- * ```ts
- * ZodError {
- *   issues: [
- *     {
- *       expected: 'string',
- *       code: 'invalid_type',
- *       path: [ 'username' ],
- *       message: 'Invalid input: expected string'
- *     },
- *     {
- *       expected: 'number',
- *       code: 'invalid_type',
- *       path: [ 'favoriteNumbers', 1 ],
- *       message: 'Invalid input: expected number'
- *     }
- *   ];
- * }
- * ```
- *
- * to
- *
- * ```
- * username
- *   ✖ Expected number, received string at "username
- * favoriteNumbers[0]
- *   ✖ Invalid input: expected number
- * ```
- */
-function toDotPath(_path) {
-    const segs = [];
-    const path = _path.map((seg) => (typeof seg === "object" ? seg.key : seg));
-    for (const seg of path) {
-        if (typeof seg === "number")
-            segs.push(`[${seg}]`);
-        else if (typeof seg === "symbol")
-            segs.push(`[${JSON.stringify(String(seg))}]`);
-        else if (/[^\w$]/.test(seg))
-            segs.push(`[${JSON.stringify(seg)}]`);
-        else {
-            if (segs.length)
-                segs.push(".");
-            segs.push(seg);
-        }
-    }
-    return segs.join("");
-}
-function prettifyError(error) {
-    const lines = [];
-    // sort by path length
-    const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
-    // Process each issue
-    for (const issue of issues) {
-        lines.push(`✖ ${issue.message}`);
-        if (issue.path?.length)
-            lines.push(`  → at ${toDotPath(issue.path)}`);
-    }
-    // Convert Map to formatted string
-    return lines.join("\n");
-}
-
-;// CONCATENATED MODULE: ./node_modules/zod/v4/core/parse.js
-
-
-
-// Always both keys, so the `_params` read site in `_parse` sees one object shape rather than two.
-function finalizeParams(callee, params) {
-    return { callee: params?.callee ?? callee, Err: params?.Err };
-}
-const _parse = (_Err) => {
-    const fn = (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-        const result = schema._zod.run({ value, issues: [] }, ctx);
-        if (result instanceof Promise) {
-            throw new $ZodAsyncError();
-        }
-        if (result.issues.length) {
-            const e = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-            captureStackTrace(e, _params?.callee ?? fn);
-            throw e;
-        }
-        return result.value;
-    };
-    return fn;
-};
-const parse_parse = /* @__PURE__*/ _parse($ZodRealError);
-const _parseAsync = (_Err) => {
-    const fn = async (schema, value, _ctx, params) => {
-        const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-        let result = schema._zod.run({ value, issues: [] }, ctx);
-        if (result instanceof Promise)
-            result = await result;
-        if (result.issues.length) {
-            const e = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-            captureStackTrace(e, params?.callee ?? fn);
-            throw e;
-        }
-        return result.value;
-    };
-    return fn;
-};
-const parse_parseAsync = /* @__PURE__*/ _parseAsync($ZodRealError);
-const _safeParse = (_Err) => (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise) {
-        throw new $ZodAsyncError();
-    }
-    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-const safeParse = /* @__PURE__*/ _safeParse($ZodRealError);
-// the error is built on the first read of `error`: finalizing the issues and constructing the instance is most of a failing parse, and a caller that only branches on `success` never pays it. a getter in the literal keeps this small; the alternative, one shared accessor descriptor plus a hidden state slot, reads ~15% faster but costs ~75 B gzipped in every bundle
-function failure(Err, issues, ctx) {
-    let error;
-    return {
-        success: false,
-        get error() {
-            if (!error) {
-                error = new Err(issues.map((iss) => finalizeIssue(iss, ctx, config())));
-                // finalizeIssue drops `input`, so the built error holds nothing; keeping the raw issues past this point pins the parsed value for the life of the result
-                issues = undefined;
-                ctx = undefined;
-            }
-            return error;
-        },
-        set error(e) {
-            error = e;
-            // a replacement makes the getter's branch unreachable, so the captures have to go here too
-            issues = undefined;
-            ctx = undefined;
-        },
-    };
-}
-const _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-        result = await result;
-    return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
-};
-const safeParseAsync = /* @__PURE__*/ _safeParseAsync($ZodRealError);
-// registry mirrors of the compiler's sentinels, so this module never imports the compiler
-const COMPILE_INVALID = /* @__PURE__ */ (/* unused pure expression or super */ null && (Symbol.for("zod.compile.invalid")));
-const COMPILE_FALLBACK = /* @__PURE__ */ (/* unused pure expression or super */ null && (Symbol.for("zod.compile.fallback")));
-// Deliberately tiny, because v8 will not inline a body carrying the fallback's object literals and throw. Everything that is not the compiled happy path lives in validateFallback, and that split is worth ~35% on a compiled schema.
-const validate = ((schema, value, _ctx) => {
-    const validator = schema._zod.bag.validator;
-    if (validator !== undefined) {
-        if (validator(value) !== COMPILE_INVALID)
-            return true;
-        // a definite sentinel means the runtime would reject, so skip the re-parse; a ctx can still change the answer
-        if (validator.definite === true && _ctx === undefined)
-            return false;
-    }
-    return validateFallback(schema, value, _ctx);
-});
-function validateFallback(schema, value, _ctx) {
-    const ctx = _ctx
-        ? { ..._ctx, async: false, abortEarly: true }
-        : { async: false, abortEarly: true };
-    const fallbackRun = schema._zod.bag.fallbackRun;
-    let result;
-    if (fallbackRun) {
-        // skip nested fast paths on the fallback, so user callbacks keep the at-most-twice bound
-        ctx[COMPILE_FALLBACK] = true;
-        result = fallbackRun({ value, issues: [] }, ctx);
-    }
-    else {
-        result = schema._zod.run({ value, issues: [] }, ctx);
-    }
-    if (result instanceof Promise) {
-        throw new core.$ZodAsyncError();
-    }
-    return result.issues.length === 0;
-}
-// no fast path: the compiler keeps async parses on the runtime, because a promise-returning callback that is not declared async compiles to a throw
-const parse_validateAsync = async (schema, value, _ctx) => {
-    const ctx = _ctx
-        ? { ..._ctx, async: true, abortEarly: true }
-        : { async: true, abortEarly: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
-    if (result instanceof Promise)
-        result = await result;
-    return result.issues.length === 0;
-};
-const _encode = (_Err) => {
-    const parse = _parse(_Err);
-    const fn = (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse(schema, value, ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const encode = /* @__PURE__*/ _encode($ZodRealError);
-const _decode = (_Err) => {
-    const parse = _parse(_Err);
-    const fn = (schema, value, _ctx, _params) => {
-        return parse(schema, value, _ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const decode = /* @__PURE__*/ _decode($ZodRealError);
-const _encodeAsync = (_Err) => {
-    const parseAsync = _parseAsync(_Err);
-    const fn = async (schema, value, _ctx, _params) => {
-        const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return (await parseAsync(schema, value, ctx, finalizeParams(fn, _params)));
-    };
-    return fn;
-};
-const encodeAsync = /* @__PURE__*/ _encodeAsync($ZodRealError);
-const _decodeAsync = (_Err) => {
-    const parseAsync = _parseAsync(_Err);
-    const fn = async (schema, value, _ctx, _params) => {
-        return await parseAsync(schema, value, _ctx, finalizeParams(fn, _params));
-    };
-    return fn;
-};
-const decodeAsync = /* @__PURE__*/ _decodeAsync($ZodRealError);
-const _safeEncode = (_Err) => (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return _safeParse(_Err)(schema, value, ctx);
-};
-const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
-const _safeDecode = (_Err) => (schema, value, _ctx) => {
-    return _safeParse(_Err)(schema, value, _ctx);
-};
-const safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
-const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
-    const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return _safeParseAsync(_Err)(schema, value, ctx);
-};
-const safeEncodeAsync = /* @__PURE__*/ _safeEncodeAsync($ZodRealError);
-const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-    return _safeParseAsync(_Err)(schema, value, _ctx);
-};
-const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
-
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/mini/schemas.js
 
 
@@ -10413,639 +11041,6 @@ function _function(params) {
 }
 
 
-;// CONCATENATED MODULE: ./src/clock.ts
-const realClock = {
-    now: () => performance.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-    random: Math.random
-};
-
-;// CONCATENATED MODULE: ./src/errors.ts
-class PlatformError extends Error {
-    info;
-    constructor(info) {
-        super(describeFailure(info));
-        this.info = info;
-        this.name = 'PlatformError';
-    }
-}
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
-};
-/** Hints that hold for every platform; a provider's own hints take precedence. */
-const GENERIC_HINTS = {
-    400: 'the platform rejected the request: check the IDs and values in the step inputs.',
-    401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
-    403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
-    404: 'check the IDs in the step inputs.',
-    408: 'the platform timed out; run the job again.',
-    429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
-    500: 'the platform failed; run the job again later and check the platform status page.'
-};
-/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
-function whatFailed(f) {
-    let what;
-    switch (f.kind) {
-        case 'http':
-            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
-            break;
-        case 'network':
-            what = `no connection (${f.detail})`;
-            break;
-        case 'tls':
-            what = `the server's TLS certificate was not accepted (${f.detail})`;
-            break;
-        case 'dns':
-            what = `the host name did not resolve (${f.detail})`;
-            break;
-        case 'proxy':
-            what = `${f.detail}, so no connection to the platform was made`;
-            break;
-        case 'rate-limited':
-            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
-            break;
-        case 'wrong-run':
-            what = `the answer was about run ${f.detail}, not the run asked for`;
-            break;
-        case 'timeout':
-            what = `no answer within ${f.detail}`;
-            break;
-        case 'not-json':
-            what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`;
-            break;
-        case 'shape':
-            what = `the answer did not have the documented shape (${f.detail})`;
-            break;
-        case 'redirect':
-            what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`;
-            break;
-        case 'too-large':
-            what = `the answer was larger than ${f.detail}`;
-            break;
-        case 'aborted':
-            what = 'the step was cancelled';
-            break;
-    }
-    return what;
-}
-function describeFailure(f) {
-    const what = whatFailed(f);
-    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
-        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
-        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
-        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
-    const hint = f.hint ? ` What to do: ${f.hint}` : '';
-    return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
-}
-function hintFor(f, own) {
-    switch (f.kind) {
-        case 'http': {
-            const s = f.status ?? 0;
-            return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
-        }
-        case 'rate-limited':
-            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
-        case 'wrong-run':
-            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
-        case 'timeout':
-            return 'the platform is slow or unreachable; run the job again later.';
-        case 'not-json':
-            return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.';
-        case 'shape':
-            return 'the platform API may have changed; please open an issue on this action with this message.';
-        case 'redirect':
-            return 'set `baseUrl` to the final API address so no redirect is needed.';
-        case 'too-large':
-            return 'check `baseUrl` points at the platform API.';
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-// Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
-// C0/C1 control characters (except tab) and ANSI escape sequences.
-const CONTROLS = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-/**
- * One log line from untrusted text: no control characters or line breaks, no workflow command
- * (a line starting with `::`, or `##[` anywhere), at most `max` characters.
- */
-function oneLine(text, max = 300) {
-    let s = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
-    s = s.replace(/##\[/g, '#\u200b#[');
-    if (s.startsWith('::'))
-        s = `:\u200b${s.slice(1)}`;
-    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-const HTML = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '(': '&#40;',
-    ')': '&#41;',
-    '*': '&#42;',
-    _: '&#95;',
-    '`': '&#96;',
-    '\\': '&#92;'
-};
-/** Untrusted text for the job summary: HTML and Markdown both render it literally. */
-function forSummary(text, max = 300) {
-    return oneLine(text, max).replace(/[&<>"'|[\]()*_`\\]/g, (c) => HTML[c]);
-}
-/** Removes every form in which a secret could be echoed back (plain, base64, URL-encoded). */
-function redact(text, secrets) {
-    let s = text;
-    for (const secret of secrets) {
-        if (secret.length < 4)
-            continue;
-        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
-            s = s.split(form).join('***');
-        }
-    }
-    return s;
-}
-
-;// CONCATENATED MODULE: ./src/network-errors.ts
-// What a failed exchange says about whether the request reached the platform, and what to do.
-// "Never sent" matters most for a trigger: then no run can have started, and the message must
-// not send the reader looking for one.
-
-// Certificate checks that failed before any byte of the request was sent (Node's TLS error codes).
-const TLS_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'CERT_UNTRUSTED',
-    'CERT_REJECTED',
-    'CERT_REVOKED',
-    'CERT_SIGNATURE_FAILURE',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    'EPROTO'
-]);
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
-// Connection failures where nothing was sent: safe to re-send even a trigger.
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
-const CA_HINT = 'the runner does not trust the certificate the server presented. If the platform (or a proxy that inspects TLS) uses a private certificate authority, ' +
-    'give the runner its certificate with the environment variable NODE_EXTRA_CA_CERTS=/path/to/ca.pem; check `baseUrl` otherwise. This action never turns certificate checks off.';
-const PROTOCOL_HINT = 'the server did not speak TLS: check `baseUrl` (https:// to a plain-HTTP port?) and the proxy settings.';
-const DNS_HINT = 'the host name could not be resolved: check the spelling of `baseUrl`, and that the runner has DNS for it (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
-const PROXY_AUTH_HINT = 'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.';
-const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform’s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
-const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform’s host to NO_PROXY if the runner reaches it directly.';
-const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
-/** Classifies an error thrown by the transport before any answer arrived. */
-function classifyNetworkError(e) {
-    const err = e;
-    const code = typeof err?.code === 'string' ? err.code : undefined;
-    const message = typeof err?.message === 'string' ? err.message : String(e);
-    // The tunnel agent of @actions/http-client reports every failed CONNECT as ECONNRESET with this message.
-    const tunnel = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s.exec(message);
-    if (tunnel?.[1]) {
-        const status = Number(tunnel[1]);
-        return {
-            kind: 'proxy',
-            detail: `the proxy answered the CONNECT with ${status}`,
-            reached: false,
-            proxyStatus: status,
-            hint: status === 407 ? PROXY_AUTH_HINT : PROXY_REFUSED_HINT
-        };
-    }
-    if (tunnel) {
-        const cause = /\b(E[A-Z_]+)\b/.exec(tunnel[2] ?? '')?.[1] ?? oneLine(tunnel[2] ?? '', 60);
-        return { kind: 'network', detail: `proxy unreachable: ${cause}`, reached: false, hint: PROXY_DOWN_HINT };
-    }
-    if (code && TLS_CODES.has(code)) {
-        const protocol = code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER';
-        return { kind: 'tls', detail: code, reached: false, hint: protocol ? PROTOCOL_HINT : CA_HINT };
-    }
-    if (code && DNS_CODES.has(code))
-        return { kind: 'dns', detail: code, reached: false, hint: DNS_HINT };
-    const detail = code ?? oneLine(message, 80);
-    return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
-}
-
-;// CONCATENATED MODULE: ./src/retry-policy.ts
-function parseRetryAfter(value, nowEpochMs = Date.now()) {
-    const v = Array.isArray(value) ? value[0] : value;
-    if (!v)
-        return undefined;
-    const maxMs = MAX_WAIT_MS;
-    if (/^\s*\d+\s*$/.test(v))
-        return Math.min(Number(v) * 1000, maxMs);
-    const date = Date.parse(v);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.min(Math.max(0, date - nowEpochMs), maxMs);
-}
-/**
- * How long rate-limit headers ask us to wait: `X-RateLimit-Remaining: 0` (or Gearset's
- * `X-Rate-Limit-Remaining`) until `…-Reset` (epoch seconds or an ISO date) plus 1 s.
- */
-function rateLimitWaitMs(headers, nowEpochMs = Date.now()) {
-    const get = (name) => {
-        const v = headers[name] ?? headers[name.replace('rate-limit', 'ratelimit')];
-        return Array.isArray(v) ? v[0] : v;
-    };
-    if (get('x-rate-limit-remaining')?.trim() !== '0')
-        return undefined;
-    const reset = get('x-rate-limit-reset')?.trim();
-    if (!reset)
-        return RATE_LIMIT_FALLBACK_MS;
-    const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
-    if (Number.isNaN(at))
-        return RATE_LIMIT_FALLBACK_MS;
-    return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS);
-}
-// A rate limit with no word on how long: wait a minute (octokit's fallback).
-const RATE_LIMIT_FALLBACK_MS = 60_000;
-// The longest wait a platform can ask for between two attempts.
-const MAX_WAIT_MS = 120_000;
-// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
-// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
-// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
-const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
-// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
-// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
-const LAST_LOOK_MS = 5000;
-// In the last second before the deadline no retry is made: it would only hold up the last look.
-const MIN_RETRY_WINDOW_MS = 1000;
-/** Full-jitter exponential backoff before attempt `attempt + 1` (bar B1: 1 s base, 20 s cap). */
-function backoffMs(attempt, random) {
-    return random * Math.min(1000 * 2 ** (attempt - 1), 20_000);
-}
-/** A write that failed this way may still have been carried out by the platform. */
-function mayHaveTakenEffect(f) {
-    if (!f.reached || f.kind === 'redirect')
-        return false;
-    if (f.kind === 'http')
-        return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined);
-    return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
-}
-function isRetryable(method, f) {
-    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
-    if (final.includes(f.kind))
-        return false;
-    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
-    if (f.kind === 'proxy')
-        return (f.proxyStatus ?? 0) >= 500;
-    if (method !== 'GET') {
-        if (!f.reached)
-            return true;
-        return (f.kind === 'http' &&
-            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
-    }
-    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
-        return true;
-    const s = f.status ?? 0;
-    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
-}
-
-;// CONCATENATED MODULE: ./src/http.ts
-// The one HTTP client (the transport): auth header, JSON in and out, per-attempt timeout bounded by
-// the deadline, response size cap, zod validation of every answer, and the retry policy applied.
-
-
-
-
-
-
-
-
-/** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
-const ERROR_BODY = union([
-    pipe(object({ message: schemas_string() }), transform((b) => b.message)),
-    pipe(object({ Message: schemas_string() }), transform((b) => b.Message)),
-    pipe(object({ Error: object({ Message: schemas_string() }) }), transform((b) => b.Error.Message)),
-    pipe(object({ error: schemas_string() }), transform((b) => b.error))
-]);
-/** Names the first place a response departs from its schema, never the value found there. */
-function shapeDetail(error) {
-    const issue = error.issues[0];
-    const path = issue.path.length ? issue.path.join('.') : 'body';
-    const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
-    return `${path}: ${expected}`;
-}
-class HttpApi {
-    o;
-    client;
-    clock;
-    platform;
-    /** Send times of recent GETs, for the read limit. */
-    recentReads = [];
-    tokens = RETRY_BUCKET.size;
-    /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
-    deadline = Infinity;
-    /** No request of any kind is sent before this clock time: the platform asked for a pause. */
-    notBefore = 0;
-    /**
-     * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
-     * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
-     */
-    setDeadline(clockMs) {
-        this.deadline = clockMs;
-    }
-    /** Clock ms until the platform allows the next request (0: now). */
-    pausedForMs() {
-        return Math.max(0, this.notBefore - this.clock.now());
-    }
-    /** Tokens left in the retry bucket (bar B4). */
-    get retryTokens() {
-        return this.tokens;
-    }
-    constructor(o) {
-        this.o = o;
-        this.platform = o.platform;
-        this.clock = o.clock ?? realClock;
-        this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: false,
-            socketTimeout: Math.max(o.getTimeoutMs ?? 30_000, o.postTimeoutMs ?? 60_000)
-        });
-    }
-    /**
-     * Sends a request, retrying where that is safe:
-     * - GET: network errors, timeouts, 408/429/5xx and non-JSON answers, up to `maxAttempts`;
-     * - POST and other writes: only when the request never reached the platform, or the platform
-     *   refused it with 429, or 503 with Retry-After: a write is never re-sent after an ambiguous
-     *   failure, so one step can never start two runs.
-     * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
-     */
-    async request(spec, signal) {
-        const attempts = spec.attempts ?? this.o.maxAttempts ?? 3;
-        for (let attempt = 1;; attempt++) {
-            try {
-                const reply = await this.once(spec, signal);
-                this.tokens = Math.min(RETRY_BUCKET.size, this.tokens + RETRY_BUCKET.refund);
-                return reply;
-            }
-            catch (e) {
-                if (!(e instanceof PlatformError) || attempt >= attempts || !isRetryable(spec.method, e.info))
-                    throw e;
-                const left = this.deadline - this.clock.now();
-                // At the deadline a request has had its one attempt: the step ends, honestly, now. (A retry
-                // in the last second before it would only hold up the wait's last look.)
-                if (left <= MIN_RETRY_WINDOW_MS)
-                    throw e;
-                const cost = e.info.kind === 'timeout' ? RETRY_BUCKET.timeoutCost : RETRY_BUCKET.retryCost;
-                if (this.tokens < cost)
-                    throw new PlatformError({ ...e.info, budgetExhausted: true });
-                const asked = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
-                if (asked !== undefined && asked > left) {
-                    // Waiting as told would outlast the step: say so now rather than sleep past the deadline.
-                    const until = new Date(Date.now() + asked).toISOString();
-                    throw new PlatformError({ ...e.info, detail: `rate limited until ${until}, past the step's deadline` });
-                }
-                const backoff = backoffMs(attempt, this.clock.random());
-                const delay = asked ?? Math.min(backoff, left);
-                this.tokens -= cost;
-                const log = this.o.log ?? info;
-                log(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
-                await this.clock.sleep(delay, signal).catch(() => {
-                    throw this.fail(spec, abortedBy(signal, false));
-                });
-            }
-        }
-    }
-    /** Holds the request until the platform's requested pause is over; never past the deadline. */
-    async obeyPause(spec, signal) {
-        const wait = this.notBefore - this.clock.now();
-        if (wait <= 0)
-            return;
-        if (this.notBefore > this.deadline) {
-            const until = new Date(Date.now() + wait).toISOString();
-            throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true });
-        }
-        debug(`${spec.method} ${spec.template}: the platform asked for a pause; waiting ${(wait / 1000).toFixed(1)} s before sending`);
-        await this.clock.sleep(wait, signal).catch(() => {
-            throw this.fail(spec, abortedBy(signal, false));
-        });
-    }
-    /** Waits until one more GET fits in the platform's documented rate limit. */
-    async throttle(signal) {
-        const limit = this.o.readLimit;
-        if (!limit)
-            return;
-        for (;;) {
-            const now = this.clock.now();
-            while (this.recentReads.length && now - this.recentReads[0] >= limit.perMs)
-                this.recentReads.shift();
-            if (this.recentReads.length < limit.count) {
-                this.recentReads.push(now);
-                return;
-            }
-            await this.clock.sleep(this.recentReads[0] + limit.perMs - now + 1, signal);
-        }
-    }
-    fail(spec, f) {
-        const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}`, method: spec.method };
-        let hint = f.hint ?? hintFor(base, this.o.hints ?? {});
-        if (spec.method !== 'GET' && mayHaveTakenEffect(base)) {
-            // Saying "run the job again" here could start a second run: say where to look first.
-            hint = `the request reached ${this.o.platform} before it failed, so it may have taken effect: look at ${this.o.runsPage ?? 'the platform'} before running the job again.`;
-        }
-        return new PlatformError({ ...base, hint });
-    }
-    async once(spec, signal) {
-        if (signal?.aborted)
-            throw this.fail(spec, abortedBy(signal, false));
-        await this.obeyPause(spec, signal);
-        if (spec.method === 'GET') {
-            try {
-                await this.throttle(signal);
-            }
-            catch {
-                throw this.fail(spec, abortedBy(signal, false));
-            }
-        }
-        const url = `${this.o.baseUrl}${spec.path}`;
-        const headers = {
-            Accept: 'application/json',
-            Authorization: this.o.authorization,
-            ...this.o.headers
-        };
-        if (spec.creates && this.o.idempotencyKey)
-            headers['Idempotency-Key'] = this.o.idempotencyKey;
-        let payload = null;
-        if (spec.body !== undefined) {
-            payload = JSON.stringify(spec.body);
-            headers['Content-Type'] = 'application/json';
-        }
-        const usual = spec.timeoutMs ?? (spec.method === 'GET' ? (this.o.getTimeoutMs ?? 30_000) : (this.o.postTimeoutMs ?? 60_000));
-        const started = this.clock.now();
-        // The attempt ends by the deadline; at or past it (the last look), it gets one short attempt.
-        const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS));
-        const timeoutDetail = `${seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`;
-        const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024;
-        let message;
-        let timer;
-        let onAbort;
-        // Settles with a timeout or abort failure; whichever of it and the exchange comes first wins.
-        const interrupted = new Promise((_, reject) => {
-            timer = setTimeout(() => {
-                message?.destroy();
-                reject(this.fail(spec, { kind: 'timeout', detail: timeoutDetail, reached: true }));
-            }, timeoutMs);
-            onAbort = () => {
-                message?.destroy();
-                reject(this.fail(spec, abortedBy(signal, true)));
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-        });
-        const exchange = async () => {
-            let res;
-            try {
-                res = await this.client.request(spec.method, url, payload, headers);
-            }
-            catch (e) {
-                const n = classifyNetworkError(e);
-                throw this.fail(spec, { kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint });
-            }
-            message = res.message;
-            const status = res.message.statusCode ?? 0;
-            const text = await readCapped(res.message, maxBytes).catch((e) => {
-                throw this.fail(spec, {
-                    kind: e.message === 'too-large' ? 'too-large' : 'network',
-                    detail: e.message === 'too-large' ? formatBytes(maxBytes) : 'connection closed while reading the answer',
-                    status,
-                    reached: true
-                });
-            });
-            debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
-            const limitMs = rateLimitWaitMs(res.message.headers);
-            const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
-            const rateLimited = status === 429 || limitMs !== undefined;
-            // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
-            const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
-            if (pause !== undefined)
-                this.notBefore = Math.max(this.notBefore, this.clock.now() + pause);
-            if (status >= 300 && status < 400) {
-                const location = res.message.headers.location;
-                let where = 'an unknown place';
-                try {
-                    where = location ? new URL(location, url).origin : where;
-                }
-                catch {
-                    /* keep the default */
-                }
-                throw this.fail(spec, { kind: 'redirect', status, detail: where, reached: true });
-            }
-            let json;
-            let isJson = true;
-            try {
-                json = text === '' ? undefined : JSON.parse(text);
-            }
-            catch {
-                isJson = false;
-            }
-            if (status < 200 || status >= 300) {
-                const said = isJson ? ERROR_BODY.safeParse(json) : undefined;
-                const platformMessage = said?.success ? oneLine(redact(said.data, this.o.secrets), 300) : undefined;
-                if (!isJson && status >= 500) {
-                    throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs });
-                }
-                throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs, rateLimited });
-            }
-            // A 2xx must be JSON (or empty); an HTML page with 200 is a proxy's or a login page.
-            const type = String(res.message.headers['content-type'] ?? '');
-            if (text !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type))
-                isJson = false;
-            if (!isJson) {
-                throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true });
-            }
-            const parsed = safeParse(spec.schema, json);
-            if (!parsed.success)
-                throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
-            return { status, data: parsed.data };
-        };
-        try {
-            return await Promise.race([exchange(), interrupted]);
-        }
-        finally {
-            clearTimeout(timer);
-            if (onAbort)
-                signal?.removeEventListener('abort', onAbort);
-            interrupted.catch(() => undefined);
-        }
-    }
-}
-/** Why a request stopped when its signal fired: a caller's AbortSignal.timeout() is a timeout, not a cancellation. */
-function abortedBy(signal, inFlight) {
-    const timedOut = signal?.reason?.name === 'TimeoutError';
-    return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight };
-}
-const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
-const formatBytes = (n) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
-function contentKind(msg) {
-    const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0];
-    return oneLine(type, 60);
-}
-function shortReason(f) {
-    if (f.kind === 'http')
-        return `HTTP ${f.status}`;
-    if (f.kind === 'not-json')
-        return `HTTP ${f.status}, not JSON`;
-    return f.detail ? `${f.kind}: ${f.detail}` : f.kind;
-}
-function readCapped(msg, max) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        msg.on('data', (c) => {
-            size += c.length;
-            if (size > max) {
-                msg.destroy();
-                reject(new Error('too-large'));
-            }
-            else
-                chunks.push(c);
-        });
-        let ended = false;
-        msg.on('end', () => {
-            ended = true;
-            resolve(Buffer.concat(chunks).toString('utf8'));
-        });
-        msg.on('error', reject);
-        msg.on('close', () => {
-            if (!ended)
-                reject(new Error('closed'));
-        });
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/model.ts
 // The common run model: the only things that cross from a platform's wire format into waiting and
 // reporting. It imports nothing: inputs, providers, wait and report all import it.
@@ -11209,80 +11204,44 @@ const schema = object({
 function shown(value) {
     return /^[\w.-]{1,48}$/.test(value) ? `"${value}"` : `a ${value.length}-character value`;
 }
-/** Per-platform rules: which IDs are required and what they look like. */
-function platformProblems(p) {
+/** Inputs every platform reads. */
+const SHARED_INPUTS = [
+    'provider',
+    'token',
+    'scenarioId',
+    'wait',
+    'timeoutMinutes',
+    'pollIntervalSeconds',
+    'failOnTestFailure',
+    'cancelOnAbort',
+    'runId',
+    'baseUrl'
+];
+/** ID shapes the platforms' rules share. */
+const ID_SHAPES = { hex24: HEX24, digits: DIGITS, safeId: SAFE_ID };
+function platformProblems(p, rules) {
     const out = [];
-    const need = (name, value, what) => {
-        if (value === undefined)
-            out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`);
-        return value !== undefined;
+    const checks = {
+        need: (name, value, what) => {
+            if (value === undefined)
+                out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`);
+            return value !== undefined;
+        },
+        shape: (name, value, re, what) => {
+            if (value !== undefined && !re.test(value))
+                out.push(`Input \`${name}\` must be ${what} (got ${shown(value)}).`);
+        },
+        problem: (line) => void out.push(line)
     };
-    const shape = (name, value, re, what) => {
-        if (value !== undefined && !re.test(value))
-            out.push(`Input \`${name}\` must be ${what} (got ${shown(value)}).`);
-    };
-    switch (p.provider) {
-        case 'evaficy':
-            if (need('projectId', p.projectId, 'the 24-character hex Project ID from the project URL in Evaficy'))
-                shape('projectId', p.projectId, HEX24, 'the 24-character hex Project ID from the project URL in Evaficy');
-            if (need('scenarioId', p.scenarioId, 'the 24-character hex Scenario ID from the scenario URL in Evaficy'))
-                shape('scenarioId', p.scenarioId, HEX24, 'the 24-character hex Scenario ID from the scenario URL in Evaficy');
-            if (p.wait)
-                out.push('Input `wait` cannot be true for evaficy: Evaficy runs are executed by a tester and Evaficy has no status API. ' +
-                    'Trigger the run in this job with wait: false, and gate the deploy in a later job whose GitHub Environment ' +
-                    'has required reviewers (see the README, "Gate a deploy on Evaficy sign-off").');
-            if (p.runId !== undefined)
-                out.push('Input `runId` cannot be used with evaficy: Evaficy has no status API to attach to; leave `runId` empty.');
-            break;
-        case 'testsigma':
-            if (p.runId === undefined && need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
-                shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Test Plan ID');
-            shape('environment', p.environment, DIGITS, 'the numeric Environment ID from Test Data > Environments');
-            break;
-        case 'testery':
-            if (p.runId === undefined) {
-                need('projectId', p.projectId, 'the Testery project key');
-                need('environment', p.environment, 'the Testery environment key');
-            }
-            shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID');
-            {
-                // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
-                const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined);
-                for (const n of chosen.slice(1))
-                    out.push(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`);
-            }
-            break;
-        case 'gearset':
-            if (need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
-                shape('scenarioId', p.scenarioId, SAFE_ID, 'the Gearset CI job ID ("Copy job ID" on the CI dashboard)');
-            break;
-    }
-    shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"');
+    rules.check(p, checks);
+    checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"');
     return out;
 }
-/** Inputs a platform does not use: worth a warning, not a failure. */
-const USED_BY = {
-    projectId: ['evaficy', 'testery'],
-    environment: ['evaficy', 'testsigma', 'testery'],
-    buildVersion: ['evaficy', 'testsigma', 'testery'],
-    runName: ['evaficy'],
-    junitPath: ['testsigma', 'testery'],
-    gitRef: ['testery', 'gearset'],
-    gitBranch: ['testery'],
-    latestDeploy: ['testery'],
-    updateVcsStatus: ['testery'],
-    variables: ['testsigma', 'testery'],
-    includeTags: ['testery'],
-    excludeTags: ['testery'],
-    testFilters: ['testery'],
-    executionConfig: ['testsigma'],
-    annotateTests: ['testsigma', 'testery']
-};
 /**
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
  * Returns every problem at once; `inputs` is set only when there are none.
  */
-function parseInputs(raw, defaultBuildVersion) {
+function parseInputs(raw, defaultBuildVersion, rulesOf) {
     const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]]));
     // Each input is parsed on its own so that one bad value does not hide the problems of the others.
     const problems = [];
@@ -11297,14 +11256,13 @@ function parseInputs(raw, defaultBuildVersion) {
     const p = values;
     if (values.provider === undefined)
         return { problems, warnings: [] };
-    problems.push(...platformProblems(p));
+    const rules = rulesOf(p.provider);
+    problems.push(...platformProblems(p, rules));
     // One line per problem, in action.yml's order of inputs, whichever check found it.
     const rank = (line) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1]);
     problems.sort((a, b) => rank(a) - rank(b));
-    const warnings = Object.entries(USED_BY)
-        // Only what the user wrote is worth a warning, not a default.
-        .filter(([name, users]) => raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name] && !users.includes(p.provider))
-        .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`);
+    // Only what the user wrote is worth a warning, not a default.
+    const warnings = INPUT_NAMES.filter((name) => !SHARED_INPUTS.includes(name) && !rules.uses.includes(name) && raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name]).map((name) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`);
     if (problems.length > 0)
         return { problems, warnings };
     return {
@@ -11314,9 +11272,9 @@ function parseInputs(raw, defaultBuildVersion) {
     };
 }
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
-function readInputs(defaultBuildVersion) {
+function readInputs(defaultBuildVersion, rulesOf) {
     const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
-    return parseInputs(raw, defaultBuildVersion);
+    return parseInputs(raw, defaultBuildVersion, rulesOf);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/common.ts
@@ -11324,6 +11282,30 @@ function readInputs(defaultBuildVersion) {
 
 /** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
 const runIdSchema = pipe(pipe(union([schemas_string(), schemas_int().check(_gte(0))]), transform(String)), schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' })));
+/** Where platforms put their own message in an error answer; a provider lists the ones it uses. */
+const ERROR_SHAPES = {
+    /** `{ "message": "…" }`: Evaficy, Testery, and most gateways. */
+    message: object({ message: schemas_string() }),
+    /** `{ "error": "…" }`: Testsigma (its server's error body). */
+    error: object({ error: schemas_string() }),
+    /** `{ "Message": "…" }`: ASP.NET style (Gearset). */
+    Message: object({ Message: schemas_string() }),
+    /** `{ "Error": { "Message": "…" } }`: Gearset's documented error body. */
+    ErrorMessage: object({ Error: object({ Message: schemas_string() }) })
+};
+/** Reads the platform's message from an error answer: the first of `shapes` that fits. */
+function errorReader(...shapes) {
+    return (body) => {
+        for (const shape of shapes) {
+            const r = safeParse(ERROR_SHAPES[shape], body);
+            if (!r.success)
+                continue;
+            const d = r.data;
+            return d.message ?? d.error ?? d.Message ?? d.Error?.Message;
+        }
+        return undefined;
+    };
+}
 /** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
 const RESULTS_MAX_BYTES = 10 * 1024 * 1024;
 /** A count that may be absent or null on the wire. */
@@ -11390,6 +11372,7 @@ function safeLink(url, origin) {
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
 
 
+
 // The run exists once the 201 names its runId: the other fields may be null or absent
 // (platforms.md point 12), and none of them may fail the step.
 const TriggerReply = object({
@@ -11401,6 +11384,30 @@ const TriggerReply = object({
 const evaficy = {
     name: 'evaficy',
     title: 'Evaficy Smart Test',
+    errorMessage: errorReader('message'),
+    // No status API: a created run is Draft until a tester opens it.
+    statusWords: { Draft: 'triggered' },
+    pollFloorMs: 1000,
+    // It gives no links and documents no rate limit.
+    webOrigin: undefined,
+    rateLimitHeaders: undefined,
+    readLimit: undefined,
+    inputRules: {
+        uses: ['projectId', 'environment', 'buildVersion', 'runName'],
+        check(p, c) {
+            const what = (id) => `the 24-character hex ${id} ID from the ${id.toLowerCase()} URL in Evaficy`;
+            if (c.need('projectId', p.projectId, what('Project')))
+                c.shape('projectId', p.projectId, ID_SHAPES.hex24, what('Project'));
+            if (c.need('scenarioId', p.scenarioId, what('Scenario')))
+                c.shape('scenarioId', p.scenarioId, ID_SHAPES.hex24, what('Scenario'));
+            if (p.wait)
+                c.problem('Input `wait` cannot be true for evaficy: Evaficy runs are executed by a tester and Evaficy has no status API. ' +
+                    'Trigger the run in this job with wait: false, and gate the deploy in a later job whose GitHub Environment ' +
+                    'has required reviewers (see the README, "Gate a deploy on Evaficy sign-off").');
+            if (p.runId !== undefined)
+                c.problem('Input `runId` cannot be used with evaficy: Evaficy has no status API to attach to; leave `runId` empty.');
+        }
+    },
     defaultBaseUrl: 'https://app.evaficy.com',
     authorization: (token) => `Bearer ${token}`,
     hints: {
@@ -11445,6 +11452,7 @@ const evaficy = {
 // Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
 // under its job. A job runs one run at a time; its cancel call stops the job's current run,
 // whichever request started it. Partial is not a pass.
+
 
 
 
@@ -11508,6 +11516,22 @@ async function checkJob({ inputs, http, note }, signal) {
 const gearset = {
     name: 'gearset',
     title: 'Gearset',
+    // { Error: { Code, Message } } as documented; { Message } from its gateway; { message } from proxies.
+    errorMessage: errorReader('ErrorMessage', 'Message', 'message'),
+    statusWords: STATE,
+    // Its answers carry X-Rate-Limit-Remaining / -Reset (platforms.md §4.5).
+    rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
+    // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
+    pollFloorMs: 1000,
+    // Its run links are not documented: the run request ID names the run.
+    webOrigin: undefined,
+    inputRules: {
+        uses: ['gitRef'],
+        check(p, c) {
+            if (c.need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
+                c.shape('scenarioId', p.scenarioId, ID_SHAPES.safeId, 'the Gearset CI job ID ("Copy job ID" on the CI dashboard)');
+        }
+    },
     defaultBaseUrl: 'https://api.gearset.com',
     authorization: (token) => `token ${token}`,
     headers: { 'api-version': '1' },
@@ -11568,6 +11592,7 @@ const gearset = {
 
 ;// CONCATENATED MODULE: ./src/providers/testery.ts
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
+
 
 
 const STATUS = {
@@ -11689,6 +11714,40 @@ function accountName({ http }, signal) {
 const testery = {
     name: 'testery',
     title: 'Testery',
+    errorMessage: errorReader('message'),
+    statusWords: STATUS,
+    // No documented limit: the floor of pollIntervalSeconds.
+    pollFloorMs: 1000,
+    rateLimitHeaders: undefined,
+    readLimit: undefined,
+    inputRules: {
+        uses: [
+            'projectId',
+            'environment',
+            'buildVersion',
+            'junitPath',
+            'gitRef',
+            'gitBranch',
+            'latestDeploy',
+            'updateVcsStatus',
+            'variables',
+            'includeTags',
+            'excludeTags',
+            'testFilters',
+            'annotateTests'
+        ],
+        check(p, c) {
+            if (p.runId === undefined) {
+                c.need('projectId', p.projectId, 'the Testery project key');
+                c.need('environment', p.environment, 'the Testery environment key');
+            }
+            c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Testery test suite ID');
+            // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
+            const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined);
+            for (const n of chosen.slice(1))
+                c.problem(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`);
+        }
+    },
     defaultBaseUrl: 'https://api.testery.io',
     webOrigin: WEB_ORIGIN,
     authorization: (token) => `Bearer ${token}`,
@@ -11768,6 +11827,7 @@ const testery = {
 ;// CONCATENATED MODULE: ./src/providers/testsigma.ts
 // Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
+
 
 
 
@@ -11858,6 +11918,24 @@ const testsigma_WEB_ORIGIN = 'https://app.testsigma.com';
 const testsigma = {
     name: 'testsigma',
     title: 'Testsigma',
+    // Its server answers errors as { timeStamp, error, code } (platforms.md §1).
+    errorMessage: errorReader('error', 'message'),
+    statusWords: {
+        ...testsigma_STATUS,
+        ...Object.fromEntries(Object.entries(RESULT).map(([result, status]) => [`STATUS_COMPLETED/${result}`, status]))
+    },
+    // No documented limit: the floor of pollIntervalSeconds.
+    pollFloorMs: 1000,
+    rateLimitHeaders: undefined,
+    readLimit: undefined,
+    inputRules: {
+        uses: ['environment', 'buildVersion', 'junitPath', 'variables', 'executionConfig', 'annotateTests'],
+        check(p, c) {
+            if (p.runId === undefined && c.need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
+                c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Test Plan ID');
+            c.shape('environment', p.environment, ID_SHAPES.digits, 'the numeric Environment ID from Test Data > Environments');
+        }
+    },
     defaultBaseUrl: 'https://app.testsigma.com',
     webOrigin: testsigma_WEB_ORIGIN,
     authorization: (token) => `Bearer ${token}`,
@@ -12673,7 +12751,7 @@ const main_STATE = {
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock) {
     const runContext = readRunContext();
-    const { inputs, problems, warnings } = readInputs(runContext.sha);
+    const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules);
     for (const w of warnings)
         annotate('warning', w);
     if (!inputs) {
@@ -12696,6 +12774,8 @@ function setUp(clock) {
         authorization: provider.authorization(inputs.token),
         secrets: [inputs.token],
         hints: provider.hints,
+        errorMessage: provider.errorMessage,
+        rateLimitHeaders: provider.rateLimitHeaders,
         runsPage: provider.runsPage,
         headers: provider.headers,
         readLimit: provider.readLimit,
@@ -12849,7 +12929,11 @@ async function follow(s, first, clock, signal, onState) {
         clock,
         timeoutMs: inputs.timeoutMinutes * 60_000,
         deadline: s.deadline,
-        schedule: { ...DEFAULT_SCHEDULE, fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined },
+        schedule: {
+            ...DEFAULT_SCHEDULE,
+            minMs: provider.pollFloorMs,
+            fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
+        },
         signal,
         justCreated: !inputs.runId,
         log: (l) => info(l),

@@ -16,29 +16,10 @@ import {
   parseRetryAfter,
   RATE_LIMIT_FALLBACK_MS,
   rateLimitWaitMs,
-  RETRY_BUCKET
+  RETRY_BUCKET,
+  type RateLimitHeaders
 } from './retry-policy.js'
 import { oneLine, redact } from './text.js'
-
-/** Pulls the platform's own message out of an error body, whatever the platform's error shape. */
-const ERROR_BODY = z.union([
-  z.pipe(
-    z.object({ message: z.string() }),
-    z.transform((b) => b.message)
-  ),
-  z.pipe(
-    z.object({ Message: z.string() }),
-    z.transform((b) => b.Message)
-  ),
-  z.pipe(
-    z.object({ Error: z.object({ Message: z.string() }) }),
-    z.transform((b) => b.Error.Message)
-  ),
-  z.pipe(
-    z.object({ error: z.string() }),
-    z.transform((b) => b.error)
-  )
-])
 
 /** Names the first place a response departs from its schema, never the value found there. */
 function shapeDetail(error: z.core.$ZodError): string {
@@ -93,6 +74,10 @@ export interface HttpApiOptions {
   maxAttempts?: number
   /** The one attempt a request gets at or past the deadline, ms (default LAST_LOOK_MS). */
   lastLookMs?: number
+  /** The platform's own message in an error answer (each provider reads its own error shape). */
+  errorMessage?: (body: unknown) => string | undefined
+  /** The names of the platform's rate-limit headers (default: X-RateLimit-Remaining / -Reset). */
+  rateLimitHeaders?: RateLimitHeaders
   /** At most `count` GETs in any `perMs` window (a platform's documented rate limit). */
   readLimit?: { count: number; perMs: number }
   /** Sent as `Idempotency-Key` on requests that start a run, on every attempt. */
@@ -285,7 +270,7 @@ export class HttpApi {
         })
       })
       core.debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`)
-      const limitMs = rateLimitWaitMs(res.message.headers)
+      const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders)
       const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs
       const rateLimited = status === 429 || limitMs !== undefined
       // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
@@ -309,8 +294,8 @@ export class HttpApi {
         isJson = false
       }
       if (status < 200 || status >= 300) {
-        const said = isJson ? ERROR_BODY.safeParse(json) : undefined
-        const platformMessage = said?.success ? oneLine(redact(said.data, this.o.secrets), 300) : undefined
+        const said = isJson ? this.o.errorMessage?.(json) : undefined
+        const platformMessage = said ? oneLine(redact(said, this.o.secrets), 300) : undefined
         if (!isJson && status >= 500) {
           throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs })
         }

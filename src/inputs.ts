@@ -255,86 +255,64 @@ const schema = z.object({
   annotateTests: boolean
 })
 
-type Parsed = z.infer<typeof schema>
+/** The inputs as parsed, before the platform's own rules and defaults apply. */
+export type ParsedInputs = z.infer<typeof schema>
 
 /** Shows an ID in a message only when it is short and plain; otherwise only its length. */
 function shown(value: string): string {
   return /^[\w.-]{1,48}$/.test(value) ? `"${value}"` : `a ${value.length}-character value`
 }
 
-/** Per-platform rules: which IDs are required and what they look like. */
-function platformProblems(p: Parsed): string[] {
-  const out: string[] = []
-  const need = (name: InputName, value: string | undefined, what: string): value is string => {
-    if (value === undefined) out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`)
-    return value !== undefined
-  }
-  const shape = (name: InputName, value: string | undefined, re: RegExp, what: string) => {
-    if (value !== undefined && !re.test(value)) out.push(`Input \`${name}\` must be ${what} (got ${shown(value)}).`)
-  }
-  switch (p.provider) {
-    case 'evaficy':
-      if (need('projectId', p.projectId, 'the 24-character hex Project ID from the project URL in Evaficy'))
-        shape('projectId', p.projectId, HEX24, 'the 24-character hex Project ID from the project URL in Evaficy')
-      if (need('scenarioId', p.scenarioId, 'the 24-character hex Scenario ID from the scenario URL in Evaficy'))
-        shape('scenarioId', p.scenarioId, HEX24, 'the 24-character hex Scenario ID from the scenario URL in Evaficy')
-      if (p.wait)
-        out.push(
-          'Input `wait` cannot be true for evaficy: Evaficy runs are executed by a tester and Evaficy has no status API. ' +
-            'Trigger the run in this job with wait: false, and gate the deploy in a later job whose GitHub Environment ' +
-            'has required reviewers (see the README, "Gate a deploy on Evaficy sign-off").'
-        )
-      if (p.runId !== undefined)
-        out.push('Input `runId` cannot be used with evaficy: Evaficy has no status API to attach to; leave `runId` empty.')
-      break
-    case 'testsigma':
-      if (p.runId === undefined && need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
-        shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Test Plan ID')
-      shape('environment', p.environment, DIGITS, 'the numeric Environment ID from Test Data > Environments')
-      break
-    case 'testery':
-      if (p.runId === undefined) {
-        need('projectId', p.projectId, 'the Testery project key')
-        need('environment', p.environment, 'the Testery environment key')
-      }
-      shape('scenarioId', p.scenarioId, DIGITS, 'the numeric Testery test suite ID')
-      {
-        // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
-        const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) =>
-          n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined
-        )
-        for (const n of chosen.slice(1))
-          out.push(
-            `Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`
-          )
-      }
-      break
-    case 'gearset':
-      if (need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
-        shape('scenarioId', p.scenarioId, SAFE_ID, 'the Gearset CI job ID ("Copy job ID" on the CI dashboard)')
-      break
-  }
-  shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"')
-  return out
+/** Checks a provider's input rules use: each adds one line naming the input when it finds a problem. */
+export interface InputChecks {
+  /** The input is required: a problem when it is empty. True when it has a value. */
+  need(name: InputName, value: string | undefined, what: string): value is string
+  /** The input, when given, must match `re` (`what` says what it must be). */
+  shape(name: InputName, value: string | undefined, re: RegExp, what: string): void
+  /** Any other problem, as one line starting with "Input `name`". */
+  problem(line: string): void
 }
 
-/** Inputs a platform does not use: worth a warning, not a failure. */
-const USED_BY: Partial<Record<InputName, ProviderName[]>> = {
-  projectId: ['evaficy', 'testery'],
-  environment: ['evaficy', 'testsigma', 'testery'],
-  buildVersion: ['evaficy', 'testsigma', 'testery'],
-  runName: ['evaficy'],
-  junitPath: ['testsigma', 'testery'],
-  gitRef: ['testery', 'gearset'],
-  gitBranch: ['testery'],
-  latestDeploy: ['testery'],
-  updateVcsStatus: ['testery'],
-  variables: ['testsigma', 'testery'],
-  includeTags: ['testery'],
-  excludeTags: ['testery'],
-  testFilters: ['testery'],
-  executionConfig: ['testsigma'],
-  annotateTests: ['testsigma', 'testery']
+/** What a provider declares about its inputs (each provider file holds its own). */
+export interface InputRules {
+  /** The inputs it reads beyond SHARED_INPUTS; another one given is warned about, and ignored. */
+  readonly uses: readonly InputName[]
+  /** Its own rules: which IDs are required and what they look like. */
+  check(p: ParsedInputs, c: InputChecks): void
+}
+
+/** Inputs every platform reads. */
+export const SHARED_INPUTS: readonly InputName[] = [
+  'provider',
+  'token',
+  'scenarioId',
+  'wait',
+  'timeoutMinutes',
+  'pollIntervalSeconds',
+  'failOnTestFailure',
+  'cancelOnAbort',
+  'runId',
+  'baseUrl'
+]
+
+/** ID shapes the platforms' rules share. */
+export const ID_SHAPES = { hex24: HEX24, digits: DIGITS, safeId: SAFE_ID } as const
+
+function platformProblems(p: ParsedInputs, rules: InputRules): string[] {
+  const out: string[] = []
+  const checks: InputChecks = {
+    need: (name, value, what): value is string => {
+      if (value === undefined) out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`)
+      return value !== undefined
+    },
+    shape: (name, value, re, what) => {
+      if (value !== undefined && !re.test(value)) out.push(`Input \`${name}\` must be ${what} (got ${shown(value)}).`)
+    },
+    problem: (line) => void out.push(line)
+  }
+  rules.check(p, checks)
+  checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"')
+  return out
 }
 
 export interface ReadInputsResult {
@@ -347,7 +325,11 @@ export interface ReadInputsResult {
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
  * Returns every problem at once; `inputs` is set only when there are none.
  */
-export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion: string): ReadInputsResult {
+export function parseInputs(
+  raw: Record<InputName, string>,
+  defaultBuildVersion: string,
+  rulesOf: (provider: ProviderName) => InputRules
+): ReadInputsResult {
   const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]])) as Record<
     InputName,
     string
@@ -360,19 +342,17 @@ export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion:
     if (r.success) values[name] = r.data
     else problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`) // the first problem of each input is enough
   }
-  const p = values as Parsed
+  const p = values as ParsedInputs
   if (values.provider === undefined) return { problems, warnings: [] }
-  problems.push(...platformProblems(p))
+  const rules = rulesOf(p.provider)
+  problems.push(...platformProblems(p, rules))
   // One line per problem, in action.yml's order of inputs, whichever check found it.
   const rank = (line: string) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1] as InputName)
   problems.sort((a, b) => rank(a) - rank(b))
-  const warnings = Object.entries(USED_BY)
-    // Only what the user wrote is worth a warning, not a default.
-    .filter(
-      ([name, users]) =>
-        raw[name as InputName] !== '' && raw[name as InputName] !== INPUT_DEFAULTS[name as InputName] && !users.includes(p.provider)
-    )
-    .map(([name]) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
+  // Only what the user wrote is worth a warning, not a default.
+  const warnings = INPUT_NAMES.filter(
+    (name) => !SHARED_INPUTS.includes(name) && !rules.uses.includes(name) && raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name]
+  ).map((name) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
   if (problems.length > 0) return { problems, warnings }
   return {
     problems,
@@ -382,7 +362,7 @@ export function parseInputs(raw: Record<InputName, string>, defaultBuildVersion:
 }
 
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
-export function readInputs(defaultBuildVersion: string): ReadInputsResult {
+export function readInputs(defaultBuildVersion: string, rulesOf: (provider: ProviderName) => InputRules): ReadInputsResult {
   const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>
-  return parseInputs(raw, defaultBuildVersion)
+  return parseInputs(raw, defaultBuildVersion, rulesOf)
 }

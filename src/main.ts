@@ -58,7 +58,7 @@ type CancelOutcome = { done: true } | { done: false; owed: boolean; why: string 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock: Clock): Setup | undefined {
   const runContext = readRunContext()
-  const { inputs, problems, warnings } = readInputs(runContext.sha)
+  const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules)
   for (const w of warnings) annotate('warning', w)
   if (!inputs) {
     for (const p of problems) annotate('error', p)
@@ -80,6 +80,8 @@ function setUp(clock: Clock): Setup | undefined {
     authorization: provider.authorization(inputs.token),
     secrets: [inputs.token],
     hints: provider.hints,
+    errorMessage: provider.errorMessage,
+    rateLimitHeaders: provider.rateLimitHeaders,
     runsPage: provider.runsPage,
     headers: provider.headers,
     readLimit: provider.readLimit,
@@ -231,7 +233,11 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
     clock,
     timeoutMs: inputs.timeoutMinutes * 60_000,
     deadline: s.deadline,
-    schedule: { ...DEFAULT_SCHEDULE, fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined },
+    schedule: {
+      ...DEFAULT_SCHEDULE,
+      minMs: provider.pollFloorMs,
+      fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
+    },
     signal,
     justCreated: !inputs.runId,
     log: (l) => core.info(l),

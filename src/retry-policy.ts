@@ -13,17 +13,30 @@ export function parseRetryAfter(value: string | string[] | undefined, nowEpochMs
   return Math.min(Math.max(0, date - nowEpochMs), maxMs)
 }
 
+/** The names of a platform's rate-limit headers (lower case); a provider declares its own. */
+export interface RateLimitHeaders {
+  remaining: string
+  reset: string
+}
+
+/** The common spelling (GitHub, many gateways): what a platform that declares none is read with. */
+export const COMMON_RATE_LIMIT_HEADERS: RateLimitHeaders = { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' }
+
 /**
- * How long rate-limit headers ask us to wait: `X-RateLimit-Remaining: 0` (or Gearset's
- * `X-Rate-Limit-Remaining`) until `…-Reset` (epoch seconds or an ISO date) plus 1 s.
+ * How long rate-limit headers ask us to wait: remaining 0 until reset (epoch seconds or an ISO
+ * date) plus 1 s; a minute when the reset is missing or unreadable.
  */
-export function rateLimitWaitMs(headers: IncomingHttpHeaders, nowEpochMs = Date.now()): number | undefined {
+export function rateLimitWaitMs(
+  headers: IncomingHttpHeaders,
+  nowEpochMs = Date.now(),
+  names: RateLimitHeaders = COMMON_RATE_LIMIT_HEADERS
+): number | undefined {
   const get = (name: string) => {
-    const v = headers[name] ?? headers[name.replace('rate-limit', 'ratelimit')]
+    const v = headers[name]
     return Array.isArray(v) ? v[0] : v
   }
-  if (get('x-rate-limit-remaining')?.trim() !== '0') return undefined
-  const reset = get('x-rate-limit-reset')?.trim()
+  if (get(names.remaining)?.trim() !== '0') return undefined
+  const reset = get(names.reset)?.trim()
   if (!reset) return RATE_LIMIT_FALLBACK_MS
   const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset)
   if (Number.isNaN(at)) return RATE_LIMIT_FALLBACK_MS

@@ -8,6 +8,31 @@ export const runIdSchema = z.pipe(
   z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
 )
 
+/** Where platforms put their own message in an error answer; a provider lists the ones it uses. */
+export const ERROR_SHAPES = {
+  /** `{ "message": "…" }`: Evaficy, Testery, and most gateways. */
+  message: z.object({ message: z.string() }),
+  /** `{ "error": "…" }`: Testsigma (its server's error body). */
+  error: z.object({ error: z.string() }),
+  /** `{ "Message": "…" }`: ASP.NET style (Gearset). */
+  Message: z.object({ Message: z.string() }),
+  /** `{ "Error": { "Message": "…" } }`: Gearset's documented error body. */
+  ErrorMessage: z.object({ Error: z.object({ Message: z.string() }) })
+} as const
+
+/** Reads the platform's message from an error answer: the first of `shapes` that fits. */
+export function errorReader(...shapes: (keyof typeof ERROR_SHAPES)[]): (body: unknown) => string | undefined {
+  return (body) => {
+    for (const shape of shapes) {
+      const r = z.safeParse(ERROR_SHAPES[shape], body)
+      if (!r.success) continue
+      const d = r.data as { message?: string; error?: string; Message?: string; Error?: { Message: string } }
+      return d.message ?? d.error ?? d.Message ?? d.Error?.Message
+    }
+    return undefined
+  }
+}
+
 /** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
 export const RESULTS_MAX_BYTES = 10 * 1024 * 1024
 

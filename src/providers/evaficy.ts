@@ -1,7 +1,8 @@
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
 // there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
 import * as z from 'zod/mini'
-import { counts, countSchema, runIdSchema } from './common.js'
+import { ID_SHAPES } from '../inputs.js'
+import { counts, countSchema, errorReader, runIdSchema } from './common.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunState } from '../model.js'
 
@@ -17,6 +18,30 @@ export const TriggerReply = z.object({
 export const evaficy: Provider = {
   name: 'evaficy',
   title: 'Evaficy Smart Test',
+  errorMessage: errorReader('message'),
+  // No status API: a created run is Draft until a tester opens it.
+  statusWords: { Draft: 'triggered' },
+  pollFloorMs: 1000,
+  // It gives no links and documents no rate limit.
+  webOrigin: undefined,
+  rateLimitHeaders: undefined,
+  readLimit: undefined,
+  inputRules: {
+    uses: ['projectId', 'environment', 'buildVersion', 'runName'],
+    check(p, c) {
+      const what = (id: string) => `the 24-character hex ${id} ID from the ${id.toLowerCase()} URL in Evaficy`
+      if (c.need('projectId', p.projectId, what('Project'))) c.shape('projectId', p.projectId, ID_SHAPES.hex24, what('Project'))
+      if (c.need('scenarioId', p.scenarioId, what('Scenario'))) c.shape('scenarioId', p.scenarioId, ID_SHAPES.hex24, what('Scenario'))
+      if (p.wait)
+        c.problem(
+          'Input `wait` cannot be true for evaficy: Evaficy runs are executed by a tester and Evaficy has no status API. ' +
+            'Trigger the run in this job with wait: false, and gate the deploy in a later job whose GitHub Environment ' +
+            'has required reviewers (see the README, "Gate a deploy on Evaficy sign-off").'
+        )
+      if (p.runId !== undefined)
+        c.problem('Input `runId` cannot be used with evaficy: Evaficy has no status API to attach to; leave `runId` empty.')
+    }
+  },
   defaultBaseUrl: 'https://app.evaficy.com',
   authorization: (token) => `Bearer ${token}`,
   hints: {

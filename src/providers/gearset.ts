@@ -4,7 +4,8 @@
 import * as z from 'zod/mini'
 import { PlatformError } from '../errors.js'
 import { isRetryable } from '../retry-policy.js'
-import { fromWord, runIdSchema, toDate } from './common.js'
+import { ID_SHAPES } from '../inputs.js'
+import { errorReader, fromWord, runIdSchema, toDate } from './common.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunState, RunStatus } from '../model.js'
 
@@ -76,6 +77,22 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
 export const gearset: Provider = {
   name: 'gearset',
   title: 'Gearset',
+  // { Error: { Code, Message } } as documented; { Message } from its gateway; { message } from proxies.
+  errorMessage: errorReader('ErrorMessage', 'Message', 'message'),
+  statusWords: STATE,
+  // Its answers carry X-Rate-Limit-Remaining / -Reset (platforms.md §4.5).
+  rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
+  // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
+  pollFloorMs: 1000,
+  // Its run links are not documented: the run request ID names the run.
+  webOrigin: undefined,
+  inputRules: {
+    uses: ['gitRef'],
+    check(p, c) {
+      if (c.need('scenarioId', p.scenarioId, 'the CI job ID ("Copy job ID" on the CI dashboard)'))
+        c.shape('scenarioId', p.scenarioId, ID_SHAPES.safeId, 'the Gearset CI job ID ("Copy job ID" on the CI dashboard)')
+    }
+  },
   defaultBaseUrl: 'https://api.gearset.com',
   authorization: (token) => `token ${token}`,
   headers: { 'api-version': '1' },

@@ -1,7 +1,7 @@
 // Testery (platforms.md §3): a run starts from a build request and is read as a test run.
 import * as z from 'zod/mini'
-import { counts, countSchema, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
-import type { Inputs } from '../inputs.js'
+import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
+import { ID_SHAPES, type Inputs } from '../inputs.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
 
@@ -136,6 +136,44 @@ function accountName({ http }: ProviderContext, signal?: AbortSignal): Promise<s
 export const testery: Provider = {
   name: 'testery',
   title: 'Testery',
+  errorMessage: errorReader('message'),
+  statusWords: STATUS,
+  // No documented limit: the floor of pollIntervalSeconds.
+  pollFloorMs: 1000,
+  rateLimitHeaders: undefined,
+  readLimit: undefined,
+  inputRules: {
+    uses: [
+      'projectId',
+      'environment',
+      'buildVersion',
+      'junitPath',
+      'gitRef',
+      'gitBranch',
+      'latestDeploy',
+      'updateVcsStatus',
+      'variables',
+      'includeTags',
+      'excludeTags',
+      'testFilters',
+      'annotateTests'
+    ],
+    check(p, c) {
+      if (p.runId === undefined) {
+        c.need('projectId', p.projectId, 'the Testery project key')
+        c.need('environment', p.environment, 'the Testery environment key')
+      }
+      c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Testery test suite ID')
+      // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
+      const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) =>
+        n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined
+      )
+      for (const n of chosen.slice(1))
+        c.problem(
+          `Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`
+        )
+    }
+  },
   defaultBaseUrl: 'https://api.testery.io',
   webOrigin: WEB_ORIGIN,
   authorization: (token) => `Bearer ${token}`,

@@ -2,7 +2,8 @@
 // STATUS_COMPLETED ends a run; its `result` says how.
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
-import { counts, countSchema, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
+import { ID_SHAPES } from '../inputs.js'
+import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
 
@@ -104,6 +105,24 @@ const WEB_ORIGIN = 'https://app.testsigma.com'
 export const testsigma: Provider = {
   name: 'testsigma',
   title: 'Testsigma',
+  // Its server answers errors as { timeStamp, error, code } (platforms.md §1).
+  errorMessage: errorReader('error', 'message'),
+  statusWords: {
+    ...STATUS,
+    ...Object.fromEntries(Object.entries(RESULT).map(([result, status]) => [`STATUS_COMPLETED/${result}`, status]))
+  },
+  // No documented limit: the floor of pollIntervalSeconds.
+  pollFloorMs: 1000,
+  rateLimitHeaders: undefined,
+  readLimit: undefined,
+  inputRules: {
+    uses: ['environment', 'buildVersion', 'junitPath', 'variables', 'executionConfig', 'annotateTests'],
+    check(p, c) {
+      if (p.runId === undefined && c.need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
+        c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Test Plan ID')
+      c.shape('environment', p.environment, ID_SHAPES.digits, 'the numeric Environment ID from Test Data > Environments')
+    }
+  },
   defaultBaseUrl: 'https://app.testsigma.com',
   webOrigin: WEB_ORIGIN,
   authorization: (token) => `Bearer ${token}`,

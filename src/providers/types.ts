@@ -1,7 +1,8 @@
 // The Provider interface: what a platform's translation offers to starting, waiting and reporting.
 import type { HttpApi } from '../http.js'
-import type { Inputs } from '../inputs.js'
-import type { ProviderName, RunCandidate, RunState, StartDetail, TestResult } from '../model.js'
+import type { RateLimitHeaders } from '../retry-policy.js'
+import type { InputRules, Inputs } from '../inputs.js'
+import type { ProviderName, RunCandidate, RunState, RunStatus, StartDetail, TestResult } from '../model.js'
 import type { RunContext } from '../run-context.js'
 
 export interface ProviderContext {
@@ -14,6 +15,8 @@ export interface ProviderContext {
 
 export interface Provider {
   readonly name: ProviderName
+  /** Its inputs: which it reads beyond the shared ones, and its own rules for them. */
+  readonly inputRules: InputRules
   /** The platform's name as users know it. */
   readonly title: string
   /** The platform's public API origin (and path prefix), used when `baseUrl` is not given. */
@@ -44,6 +47,14 @@ export interface Provider {
   testResults?(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]>
   /** Extra headers every request carries (e.g. Gearset's api-version). */
   readonly headers?: Record<string, string>
+  /** Reads the platform's own message from an error answer (its error-body shape). */
+  readonly errorMessage: (body: unknown) => string | undefined
+  /** The names of its rate-limit headers, where it documents its own; else the common ones are read. */
+  readonly rateLimitHeaders?: RateLimitHeaders
+  /** The shortest time between two status reads, ms (pollIntervalSeconds cannot go below it). */
+  readonly pollFloorMs: number
+  /** Its status words and what each means; a word not in it is never an ending. */
+  readonly statusWords: Readonly<Record<string, RunStatus>>
   /** A documented limit on status reads, enforced by the HTTP client (Gearset: 5 per 5 s per job). */
   readonly readLimit?: { count: number; perMs: number }
   /** Platform-specific hints for HTTP statuses, added to error messages. */
