@@ -743,7 +743,7 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __nccwpck_require__(770);
-;// CONCATENATED MODULE: ./stubs/undici/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
 // See package.json: the one name @actions/http-client imports from undici, never constructed here.
 class ProxyAgent {
   constructor() {
@@ -11092,14 +11092,6 @@ const INPUT_DEFAULTS = {
     updateVcsStatus: 'true',
     annotateTests: 'true'
 };
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.join('\n'));
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
 const HEX24 = /^[0-9a-f]{24}$/i;
 const DIGITS = /^[0-9]{1,18}$/;
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;

@@ -88,13 +88,6 @@ export interface Inputs {
   annotateTests: boolean
 }
 
-export class InputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'))
-    this.name = 'InputError'
-  }
-}
-
 const HEX24 = /^[0-9a-f]{24}$/i
 const DIGITS = /^[0-9]{1,18}$/
 const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/

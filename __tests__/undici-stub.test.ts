@@ -1,0 +1,39 @@
+// The stand-in for undici (stubs/undici: why in its package.json) reaches only the bundle's
+// @actions/http-client, through an override scoped to it; the rest of the install tree (for
+// example @github/local-action as a dev dependency) gets the real undici.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const HTTP_CLIENT = 'node_modules/@actions/http-client'
+const NESTED = join(HTTP_CLIENT, 'node_modules/undici')
+
+/** Every name @actions/http-client imports from undici. */
+function namesImported(): string[] {
+  const lib = join(HTTP_CLIENT, 'lib')
+  return readdirSync(lib)
+    .filter((f) => f.endsWith('.js'))
+    .flatMap((f) => [...readFileSync(join(lib, f), 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)])
+    .flatMap((m) => m[1].split(',').map((n) => n.trim().split(/\s+as\s+/)[0]))
+    .filter(Boolean)
+}
+
+describe('the undici stand-in', () => {
+  it('exports every name @actions/http-client imports from undici', async () => {
+    const names = namesImported()
+    expect(names.length).toBeGreaterThan(0)
+    const stub = await import('../stubs/undici/index.js')
+    for (const name of names) expect(Object.keys(stub)).toContain(name)
+  })
+
+  it('is what the bundle’s @actions/http-client loads, as packed from stubs/undici', () => {
+    expect(JSON.parse(readFileSync(join(NESTED, 'package.json'), 'utf8')).version).toBe('0.0.0-not-bundled')
+    // Edited the stub? Re-pack it (npm pack stubs/undici --pack-destination stubs) and npm install.
+    expect(readFileSync(join(NESTED, 'index.js'), 'utf8')).toBe(readFileSync('stubs/undici/index.js', 'utf8'))
+  })
+
+  it('does not reach the rest of the install tree: the root undici is the real one', async () => {
+    const root = JSON.parse(readFileSync('node_modules/undici/package.json', 'utf8'))
+    expect(root.version).not.toBe('0.0.0-not-bundled')
+    expect(typeof (await import('undici')).fetch).toBe('function')
+  })
+})
