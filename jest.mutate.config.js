@@ -1,0 +1,20 @@
+// The in-process tests only, for mutation testing (npm run mutate): StrykerJS mutates src/, which
+// the end-to-end tests do not load (they run the committed dist/).
+import base from './jest.config.js'
+
+export default {
+  ...base,
+  reporters: ['default'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/e2e-',
+    'dist\\.test',
+    'docs\\.test',
+    'action-yml\\.test',
+    'break-rules\\.test',
+    'undici-stub\\.test',
+    'architecture\\.test',
+    'vendor\\.test',
+    'fuzz\\.test'
+  ]
+}
