@@ -5,6 +5,7 @@ import type { Provider, ProviderContext } from '../src/providers/types.js'
 import type { RunCandidate } from '../src/model.js'
 import type { Inputs } from '../src/inputs.js'
 import { failure } from './helpers/failure.js'
+import { acmeProvider } from './helpers/fake-provider.js'
 
 const SENT = Date.parse('2026-12-01T12:00:00Z')
 const ctx = (inputs: Partial<Inputs>) =>
@@ -58,18 +59,7 @@ describe('startRun after an ambiguous failure', () => {
       reached: true
     })
   function provider(candidates: RunCandidate[], listed: { count: number } = { count: 0 }): Provider {
-    return {
-      name: 'testery',
-      inputRules: { uses: [], check: () => undefined },
-      errorMessage: () => undefined,
-      pollFloorMs: 1000,
-      statusWords: {},
-      title: 'Acme',
-      defaultBaseUrl: 'https://acme.example',
-      authorization: (t) => t,
-      hints: {},
-      runsPage: 'the Acme runs page',
-      nextStep: '',
+    return acmeProvider({
       trigger: async () => {
         throw ambiguous()
       },
@@ -77,7 +67,7 @@ describe('startRun after an ambiguous failure', () => {
         listed.count++
         return candidates
       }
-    }
+    })
   }
   const logs: string[] = []
   const start = (p: Provider, inputs: Partial<Inputs> = {}, signal?: AbortSignal) =>

@@ -9,6 +9,7 @@ import type { RunState } from '../src/model.js'
 import { DEFAULT_SCHEDULE } from '../src/schedule.js'
 import { progressLine, waitForRun, WaitAborted, WaitFailed, type WaitOptions } from '../src/wait.js'
 import { FakeClock } from './helpers/fake-clock.js'
+import { acmeProvider } from './helpers/fake-provider.js'
 
 const run = (status: RunState['status'], providerStatus: string, extra: Partial<RunState> = {}): RunState => ({
   id: '42',
@@ -26,18 +27,7 @@ const httpError = (status: number, kind: FailureInfo['kind'] = 'http') =>
  */
 function scriptedPlatform(clock: FakeClock, script: { at: number; answer: RunState | Error }[]) {
   const reads: number[] = []
-  const provider: Provider = {
-    name: 'testery',
-    inputRules: { uses: [], check: () => undefined },
-    errorMessage: () => undefined,
-    pollFloorMs: 1000,
-    statusWords: {},
-    title: 'Acme',
-    defaultBaseUrl: 'https://acme.test',
-    authorization: (t) => t,
-    hints: {},
-    runsPage: 'runs',
-    nextStep: '',
+  const provider = acmeProvider({
     trigger: async () => run('queued', 'Q'),
     status: async () => {
       reads.push(clock.now())
@@ -46,7 +36,7 @@ function scriptedPlatform(clock: FakeClock, script: { at: number; answer: RunSta
       if (current.answer instanceof Error) throw current.answer
       return current.answer
     }
-  }
+  })
   return { provider, reads }
 }
 
