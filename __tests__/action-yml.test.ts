@@ -24,7 +24,7 @@ const DESIGN_INPUTS = [
   'junitPath',
   'baseUrl'
 ]
-// Added after DESIGN.md (run parameters, platforms.md's points 1, 2 and 11), after its inputs.
+// Added after DESIGN.md (run parameters, docs/platforms.md's points 1, 2 and 11), after its inputs.
 const ADDED_INPUTS = [
   'gitRef',
   'gitBranch',

@@ -37,7 +37,7 @@ describe('ownRuns', () => {
   })
 
   it('without gitRef the platform picks the commit, so the run’s commit does not decide', () => {
-    // Testery records the commit it ran, which need not be the workflow's (platforms.md point 1).
+    // Testery records the commit it ran, which need not be the workflow's (docs/platforms.md point 1).
     expect(ownRuns([candidate({ ref: '1'.repeat(40) })], ctx({}), SENT)).toHaveLength(1)
   })
 

@@ -82,7 +82,7 @@ describe('a failed run', () => {
     expect(annotationsOf(r, 'warning')[0]).toMatch(/^::warning title=Testsigma%3A Checkout › loads the page::AssertionError/)
   })
 
-  it('Testsigma: the error text comes from test_case_results, cleaned to one line; per-test results carry none (platforms.md point 6)', async () => {
+  it('Testsigma: the error text comes from test_case_results, cleaned to one line; per-test results carry none (docs/platforms.md point 6)', async () => {
     box.get().script('testsigma', { queuedMs: 100, runMs: 800, total: 6, failed: 2, end: 'failed' })
     const junitPath = join(mkdtempSync(join(tmpdir(), 'ttr-junit-')), 'ts.xml')
     const r = await waitFor('testsigma', { junitPath })

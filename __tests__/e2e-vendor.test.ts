@@ -1,4 +1,4 @@
-// End to end through dist/index.js: the twelve points of ../shared/platforms.md ("What changed
+// End to end through dist/index.js: the twelve points of docs/platforms.md ("What changed
 // after checking against vendor-written material"), each against a sandbox that does what the
 // vendor does. Each test fails if the action (or the sandbox) goes back to the old behaviour.
 import { annotationsOf, errorsOf, expectNoLeak, sandboxForSuite, step, warningsOf, whenLogged, type StepResult } from './helpers/step.js'

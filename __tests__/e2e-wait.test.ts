@@ -35,7 +35,7 @@ const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
   ['gearset', 'Succeeded', { end: 'passed' }, 'passed', 0],
   ['gearset', 'Failed', { end: 'failed' }, 'failed', 1],
   ['gearset', 'Partial', { end: 'Partial' }, 'failed', 1],
-  // platforms.md point 10: these end the wait, never run into the timeout.
+  // docs/platforms.md point 10: these end the wait, never run into the timeout.
   ['gearset', 'Error', { end: 'error' }, 'error', 1],
   ['gearset', 'Cancelled', { end: 'cancelled' }, 'cancelled', 1]
 ]
@@ -63,7 +63,7 @@ describe('waiting for a run to end', () => {
       box.script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
       const r = await waitStep('testsigma')
       const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
-      // Testsigma's first status is STATUS_CREATED (platforms.md point 7).
+      // Testsigma's first status is STATUS_CREATED (docs/platforms.md point 7).
       expect(progress[0]).toMatch(/^queued \(STATUS_CREATED\/QUEUED\) · 0\/20 done/)
       expect(progress.some((l) => /^running \(STATUS_IN_PROGRESS\/QUEUED\) · \d+\/20 done: [1-9]\d* passed/.test(l))).toBe(true)
       expect(progress[progress.length - 1]).toMatch(
@@ -149,7 +149,7 @@ describe('waiting for a run to end', () => {
         runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/)
       })
       expect(box.requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
-      // Without gitRef, gitBranch or latestDeploy the request chooses no test code (platforms.md
+      // Without gitRef, gitBranch or latestDeploy the request chooses no test code (docs/platforms.md
       // point 1): the build only, and updateVcsStatus as the official CLI sends it (point 2).
       const sent = box.requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
       expect(sent?.body).toEqual({

@@ -1,4 +1,4 @@
-// Every status word of platforms.md, mapped as documented; no other word can produce `passed`.
+// Every status word of docs/platforms.md, mapped as documented; no other word can produce `passed`.
 import { fromWord } from '../src/providers/common.js'
 import { gearsetState } from '../src/providers/gearset.js'
 import { testeryState } from '../src/providers/testery.js'
@@ -112,7 +112,7 @@ describe('Gearset', () => {
     ['Succeeded', 'passed'],
     ['Failed', 'failed'],
     ['Partial', 'failed'],
-    // platforms.md point 10: Gearset's CI webhooks say Error, its unit-test runs Cancelled: both end the wait.
+    // docs/platforms.md point 10: Gearset's CI webhooks say Error, its unit-test runs Cancelled: both end the wait.
     ['Error', 'error'],
     ['Cancelled', 'cancelled']
   ])('%s → %s', (word, expected) => {
@@ -121,7 +121,7 @@ describe('Gearset', () => {
   })
 })
 
-describe('counts that are failures or not-run (platforms.md points 4 and 7)', () => {
+describe('counts that are failures or not-run (docs/platforms.md points 4 and 7)', () => {
   it('Testsigma: a failed prerequisite is a failed test, so SUCCESS with one is not a pass', () => {
     const s = testsigmaState({
       id: '1',

@@ -1,4 +1,4 @@
-// The platforms as their vendors describe them (../shared/platforms.md, "What changed after
+// The platforms as their vendors describe them (docs/platforms.md, "What changed after
 // checking against vendor-written material"): vendor-shaped bodies through our parsers, the
 // sandbox held to the vendors' fields and behaviour, and each vendor client's own call sequence
 // replayed against the sandbox.

@@ -11361,12 +11361,12 @@ function safeLink(url, origin) {
 
 ;// CONCATENATED MODULE: ./src/providers/evaficy.ts
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
-// there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
+// there is no status or cancel call (docs/platforms.md §2), so a run ends here as `triggered`.
 
 
 
 // The run exists once the 201 names its runId: the other fields may be null or absent
-// (platforms.md point 12), and none of them may fail the step.
+// (docs/platforms.md point 12), and none of them may fail the step.
 const TriggerReply = object({
     runId: runIdSchema,
     runName: schemas_nullish(schemas_string()),
@@ -11441,7 +11441,7 @@ const evaficy = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/gearset.ts
-// Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
+// Gearset Automation API (docs/platforms.md §4): a CI job run is started as a "run request" and read
 // under its job. A job runs one run at a time; its cancel call stops the job's current run,
 // whichever request started it. Partial is not a pass.
 
@@ -11455,7 +11455,7 @@ const STATE = {
     Succeeded: 'passed',
     Failed: 'failed',
     Partial: 'failed',
-    // Gearset's own CI webhooks say Error; its unit-test runs also end Cancelled (platforms.md point 10).
+    // Gearset's own CI webhooks say Error; its unit-test runs also end Cancelled (docs/platforms.md point 10).
     Error: 'error',
     Cancelled: 'cancelled'
 };
@@ -11480,7 +11480,7 @@ function gearsetState(id, r) {
     };
 }
 /**
- * Reads the job's state before starting, as every independent client does (platforms.md point 9):
+ * Reads the job's state before starting, as every independent client does (docs/platforms.md point 9):
  * a busy job makes the new request wait behind another run, which the reader should know. A job
  * that does not exist, or a token that is refused, ends the step here, before anything is started.
  */
@@ -11511,7 +11511,7 @@ const gearset = {
     // { Error: { Code, Message } } as documented; { Message } from its gateway; { message } from proxies.
     errorMessage: errorReader('ErrorMessage', 'Message', 'message'),
     statusWords: STATE,
-    // Its answers carry X-Rate-Limit-Remaining / -Reset (platforms.md §4.5).
+    // Its answers carry X-Rate-Limit-Remaining / -Reset (docs/platforms.md §4.5).
     rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
     // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
     pollFloorMs: 1000,
@@ -11527,7 +11527,7 @@ const gearset = {
     defaultBaseUrl: 'https://api.gearset.com',
     authorization: (token) => `token ${token}`,
     headers: { 'api-version': '1' },
-    // Documented: 5 status reads per 5 s, per job (platforms.md §4.5).
+    // Documented: 5 status reads per 5 s, per job (docs/platforms.md §4.5).
     readLimit: { count: 5, perMs: 5000 },
     hints: {
         401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
@@ -11562,7 +11562,7 @@ const gearset = {
         }, signal);
         return gearsetState(runId, data);
     },
-    // The cancel call stops whatever run the job is running (platforms.md point 8): it is ours only
+    // The cancel call stops whatever run the job is running (docs/platforms.md point 8): it is ours only
     // while our run request's last state read is Started.
     refuseCancel(run) {
         if (run.providerStatus === 'Started')
@@ -11583,7 +11583,7 @@ const gearset = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/testery.ts
-// Testery (platforms.md §3): a run starts from a build request and is read as a test run.
+// Testery (docs/platforms.md §3): a run starts from a build request and is read as a test run.
 
 
 
@@ -11612,7 +11612,7 @@ const TestRun = object({
     failCount: countSchema,
     ignoredCount: countSchema,
     totalCount: countSchema,
-    // Newer payloads (platforms.md point 4): tests not run, and tests that timed out (failures).
+    // Newer payloads (docs/platforms.md point 4): tests not run, and tests that timed out (failures).
     notRunCount: countSchema,
     timeoutCount: countSchema
 });
@@ -11623,12 +11623,12 @@ const TestResults = array(object({
     error: schemas_nullish(schemas_string()),
     projectTest: schemas_nullish(object({ name: schemas_nullish(schemas_string()), file: schemas_nullish(schemas_string()) }))
 }));
-// Per-test words (platforms.md §3.3); anything else that is not a pass counts as a failure.
+// Per-test words (docs/platforms.md §3.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' };
 const Account = object({ name: schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,100}$/)) });
 function testeryState(r, account) {
     let mapped = fromWord(STATUS, r.status);
-    // FAIL also covers runs stopped by an error before any test failed (platforms.md §3.3).
+    // FAIL also covers runs stopped by an error before any test failed (docs/platforms.md §3.3).
     const failed = sumOf(r.failCount, r.timeoutCount);
     if (mapped.status === 'failed' && !failed && r.statusInfo)
         mapped = { status: 'error' };
@@ -11645,10 +11645,10 @@ function testeryState(r, account) {
     };
 }
 const testery_path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
-// Run links (platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
+// Run links (docs/platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
 const WEB_ORIGIN = 'https://testery.app';
 /**
- * The run request as the official CLI builds it (platforms.md §3.2): only what the user chose.
+ * The run request as the official CLI builds it (docs/platforms.md §3.2): only what the user chose.
  * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
  */
 function runRequest(inputs) {
@@ -11734,7 +11734,7 @@ const testery = {
                 c.need('environment', p.environment, 'the Testery environment key');
             }
             c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Testery test suite ID');
-            // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
+            // Each of these chooses which test code Testery runs (docs/platforms.md, point 1): one at most.
             const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined);
             for (const n of chosen.slice(1))
                 c.problem(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`);
@@ -11767,7 +11767,7 @@ const testery = {
         const { data } = await ctx.http.request({ method: 'GET', path: testery_path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
         return testeryState(data, await accountName(ctx, signal));
     },
-    // The account's latest runs, newest first (a bare array, platforms.md §3.4).
+    // The account's latest runs, newest first (a bare array, docs/platforms.md §3.4).
     async recentRuns(ctx, signal) {
         const { data } = await ctx.http.request({
             method: 'GET',
@@ -11817,7 +11817,7 @@ const testery = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/testsigma.ts
-// Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
+// Testsigma (docs/platforms.md §1): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
 
 
@@ -11837,7 +11837,7 @@ const CASE_RESULT = {
     STOPPED: 'skipped',
     NOT_EXECUTED: 'skipped'
 };
-// platforms.md point 6: one entry per test case, with no message and no duration.
+// docs/platforms.md point 6: one entry per test case, with no message and no duration.
 const TestCaseResults = object({
     testCases: array(object({
         testCaseName: schemas_string(),
@@ -11895,7 +11895,7 @@ function testsigmaState(r) {
         counts: counts({
             total: r.totalCount,
             passed: r.passedCount,
-            // A failed prerequisite is a failure too (platforms.md point 7).
+            // A failed prerequisite is a failure too (docs/platforms.md point 7).
             failed: sumOf(r.failedCount, r.abortedCount, r.preRequisiteFailedCount),
             skipped: sumOf(r.stoppedCount, r.notExecutedCount)
         }),
@@ -11905,12 +11905,12 @@ function testsigmaState(r) {
     };
 }
 const testsigma_path = (id) => `/api/v1/execution_results/${encodeURIComponent(id)}`;
-// Run links point here only (platforms.md §1: app_url, else the run page built from the ID).
+// Run links point here only (docs/platforms.md §1: app_url, else the run page built from the ID).
 const testsigma_WEB_ORIGIN = 'https://app.testsigma.com';
 const testsigma = {
     name: 'testsigma',
     title: 'Testsigma',
-    // Its server answers errors as { timeStamp, error, code } (platforms.md §1).
+    // Its server answers errors as { timeStamp, error, code } (docs/platforms.md §1).
     errorMessage: errorReader('error', 'message'),
     statusWords: {
         ...testsigma_STATUS,
@@ -11948,7 +11948,7 @@ const testsigma = {
                 ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
                 buildNo: inputs.buildVersion,
                 ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
-                // Testsigma takes a saved configuration by ID or by name (platforms.md §1.2).
+                // Testsigma takes a saved configuration by ID or by name (docs/platforms.md §1.2).
                 ...(inputs.executionConfig !== undefined && {
                     executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
                 })
@@ -11969,7 +11969,7 @@ const testsigma = {
         }, signal);
         return testsigmaState(data);
     },
-    // The plan's latest runs, newest first (the listing seen in third-party clients, platforms.md §1.5).
+    // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md §1.5).
     async recentRuns({ inputs, http }, signal) {
         const { data } = await http.request({
             method: 'GET',
@@ -11980,7 +11980,7 @@ const testsigma = {
         }, signal);
         return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }));
     },
-    // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
+    // docs/platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
     async testResults(ctx, run, signal) {
         const { data } = await ctx.http.request({
             method: 'GET',
@@ -12011,7 +12011,7 @@ const testsigma = {
         return tests.map((t) => t.test);
     },
     // Testsigma documents only an account-wide stop (PUT /api/v1/execution_results, which stops every
-    // running execution unless canStopAll is false; platforms.md point 5). This call names the run in
+    // running execution unless canStopAll is false; docs/platforms.md point 5). This call names the run in
     // the path and always sends canStopAll: false, so it can never stop another run.
     cancelCaveat: 'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
     async cancel({ http }, run, signal) {

@@ -37,7 +37,7 @@ export type Pollable = keyof typeof POLLABLE
 
 /**
  * A step that waits for a run of a pollable platform, polled every second. Testery runs one run
- * per environment at a time, and a Gearset CI job one run at a time (platforms.md points 3 and 8):
+ * per environment at a time, and a Gearset CI job one run at a time (docs/platforms.md points 3 and 8):
  * each step gets its own environment or job, so a run an earlier test left running does not hold
  * this one in the queue.
  */

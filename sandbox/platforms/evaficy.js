@@ -1,5 +1,5 @@
 // Evaficy Smart Test: POST /runs/trigger, as documented on the vendor's CI/CD page
-// (../shared/seeds/evaficy-cicd-trigger.txt). Tokens starting with "invalid" get 401,
+// (docs/seeds/evaficy-cicd-trigger.txt). Tokens starting with "invalid" get 401,
 // tokens starting with "free-plan" get 403; IDs 000…0NNN script HTTP status NNN.
 import { randomBytes } from 'node:crypto'
 import { errorAnswer, json, scriptedStatus } from '../respond.js'

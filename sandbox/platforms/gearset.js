@@ -1,4 +1,4 @@
-// Gearset Automation API (platforms.md §4), `Authorization: token …`, modelled on the vendor's docs
+// Gearset Automation API (docs/platforms.md §4), `Authorization: token …`, modelled on the vendor's docs
 // and spec-generated clients: a CI job runs one run at a time (later run requests wait Pending
 // behind it); its cancel call stops the job's current run, whichever request started it; the job
 // status route says Idle or Running. Limits are per job and per action (5 reads per 5 s): answers
@@ -116,7 +116,7 @@ export function gearsetSandbox() {
         }
       },
       {
-        // Stops the job's current run, whoever started it (platforms.md point 8); a run request
+        // Stops the job's current run, whoever started it (docs/platforms.md point 8); a run request
         // still Pending is left alone.
         route: 'POST /public/automation/continuous-integration-jobs/:job/cancel',
         phase: 'cancel',

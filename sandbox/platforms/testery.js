@@ -1,4 +1,4 @@
-// Testery (platforms.md §3), modelled on the official CLI and docs: POST /api/test-run-requests-build
+// Testery (docs/platforms.md §3), modelled on the official CLI and docs: POST /api/test-run-requests-build
 // (201), GET/PATCH /api/test-runs/{id}, GET /api/test-runs (newest first), GET /api/account,
 // GET /api/projects and /api/environments (what the CLI looks keys up in). As Testery does, an
 // environment runs one run at a time: a new run waits QUEUED behind the running one, a run still
@@ -23,7 +23,7 @@ function fail(res, status, message) {
 /** Testery's timestamp format: yyyy-MM-dd HH:mm:ss+0000. */
 const stamp = (ms) => (ms === undefined ? null : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}+0000`)
 
-/** A run with the fields of Testery's API documentation (platforms.md §3.3) and the newer ones. */
+/** A run with the fields of Testery's API documentation (docs/platforms.md §3.3) and the newer ones. */
 function view(run) {
   const p = phaseOf(run)
   const status = p.unknown ?? (p.phase === 'ended' ? (END_WORD[p.end] ?? p.end) : p.phase === 'queued' ? 'QUEUED' : 'RUNNING')

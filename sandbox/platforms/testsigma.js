@@ -1,4 +1,4 @@
-// Testsigma (platforms.md §1), modelled on the vendor's own docs and scripts: POST/GET
+// Testsigma (docs/platforms.md §1), modelled on the vendor's own docs and scripts: POST/GET
 // /api/v1/execution_results (a run starts STATUS_CREATED, then STATUS_IN_PROGRESS, then
 // STATUS_COMPLETED with a result), per-test results without message or duration, their error text
 // on /api/v1/test_case_results, a plan's runs newest first, the deprecated JUnit report, and the stop
@@ -9,7 +9,7 @@ import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
 
 const END_WORD = { passed: 'SUCCESS', failed: 'FAILURE', cancelled: 'STOPPED', error: 'ABORTED' }
 const MESSAGES = { 400: 'executionId is required', 401: 'Unauthorized: invalid API key', 403: 'Forbidden', 404: 'Test plan not found' }
-// The only statuses the vendor's scripts know (platforms.md point 7).
+// The only statuses the vendor's scripts know (docs/platforms.md point 7).
 const STATUS = { queued: 'STATUS_CREATED', running: 'STATUS_IN_PROGRESS', ended: 'STATUS_COMPLETED' }
 const EXECUTION_DETAILS = {
   page_timeout: 30,
@@ -27,7 +27,7 @@ function fail(res, status, error) {
   errorAnswer(res, status, { timeStamp: Date.now(), error: error ?? MESSAGES[status] ?? `Error ${status}`, code: String(status) })
 }
 
-/** The run as the vendor's samples show it (platforms.md §1.2); `execution` is null in the trigger's answer. */
+/** The run as the vendor's samples show it (docs/platforms.md §1.2); `execution` is null in the trigger's answer. */
 function view(run, { withPlan = true } = {}) {
   const p = phaseOf(run)
   const status = p.unknown ?? STATUS[p.phase]
@@ -163,7 +163,7 @@ export function testsigmaSandbox() {
           if (!run) return
           const WORD = { passed: 'SUCCESS', failed: 'FAILURE', skipped: 'NOT_EXECUTED', pending: 'QUEUED' }
           const p = phaseOf(run)
-          // The vendor's fields (platforms.md point 6): no message, no duration.
+          // The vendor's fields (docs/platforms.md point 6): no message, no duration.
           const testCases = testsOf(run).map((t) => ({
             testCaseId: 500 + t.id,
             testCaseName: t.name,
@@ -188,7 +188,7 @@ export function testsigmaSandbox() {
         }
       },
       {
-        // Error text of test case results, a page at a time (third-party script's shape, platforms.md point 6).
+        // Error text of test case results, a page at a time (third-party script's shape, docs/platforms.md point 6).
         // Testsigma's messages can hold control characters; the sandbox's do too.
         route: 'GET /api/v1/test_case_results',
         phase: 'results',
@@ -221,7 +221,7 @@ export function testsigmaSandbox() {
         }
       },
       {
-        // Deprecated (platforms.md §1.5): XML, with Deprecation and Sunset headers.
+        // Deprecated (docs/platforms.md §1.5): XML, with Deprecation and Sunset headers.
         route: 'GET /api/v1/reports/junit/:id',
         phase: 'results',
         handle(ctx) {
@@ -250,7 +250,7 @@ export function testsigmaSandbox() {
         }
       },
       {
-        // The single-run form the action infers (platforms.md §1.6); canStopAll keeps its documented default.
+        // The single-run form the action infers (docs/platforms.md §1.6); canStopAll keeps its documented default.
         route: 'PUT /api/v1/execution_results/:id',
         phase: 'cancel',
         handle(ctx) {

@@ -1,5 +1,5 @@
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
-// there is no status or cancel call (platforms.md §2), so a run ends here as `triggered`.
+// there is no status or cancel call (docs/platforms.md §2), so a run ends here as `triggered`.
 import * as z from 'zod/mini'
 import { ID_SHAPES } from '../inputs.js'
 import { counts, countSchema, errorReader, runIdSchema } from './common.js'
@@ -7,7 +7,7 @@ import type { Provider, ProviderContext } from './types.js'
 import type { RunState } from '../model.js'
 
 // The run exists once the 201 names its runId: the other fields may be null or absent
-// (platforms.md point 12), and none of them may fail the step.
+// (docs/platforms.md point 12), and none of them may fail the step.
 export const TriggerReply = z.object({
   runId: runIdSchema,
   runName: z.nullish(z.string()),

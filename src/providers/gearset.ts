@@ -1,4 +1,4 @@
-// Gearset Automation API (platforms.md §4): a CI job run is started as a "run request" and read
+// Gearset Automation API (docs/platforms.md §4): a CI job run is started as a "run request" and read
 // under its job. A job runs one run at a time; its cancel call stops the job's current run,
 // whichever request started it. Partial is not a pass.
 import * as z from 'zod/mini'
@@ -15,7 +15,7 @@ const STATE: Record<string, RunStatus> = {
   Succeeded: 'passed',
   Failed: 'failed',
   Partial: 'failed',
-  // Gearset's own CI webhooks say Error; its unit-test runs also end Cancelled (platforms.md point 10).
+  // Gearset's own CI webhooks say Error; its unit-test runs also end Cancelled (docs/platforms.md point 10).
   Error: 'error',
   Cancelled: 'cancelled'
 }
@@ -45,7 +45,7 @@ export function gearsetState(id: string, r: z.infer<typeof RunRequestStatus>): R
 }
 
 /**
- * Reads the job's state before starting, as every independent client does (platforms.md point 9):
+ * Reads the job's state before starting, as every independent client does (docs/platforms.md point 9):
  * a busy job makes the new request wait behind another run, which the reader should know. A job
  * that does not exist, or a token that is refused, ends the step here, before anything is started.
  */
@@ -80,7 +80,7 @@ export const gearset: Provider = {
   // { Error: { Code, Message } } as documented; { Message } from its gateway; { message } from proxies.
   errorMessage: errorReader('ErrorMessage', 'Message', 'message'),
   statusWords: STATE,
-  // Its answers carry X-Rate-Limit-Remaining / -Reset (platforms.md §4.5).
+  // Its answers carry X-Rate-Limit-Remaining / -Reset (docs/platforms.md §4.5).
   rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
   // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
   pollFloorMs: 1000,
@@ -96,7 +96,7 @@ export const gearset: Provider = {
   defaultBaseUrl: 'https://api.gearset.com',
   authorization: (token) => `token ${token}`,
   headers: { 'api-version': '1' },
-  // Documented: 5 status reads per 5 s, per job (platforms.md §4.5).
+  // Documented: 5 status reads per 5 s, per job (docs/platforms.md §4.5).
   readLimit: { count: 5, perMs: 5000 },
   hints: {
     401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
@@ -142,7 +142,7 @@ export const gearset: Provider = {
     return gearsetState(runId, data)
   },
 
-  // The cancel call stops whatever run the job is running (platforms.md point 8): it is ours only
+  // The cancel call stops whatever run the job is running (docs/platforms.md point 8): it is ours only
   // while our run request's last state read is Started.
   refuseCancel(run: RunState): string | undefined {
     if (run.providerStatus === 'Started') return undefined

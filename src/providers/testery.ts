@@ -1,4 +1,4 @@
-// Testery (platforms.md §3): a run starts from a build request and is read as a test run.
+// Testery (docs/platforms.md §3): a run starts from a build request and is read as a test run.
 import * as z from 'zod/mini'
 import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
 import { ID_SHAPES, type Inputs } from '../inputs.js'
@@ -31,7 +31,7 @@ export const TestRun = z.object({
   failCount: countSchema,
   ignoredCount: countSchema,
   totalCount: countSchema,
-  // Newer payloads (platforms.md point 4): tests not run, and tests that timed out (failures).
+  // Newer payloads (docs/platforms.md point 4): tests not run, and tests that timed out (failures).
   notRunCount: countSchema,
   timeoutCount: countSchema
 })
@@ -46,14 +46,14 @@ export const TestResults = z.array(
     projectTest: z.nullish(z.object({ name: z.nullish(z.string()), file: z.nullish(z.string()) }))
   })
 )
-// Per-test words (platforms.md §3.3); anything else that is not a pass counts as a failure.
+// Per-test words (docs/platforms.md §3.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS: Record<string, TestResult['status']> = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' }
 
 const Account = z.object({ name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}$/)) })
 
 export function testeryState(r: TestRun, account?: string): RunState {
   let mapped = fromWord(STATUS, r.status)
-  // FAIL also covers runs stopped by an error before any test failed (platforms.md §3.3).
+  // FAIL also covers runs stopped by an error before any test failed (docs/platforms.md §3.3).
   const failed = sumOf(r.failCount, r.timeoutCount)
   if (mapped.status === 'failed' && !failed && r.statusInfo) mapped = { status: 'error' }
   return {
@@ -71,11 +71,11 @@ export function testeryState(r: TestRun, account?: string): RunState {
 
 const path = (id: string) => `/api/test-runs/${encodeURIComponent(id)}`
 
-// Run links (platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
+// Run links (docs/platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
 const WEB_ORIGIN = 'https://testery.app'
 
 /**
- * The run request as the official CLI builds it (platforms.md §3.2): only what the user chose.
+ * The run request as the official CLI builds it (docs/platforms.md §3.2): only what the user chose.
  * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
  */
 export function runRequest(inputs: Inputs): Record<string, unknown> {
@@ -164,7 +164,7 @@ export const testery: Provider = {
         c.need('environment', p.environment, 'the Testery environment key')
       }
       c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Testery test suite ID')
-      // Each of these chooses which test code Testery runs (platforms.md, point 1): one at most.
+      // Each of these chooses which test code Testery runs (docs/platforms.md, point 1): one at most.
       const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) =>
         n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined
       )
@@ -211,7 +211,7 @@ export const testery: Provider = {
     return testeryState(data, await accountName(ctx, signal))
   },
 
-  // The account's latest runs, newest first (a bare array, platforms.md §3.4).
+  // The account's latest runs, newest first (a bare array, docs/platforms.md §3.4).
   async recentRuns(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
     const { data } = await ctx.http.request(
       {

@@ -1,4 +1,4 @@
-// Testsigma (platforms.md §1): a run is an "execution result" of a test plan. Only
+// Testsigma (docs/platforms.md §1): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
@@ -23,7 +23,7 @@ const CASE_RESULT: Record<string, TestResult['status']> = {
   NOT_EXECUTED: 'skipped'
 }
 
-// platforms.md point 6: one entry per test case, with no message and no duration.
+// docs/platforms.md point 6: one entry per test case, with no message and no duration.
 export const TestCaseResults = z.object({
   testCases: z.array(
     z.object({
@@ -87,7 +87,7 @@ export function testsigmaState(r: ExecutionResult): RunState {
     counts: counts({
       total: r.totalCount,
       passed: r.passedCount,
-      // A failed prerequisite is a failure too (platforms.md point 7).
+      // A failed prerequisite is a failure too (docs/platforms.md point 7).
       failed: sumOf(r.failedCount, r.abortedCount, r.preRequisiteFailedCount),
       skipped: sumOf(r.stoppedCount, r.notExecutedCount)
     }),
@@ -99,13 +99,13 @@ export function testsigmaState(r: ExecutionResult): RunState {
 
 const path = (id: string) => `/api/v1/execution_results/${encodeURIComponent(id)}`
 
-// Run links point here only (platforms.md §1: app_url, else the run page built from the ID).
+// Run links point here only (docs/platforms.md §1: app_url, else the run page built from the ID).
 const WEB_ORIGIN = 'https://app.testsigma.com'
 
 export const testsigma: Provider = {
   name: 'testsigma',
   title: 'Testsigma',
-  // Its server answers errors as { timeStamp, error, code } (platforms.md §1).
+  // Its server answers errors as { timeStamp, error, code } (docs/platforms.md §1).
   errorMessage: errorReader('error', 'message'),
   statusWords: {
     ...STATUS,
@@ -145,7 +145,7 @@ export const testsigma: Provider = {
           ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
           buildNo: inputs.buildVersion,
           ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
-          // Testsigma takes a saved configuration by ID or by name (platforms.md §1.2).
+          // Testsigma takes a saved configuration by ID or by name (docs/platforms.md §1.2).
           ...(inputs.executionConfig !== undefined && {
             executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
           })
@@ -173,7 +173,7 @@ export const testsigma: Provider = {
     return testsigmaState(data)
   },
 
-  // The plan's latest runs, newest first (the listing seen in third-party clients, platforms.md §1.5).
+  // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md §1.5).
   async recentRuns({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
     const { data } = await http.request(
       {
@@ -188,7 +188,7 @@ export const testsigma: Provider = {
     return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }))
   },
 
-  // platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
+  // docs/platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
   async testResults(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {
     const { data } = await ctx.http.request(
       {
@@ -222,7 +222,7 @@ export const testsigma: Provider = {
   },
 
   // Testsigma documents only an account-wide stop (PUT /api/v1/execution_results, which stops every
-  // running execution unless canStopAll is false; platforms.md point 5). This call names the run in
+  // running execution unless canStopAll is false; docs/platforms.md point 5). This call names the run in
   // the path and always sends canStopAll: false, so it can never stop another run.
   cancelCaveat:
     'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
