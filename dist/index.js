@@ -12912,6 +12912,18 @@ async function openRun(s, signal) {
         info(`${provider.title} said: ${oneLine(run.message)}`);
     return run;
 }
+/**
+ * The one report sequence, the same on every path: the outputs, then the job summary, then what
+ * comes after it (per-test annotations, the JUnit file) and last the verdict.
+ */
+async function finish(s, outputs, summary, conclude) {
+    setOutputs(s.provider.name, outputs);
+    summary();
+    await writeSummary();
+    conclude();
+}
+/** The outputs of a step that has no run to name. */
+const noRun = (status) => ({ id: '', status, providerStatus: '', counts: {} });
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s, first, clock, signal, onState) {
     const { inputs, provider, ctx } = s;
@@ -12939,36 +12951,33 @@ async function follow(s, first, clock, signal, onState) {
     const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final));
     const tests = await readTestResults(s, final, clock, signal);
     info(`Final: ${progressLine(final)}`);
-    setOutputs(provider.name, final);
     const timeoutNote = cancelled
         ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
         : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.';
-    buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined);
-    if (tests)
-        buildFailedTests(tests);
-    await writeSummary();
-    if (tests) {
-        if (inputs.annotateTests)
+    await finish(s, final, () => {
+        buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined);
+        if (tests)
+            buildFailedTests(tests);
+    }, () => {
+        if (tests && inputs.annotateTests)
             annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
-        if (inputs.junitPath)
+        if (tests && inputs.junitPath)
             writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
-    }
-    giveVerdict(verdictContext(s), final, cancelled);
+        giveVerdict(verdictContext(s), final, cancelled);
+    });
 }
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s, last) {
     const { inputs, provider } = s;
     const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false;
-    setOutputs(provider.name, { ...last, status: 'cancelled' });
-    buildRunSummary(s.report, { ...last, status: 'cancelled' }, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`);
-    await writeSummary();
+    const shown = { ...last, status: 'cancelled' };
     saveState(main_STATE.done, 'true');
     const fate = cancelled
         ? 'cancelled it on the platform.'
         : inputs.cancelOnAbort
             ? 'it was not cancelled (see the warning above).'
             : 'it goes on there (cancelOnAbort is false).';
-    verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`);
+    await finish(s, shown, () => buildRunSummary(s.report, shown, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`), () => verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`));
 }
 /** The main step. Resolves when the step is over; never throws. */
 async function run(clock = realClock) {
@@ -12994,11 +13003,9 @@ async function run(clock = realClock) {
             await follow(s, current, clock, stop.signal, (st) => (current = st));
         }
         else {
-            current = { ...current, status: 'triggered' };
-            setOutputs(provider.name, current);
-            buildRunSummary(report, current);
-            await writeSummary();
-            giveVerdict(verdictContext(s), current, false);
+            const triggered = { ...current, status: 'triggered' };
+            current = triggered;
+            await finish(s, triggered, () => buildRunSummary(report, triggered), () => giveVerdict(verdictContext(s), triggered, false));
         }
         saveState(main_STATE.done, 'true');
     }
@@ -13007,24 +13014,20 @@ async function run(clock = realClock) {
             await stopped(s, e instanceof WaitAborted ? e.last : current);
         }
         else if (e instanceof WaitFailed) {
-            setOutputs(provider.name, { ...e.last, status: 'error' });
-            buildErrorSummary(report, e.cause, e.last);
-            await writeSummary();
-            verdict('error', e.message);
+            const failed = e;
+            await finish(s, { ...failed.last, status: 'error' }, () => buildErrorSummary(report, failed.cause, failed.last), () => verdict('error', failed.message));
         }
         else if (e instanceof PlatformError) {
             // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
             const status = stop.signal.aborted ? 'cancelled' : 'error';
-            setOutputs(provider.name, current ? { ...current, status } : { id: '', status, providerStatus: '', counts: {} });
-            buildErrorSummary(report, e, current);
-            await writeSummary();
-            verdict('error', e.message);
+            const known = current;
+            await finish(s, known ? { ...known, status } : noRun(status), () => buildErrorSummary(report, e, known), () => verdict('error', e.message));
         }
         else {
             // A bug of ours: say so plainly, without a stack trace and without any secret.
             const message = e instanceof Error ? e.message : String(e);
-            setOutputs(provider.name, current ? { ...current, status: 'error' } : { id: '', status: 'error', providerStatus: '', counts: {} });
-            verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`);
+            const known = current;
+            await finish(s, known ? { ...known, status: 'error' } : noRun('error'), () => undefined, () => verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`));
         }
     }
     finally {

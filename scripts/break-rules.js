@@ -231,8 +231,8 @@ export const BREAKS = [
     rule: 10,
     what: 'annotateTests ignored',
     file: 'src/main.ts',
-    from: 'if (inputs.annotateTests)',
-    to: 'if (true)',
+    from: 'if (tests && inputs.annotateTests)',
+    to: 'if (tests)',
     tests: [...UNIT('e2e-hardening')]
   },
   {

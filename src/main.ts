@@ -224,6 +224,20 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
   return run
 }
 
+/**
+ * The one report sequence, the same on every path: the outputs, then the job summary, then what
+ * comes after it (per-test annotations, the JUnit file) and last the verdict.
+ */
+async function finish(s: Setup, outputs: RunState, summary: () => void, conclude: () => void): Promise<void> {
+  setOutputs(s.provider.name, outputs)
+  summary()
+  await writeSummary()
+  conclude()
+}
+
+/** The outputs of a step that has no run to name. */
+const noRun = (status: RunState['status']): RunState => ({ id: '', status, providerStatus: '', counts: {} })
+
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSignal, onState: (st: RunState) => void): Promise<void> {
   const { inputs, provider, ctx } = s
@@ -251,39 +265,47 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
   const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final))
   const tests = await readTestResults(s, final, clock, signal)
   core.info(`Final: ${progressLine(final)}`)
-  setOutputs(provider.name, final)
   const timeoutNote = cancelled
     ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
     : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
-  buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined)
-  if (tests) buildFailedTests(tests)
-  await writeSummary()
-  if (tests) {
-    if (inputs.annotateTests)
-      annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
-    if (inputs.junitPath) writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
-  }
-  giveVerdict(verdictContext(s), final, cancelled)
+  await finish(
+    s,
+    final,
+    () => {
+      buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined)
+      if (tests) buildFailedTests(tests)
+    },
+    () => {
+      if (tests && inputs.annotateTests)
+        annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
+      if (tests && inputs.junitPath) writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
+      giveVerdict(verdictContext(s), final, cancelled)
+    }
+  )
 }
 
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s: Setup, last: RunState): Promise<void> {
   const { inputs, provider } = s
   const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false
-  setOutputs(provider.name, { ...last, status: 'cancelled' })
-  buildRunSummary(
-    s.report,
-    { ...last, status: 'cancelled' },
-    `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`
-  )
-  await writeSummary()
+  const shown: RunState = { ...last, status: 'cancelled' }
   core.saveState(STATE.done, 'true')
   const fate = cancelled
     ? 'cancelled it on the platform.'
     : inputs.cancelOnAbort
       ? 'it was not cancelled (see the warning above).'
       : 'it goes on there (cancelOnAbort is false).'
-  verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`)
+  await finish(
+    s,
+    shown,
+    () =>
+      buildRunSummary(
+        s.report,
+        shown,
+        `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`
+      ),
+    () => verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`)
+  )
 }
 
 /** The main step. Resolves when the step is over; never throws. */
@@ -309,33 +331,47 @@ export async function run(clock: Clock = realClock): Promise<void> {
       setOutputs(provider.name, current)
       await follow(s, current, clock, stop.signal, (st) => (current = st))
     } else {
-      current = { ...current, status: 'triggered' }
-      setOutputs(provider.name, current)
-      buildRunSummary(report, current)
-      await writeSummary()
-      giveVerdict(verdictContext(s), current, false)
+      const triggered: RunState = { ...current, status: 'triggered' }
+      current = triggered
+      await finish(
+        s,
+        triggered,
+        () => buildRunSummary(report, triggered),
+        () => giveVerdict(verdictContext(s), triggered, false)
+      )
     }
     core.saveState(STATE.done, 'true')
   } catch (e) {
     if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
       await stopped(s, e instanceof WaitAborted ? e.last : current!)
     } else if (e instanceof WaitFailed) {
-      setOutputs(provider.name, { ...e.last, status: 'error' })
-      buildErrorSummary(report, e.cause, e.last)
-      await writeSummary()
-      verdict('error', e.message)
+      const failed = e
+      await finish(
+        s,
+        { ...failed.last, status: 'error' },
+        () => buildErrorSummary(report, failed.cause, failed.last),
+        () => verdict('error', failed.message)
+      )
     } else if (e instanceof PlatformError) {
       // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
       const status = stop.signal.aborted ? 'cancelled' : 'error'
-      setOutputs(provider.name, current ? { ...current, status } : { id: '', status, providerStatus: '', counts: {} })
-      buildErrorSummary(report, e, current)
-      await writeSummary()
-      verdict('error', e.message)
+      const known = current
+      await finish(
+        s,
+        known ? { ...known, status } : noRun(status),
+        () => buildErrorSummary(report, e, known),
+        () => verdict('error', e.message)
+      )
     } else {
       // A bug of ours: say so plainly, without a stack trace and without any secret.
       const message = e instanceof Error ? e.message : String(e)
-      setOutputs(provider.name, current ? { ...current, status: 'error' } : { id: '', status: 'error', providerStatus: '', counts: {} })
-      verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`)
+      const known = current
+      await finish(
+        s,
+        known ? { ...known, status: 'error' } : noRun('error'),
+        () => undefined,
+        () => verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`)
+      )
     }
   } finally {
     process.off('SIGINT', onSignal)
