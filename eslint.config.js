@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'stubs/', 'coverage/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['dist/', '.test-dist/', 'node_modules/', 'stubs/', 'coverage/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

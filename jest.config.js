@@ -11,5 +11,6 @@ export default {
   // Most end-to-end tests wait on real clocks (a run of seconds, a deadline): they run side by side,
   // each on a sandbox of its own, two files at a time on this 2-core machine.
   maxWorkers: 2,
+  globalSetup: '<rootDir>/__tests__/global-setup.js',
   maxConcurrency: 12
 }

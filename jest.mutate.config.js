@@ -5,6 +5,8 @@ import base from './jest.config.js'
 export default {
   ...base,
   reporters: ['default'],
+  // Stryker mutates src/ in place of a sandbox; these tests do not load a bundle.
+  globalSetup: undefined,
   testPathIgnorePatterns: [
     '/node_modules/',
     '/e2e-',

@@ -41,7 +41,15 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
  * { code, signal, stdout, stderr, outputs, state, summary, ms }.
  * `onStart(child)` gets the process, e.g. to send it a signal.
  */
-export function runAction({ inputs = {}, env = {}, entry = 'dist/index.js', state = {}, onStart, timeoutMs = 60_000 } = {}) {
+// Tests run the bundle jest's global setup built from the current sources (TTR_BUNDLE); the demo runs dist/.
+export function runAction({
+  inputs = {},
+  env = {},
+  entry = process.env.TTR_BUNDLE ?? 'dist/index.js',
+  state = {},
+  onStart,
+  timeoutMs = 60_000
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ttr-step-'))
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
