@@ -3,10 +3,10 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { errorsOf, expectNoLeak, sandboxForSuite, step, type StepResult } from './helpers/step.js'
+import { errorsOf, expectNoLeak, sandboxPerTestContext, step, type StepResult } from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-sec-90ff'
-const box = sandboxForSuite()
+const { box, each } = sandboxPerTestContext()
 const DECLARED_OUTPUTS = Object.keys(parse(readFileSync('action.yml', 'utf8')).outputs)
 
 /**
@@ -39,64 +39,73 @@ const FORGERIES =
   '\n::add-mask::the\n  ::error::forged\nx ##[warning]y\n::stop-commands::abc\n\u001b[8mhidden\u001b[0m ::set-output name=status::passed'
 
 describe('platform text cannot forge workflow commands, outputs or summary markup', () => {
-  it('Testery: a run name, status info and status word full of commands', async () => {
-    const sandbox = box.get()
-    sandbox.fault('testery', {
-      on: 'poll',
-      do: 'json',
-      times: 50,
-      body: {
-        id: 77,
-        name: `Nightly${FORGERIES} <img src=x onerror=alert(1)> [x](https://evil)`,
-        status: `WEIRD${FORGERIES}`,
-        statusInfo: FORGERIES,
-        passCount: 1,
-        failCount: 0,
-        totalCount: 1
-      }
+  it.concurrent(
+    'Testery: a run name, status info and status word full of commands',
+    each(async () => {
+      const sandbox = box.get()
+      sandbox.fault('testery', {
+        on: 'poll',
+        do: 'json',
+        times: 50,
+        body: {
+          id: 77,
+          name: `Nightly${FORGERIES} <img src=x onerror=alert(1)> [x](https://evil)`,
+          status: `WEIRD${FORGERIES}`,
+          statusInfo: FORGERIES,
+          passCount: 1,
+          failCount: 0,
+          totalCount: 1
+        }
+      })
+      const r = await step({
+        inputs: {
+          provider: 'testery',
+          token: TOKEN,
+          runId: '77',
+          timeoutMinutes: '0.03',
+          pollIntervalSeconds: '1',
+          baseUrl: sandbox.baseUrl('testery')
+        },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(r.code).toBe(1)
+      expect(r.outputs.status).toBe('timed_out')
+      expectOnlyOwnCommands(r)
+      expect(errorsOf(r)).toHaveLength(1)
+      expect(r.summary).not.toContain('<img')
+      expect(r.summary).not.toContain('](https://evil)')
+      expectNoLeak(r, TOKEN)
     })
-    const r = await step({
-      inputs: {
-        provider: 'testery',
-        token: TOKEN,
-        runId: '77',
-        timeoutMinutes: '0.03',
-        pollIntervalSeconds: '1',
-        baseUrl: sandbox.baseUrl('testery')
-      },
-      env: { RUNNER_DEBUG: '1' }
-    })
-    expect(r.code).toBe(1)
-    expect(r.outputs.status).toBe('timed_out')
-    expectOnlyOwnCommands(r)
-    expect(errorsOf(r)).toHaveLength(1)
-    expect(r.summary).not.toContain('<img')
-    expect(r.summary).not.toContain('](https://evil)')
-    expectNoLeak(r, TOKEN)
-  })
+  )
 
-  it('Testsigma: a platform error message full of commands', async () => {
-    const sandbox = box.get()
-    sandbox.fault('testsigma', { on: 'trigger', do: 'json', status: 400, body: { error: `Bad plan${FORGERIES}` } })
-    const r = await step({ inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', baseUrl: sandbox.baseUrl('testsigma') } })
-    expect(r.code).toBe(1)
-    expectOnlyOwnCommands(r)
-    expect(errorsOf(r)[0]).toContain('Testsigma said: "Bad plan')
-    expect(r.summary).not.toContain('##[')
-  })
-
-  it('a run ID that would inject an output is refused, and no output is forged', async () => {
-    const sandbox = box.get()
-    sandbox.fault('testsigma', { on: 'trigger', do: 'json', body: { id: '1\nstatus=passed', status: 'STATUS_CREATED' } })
-    const r = await step({
-      inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', baseUrl: sandbox.baseUrl('testsigma') }
+  it.concurrent(
+    'Testsigma: a platform error message full of commands',
+    each(async () => {
+      const sandbox = box.get()
+      sandbox.fault('testsigma', { on: 'trigger', do: 'json', status: 400, body: { error: `Bad plan${FORGERIES}` } })
+      const r = await step({ inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', baseUrl: sandbox.baseUrl('testsigma') } })
+      expect(r.code).toBe(1)
+      expectOnlyOwnCommands(r)
+      expect(errorsOf(r)[0]).toContain('Testsigma said: "Bad plan')
+      expect(r.summary).not.toContain('##[')
     })
-    expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(/the answer did not have the documented shape \(id: /)
-    expect(r.outputs).toMatchObject({ status: 'error', runId: '' })
-    expect(r.files.output).not.toContain('status=passed')
-    expect(r.files.env).toBe('')
-  })
+  )
+
+  it.concurrent(
+    'a run ID that would inject an output is refused, and no output is forged',
+    each(async () => {
+      const sandbox = box.get()
+      sandbox.fault('testsigma', { on: 'trigger', do: 'json', body: { id: '1\nstatus=passed', status: 'STATUS_CREATED' } })
+      const r = await step({
+        inputs: { provider: 'testsigma', token: TOKEN, scenarioId: '2090', wait: 'true', baseUrl: sandbox.baseUrl('testsigma') }
+      })
+      expect(r.code).toBe(1)
+      expect(errorsOf(r)[0]).toMatch(/the answer did not have the documented shape \(id: /)
+      expect(r.outputs).toMatchObject({ status: 'error', runId: '' })
+      expect(r.files.output).not.toContain('status=passed')
+      expect(r.files.env).toBe('')
+    })
+  )
 })
 
 describe('the token never leaks, with debug logging on', () => {
@@ -108,19 +117,21 @@ describe('the token never leaks, with debug logging on', () => {
     ['redirect', 'testery', { projectId: 'shop', environment: 'staging' }, { on: 'trigger', do: 'redirect', to: 'http://127.0.0.1:9' }],
     ['timeout', 'testsigma', { scenarioId: '2090', wait: 'true', timeoutMinutes: '0.02', cancelOnAbort: 'true' }, undefined]
   ]
-  it.each(paths)('%s', async (_name, provider, inputs, fault) => {
-    const sandbox = box.get()
-    sandbox.script(provider, { runMs: 60_000 })
-    if (fault) sandbox.fault(provider, fault)
-    const r = await step({
-      inputs: { provider, token: TOKEN, pollIntervalSeconds: '1', baseUrl: sandbox.baseUrl(provider), ...inputs },
-      env: { RUNNER_DEBUG: '1' }
-    })
-    expect(r.code).toBe(1)
-    expect(r.stdout).toContain('::debug::')
-    expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${TOKEN}`)
-    expectNoLeak(r, TOKEN)
-  })
+  it.concurrent.each(paths)('%s', (_name, provider, inputs, fault) =>
+    each(async () => {
+      const sandbox = box.get()
+      sandbox.script(provider, { runMs: 60_000 })
+      if (fault) sandbox.fault(provider, fault)
+      const r = await step({
+        inputs: { provider, token: TOKEN, pollIntervalSeconds: '1', baseUrl: sandbox.baseUrl(provider), ...inputs },
+        env: { RUNNER_DEBUG: '1' }
+      })
+      expect(r.code).toBe(1)
+      expect(r.stdout).toContain('::debug::')
+      expect(r.stdout.split('\n')[0]).toBe(`::add-mask::${TOKEN}`)
+      expectNoLeak(r, TOKEN)
+    })()
+  )
 })
 
 describe('bad input: one clear line per problem naming the input, and no request', () => {
@@ -149,27 +160,29 @@ describe('bad input: one clear line per problem naming the input, and no request
     [{ baseUrl: 'https://u:p@api.example.com' }, /^Input `baseUrl` must not contain a user name or password/],
     [{ baseUrl: 'nonsense' }, /^Input `baseUrl` is not a URL/]
   ]
-  it.each(CASES)('%j', async (inputs, message) => {
-    const sandbox = box.get()
-    const before = sandbox.requests.length
-    const r = await step({
-      inputs: {
-        token: TOKEN,
-        projectId: '65f1c0ffee0000000000abcd',
-        scenarioId: '65f1c0ffee0000000000dcba',
-        baseUrl: sandbox.baseUrl(inputs.provider ?? 'evaficy'),
-        ...inputs
-      }
-    })
-    expect(r.code).toBe(1)
-    const errors = errorsOf(r).map((l) => l.replace(/^::error::/, ''))
-    expect(errors).toHaveLength(2)
-    expect(errors[0]).toMatch(message)
-    expect(errors[1]).toBe("The step's inputs have 1 problem (listed above); no request was sent.")
-    expect(sandbox.requests.length).toBe(before)
-    expect(r.summary).toBe('')
-    expectNoLeak(r, TOKEN)
-  })
+  it.concurrent.each(CASES)('%j', (inputs, message) =>
+    each(async () => {
+      const sandbox = box.get()
+      const before = sandbox.requests.length
+      const r = await step({
+        inputs: {
+          token: TOKEN,
+          projectId: '65f1c0ffee0000000000abcd',
+          scenarioId: '65f1c0ffee0000000000dcba',
+          baseUrl: sandbox.baseUrl(inputs.provider ?? 'evaficy'),
+          ...inputs
+        }
+      })
+      expect(r.code).toBe(1)
+      const errors = errorsOf(r).map((l) => l.replace(/^::error::/, ''))
+      expect(errors).toHaveLength(2)
+      expect(errors[0]).toMatch(message)
+      expect(errors[1]).toBe("The step's inputs have 1 problem (listed above); no request was sent.")
+      expect(sandbox.requests.length).toBe(before)
+      expect(r.summary).toBe('')
+      expectNoLeak(r, TOKEN)
+    })()
+  )
 })
 
 it('never turns off TLS verification (reliability-bar G3)', () => {

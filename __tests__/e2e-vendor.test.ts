@@ -1,11 +1,20 @@
 // End to end through dist/index.js: the twelve points of docs/platforms.md ("What changed
 // after checking against vendor-written material"), each against a sandbox that does what the
 // vendor does. Each test fails if the action (or the sandbox) goes back to the old behaviour.
-import { annotationsOf, errorsOf, expectNoLeak, sandboxForSuite, step, warningsOf, whenLogged, type StepResult } from './helpers/step.js'
+import {
+  annotationsOf,
+  errorsOf,
+  expectNoLeak,
+  sandboxPerTestContext,
+  step,
+  warningsOf,
+  whenLogged,
+  type StepResult
+} from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-vendor-5e1'
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
-const box = sandboxForSuite()
+const { box, each } = sandboxPerTestContext()
 let fresh = 0
 
 function run(provider: string, inputs: Record<string, string>, extra: Parameters<typeof step>[0] = {}): Promise<StepResult> {
@@ -35,254 +44,304 @@ async function startElsewhere(platform: string, path: string, body: unknown) {
 }
 
 describe('1, 2: Testery runs the test code the user chose, and only that', () => {
-  it('no choice: neither ref nor branch is sent; the log and the summary say Testery goes by the build', async () => {
-    const r = await testery()
-    expect(r.code).toBe(0)
-    const body = lastBody('testery', '/api/test-run-requests-build')
-    expect(body).not.toHaveProperty('ref')
-    expect(body).not.toHaveProperty('branch')
-    expect(body).not.toHaveProperty('latestDeploy')
-    expect(body).toMatchObject({ buildId: SHA, updateVcsStatus: true })
-    expect(r.stdout).toContain(`Test code: not chosen by this step: Testery goes by build ${SHA}`)
-    expect(r.summary).toMatch(/<th>Test code<\/th><td>not chosen by this step/)
-  })
+  it.concurrent(
+    'no choice: neither ref nor branch is sent; the log and the summary say Testery goes by the build',
+    each(async () => {
+      const r = await testery()
+      expect(r.code).toBe(0)
+      const body = lastBody('testery', '/api/test-run-requests-build')
+      expect(body).not.toHaveProperty('ref')
+      expect(body).not.toHaveProperty('branch')
+      expect(body).not.toHaveProperty('latestDeploy')
+      expect(body).toMatchObject({ buildId: SHA, updateVcsStatus: true })
+      expect(r.stdout).toContain(`Test code: not chosen by this step: Testery goes by build ${SHA}`)
+      expect(r.summary).toMatch(/<th>Test code<\/th><td>not chosen by this step/)
+    })
+  )
 
-  it.each([
+  it.concurrent.each([
     [{ gitRef: SHA }, { ref: SHA }, `commit ${SHA} (gitRef)`],
     [{ gitBranch: 'release/2.4' }, { branch: 'release/2.4' }, 'the latest commit of branch release/2.4 (gitBranch)'],
     [{ latestDeploy: 'true' }, { latestDeploy: true }, 'the tests last deployed to env-'],
     [{ gitRef: SHA, updateVcsStatus: 'false' }, { ref: SHA, updateVcsStatus: false }, `commit ${SHA}`]
-  ])('%j sends %j and says so', async (inputs, sent, said) => {
-    const r = await testery({ wait: 'true', ...inputs })
-    expect(r.code).toBe(0)
-    const body = lastBody('testery', '/api/test-run-requests-build') as Record<string, unknown>
-    expect(body).toMatchObject(sent)
-    for (const k of ['ref', 'branch', 'latestDeploy']) if (!(k in sent)) expect(body).not.toHaveProperty(k)
-    expect(r.stdout).toContain(`Test code: ${said}`)
-    expect(plain(r.summary)).toContain(said)
-  })
+  ])('%j sends %j and says so', (inputs, sent, said) =>
+    each(async () => {
+      const r = await testery({ wait: 'true', ...inputs })
+      expect(r.code).toBe(0)
+      const body = lastBody('testery', '/api/test-run-requests-build') as Record<string, unknown>
+      expect(body).toMatchObject(sent)
+      for (const k of ['ref', 'branch', 'latestDeploy']) if (!(k in sent)) expect(body).not.toHaveProperty(k)
+      expect(r.stdout).toContain(`Test code: ${said}`)
+      expect(plain(r.summary)).toContain(said)
+    })()
+  )
 
-  it('two choices at once are an input error, and nothing is sent', async () => {
-    const before = box.get().requests.length
-    const r = await testery({ gitRef: SHA, latestDeploy: 'true' })
-    expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(
-      /^::error::Input `latestDeploy` cannot be combined with `gitRef`: each chooses which test code Testery runs/
-    )
-    expect(box.get().requests.length).toBe(before)
-  })
+  it.concurrent(
+    'two choices at once are an input error, and nothing is sent',
+    each(async () => {
+      const before = box.get().requests.length
+      const r = await testery({ gitRef: SHA, latestDeploy: 'true' })
+      expect(r.code).toBe(1)
+      expect(errorsOf(r)[0]).toMatch(
+        /^::error::Input `latestDeploy` cannot be combined with `gitRef`: each chooses which test code Testery runs/
+      )
+      expect(box.get().requests.length).toBe(before)
+    })
+  )
 })
 
 describe('run parameters, validated before anything is sent', () => {
-  it('Testery: variables (secure ones encrypted and masked), tags and filters, as the CLI sends them', async () => {
-    const r = await testery({
-      variables: 'BASE_URL=https://staging.example.com\n# a comment\nsecure:API_KEY=s3cr3t-value-9',
-      includeTags: 'smoke, checkout',
-      excludeTags: 'wip',
-      testFilters: 'login.*\ncart'
-    })
-    expect(r.code).toBe(0)
-    expect(lastBody('testery', '/api/test-run-requests-build')).toMatchObject({
-      variables: [
-        { key: 'BASE_URL', value: 'https://staging.example.com', encrypted: false },
-        { key: 'API_KEY', value: 's3cr3t-value-9', encrypted: true }
-      ],
-      includeTags: ['smoke', 'checkout'],
-      excludedTags: ['wip'],
-      testFilters: ['Regex: login.*', 'Regex: cart']
-    })
-    expect(r.stdout).toContain('::add-mask::s3cr3t-value-9')
-  })
-
-  it('Testsigma: variables as runtime data; executionConfig by ID or by name', async () => {
-    for (const [config, sent] of [
-      ['7', { id: '7' }],
-      ['nightly smoke', { name: 'nightly smoke' }]
-    ] as const) {
-      const r = await run('testsigma', {
-        scenarioId: '2090',
-        variables: 'url=https://staging.example.com\nuser=qa',
-        executionConfig: config
+  it.concurrent(
+    'Testery: variables (secure ones encrypted and masked), tags and filters, as the CLI sends them',
+    each(async () => {
+      const r = await testery({
+        variables: 'BASE_URL=https://staging.example.com\n# a comment\nsecure:API_KEY=s3cr3t-value-9',
+        includeTags: 'smoke, checkout',
+        excludeTags: 'wip',
+        testFilters: 'login.*\ncart'
       })
       expect(r.code).toBe(0)
-      expect(lastBody('testsigma', '/api/v1/execution_results')).toMatchObject({
-        executionId: '2090',
-        runtimeData: { url: 'https://staging.example.com', user: 'qa' },
-        executionConfig: sent
+      expect(lastBody('testery', '/api/test-run-requests-build')).toMatchObject({
+        variables: [
+          { key: 'BASE_URL', value: 'https://staging.example.com', encrypted: false },
+          { key: 'API_KEY', value: 's3cr3t-value-9', encrypted: true }
+        ],
+        includeTags: ['smoke', 'checkout'],
+        excludedTags: ['wip'],
+        testFilters: ['Regex: login.*', 'Regex: cart']
       })
-    }
-  })
-
-  it('Gearset: gitRef is the run request’s SourceGitCommitId (point 11)', async () => {
-    const r = await run('gearset', { scenarioId: `job-${++fresh}`, gitRef: SHA })
-    expect(r.code).toBe(0)
-    expect(lastBody('gearset', /\/run-requests$/)).toEqual({ SourceGitCommitId: SHA })
-    expect(plain(r.summary)).toMatch(/<th>Source commit<\/th><td>3f786850e387550fdab836ed7e6dc881de23001b \(gitRef\)<\/td>/)
-  })
-
-  it('bad values: one line per problem naming the input, no request', async () => {
-    const before = box.get().requests.length
-    const r = await run('testery', {
-      projectId: 'shop',
-      environment: 'x',
-      variables: 'GOOD=1\nnot a pair',
-      gitRef: 'main',
-      gitBranch: 'has space'
+      expect(r.stdout).toContain('::add-mask::s3cr3t-value-9')
     })
-    expect(r.code).toBe(1)
-    expect(errorsOf(r).slice(0, 3)).toEqual([
-      expect.stringMatching(/^::error::Input `gitRef` must be a commit SHA/),
-      expect.stringMatching(/^::error::Input `gitBranch` must be a git branch name/),
-      expect.stringMatching(/^::error::Input `variables` line 2 must be KEY=value/)
-    ])
-    expect(box.get().requests.length).toBe(before)
-  })
+  )
+
+  it.concurrent(
+    'Testsigma: variables as runtime data; executionConfig by ID or by name',
+    each(async () => {
+      for (const [config, sent] of [
+        ['7', { id: '7' }],
+        ['nightly smoke', { name: 'nightly smoke' }]
+      ] as const) {
+        const r = await run('testsigma', {
+          scenarioId: '2090',
+          variables: 'url=https://staging.example.com\nuser=qa',
+          executionConfig: config
+        })
+        expect(r.code).toBe(0)
+        expect(lastBody('testsigma', '/api/v1/execution_results')).toMatchObject({
+          executionId: '2090',
+          runtimeData: { url: 'https://staging.example.com', user: 'qa' },
+          executionConfig: sent
+        })
+      }
+    })
+  )
+
+  it.concurrent(
+    'Gearset: gitRef is the run request’s SourceGitCommitId (point 11)',
+    each(async () => {
+      const r = await run('gearset', { scenarioId: `job-${++fresh}`, gitRef: SHA })
+      expect(r.code).toBe(0)
+      expect(lastBody('gearset', /\/run-requests$/)).toEqual({ SourceGitCommitId: SHA })
+      expect(plain(r.summary)).toMatch(/<th>Source commit<\/th><td>3f786850e387550fdab836ed7e6dc881de23001b \(gitRef\)<\/td>/)
+    })
+  )
+
+  it.concurrent(
+    'bad values: one line per problem naming the input, no request',
+    each(async () => {
+      const before = box.get().requests.length
+      const r = await run('testery', {
+        projectId: 'shop',
+        environment: 'x',
+        variables: 'GOOD=1\nnot a pair',
+        gitRef: 'main',
+        gitBranch: 'has space'
+      })
+      expect(r.code).toBe(1)
+      expect(errorsOf(r).slice(0, 3)).toEqual([
+        expect.stringMatching(/^::error::Input `gitRef` must be a commit SHA/),
+        expect.stringMatching(/^::error::Input `gitBranch` must be a git branch name/),
+        expect.stringMatching(/^::error::Input `variables` line 2 must be KEY=value/)
+      ])
+      expect(box.get().requests.length).toBe(before)
+    })
+  )
 })
 
 describe('3: Testery runs one run per environment', () => {
-  it('a queued run that a newer run supersedes ends cancelled, at once, not at the timeout', async () => {
-    const env = `busy-${++fresh}`
-    let newer: Promise<unknown> | undefined
-    box.get().script('testery', { queuedMs: 60_000, runMs: 1000 }, { queuedMs: 100, runMs: 500 })
-    const started = Date.now()
-    const ours = await run(
-      'testery',
-      { projectId: 'shop', environment: env, wait: 'true', timeoutMinutes: '1' },
-      {
-        onStart: whenLogged('queued (', () => {
-          newer = startElsewhere('testery', '/api/test-run-requests-build', { project: 'shop', environment: env, updateVcsStatus: true })
-        })
-      }
-    )
-    await newer
-    expect(ours.outputs.status).toBe('cancelled')
-    expect(ours.outputs.providerStatus).toBe('CANCELED')
-    expect(Date.now() - started).toBeLessThan(20_000)
-    expect(errorsOf(ours)[0]).toMatch(/^::error::The run was cancelled on Testery \(CANCELED\)/)
-  })
+  it.concurrent(
+    'a queued run that a newer run supersedes ends cancelled, at once, not at the timeout',
+    each(async () => {
+      const env = `busy-${++fresh}`
+      let newer: Promise<unknown> | undefined
+      box.get().script('testery', { queuedMs: 60_000, runMs: 1000 }, { queuedMs: 100, runMs: 500 })
+      const started = Date.now()
+      const ours = await run(
+        'testery',
+        { projectId: 'shop', environment: env, wait: 'true', timeoutMinutes: '1' },
+        {
+          onStart: whenLogged('queued (', () => {
+            newer = startElsewhere('testery', '/api/test-run-requests-build', { project: 'shop', environment: env, updateVcsStatus: true })
+          })
+        }
+      )
+      await newer
+      expect(ours.outputs.status).toBe('cancelled')
+      expect(ours.outputs.providerStatus).toBe('CANCELED')
+      expect(Date.now() - started).toBeLessThan(20_000)
+      expect(errorsOf(ours)[0]).toMatch(/^::error::The run was cancelled on Testery \(CANCELED\)/)
+    })
+  )
 })
 
 describe('4, 7: counts that are failures are never a pass', () => {
-  it('Testery PASS with a timed-out test fails the step', async () => {
-    box.get().script('testery', { queuedMs: 100, runMs: 600, total: 5, failed: 1, failedAs: 'timeoutCount', end: 'passed' })
-    const r = await testery({ wait: 'true' })
-    expect(r.outputs).toMatchObject({ status: 'failed', providerStatus: 'PASS', failedCount: '1' })
-    expect(r.code).toBe(1)
-  })
+  it.concurrent(
+    'Testery PASS with a timed-out test fails the step',
+    each(async () => {
+      box.get().script('testery', { queuedMs: 100, runMs: 600, total: 5, failed: 1, failedAs: 'timeoutCount', end: 'passed' })
+      const r = await testery({ wait: 'true' })
+      expect(r.outputs).toMatchObject({ status: 'failed', providerStatus: 'PASS', failedCount: '1' })
+      expect(r.code).toBe(1)
+    })
+  )
 
-  it('Testery notRunCount counts as skipped, not as a failure', async () => {
-    box.get().script('testery', { queuedMs: 100, runMs: 600, total: 5, skipped: 2, skippedAs: 'notRunCount', end: 'passed' })
-    const r = await testery({ wait: 'true' })
-    expect(r.outputs).toMatchObject({ status: 'passed', skippedCount: '2', failedCount: '0' })
-  })
+  it.concurrent(
+    'Testery notRunCount counts as skipped, not as a failure',
+    each(async () => {
+      box.get().script('testery', { queuedMs: 100, runMs: 600, total: 5, skipped: 2, skippedAs: 'notRunCount', end: 'passed' })
+      const r = await testery({ wait: 'true' })
+      expect(r.outputs).toMatchObject({ status: 'passed', skippedCount: '2', failedCount: '0' })
+    })
+  )
 
-  it('Testsigma SUCCESS with a failed prerequisite fails the step', async () => {
-    box.get().script('testsigma', { queuedMs: 100, runMs: 600, total: 5, failed: 1, failedAs: 'preRequisiteFailedCount', end: 'passed' })
-    const r = await run('testsigma', { scenarioId: '2090', wait: 'true' })
-    expect(r.outputs).toMatchObject({ status: 'failed', providerStatus: 'STATUS_COMPLETED/SUCCESS', failedCount: '1' })
-    expect(r.code).toBe(1)
-  })
+  it.concurrent(
+    'Testsigma SUCCESS with a failed prerequisite fails the step',
+    each(async () => {
+      box.get().script('testsigma', { queuedMs: 100, runMs: 600, total: 5, failed: 1, failedAs: 'preRequisiteFailedCount', end: 'passed' })
+      const r = await run('testsigma', { scenarioId: '2090', wait: 'true' })
+      expect(r.outputs).toMatchObject({ status: 'failed', providerStatus: 'STATUS_COMPLETED/SUCCESS', failedCount: '1' })
+      expect(r.code).toBe(1)
+    })
+  )
 })
 
 describe('5: a Testsigma stop never stops another run', () => {
-  it('sends canStopAll: false, says the call is not confirmed, and leaves the other run running', async () => {
-    box.get().script('testsigma', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 100, runMs: 60_000 })
-    const other = (await startElsewhere('testsigma', '/api/v1/execution_results', { executionId: 3000 })) as { id: number }
-    const r = await run(
-      'testsigma',
-      { scenarioId: '2090', wait: 'true', cancelOnAbort: 'true' },
-      { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) }
-    )
-    expect(r.outputs.status).toBe('cancelled')
-    expect(lastBody('testsigma', /^\/api\/v1\/execution_results\/\d+$/)).toEqual({ result: 'STOPPED', canStopAll: false })
-    expect(r.stdout).toContain(
-      'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect'
-    )
-    const res = await fetch(`${box.get().baseUrl('testsigma')}/api/v1/execution_results/${other.id}`, {
-      headers: { Authorization: 'Bearer x' }
+  it.concurrent(
+    'sends canStopAll: false, says the call is not confirmed, and leaves the other run running',
+    each(async () => {
+      box.get().script('testsigma', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 100, runMs: 60_000 })
+      const other = (await startElsewhere('testsigma', '/api/v1/execution_results', { executionId: 3000 })) as { id: number }
+      const r = await run(
+        'testsigma',
+        { scenarioId: '2090', wait: 'true', cancelOnAbort: 'true' },
+        { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) }
+      )
+      expect(r.outputs.status).toBe('cancelled')
+      expect(lastBody('testsigma', /^\/api\/v1\/execution_results\/\d+$/)).toEqual({ result: 'STOPPED', canStopAll: false })
+      expect(r.stdout).toContain(
+        'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect'
+      )
+      const res = await fetch(`${box.get().baseUrl('testsigma')}/api/v1/execution_results/${other.id}`, {
+        headers: { Authorization: 'Bearer x' }
+      })
+      expect((await res.json()).status).toBe('STATUS_IN_PROGRESS')
     })
-    expect((await res.json()).status).toBe('STATUS_IN_PROGRESS')
-  })
+  )
 })
 
 describe('8, 9: Gearset cancels only when our run request is the one running', () => {
-  it('a busy job is said in the log and the summary; a Pending run request is not cancelled, and the other run goes on', async () => {
-    const job = `shared-job-${++fresh}`
-    const path = `/public/automation/continuous-integration-jobs/${job}`
-    box.get().script('gearset', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 1000 })
-    const other = (await startElsewhere('gearset', `${path}/run-requests`, {})) as { RunRequestId: string }
-    const cancels = () => box.get().requests.filter((q) => q.platform === 'gearset' && q.path === `${path}/cancel`).length
-    const r = await run(
-      'gearset',
-      { scenarioId: job, wait: 'true', cancelOnAbort: 'true' },
-      { onStart: whenLogged('queued (Pending)', (child) => setTimeout(() => child.kill('SIGTERM'), 300)) }
-    )
-    expect(warningsOf(r)[0]).toMatch(
-      new RegExp(`^::warning::The Gearset CI job ${job} is already running another run: this run request waits \\(Pending\\)`)
-    )
-    expect(r.summary).toContain(`⚠️ The Gearset CI job ${job} is already running another run`)
-    expect(cancels()).toBe(0)
-    expect(
-      warningsOf(r).some((w) =>
-        /Did not cancel run rr-\d+ on Gearset: Gearset’s cancel call stops the CI job’s current run.*last seen Pending, not Started/.test(
-          w.replace(/'/g, '’')
-        )
+  it.concurrent(
+    'a busy job is said in the log and the summary; a Pending run request is not cancelled, and the other run goes on',
+    each(async () => {
+      const job = `shared-job-${++fresh}`
+      const path = `/public/automation/continuous-integration-jobs/${job}`
+      box.get().script('gearset', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 1000 })
+      const other = (await startElsewhere('gearset', `${path}/run-requests`, {})) as { RunRequestId: string }
+      const cancels = () => box.get().requests.filter((q) => q.platform === 'gearset' && q.path === `${path}/cancel`).length
+      const r = await run(
+        'gearset',
+        { scenarioId: job, wait: 'true', cancelOnAbort: 'true' },
+        { onStart: whenLogged('queued (Pending)', (child) => setTimeout(() => child.kill('SIGTERM'), 300)) }
       )
-    ).toBe(true)
-    const res = await fetch(`${box.get().baseUrl('gearset')}${path}/run-requests/${other.RunRequestId}`, {
-      headers: { Authorization: 'token x' }
+      expect(warningsOf(r)[0]).toMatch(
+        new RegExp(`^::warning::The Gearset CI job ${job} is already running another run: this run request waits \\(Pending\\)`)
+      )
+      expect(r.summary).toContain(`⚠️ The Gearset CI job ${job} is already running another run`)
+      expect(cancels()).toBe(0)
+      expect(
+        warningsOf(r).some((w) =>
+          /Did not cancel run rr-\d+ on Gearset: Gearset’s cancel call stops the CI job’s current run.*last seen Pending, not Started/.test(
+            w.replace(/'/g, '’')
+          )
+        )
+      ).toBe(true)
+      const res = await fetch(`${box.get().baseUrl('gearset')}${path}/run-requests/${other.RunRequestId}`, {
+        headers: { Authorization: 'token x' }
+      })
+      expect((await res.json()).State).toBe('Started')
+      expect(r.outputs.status).toBe('cancelled')
     })
-    expect((await res.json()).State).toBe('Started')
-    expect(r.outputs.status).toBe('cancelled')
-  })
+  )
 
-  it('the post step reads the run request first and does not cancel a Pending one either', async () => {
-    const job = `post-job-${++fresh}`
-    const path = `/public/automation/continuous-integration-jobs/${job}`
-    box.get().script('gearset', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 1000 })
-    await startElsewhere('gearset', `${path}/run-requests`, {})
-    const ours = await run('gearset', { scenarioId: job })
-    const r = await run('gearset', { scenarioId: job, cancelOnAbort: 'true' }, { state: { isPost: 'true', runId: ours.outputs.runId } })
-    expect(r.code).toBe(0)
-    expect(box.get().requests.filter((q) => q.path === `${path}/cancel`)).toHaveLength(0)
-    expect(warningsOf(r)[0]).toMatch(/Did not cancel run rr-\d+ on Gearset/)
-  })
+  it.concurrent(
+    'the post step reads the run request first and does not cancel a Pending one either',
+    each(async () => {
+      const job = `post-job-${++fresh}`
+      const path = `/public/automation/continuous-integration-jobs/${job}`
+      box.get().script('gearset', { queuedMs: 0, runMs: 60_000 }, { queuedMs: 0, runMs: 1000 })
+      await startElsewhere('gearset', `${path}/run-requests`, {})
+      const ours = await run('gearset', { scenarioId: job })
+      const r = await run('gearset', { scenarioId: job, cancelOnAbort: 'true' }, { state: { isPost: 'true', runId: ours.outputs.runId } })
+      expect(r.code).toBe(0)
+      expect(box.get().requests.filter((q) => q.path === `${path}/cancel`)).toHaveLength(0)
+      expect(warningsOf(r)[0]).toMatch(/Did not cancel run rr-\d+ on Gearset/)
+    })
+  )
 
-  it('when our run request is Started, the cancel is sent', async () => {
-    const job = `own-job-${++fresh}`
-    box.get().script('gearset', { queuedMs: 100, runMs: 60_000 })
-    const r = await run(
-      'gearset',
-      { scenarioId: job, wait: 'true', cancelOnAbort: 'true' },
-      { onStart: whenLogged('running (Started)', (child) => child.kill('SIGTERM')) }
-    )
-    expect(box.get().requests.filter((q) => q.path === `/public/automation/continuous-integration-jobs/${job}/cancel`)).toHaveLength(1)
-    expect(r.state.cancelSent).toBe('true')
-  })
+  it.concurrent(
+    'when our run request is Started, the cancel is sent',
+    each(async () => {
+      const job = `own-job-${++fresh}`
+      box.get().script('gearset', { queuedMs: 100, runMs: 60_000 })
+      const r = await run(
+        'gearset',
+        { scenarioId: job, wait: 'true', cancelOnAbort: 'true' },
+        { onStart: whenLogged('running (Started)', (child) => child.kill('SIGTERM')) }
+      )
+      expect(box.get().requests.filter((q) => q.path === `/public/automation/continuous-integration-jobs/${job}/cancel`)).toHaveLength(1)
+      expect(r.state.cancelSent).toBe('true')
+    })
+  )
 
-  it('a job that does not exist ends the step before anything is started', async () => {
-    const before = box.get().runs.gearset ?? 0
-    const r = await run('gearset', { scenarioId: '0000404' })
-    expect(r.code).toBe(1)
-    expect(errorsOf(r)[0]).toMatch(
-      /Gearset: could not read the CI job status .*HTTP 404 Not Found\. Gearset said: "CI job not found"\. What to do: .*Copy job ID/
-    )
-    expect(box.get().runs.gearset ?? 0).toBe(before)
-  })
+  it.concurrent(
+    'a job that does not exist ends the step before anything is started',
+    each(async () => {
+      const before = box.get().runs.gearset ?? 0
+      const r = await run('gearset', { scenarioId: '0000404' })
+      expect(r.code).toBe(1)
+      expect(errorsOf(r)[0]).toMatch(
+        /Gearset: could not read the CI job status .*HTTP 404 Not Found\. Gearset said: "CI job not found"\. What to do: .*Copy job ID/
+      )
+      expect(box.get().runs.gearset ?? 0).toBe(before)
+    })
+  )
 })
 
 describe('12: Evaficy’s 201 with null fields', () => {
-  it('still succeeds with the runId', async () => {
-    box.get().fault('evaficy', {
-      on: 'trigger',
-      do: 'json',
-      status: 201,
-      body: { success: true, runId: '65f1c0ffee0000000000beef', runName: null, testCaseCount: null, message: null }
+  it.concurrent(
+    'still succeeds with the runId',
+    each(async () => {
+      box.get().fault('evaficy', {
+        on: 'trigger',
+        do: 'json',
+        status: 201,
+        body: { success: true, runId: '65f1c0ffee0000000000beef', runName: null, testCaseCount: null, message: null }
+      })
+      const r = await run('evaficy', { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba' })
+      expect(r.code).toBe(0)
+      expect(r.outputs).toMatchObject({ runId: '65f1c0ffee0000000000beef', status: 'triggered', runName: '', totalCount: '' })
+      expect(annotationsOf(r, 'error')).toEqual([])
+      expectNoLeak(r, TOKEN)
     })
-    const r = await run('evaficy', { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba' })
-    expect(r.code).toBe(0)
-    expect(r.outputs).toMatchObject({ runId: '65f1c0ffee0000000000beef', status: 'triggered', runName: '', totalCount: '' })
-    expect(annotationsOf(r, 'error')).toEqual([])
-    expectNoLeak(r, TOKEN)
-  })
+  )
 })

@@ -1,5 +1,6 @@
 // Shared plumbing for end-to-end tests: the sandbox and the runner emulation, typed.
 import type { ChildProcess } from 'node:child_process'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { runAction } from '../../scripts/github-runner.js'
 import { startSandbox } from '../../sandbox/server.js'
 
@@ -81,6 +82,31 @@ export function sandboxPerTest(token: string, prefix: string) {
       await box.close()
     }
   }
+}
+
+/**
+ * A sandbox per test for files whose helpers read `box.get()`: each test wrapped in `each(…)` gets
+ * a sandbox of its own, found through the test's async context, so the file's tests can run
+ * concurrently while its helpers stay as they are.
+ */
+export function sandboxPerTestContext() {
+  const current = new AsyncLocalStorage<Sandbox>()
+  const box = {
+    get: (): Sandbox => {
+      const b = current.getStore()
+      if (!b) throw new Error('box.get() outside a test wrapped in each()')
+      return b
+    }
+  }
+  const each = (test: () => Promise<void>) => async (): Promise<void> => {
+    const b = await startSandbox()
+    try {
+      await current.run(b, test)
+    } finally {
+      await b.close()
+    }
+  }
+  return { box, each }
 }
 
 /** One sandbox for the test file, fresh for it. */
