@@ -98,6 +98,22 @@ describe('startRun after an ambiguous failure', () => {
     }
   )
 
+  it('lists the runs under the step’s cancel signal, so a cancel during the search is obeyed too', async () => {
+    const stop = new AbortController()
+    let heard: AbortSignal | undefined
+    const p = acmeProvider({
+      trigger: async () => {
+        throw ambiguous()
+      },
+      recentRuns: async (_ctx, signal) => {
+        heard = signal
+        return [candidate({ id: '5' })]
+      }
+    })
+    await start(p, {}, stop.signal)
+    expect(heard).toBe(stop.signal)
+  })
+
   it('does not adopt either of two candidates: names both and asks for runId', async () => {
     const e = await failure(start(provider([candidate({ id: '1' }), candidate({ id: '2' })])))
     expect(e.info.hint).toMatch(

@@ -12434,7 +12434,7 @@ async function startRun(provider, ctx, log, signal, nowEpochMs = Date.now) {
         log(`${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`);
         let mine;
         try {
-            mine = ownRuns(await provider.recentRuns(ctx), ctx, sentAt);
+            mine = ownRuns(await provider.recentRuns(ctx, signal), ctx, sentAt);
         }
         catch (listError) {
             const why = listError instanceof PlatformError ? whatFailed(listError.info) : 'an unexpected error';

@@ -54,7 +54,7 @@ export async function startRun(
     )
     let mine: RunCandidate[]
     try {
-      mine = ownRuns(await provider.recentRuns(ctx), ctx, sentAt)
+      mine = ownRuns(await provider.recentRuns(ctx, signal), ctx, sentAt)
     } catch (listError) {
       const why = listError instanceof PlatformError ? whatFailed(listError.info) : 'an unexpected error'
       throw withHint(
