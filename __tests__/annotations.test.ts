@@ -60,6 +60,39 @@ describe('annotation places', () => {
   })
 })
 
+describe('each annotation, and the verdict, counted exactly', () => {
+  it('starts with nine places of each kind free (one kept for the verdict); each annotation takes one', () => {
+    expect([roomFor('error'), roomFor('warning'), roomFor('notice')]).toEqual([9, 9, 9])
+    expect(annotate('notice', 'n')).toBe(true)
+    expect(roomFor('notice')).toBe(8)
+  })
+
+  it('once the verdict is given, its place is no longer kept', () => {
+    verdict('notice', 'done')
+    expect(roomFor('notice')).toBe(9) // the verdict took one of the ten
+    expect(roomFor('warning')).toBe(10)
+  })
+
+  it('an annotation with no place left is a plain line with its kind and title, and says it was not shown', () => {
+    for (let i = 0; i < 9; i++) annotate('error', `e ${i}`)
+    for (let i = 0; i < 9; i++) annotate('notice', `n ${i}`)
+    expect(annotate('error', 'boom', { title: 'checkout spec' })).toBe(false)
+    expect(annotate('notice', 'fyi')).toBe(false)
+    expect(out.join('')).toContain('Error: checkout spec: boom\n')
+    expect(out.join('')).toContain('Notice: fyi\n')
+  })
+
+  it('an error verdict fails the step; a warning or notice verdict does not', () => {
+    process.exitCode = undefined
+    verdict('warning', 'attention')
+    verdict('notice', 'fine')
+    expect(process.exitCode).toBeUndefined()
+    verdict('error', 'Tests failed')
+    expect(process.exitCode).toBe(1)
+    expect(commands('error')).toEqual(['::error::Tests failed'])
+  })
+})
+
 describe('the failed-test list of the summary', () => {
   const listed = (n: number) => {
     core.summary.emptyBuffer()

@@ -1,8 +1,10 @@
 // Every status word of docs/platforms.md, mapped as documented; no other word can produce `passed`.
+import { readFileSync } from 'node:fs'
 import { fromWord } from '../src/providers/common.js'
-import { gearsetState } from '../src/providers/gearset.js'
-import { testeryState } from '../src/providers/testery.js'
-import { testsigmaState } from '../src/providers/testsigma.js'
+import { gearset, gearsetState } from '../src/providers/gearset.js'
+import { testery, testeryState } from '../src/providers/testery.js'
+import { testsigma, testsigmaState } from '../src/providers/testsigma.js'
+import type { Provider } from '../src/providers/types.js'
 import type { RunStatus } from '../src/model.js'
 import { checked } from '../src/wait.js'
 
@@ -187,5 +189,29 @@ describe('unknown words', () => {
     const table: Record<string, RunStatus> = { PASS: 'passed' }
     expect(fromWord(table, 'PASS').status).toBe('passed')
     expect(fromWord(table, 'toString')).toEqual({ status: 'running', unknownWord: 'toString' })
+  })
+})
+
+// Each provider declares its words (statusWords): the declaration is what its state mapping
+// does, word for word, and what the README's table tells users.
+describe('the declared status words', () => {
+  const mappers: [string, Provider, (word: string) => RunStatus][] = [
+    ['Testsigma', testsigma, (w) => ts(...(w.split('/') as [string, string?])).status],
+    ['Testery', testery, (w) => ty(w, { failCount: w === 'FAIL' ? 1 : 0 }).status],
+    ['Gearset', gearset, (w) => gs(w).status]
+  ]
+  const readme = readFileSync('README.md', 'utf8')
+  const table = readme.slice(readme.indexOf('| status | Testsigma'), readme.indexOf('A word the action does not know'))
+  const column = (status: RunStatus, i: number) =>
+    (table.split('\n').find((l) => l.startsWith(`| \`${status}\` |`)) ?? '').split('|')[i + 2] ?? ''
+
+  it.each(mappers)('%s: every declared word maps to its declared status, and the README lists it there', (_, p, map) => {
+    const i = mappers.findIndex((m) => m[1] === p)
+    for (const [word, status] of Object.entries(p.statusWords)) {
+      expect([word, map(word)]).toEqual([word, status])
+      // Testsigma's endings are listed as STATUS_COMPLETED/<result>, or as the results of an `error`.
+      const listed = column(status, i)
+      expect([word, listed.includes(`\`${word}\``) || listed.includes(`\`${word.split('/')[1]}\``)]).toEqual([word, true])
+    }
   })
 })

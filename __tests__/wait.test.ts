@@ -7,9 +7,14 @@ import { fakeServer, sendJson, type FakeServer } from './helpers/fake-server.js'
 import type { Provider, ProviderContext } from '../src/providers/types.js'
 import type { RunState } from '../src/model.js'
 import { DEFAULT_SCHEDULE } from '../src/schedule.js'
-import { progressLine, waitForRun, WaitAborted, WaitFailed, type WaitOptions } from '../src/wait.js'
+import { checked, otherRun, progressLine, waitForRun, WaitAborted, WaitFailed, type WaitOptions } from '../src/wait.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { acmeProvider } from './helpers/fake-provider.js'
+
+// The clock starts where a real one would, not at 0: what the wait computes from "since it began"
+// must not depend on the clock's origin. Script times and checks are relative to T0.
+const T0 = 1_764_590_000_000
+const clockAtT0 = () => new FakeClock(0.5, T0)
 
 const run = (status: RunState['status'], providerStatus: string, extra: Partial<RunState> = {}): RunState => ({
   id: '42',
@@ -30,8 +35,8 @@ function scriptedPlatform(clock: FakeClock, script: { at: number; answer: RunSta
   const provider = acmeProvider({
     trigger: async () => run('queued', 'Q'),
     status: async () => {
-      reads.push(clock.now())
-      const current = [...script].reverse().find((s) => clock.now() >= s.at)
+      reads.push(clock.elapsed())
+      const current = [...script].reverse().find((s) => clock.elapsed() >= s.at)
       if (!current) throw new Error('script has no answer yet')
       if (current.answer instanceof Error) throw current.answer
       return current.answer
@@ -58,7 +63,7 @@ function options(clock: FakeClock, provider: Provider, extra: Partial<WaitOption
 
 describe('waitForRun', () => {
   it('follows a run to its end, logging each change with counts and elapsed time', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider, reads } = scriptedPlatform(clock, [
       { at: 0, answer: run('running', 'RUNNING', { counts: { total: 10, passed: 2, failed: 0 } }) },
       { at: 10_000, answer: run('running', 'RUNNING', { counts: { total: 10, passed: 6, failed: 1 } }) },
@@ -80,7 +85,7 @@ describe('waitForRun', () => {
   })
 
   it('keeps polling through an unknown word, warns once, and ends on the terminal word', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: run('running', 'WEIRD', { unknownWord: 'WEIRD' }) },
       { at: 120_000, answer: run('passed', 'PASS') }
@@ -94,7 +99,7 @@ describe('waitForRun', () => {
   })
 
   it('never passes a run whose counts show failures', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: run('passed', 'PASSED', { counts: { total: 5, passed: 3, failed: 2 } }) }
     ])
@@ -103,17 +108,17 @@ describe('waitForRun', () => {
   })
 
   it('times out after one last look, within the deadline plus one read', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING') }])
     const final = await waitForRun(run('running', 'RUNNING'), options(clock, provider, { timeoutMs: 3 * 3600_000 }).o)
     expect(final).toMatchObject({ status: 'timed_out', providerStatus: 'RUNNING' })
-    expect(clock.ms).toBe(3 * 3600_000)
+    expect(clock.elapsed()).toBe(3 * 3600_000)
     expect(reads[reads.length - 1]).toBe(3 * 3600_000) // the last look, at the deadline
     expect(reads.length).toBeLessThan((3 * 3600) / 15 + 60) // no counts: every 15 s after the first minutes
   })
 
   it('takes the end seen in the last look instead of timing out', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: run('running', 'RUNNING') },
       { at: 59_999, answer: run('failed', 'FAIL') }
@@ -126,7 +131,7 @@ describe('waitForRun', () => {
   })
 
   it('treats failed reads as unknown this time, and keeps waiting', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: run('running', 'RUNNING') },
       { at: 5000, answer: httpError(502, 'not-json') },
@@ -140,7 +145,7 @@ describe('waitForRun', () => {
   })
 
   it('gives up after 10 minutes without a successful read, saying so', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: run('running', 'RUNNING') },
       { at: 5000, answer: httpError(503) }
@@ -148,33 +153,33 @@ describe('waitForRun', () => {
     const e = await waitForRun(run('running', 'RUNNING'), options(clock, provider).o).catch((x) => x)
     expect(e).toBeInstanceOf(WaitFailed)
     expect(e.message).toMatch(/^Lost contact with Acme for 10m \d+s while waiting for run 42/)
-    expect(clock.ms).toBeGreaterThanOrEqual(10 * 60_000 + 5000)
-    expect(clock.ms).toBeLessThan(11 * 60_000 + 5000)
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(10 * 60_000 + 5000)
+    expect(clock.elapsed()).toBeLessThan(11 * 60_000 + 5000)
   })
 
   it('tolerates a 404 just after creation, but not later or for an attached run', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: httpError(404) },
       { at: 20_000, answer: run('passed', 'PASS') }
     ])
     expect((await waitForRun(run('queued', 'SUBMITTED'), options(clock, provider, { justCreated: true }).o)).status).toBe('passed')
 
-    const clock2 = new FakeClock()
+    const clock2 = clockAtT0()
     const gone = scriptedPlatform(clock2, [{ at: 0, answer: httpError(404) }])
     const e = await waitForRun(run('queued', 'SUBMITTED'), options(clock2, gone.provider, { justCreated: true }).o).catch((x) => x)
     expect(e).toBeInstanceOf(WaitFailed)
-    expect(clock2.ms).toBeGreaterThanOrEqual(60_000)
-    expect(clock2.ms).toBeLessThan(100_000)
+    expect(clock2.elapsed()).toBeGreaterThanOrEqual(60_000)
+    expect(clock2.elapsed()).toBeLessThan(100_000)
 
-    const clock3 = new FakeClock()
+    const clock3 = clockAtT0()
     const attached = scriptedPlatform(clock3, [{ at: 0, answer: httpError(404) }])
     await expect(waitForRun(run('queued', 'SUBMITTED'), options(clock3, attached.provider).o)).rejects.toBeInstanceOf(WaitFailed)
     expect(attached.reads).toHaveLength(1)
   })
 
   it('ends at once on an answer waiting cannot fix (401)', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: httpError(401) }])
     const e = await waitForRun(run('running', 'RUNNING'), options(clock, provider).o).catch((x) => x)
     expect(e).toBeInstanceOf(WaitFailed)
@@ -183,7 +188,7 @@ describe('waitForRun', () => {
   })
 
   it('stops when aborted, returning the last state it knew', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const stop = new AbortController()
     const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING', { counts: { total: 3 } }) }])
     const { o } = options(clock, provider, { signal: stop.signal, onState: () => stop.abort() })
@@ -199,7 +204,7 @@ describe('waitForRun', () => {
 
 describe('issue 10 rules in the wait', () => {
   it('rule 2: an answer about another run is no reading: warned once, never an ending, never onState', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: run('passed', 'PASS', { id: '999' }) },
       { at: 60_000, answer: run('failed', 'FAIL', { counts: { failed: 1 } }) }
@@ -213,7 +218,7 @@ describe('issue 10 rules in the wait', () => {
   })
 
   it('rule 2: answers about another run for 10 minutes are lost contact, not a verdict', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('passed', 'PASS', { id: '999' }) }])
     const { o } = options(clock, provider)
     const e = await waitForRun(run('running', 'RUNNING'), o).catch((x: unknown) => x)
@@ -222,7 +227,7 @@ describe('issue 10 rules in the wait', () => {
   })
 
   it('rule 6: an empty retry bucket never ends the wait; an outage under 10 minutes ends with the real verdict', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const exhausted = new PlatformError({ ...httpError(502).info, budgetExhausted: true })
     const { provider } = scriptedPlatform(clock, [
       { at: 0, answer: exhausted },
@@ -233,7 +238,7 @@ describe('issue 10 rules in the wait', () => {
   })
 
   it('rule 7: a pause the platform asked for past the deadline lets the wait run out to it: timed out, at the deadline', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const paused = new PlatformError({
       platform: 'Acme',
       action: 'read',
@@ -247,18 +252,18 @@ describe('issue 10 rules in the wait', () => {
     const { o } = options(clock, provider, { timeoutMs: 60_000, ctx: { http } as ProviderContext })
     const final = await waitForRun(run('running', 'RUNNING'), o)
     expect(final.status).toBe('timed_out')
-    expect(clock.now()).toBe(60_000)
+    expect(clock.elapsed()).toBe(60_000)
     expect(reads).toEqual([60_000]) // slept through the pause to the deadline; one last look
   })
 
   it('rule 3: the wait ends at the step deadline when the step began before the wait did', async () => {
-    const clock = new FakeClock()
-    clock.ms = 50_000
+    const clock = clockAtT0()
+    clock.ms = T0 + 50_000
     const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING') }])
-    const { o } = options(clock, provider, { timeoutMs: 60_000, deadline: 60_000 })
+    const { o } = options(clock, provider, { timeoutMs: 60_000, deadline: T0 + 60_000 })
     const final = await waitForRun(run('running', 'RUNNING'), o)
     expect(final.status).toBe('timed_out')
-    expect(clock.now()).toBe(60_000)
+    expect(clock.elapsed()).toBe(60_000)
   })
 })
 
@@ -284,11 +289,11 @@ describe('the wait loop with the real HTTP client', () => {
   }
 
   it('rule 11: a Retry-After on a successful read spaces the next poll (Testery)', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const readsAt: number[] = []
     server = await fakeServer((req, res) => {
       if (req.url === '/api/account') return sendJson(res, 200, { name: 'acme' })
-      readsAt.push(clock.now())
+      readsAt.push(clock.elapsed())
       const done = readsAt.length >= 3
       sendJson(
         res,
@@ -305,10 +310,10 @@ describe('the wait loop with the real HTTP client', () => {
   })
 
   it('rule 11: Gearset’s read limit (5 per 5 s per job) holds even with a poll interval that would break it', async () => {
-    const clock = new FakeClock()
+    const clock = clockAtT0()
     const readsAt: number[] = []
     server = await fakeServer((_req, res) => {
-      readsAt.push(clock.now())
+      readsAt.push(clock.elapsed())
       // Every third read fails: its retries (0.5 s, 1 s backoff) on top of 1 s polls would break the limit.
       if (readsAt.length % 3 === 1) return sendJson(res, 502, { message: 'busy' })
       sendJson(res, 200, { ...gearsetRunStatus, State: readsAt.length >= 30 ? 'Succeeded' : 'Started' })
@@ -320,5 +325,155 @@ describe('the wait loop with the real HTTP client', () => {
     expect((await waitForRun(run('running', 'Started'), o)).status).toBe('passed')
     expect(readsAt).toHaveLength(30)
     for (let i = 5; i < readsAt.length; i++) expect(readsAt[i] - readsAt[i - 5]).toBeGreaterThanOrEqual(5000)
+  })
+})
+
+// Each rule of the wait on its own boundary (what mutation testing showed no test pinned down).
+describe('the wait’s rules, one boundary at a time', () => {
+  const every10s = { ...DEFAULT_SCHEDULE, fixedMs: 10_000 }
+  const rateLimited = new PlatformError({
+    platform: 'Acme',
+    action: 'read the run status',
+    endpoint: 'GET /runs/{id}',
+    kind: 'rate-limited',
+    detail: 'later',
+    reached: false
+  })
+
+  it.each([
+    [{}, 'running (no status)'],
+    [{ total: 10 }, 'running (no status) · 0/10 done: 0 passed, 0 failed'],
+    [{ passed: 3 }, 'running (no status) · 3/? done: 3 passed, 0 failed'],
+    [{ failed: 2 }, 'running (no status) · 2/? done: 0 passed, 2 failed'],
+    [{ total: 5, passed: 1, failed: 1, skipped: 2 }, 'running (no status) · 4/5 done: 1 passed, 1 failed'],
+    [{ skipped: 2 }, 'running (no status)']
+  ])('a progress line shows counts when the platform gave some (%j)', (counts, line) => {
+    expect(progressLine(run('running', '', { counts }))).toBe(line)
+  })
+
+  it('a pass with failed tests is a failure, saying why', () => {
+    expect(checked(run('passed', 'PASS', { counts: { failed: 2 } }))).toMatchObject({
+      status: 'failed',
+      message: 'PASS reported with 2 failed tests'
+    })
+    expect(checked(run('passed', 'PASS', { counts: { failed: 0 } })).status).toBe('passed')
+  })
+
+  it('an answer about another run is a reached, named failure of the status read', () => {
+    expect(otherRun('Acme', '42', '43\nx').info).toEqual({
+      platform: 'Acme',
+      action: 'read the status of run 42',
+      endpoint: 'the run status',
+      kind: 'wrong-run',
+      detail: '43 x',
+      reached: true
+    })
+  })
+
+  it('names its endings: WaitAborted, WaitFailed', () => {
+    const a = new WaitAborted(run('running', 'R'))
+    expect([a.name, a.message]).toEqual(['WaitAborted', 'stopped waiting: the step was cancelled'])
+    expect(new WaitFailed(httpError(401), run('running', 'R')).name).toBe('WaitFailed')
+  })
+
+  it('a platform without a status call cannot be waited for, and says so', async () => {
+    const provider = acmeProvider({ trigger: async () => run('queued', 'Q') })
+    await expect(waitForRun(run('queued', 'Q'), options(clockAtT0(), provider).o)).rejects.toThrow('Acme has no status API')
+  })
+
+  it('a 404 is tolerated only within the grace after creation: the read at the grace’s end fails', async () => {
+    const clock = clockAtT0()
+    const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: httpError(404) }])
+    const { o } = options(clock, provider, { justCreated: true, notFoundGraceMs: 20_000, schedule: every10s })
+    await expect(waitForRun(run('queued', 'Q'), o)).rejects.toBeInstanceOf(WaitFailed)
+    expect(reads).toEqual([10_000, 20_000])
+  })
+
+  it.each([401, 403, 400])('just after creation, only a 404 is tolerated: %d ends the wait at once', async (status) => {
+    const clock = clockAtT0()
+    const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: httpError(status) }])
+    const { o } = options(clock, provider, { justCreated: true, schedule: every10s })
+    await expect(waitForRun(run('queued', 'Q'), o)).rejects.toBeInstanceOf(WaitFailed)
+    expect(reads).toHaveLength(1)
+  })
+
+  it('a read the client held back for a rate limit is waited through, with no warning', async () => {
+    const clock = clockAtT0()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: rateLimited },
+      { at: 30_000, answer: run('passed', 'PASS') }
+    ])
+    const { o, warnings } = options(clock, provider, { schedule: every10s })
+    expect((await waitForRun(run('running', 'R'), o)).status).toBe('passed')
+    expect(warnings).toEqual([])
+  })
+
+  it('failed reads are logged, never warned about (only an answer about another run is)', async () => {
+    const clock = clockAtT0()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: httpError(502) },
+      { at: 30_000, answer: run('passed', 'PASS') }
+    ])
+    const { o, warnings, lines } = options(clock, provider, { schedule: every10s })
+    expect((await waitForRun(run('running', 'R'), o)).status).toBe('passed')
+    expect(warnings).toEqual([])
+    expect(lines.filter((l) => l.startsWith('Could not read the run status this time'))).toHaveLength(2)
+  })
+
+  it('lost contact ends the wait at the read where the window is reached, naming how long', async () => {
+    const clock = clockAtT0()
+    const { provider, reads } = scriptedPlatform(clock, [{ at: 0, answer: httpError(503) }])
+    const { o } = options(clock, provider, { maxUnreachableMs: 30_000, schedule: every10s })
+    const e = await waitForRun(run('running', 'R'), o).catch((x) => x)
+    expect(e).toBeInstanceOf(WaitFailed)
+    expect(reads).toEqual([10_000, 20_000, 30_000, 40_000])
+    expect(e.message).toMatch(/^Lost contact with Acme for 30s while waiting for run 42: /)
+  })
+
+  it('a signal during a read ends the wait as aborted, whatever the read failed with', async () => {
+    const clock = clockAtT0()
+    const stop = new AbortController()
+    const provider = acmeProvider({
+      trigger: async () => run('queued', 'Q'),
+      status: async () => {
+        stop.abort()
+        throw httpError(502)
+      }
+    })
+    const e = await waitForRun(run('running', 'R'), options(clock, provider, { signal: stop.signal, schedule: every10s }).o).catch((x) => x)
+    expect(e).toBeInstanceOf(WaitAborted)
+  })
+
+  it('an unexpected error in a read (a bug) is not taken for a failed read', async () => {
+    const bug = new TypeError('cannot read properties of undefined')
+    const provider = acmeProvider({
+      trigger: async () => run('queued', 'Q'),
+      status: async () => {
+        throw bug
+      }
+    })
+    await expect(waitForRun(run('running', 'R'), options(clockAtT0(), provider).o)).rejects.toBe(bug)
+  })
+
+  it('a last look that fails still ends as timed out; a signal during it ends as aborted', async () => {
+    const clock = clockAtT0()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'R') },
+      { at: 55_000, answer: httpError(401) }
+    ])
+    const { o } = options(clock, provider, { timeoutMs: 60_000, schedule: { ...DEFAULT_SCHEDULE, fixedMs: 50_000 } })
+    expect(await waitForRun(run('running', 'R'), o)).toMatchObject({ status: 'timed_out', providerStatus: 'R' })
+
+    const clock2 = clockAtT0()
+    const stop = new AbortController()
+    const provider2 = acmeProvider({
+      trigger: async () => run('queued', 'Q'),
+      status: async () => {
+        if (clock2.elapsed() >= 60_000) stop.abort()
+        throw httpError(502)
+      }
+    })
+    const o2 = options(clock2, provider2, { timeoutMs: 60_000, signal: stop.signal, schedule: { ...DEFAULT_SCHEDULE, fixedMs: 50_000 } }).o
+    await expect(waitForRun(run('running', 'R'), o2)).rejects.toBeInstanceOf(WaitAborted)
   })
 })

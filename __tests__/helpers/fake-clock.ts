@@ -2,9 +2,17 @@
 import type { Clock } from '../../src/clock.js'
 
 export class FakeClock implements Clock {
-  ms = 0
+  ms: number
   sleeps: number[] = []
-  constructor(private readonly rnd = 0.5) {}
+  /** `start`: where the clock starts, as a real clock does not start at 0 (so `now - start` matters). */
+  constructor(
+    private readonly rnd = 0.5,
+    readonly start = 0
+  ) {
+    this.ms = start
+  }
+  /** Time since the clock started. */
+  elapsed = () => this.ms - this.start
   now = () => this.ms
   random = () => this.rnd
   sleep = async (ms: number, signal?: AbortSignal) => {
