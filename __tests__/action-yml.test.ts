@@ -35,7 +35,10 @@ const ADDED_INPUTS = [
   'excludeTags',
   'testFilters',
   'executionConfig',
-  'annotateTests'
+  'annotateTests',
+  'commitStatus',
+  'prComment',
+  'githubToken'
 ]
 const DESIGN_OUTPUTS = [
   'runId',
@@ -92,10 +95,12 @@ describe('action.yml', () => {
     expect([...INPUT_NAMES]).toEqual(Object.keys(action.inputs))
     const declaredDefaults = Object.fromEntries(
       Object.entries(action.inputs)
-        .filter(([, i]) => i.default !== undefined)
+        .filter(([, i]) => i.default !== undefined && !String(i.default).startsWith('${{'))
         .map(([n, i]) => [n, i.default])
     )
     expect(INPUT_DEFAULTS).toEqual(declaredDefaults)
+    // The one default the runner computes: the workflow's own token.
+    expect(action.inputs.githubToken.default).toBe('${{ github.token }}')
   })
 
   it('is read only through declared inputs', () => {

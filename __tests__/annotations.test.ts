@@ -3,7 +3,10 @@
 import { jest } from '@jest/globals'
 import * as core from '@actions/core'
 import { annotate, resetAnnotations, roomFor, verdict } from '../src/annotations.js'
-import { annotateFailedTests, buildFailedTests, MAX_LISTED_FAILURES, runOutputs } from '../src/report.js'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { annotateFailedTests, buildFailedTests, MAX_LISTED_FAILURES, runOutputs, writeSummary } from '../src/report.js'
 import { safeLink } from '../src/providers/common.js'
 import type { TestResult } from '../src/model.js'
 
@@ -107,7 +110,75 @@ describe('the failed-test list of the summary', () => {
   ])('%d failures: 50 rows, "…and 1 more" only past 50', (n, more) => {
     const html = listed(n)
     expect((html.match(/<tr>/g) ?? []).length - 1).toBe(50)
-    expect(html.includes('…and 1 more')).toBe(more)
+    expect(html.includes('…and 1 more: open the run for the full list.</p>')).toBe(more)
+    expect(html.includes('…and')).toBe(more)
+  })
+
+  it('has a heading with the count and a header row; passed tests are not listed; no failures, no list', () => {
+    const html = listed(2)
+    expect(html).toContain('<h3>Failed tests (2)</h3>')
+    expect(html).toContain('<tr><th>Test</th><th>Suite</th><th>Error</th></tr>')
+    expect(html).toContain('<td><code>boom 1</code></td>')
+    core.summary.emptyBuffer()
+    buildFailedTests([{ name: 'ok', status: 'passed' }, ...failedTests(1)])
+    expect(core.summary.stringify()).toContain('Failed tests (1)')
+    core.summary.emptyBuffer()
+    buildFailedTests([{ name: 'ok', status: 'passed' }])
+    expect(core.summary.stringify()).toBe('')
+  })
+})
+
+describe('per-test annotations', () => {
+  it('title the platform, suite and test; a test without error text says so; only failed tests', () => {
+    const tests: TestResult[] = [
+      { name: 'pays', suite: 'Checkout', status: 'failed', error: 'expected 80' },
+      { name: 'logs in', status: 'failed' },
+      { name: 'ok', status: 'passed' }
+    ]
+    expect(annotateFailedTests('Acme', tests, 'warning')).toBe(2)
+    expect(commands('warning')).toEqual([
+      '::warning title=Acme%3A Checkout › pays::expected 80',
+      '::warning title=Acme%3A logs in::failed (Acme gives no error text for this test; open the run)'
+    ])
+    expect(out.join('')).not.toContain('more failed tests')
+  })
+})
+
+describe('the job summary file', () => {
+  // @actions/core keeps the summary file's path once it has read it: one file, emptied each time.
+  const file = join(mkdtempSync(join(tmpdir(), 'ttr-summary-')), 'summary.md')
+  const summaryFile = () => {
+    writeFileSync(file, '')
+    return file
+  }
+  afterEach(() => {
+    delete process.env.GITHUB_STEP_SUMMARY
+    core.summary.emptyBuffer()
+  })
+
+  it('is cut under GitHub’s 1 MiB limit at a line end, saying so', async () => {
+    const f = summaryFile()
+    process.env.GITHUB_STEP_SUMMARY = f
+    for (let i = 0; i < 20_000; i++) core.summary.addRaw(`line ${i} ${'x'.repeat(40)}`, true)
+    await writeSummary()
+    const text = readFileSync(f, 'utf8')
+    expect(Buffer.byteLength(text)).toBeLessThan(900 * 1024)
+    expect(Buffer.byteLength(text)).toBeGreaterThan(400 * 1024)
+    expect(text).toMatch(/x\n<p>…the rest of this summary was cut to stay under GitHub’s size limit\.<\/p>\n$/)
+  })
+
+  it('is written whole when it fits', async () => {
+    const f = summaryFile()
+    process.env.GITHUB_STEP_SUMMARY = f
+    core.summary.addRaw('small', true)
+    await writeSummary()
+    expect(readFileSync(f, 'utf8')).toBe('small\n')
+  })
+
+  it('without a summary file, nothing is written and the buffer is emptied', async () => {
+    core.summary.addRaw('orphan', true)
+    await writeSummary()
+    expect(core.summary.isEmptyBuffer()).toBe(true)
   })
 })
 

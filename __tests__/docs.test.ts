@@ -88,7 +88,10 @@ const With = z
     excludeTags: text.optional(),
     testFilters: text.optional(),
     executionConfig: text.optional(),
-    annotateTests: z.enum(['true', 'false']).optional()
+    annotateTests: z.enum(['true', 'false']).optional(),
+    commitStatus: z.enum(['true', 'false']).optional(),
+    prComment: z.enum(['true', 'false']).optional(),
+    githubToken: text.optional()
   })
   .strict()
 

@@ -5,14 +5,13 @@
 // A build takes ncc about 7 s, so it is kept, like jest's own transform cache, in the machine's
 // temporary folder under a hash of everything that goes into it (the sources, the lock file, the
 // TypeScript settings, ncc's and Node's versions): the same inputs give the same bundle.
-import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { build } from '../scripts/build.js'
 
 export const TEST_BUNDLE_DIR = '.test-dist'
-const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js'
 
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true })
@@ -25,7 +24,7 @@ function filesUnder(dir) {
 function buildKey() {
   const hash = createHash('sha256')
   hash.update(`${process.version}\n${JSON.parse(readFileSync('node_modules/@vercel/ncc/package.json', 'utf8')).version}\n`)
-  for (const f of [...filesUnder('src'), 'package-lock.json', 'package.json', 'tsconfig.json']) {
+  for (const f of [...filesUnder('src'), 'package-lock.json', 'package.json', 'tsconfig.json', 'scripts/build.js']) {
     hash.update(`${f}\n`).update(readFileSync(f)).update('\n')
   }
   return hash.digest('hex').slice(0, 32)
@@ -36,9 +35,7 @@ export default function globalSetup() {
   rmSync(TEST_BUNDLE_DIR, { recursive: true, force: true })
   if (!existsSync(join(cached, 'index.js'))) {
     const fresh = `${cached}.${process.pid}`
-    execFileSync(process.execPath, [NCC, 'build', 'src/index.ts', '-o', fresh, '--license', 'licenses.txt', '-q'], {
-      stdio: 'inherit'
-    })
+    build(fresh)
     rmSync(cached, { recursive: true, force: true })
     renameSync(fresh, cached) // whole or not at all, even when two runs build at once
   }

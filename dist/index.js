@@ -12,16 +12,15 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(278);
-var tls = __nccwpck_require__(756);
-var http = __nccwpck_require__(611);
-var https = __nccwpck_require__(692);
-var events = __nccwpck_require__(434);
-var assert = __nccwpck_require__(613);
-var util = __nccwpck_require__(23);
+var net = __nccwpck_require__(9278);
+var tls = __nccwpck_require__(4756);
+var http = __nccwpck_require__(8611);
+var https = __nccwpck_require__(5692);
+var events = __nccwpck_require__(4434);
+var assert = __nccwpck_require__(2613);
+var util = __nccwpck_require__(9023);
 
 
 exports.httpOverHttp = httpOverHttp;
@@ -276,54 +275,215 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
 
-/***/ 613:
+/***/ 2613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 434:
+/***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 611:
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+
+/***/ }),
+
+/***/ 8611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 692:
+/***/ 5692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 278:
+/***/ 9278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 756:
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 23:
+/***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
@@ -352,7 +512,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
@@ -361,6 +521,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -408,6 +571,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -422,6 +607,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -473,8 +721,8 @@ __nccwpck_require__.d(core_namespaceObject, {
   warning: () => (warning)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -549,7 +797,7 @@ function toCommandProperties(annotationProperties) {
  */
 function issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function issue(name, message = '') {
     issueCommand(name, {}, message);
@@ -605,8 +853,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 ;// CONCATENATED MODULE: external "crypto"
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -620,10 +868,10 @@ function issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -639,16 +887,16 @@ function prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(611);
+var external_http_ = __nccwpck_require__(8611);
 var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(692);
+var external_https_ = __nccwpck_require__(5692);
 var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -1610,7 +1858,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -1633,7 +1881,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -1729,7 +1977,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -1913,14 +2161,14 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(434);
+var external_events_ = __nccwpck_require__(4434);
 ;// CONCATENATED MODULE: external "child_process"
 const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(613);
+var external_assert_ = __nccwpck_require__(2613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -1933,7 +2181,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -1960,7 +2208,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -2453,13 +2701,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -2750,7 +2998,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -3014,8 +3262,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -3089,8 +3337,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -3271,7 +3519,7 @@ function setOutput(name, value) {
     if (filePath) {
         return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     issueCommand('set-output', { name }, toCommandValue(value));
 }
 /**
@@ -3339,7 +3587,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -3426,8 +3674,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/annotations.ts
 // GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the
 // rest. The verdict must never be the one dropped: until it is given, every other annotation
@@ -11083,7 +11331,10 @@ const INPUT_NAMES = [
     'excludeTags',
     'testFilters',
     'executionConfig',
-    'annotateTests'
+    'annotateTests',
+    'commitStatus',
+    'prComment',
+    'githubToken'
 ];
 /** Defaults used when an input is empty; a test checks they equal action.yml's. */
 const INPUT_DEFAULTS = {
@@ -11094,7 +11345,9 @@ const INPUT_DEFAULTS = {
     cancelOnAbort: 'false',
     latestDeploy: 'false',
     updateVcsStatus: 'true',
-    annotateTests: 'true'
+    annotateTests: 'true',
+    commitStatus: 'false',
+    prComment: 'false'
 };
 const HEX24 = /^[0-9a-f]{24}$/i;
 const DIGITS = /^[0-9]{1,18}$/;
@@ -11194,7 +11447,10 @@ const schema = object({
     testFilters: list(false, 'a regular expression, one per line'),
     executionConfig: emptyOr(schemas_string()
         .check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))),
-    annotateTests: inputs_boolean
+    annotateTests: inputs_boolean,
+    commitStatus: inputs_boolean,
+    prComment: inputs_boolean,
+    githubToken: inputs_optional
 });
 /** Shows an ID in a message only when it is short and plain; otherwise only its length. */
 function shown(value) {
@@ -11211,7 +11467,10 @@ const SHARED_INPUTS = [
     'failOnTestFailure',
     'cancelOnAbort',
     'runId',
-    'baseUrl'
+    'baseUrl',
+    'commitStatus',
+    'prComment',
+    'githubToken'
 ];
 /** ID shapes the platforms' rules share. */
 const ID_SHAPES = { hex24: HEX24, digits: DIGITS, safeId: SAFE_ID };
@@ -12401,6 +12660,270 @@ function readRunContext(env = process.env) {
     return { sha: env.GITHUB_SHA ?? '' };
 }
 
+;// CONCATENATED MODULE: ./src/github/comment.ts
+// What the commit status and the pull-request comment say: pure functions of the run.
+
+
+/** Only a pass is a success; a run not followed to its end stays pending, never a pass. */
+function commitState(status) {
+    switch (status) {
+        case 'passed':
+            return 'success';
+        case 'failed':
+            return 'failure';
+        case 'cancelled':
+        case 'error':
+        case 'timed_out':
+            return 'error';
+        default:
+            return 'pending';
+    }
+}
+const WORDS = {
+    triggered: 'started; not followed by this step',
+    queued: 'queued',
+    running: 'running',
+    passed: 'passed',
+    failed: 'failed',
+    cancelled: 'cancelled',
+    error: 'ended in an error',
+    timed_out: 'still running when the step stopped waiting'
+};
+const comment_MARK = {
+    triggered: '🚀',
+    queued: '⏳',
+    running: '⏳',
+    passed: '✅',
+    failed: '❌',
+    cancelled: '🚫',
+    error: '⚠️',
+    timed_out: '⏱️'
+};
+/** A URL inside a Markdown link: brackets and spaces encoded so the link cannot end early. */
+const mdUrl = (url) => url.replace(/[()[\]\s<>]/g, (c) => encodeURIComponent(c));
+function comment_counts(run) {
+    const c = run.counts;
+    return [
+        c.total !== undefined ? `${c.total} tests` : '',
+        c.passed !== undefined ? `${c.passed} passed` : '',
+        c.failed !== undefined ? `${c.failed} failed` : '',
+        c.skipped !== undefined ? `${c.skipped} skipped` : ''
+    ]
+        .filter(Boolean)
+        .join(', ');
+}
+function comment_duration(run) {
+    if (!run.startedAt || !run.endedAt)
+        return undefined;
+    return formatDuration(Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000)));
+}
+/** The commit status's one line (GitHub keeps 140 characters). */
+function statusDescription(run) {
+    const parts = [WORDS[run.status], comment_counts(run), comment_duration(run)].filter(Boolean).join(' · ');
+    return parts.length > 140 ? `${parts.slice(0, 139)}…` : parts;
+}
+/** The hidden line that finds this step's comment again on a re-run: one comment per plan. */
+const commentMarker = (key) => `<!-- trigger-test-run: ${key.replace(/-->/g, '')} -->`;
+// A comment lists fewer failed tests than the job summary: it is read in the pull request.
+const COMMENT_FAILURES = 20;
+/** The pull-request comment: verdict, counts, the failed tests and links. Platform text is escaped. */
+function commentBody(c, run, tests = []) {
+    const link = run.url ? `[${forSummary(run.name ?? run.id)}](${mdUrl(run.url)})` : forSummary(run.name ?? run.id);
+    const lines = [
+        commentMarker(c.key),
+        `### ${comment_MARK[run.status]} ${forSummary(c.title)}: ${WORDS[run.status]}`,
+        '',
+        `**Run:** ${link} \`${forSummary(run.id, 80)}\` · ${run.status} (${forSummary(run.providerStatus, 100)})`
+    ];
+    const tally = comment_counts(run);
+    if (tally)
+        lines.push(`**Tests:** ${tally}`);
+    const d = comment_duration(run);
+    if (d)
+        lines.push(`**Duration:** ${d}`);
+    const failed = tests.filter((t) => t.status === 'failed');
+    if (failed.length > 0) {
+        lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '');
+        lines.push('| Test | Suite | Error |', '|---|---|---|');
+        for (const t of failed.slice(0, COMMENT_FAILURES)) {
+            const name = t.url ? `[${forSummary(t.name, 120)}](${mdUrl(t.url)})` : forSummary(t.name, 120);
+            lines.push(`| ${name} | ${forSummary(t.suite ?? '', 80)} | ${t.error ? forSummary(t.error, 160) : ''} |`);
+        }
+        if (failed.length > COMMENT_FAILURES)
+            lines.push('', `…and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`);
+        lines.push('', '</details>');
+    }
+    const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run';
+    lines.push('', `<sub>Updated by ${from} for commit ${c.sha.slice(0, 7)}.</sub>`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/github/publish.ts
+
+
+// A status write or a comment is a small request: a GitHub API that does not answer in this long
+// is not waited for (the step's verdict does not depend on it).
+const GITHUB_TIMEOUT_MS = 10_000;
+/** What a refusal means, per write: the permission the job's token needs for it. */
+const PERMISSION = {
+    status: 'statuses: write',
+    comment: 'pull-requests: write',
+    read: 'pull-requests: read'
+};
+class GitHubPublisher {
+    o;
+    octokit;
+    constructor(o) {
+        this.o = o;
+    }
+    client() {
+        this.octokit ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ getOctokit }) => getOctokit(this.o.token, { baseUrl: this.o.target.apiUrl }));
+        return this.octokit;
+    }
+    /** The commit status, once the run is known (pending) and at the end (the verdict). */
+    async status(run) {
+        if (!this.o.commitStatus)
+            return;
+        const { owner, repo, sha } = this.o.target;
+        const state = commitState(run.status);
+        await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, async (gh) => {
+            await gh.rest.repos.createCommitStatus({
+                owner,
+                repo,
+                sha,
+                state,
+                context: oneLine(this.o.title, 100),
+                description: statusDescription(run),
+                ...(run.url ? { target_url: run.url } : {}),
+                request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
+            });
+            this.o.debug(`GitHub: commit status ${state} on ${sha}`);
+        });
+    }
+    /** The pull-request comment with the run's summary: created once, then updated in place. */
+    async comment(run, tests) {
+        if (!this.o.prComment)
+            return;
+        const { owner, repo, sha } = this.o.target;
+        const pull = this.o.target.pullNumber ?? (await this.pullOf(sha));
+        if (pull === undefined) {
+            this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`);
+            return;
+        }
+        const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests);
+        const marker = commentMarker(this.o.key);
+        await this.attempt('comment', `write the comment on pull request #${pull}`, async (gh) => {
+            const signal = AbortSignal.timeout(GITHUB_TIMEOUT_MS);
+            const comments = await gh.paginate(gh.rest.issues.listComments, {
+                owner,
+                repo,
+                issue_number: pull,
+                per_page: 100,
+                request: { signal }
+            });
+            const mine = comments.find((c) => c.body?.includes(marker));
+            if (mine) {
+                await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request: { signal } });
+                this.o.info(`Updated the comment on pull request #${pull}.`);
+            }
+            else {
+                await gh.rest.issues.createComment({ owner, repo, issue_number: pull, body, request: { signal } });
+                this.o.info(`Commented on pull request #${pull}.`);
+            }
+        });
+    }
+    /** The open pull request that has this commit (for events that do not name one). */
+    async pullOf(sha) {
+        const { owner, repo } = this.o.target;
+        let found;
+        await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, async (gh) => {
+            const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
+                owner,
+                repo,
+                commit_sha: sha,
+                request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
+            });
+            found = data.find((p) => p.state === 'open')?.number;
+        });
+        return found;
+    }
+    async attempt(what, action, call) {
+        try {
+            await call(await this.client());
+        }
+        catch (e) {
+            this.o.warn(`Could not ${action}: ${this.explain(e, what)} The step's result is unchanged.`);
+        }
+    }
+    explain(e, what) {
+        const err = e;
+        const said = oneLine(redact(err.response?.data?.message ?? err.message ?? String(e), [this.o.token]), 200);
+        if (err.name === 'TimeoutError' || err.name === 'AbortError' || /aborted|timeout/i.test(said))
+            return `GitHub's API at ${this.o.target.apiUrl} did not answer within ${GITHUB_TIMEOUT_MS / 1000} s.`;
+        // Octokit reports a request that got no answer as a status 500 with no response.
+        if (err.response === undefined)
+            return `the request to GitHub's API at ${this.o.target.apiUrl} failed (${said}).`;
+        if (err.status === 403 || err.status === 404) {
+            return (`GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`. ` +
+                'A pull request from a fork gets a read-only token whatever the workflow asks for, so there the step cannot write.');
+        }
+        if (err.status === 401)
+            return `GitHub answered 401 (${said}): the token in \`githubToken\` was not accepted.`;
+        return `GitHub answered ${err.status} (${said}).`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/github/target.ts
+// Where results go on GitHub: the repository, the commit that was tested and its pull request,
+// read from the runner's variables and the event that started the workflow. A pull request's
+// GITHUB_SHA is a merge commit that no one looks at, and a deployment_status, workflow_run or
+// schedule workflow runs on a commit whose pull request the event does not always name.
+
+const obj = (v) => (v && typeof v === 'object' ? v : undefined);
+const str = (v) => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+/** The tested commit and its pull request, from the event payload. */
+function fromEvent(name, event, fallbackSha) {
+    const pr = obj(event.pull_request);
+    if (pr)
+        return { sha: str(obj(pr.head)?.sha) ?? fallbackSha, pullNumber: num(pr.number) };
+    if (name === 'workflow_run') {
+        const run = obj(event.workflow_run);
+        const prs = Array.isArray(run?.pull_requests) ? run.pull_requests : [];
+        return { sha: str(run?.head_sha) ?? fallbackSha, pullNumber: num(obj(prs[0])?.number) };
+    }
+    if (name === 'deployment_status' || name === 'deployment')
+        return { sha: str(obj(event.deployment)?.sha) ?? fallbackSha };
+    const issue = obj(event.issue);
+    if (name === 'issue_comment' && issue?.pull_request)
+        return { sha: fallbackSha, pullNumber: num(issue.number) };
+    return { sha: fallbackSha };
+}
+/** The target from the runner's variables; undefined (with the reason) when they are missing. */
+function readTarget(env = process.env) {
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo || !env.GITHUB_SHA)
+        return 'GITHUB_REPOSITORY or GITHUB_SHA is not set (this is not a GitHub Actions run)';
+    let event = {};
+    try {
+        if (env.GITHUB_EVENT_PATH)
+            event = obj(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'))) ?? {};
+    }
+    catch {
+        event = {};
+    }
+    const { sha, pullNumber } = fromEvent(env.GITHUB_EVENT_NAME ?? '', event, env.GITHUB_SHA);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    return {
+        owner,
+        repo,
+        sha,
+        pullNumber,
+        apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/trigger.ts
 // Starting a run exactly once. The HTTP client re-sends a trigger only when it provably did not
 // arrive; after an ambiguous failure (reset after sending, timeout, 5xx, unreadable answer) this
@@ -12728,6 +13251,8 @@ async function waitForRun(first, o) {
 
 
 
+
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
 // The post step's own budget for reading the run and cancelling it, retries included.
@@ -12762,7 +13287,7 @@ function setUp(clock) {
         if (v.secure && v.value)
             setSecret(v.value);
     // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
-    const idempotencyKey = getState(main_STATE.idempotencyKey) || (0,external_node_crypto_namespaceObject.randomUUID)();
+    const idempotencyKey = getState(main_STATE.idempotencyKey) || (0,external_node_crypto_.randomUUID)();
     saveState(main_STATE.idempotencyKey, idempotencyKey);
     const http = new HttpApi({
         platform: provider.title,
@@ -12793,7 +13318,36 @@ function setUp(clock) {
         annotate('warning', oneLine(line, 500));
         report.notes.push(line);
     };
-    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline };
+    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github: gitHubPublisher(inputs, provider) };
+}
+/** The commit status and pull-request comment, when asked for and possible; a warning when not. */
+function gitHubPublisher(inputs, provider) {
+    if (!inputs.commitStatus && !inputs.prComment)
+        return undefined;
+    const asked = [inputs.commitStatus && 'commitStatus', inputs.prComment && 'prComment'].filter(Boolean).join(' and ');
+    if (!inputs.githubToken) {
+        annotate('warning', `${asked}: \`githubToken\` is empty, so nothing is written to GitHub. Leave it out to use the workflow's token.`);
+        return undefined;
+    }
+    setSecret(inputs.githubToken);
+    const target = readTarget();
+    if (typeof target === 'string') {
+        annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`);
+        return undefined;
+    }
+    const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '');
+    const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim();
+    return new GitHubPublisher({
+        token: inputs.githubToken,
+        target,
+        commitStatus: inputs.commitStatus,
+        prComment: inputs.prComment,
+        title,
+        key: [provider.name, plan, inputs.environment ?? ''].join(' '),
+        warn: (l) => annotate('warning', l),
+        info: (l) => info(l),
+        debug: (l) => debug(l)
+    });
 }
 /**
  * Asks the platform to stop a run, within `budgetMs`. Never throws. Only a confirmed cancel (a 2xx
@@ -12914,16 +13468,20 @@ async function openRun(s, signal) {
         info(`Open it: ${run.url}`);
     if (run.message)
         info(`${provider.title} said: ${oneLine(run.message)}`);
+    await s.github?.status(run);
     return run;
 }
 /**
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
  * comes after it (per-test annotations, the JUnit file) and last the verdict.
  */
-async function finish(s, outputs, summary, conclude) {
+async function finish(s, outputs, summary, conclude, tests) {
     setOutputs(s.provider.name, outputs);
     summary();
     await writeSummary();
+    await s.github?.status(outputs);
+    if (outputs.id)
+        await s.github?.comment(outputs, tests);
     conclude();
 }
 /** The outputs of a step that has no run to name. */
@@ -12968,7 +13526,7 @@ async function follow(s, first, clock, signal, onState) {
         if (tests && inputs.junitPath)
             writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
         giveVerdict(verdictContext(s), final, cancelled);
-    });
+    }, tests);
 }
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s, last) {

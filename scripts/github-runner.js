@@ -61,7 +61,10 @@ export function runAction({
   for (const f of Object.values(files)) writeFileSync(f, '')
   const inputEnv = {}
   for (const [name, spec] of Object.entries(action.inputs ?? {})) {
-    if (spec?.default !== undefined) inputEnv[inputVariable(name)] = String(spec.default)
+    // The one expression among action.yml's defaults: the workflow's token (none in these runs
+    // unless the caller passes GITHUB_TOKEN).
+    if (spec?.default !== undefined)
+      inputEnv[inputVariable(name)] = String(spec.default).replace(/^\$\{\{ github\.token \}\}$/, env.GITHUB_TOKEN ?? '')
   }
   for (const [name, value] of Object.entries(inputs)) inputEnv[inputVariable(name)] = String(value)
   // A post step gets the main step's saved state as STATE_* variables.

@@ -30,7 +30,10 @@ export const INPUT_NAMES = [
   'excludeTags',
   'testFilters',
   'executionConfig',
-  'annotateTests'
+  'annotateTests',
+  'commitStatus',
+  'prComment',
+  'githubToken'
 ] as const
 export type InputName = (typeof INPUT_NAMES)[number]
 
@@ -43,7 +46,9 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   cancelOnAbort: 'false',
   latestDeploy: 'false',
   updateVcsStatus: 'true',
-  annotateTests: 'true'
+  annotateTests: 'true',
+  commitStatus: 'false',
+  prComment: 'false'
 }
 
 /** A variable passed to the run (Testsigma runtime data, Testery variables). */
@@ -86,6 +91,12 @@ export interface Inputs {
   executionConfig?: string
   /** One annotation per failed test (off when another reporter publishes the JUnit file). */
   annotateTests: boolean
+  /** A commit status on the tested commit: pending, then the verdict. */
+  commitStatus: boolean
+  /** The run's summary as a pull-request comment, one per plan, updated in place. */
+  prComment: boolean
+  /** The token for GitHub's API (the workflow's own token by default). */
+  githubToken?: string
 }
 
 const HEX24 = /^[0-9a-f]{24}$/i
@@ -245,7 +256,10 @@ const schema = z.object({
       .string()
       .check(z.regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))
   ),
-  annotateTests: boolean
+  annotateTests: boolean,
+  commitStatus: boolean,
+  prComment: boolean,
+  githubToken: optional
 })
 
 /** The inputs as parsed, before the platform's own rules and defaults apply. */
@@ -285,7 +299,10 @@ export const SHARED_INPUTS: readonly InputName[] = [
   'failOnTestFailure',
   'cancelOnAbort',
   'runId',
-  'baseUrl'
+  'baseUrl',
+  'commitStatus',
+  'prComment',
+  'githubToken'
 ]
 
 /** ID shapes the platforms' rules share. */

@@ -21,6 +21,8 @@ import {
   type ReportContext
 } from './report.js'
 import { readRunContext } from './run-context.js'
+import { GitHubPublisher } from './github/publish.js'
+import { readTarget } from './github/target.js'
 import { startRun } from './trigger.js'
 import { oneLine, redact } from './text.js'
 import { DEFAULT_SCHEDULE } from './schedule.js'
@@ -51,6 +53,8 @@ interface Setup {
   report: ReportContext
   /** The step's deadline on the clock: `timeoutMinutes` from the start, bounding every request. */
   deadline: number
+  /** The commit status and pull-request comment, when asked for. */
+  github?: GitHubPublisher
 }
 
 type CancelOutcome = { done: true } | { done: false; owed: boolean; why: string }
@@ -103,7 +107,36 @@ function setUp(clock: Clock): Setup | undefined {
     annotate('warning', oneLine(line, 500))
     report.notes.push(line)
   }
-  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline }
+  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github: gitHubPublisher(inputs, provider) }
+}
+
+/** The commit status and pull-request comment, when asked for and possible; a warning when not. */
+function gitHubPublisher(inputs: Inputs, provider: Provider): GitHubPublisher | undefined {
+  if (!inputs.commitStatus && !inputs.prComment) return undefined
+  const asked = [inputs.commitStatus && 'commitStatus', inputs.prComment && 'prComment'].filter(Boolean).join(' and ')
+  if (!inputs.githubToken) {
+    annotate('warning', `${asked}: \`githubToken\` is empty, so nothing is written to GitHub. Leave it out to use the workflow's token.`)
+    return undefined
+  }
+  core.setSecret(inputs.githubToken)
+  const target = readTarget()
+  if (typeof target === 'string') {
+    annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`)
+    return undefined
+  }
+  const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '')
+  const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim()
+  return new GitHubPublisher({
+    token: inputs.githubToken,
+    target,
+    commitStatus: inputs.commitStatus,
+    prComment: inputs.prComment,
+    title,
+    key: [provider.name, plan, inputs.environment ?? ''].join(' '),
+    warn: (l) => annotate('warning', l),
+    info: (l) => core.info(l),
+    debug: (l) => core.debug(l)
+  })
 }
 
 /**
@@ -221,6 +254,7 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
   core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
   if (run.url) core.info(`Open it: ${run.url}`)
   if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
+  await s.github?.status(run)
   return run
 }
 
@@ -228,10 +262,12 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
  * comes after it (per-test annotations, the JUnit file) and last the verdict.
  */
-async function finish(s: Setup, outputs: RunState, summary: () => void, conclude: () => void): Promise<void> {
+async function finish(s: Setup, outputs: RunState, summary: () => void, conclude: () => void, tests?: TestResult[]): Promise<void> {
   setOutputs(s.provider.name, outputs)
   summary()
   await writeSummary()
+  await s.github?.status(outputs)
+  if (outputs.id) await s.github?.comment(outputs, tests)
   conclude()
 }
 
@@ -280,7 +316,8 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
         annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
       if (tests && inputs.junitPath) writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
       giveVerdict(verdictContext(s), final, cancelled)
-    }
+    },
+    tests
   )
 }
 

@@ -1,0 +1,165 @@
+// Results on the commit and the pull request (commitStatus, prComment), end to end through the
+// bundle against the sandbox and a local fake of GitHub's REST API.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expectNoLeak, sandboxPerTest, warningsOf, type StepResult } from './helpers/step.js'
+import { fakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+
+const TOKEN = 'tok-CANARY-github-5d1'
+const GH_TOKEN = 'ghs_CANARYgithubToken0123456789'
+const HEAD = 'a'.repeat(40)
+const inSandbox = sandboxPerTest(TOKEN, 'gh')
+
+/** The event file and variables of a workflow run started by `name`. */
+function event(name: string, payload: object): Record<string, string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'ttr-event-')), 'event.json')
+  writeFileSync(file, JSON.stringify(payload))
+  return { GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: file }
+}
+const pullRequest = (number: number) => event('pull_request', { pull_request: { number, head: { sha: HEAD } } })
+
+async function withGitHub(test: (gh: FakeGitHub) => Promise<void>): Promise<void> {
+  const gh = await fakeGitHub()
+  try {
+    await test(gh)
+  } finally {
+    await gh.close()
+  }
+}
+
+const expectClean = (r: StepResult) => {
+  expectNoLeak(r, TOKEN)
+  expectNoLeak(r, GH_TOKEN)
+}
+
+describe('commitStatus and prComment', () => {
+  it.concurrent('off by default: nothing is sent to GitHub', () =>
+    withGitHub((gh) =>
+      inSandbox(async (_box, run) => {
+        const r = await run('testsigma', {}, { env: { GITHUB_API_URL: gh.url, GITHUB_TOKEN: GH_TOKEN, ...pullRequest(7) } })
+        expect(r.outputs.status).toBe('passed')
+        expect(gh.hits).toEqual([])
+      })
+    )
+  )
+
+  it.concurrent('the commit status goes pending → the verdict, on the pull request’s head commit, with counts and the run link', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        box.script('testsigma', { end: 'failed', failed: 2 })
+        const r = await run(
+          'testsigma',
+          { commitStatus: 'true', githubToken: GH_TOKEN },
+          { env: { GITHUB_API_URL: gh.url, ...pullRequest(7) } }
+        )
+        expect(r.outputs.status).toBe('failed')
+        expect(gh.statuses.map((s) => [s.sha, s.state, s.context])).toEqual([
+          [HEAD, 'pending', 'Testsigma 2090 (10)'],
+          [HEAD, 'failure', 'Testsigma 2090 (10)']
+        ])
+        expect(gh.statuses[1].description).toMatch(/^failed · \d+ tests, \d+ passed, 2 failed/)
+        expect(gh.statuses[1].target_url).toBe(r.outputs.runUrl)
+        expect(gh.auth.every((a) => a.endsWith(GH_TOKEN))).toBe(true)
+        expect(gh.comments).toEqual([]) // only what was asked for
+        expectClean(r)
+      })
+    )
+  )
+
+  it.concurrent('a second run of the step updates the same comment; it never adds one', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        const inputs = { prComment: 'true', githubToken: GH_TOKEN }
+        const env = { GITHUB_API_URL: gh.url, ...pullRequest(7) }
+        box.script('testsigma', { end: 'failed', failed: 1 })
+        const first = await run('testsigma', inputs, { env })
+        expect(gh.comments).toHaveLength(1)
+        expect(gh.comments[0]).toMatchObject({ issue: 7, body: expect.stringContaining('Testsigma 2090 &#40;10&#41;: failed') })
+        expect(gh.comments[0].body).toContain('Failed tests (1)')
+        expect(first.stdout).toContain('Commented on pull request #7.')
+        const second = await run('testsigma', inputs, { env })
+        expect(second.outputs.status).toBe('passed')
+        expect(gh.comments).toHaveLength(1)
+        expect(gh.comments[0].body).toContain('Testsigma 2090 &#40;10&#41;: passed')
+        expect(gh.comments[0].body).not.toContain('Failed tests')
+        expect(second.stdout).toContain('Updated the comment on pull request #7.')
+        expectClean(second)
+      })
+    )
+  )
+
+  it.concurrent('another plan gets a comment of its own', () =>
+    withGitHub((gh) =>
+      inSandbox(async (_box, run) => {
+        const inputs = { prComment: 'true', githubToken: GH_TOKEN }
+        const env = { GITHUB_API_URL: gh.url, ...pullRequest(7) }
+        await run('testsigma', inputs, { env })
+        await run('testsigma', { ...inputs, scenarioId: '2091' }, { env })
+        expect(gh.comments.map((c) => c.body.split('\n')[1])).toEqual([
+          expect.stringContaining('Testsigma 2090 &#40;10&#41;'),
+          expect.stringContaining('Testsigma 2091 &#40;10&#41;')
+        ])
+      })
+    )
+  )
+
+  it.concurrent('a 403 is a warning naming the permission; the verdict is unchanged and no token is printed', () =>
+    withGitHub((gh) =>
+      inSandbox(async (_box, run) => {
+        gh.forbid.add('statuses').add('comments')
+        const r = await run(
+          'testsigma',
+          { commitStatus: 'true', prComment: 'true', githubToken: GH_TOKEN },
+          { env: { GITHUB_API_URL: gh.url, ...pullRequest(7) } }
+        )
+        expect(r.code).toBe(0)
+        expect(r.outputs.status).toBe('passed')
+        const warnings = warningsOf(r).join('\n')
+        expect(warnings).toMatch(
+          /Could not set the commit status on aaaaaaa: GitHub answered 403 \(Resource not accessible by integration\)\. .*`permissions: statuses: write`/
+        )
+        expect(warnings).toMatch(
+          /Could not write the comment on pull request #7: GitHub answered 403 .*`permissions: pull-requests: write`/
+        )
+        expect(warnings).toMatch(/fork/)
+        expectClean(r)
+      })
+    )
+  )
+
+  it.concurrent('a deployment_status run: the deployed commit’s status, and the comment on its open pull request', () =>
+    withGitHub((gh) =>
+      inSandbox(async (_box, run) => {
+        const deployed = 'd'.repeat(40)
+        gh.pullsOfCommit.push({ number: 3, state: 'closed' }, { number: 12, state: 'open' })
+        const r = await run(
+          'testery',
+          { commitStatus: 'true', prComment: 'true', githubToken: GH_TOKEN },
+          { env: { GITHUB_API_URL: gh.url, ...event('deployment_status', { deployment: { sha: deployed } }) } }
+        )
+        expect(r.outputs.status).toBe('passed')
+        expect(gh.statuses.map((s) => s.sha)).toEqual([deployed, deployed])
+        expect(gh.comments.map((c) => c.issue)).toEqual([12])
+      })
+    )
+  )
+
+  it.concurrent('a GitHub API that is down: a warning, the step’s verdict unchanged', () =>
+    inSandbox(async (_box, run) => {
+      const gone = await fakeGitHub()
+      await gone.close() // nothing listens there any more
+      const r = await run(
+        'testsigma',
+        { commitStatus: 'true', githubToken: GH_TOKEN },
+        { env: { GITHUB_API_URL: gone.url, ...pullRequest(7) } }
+      )
+      expect(r.code).toBe(0)
+      expect(r.outputs.status).toBe('passed')
+      expect(warningsOf(r).join('\n')).toContain(
+        `Could not set the commit status on aaaaaaa: the request to GitHub's API at ${gone.url} failed`
+      )
+      expectClean(r)
+    })
+  )
+})

@@ -1,0 +1,102 @@
+// The verdict: every final status → the one annotation that is always shown, and whether the
+// step fails. In process, with the workflow commands read from stdout.
+import { jest } from '@jest/globals'
+import { resetAnnotations } from '../src/annotations.js'
+import type { RunState } from '../src/model.js'
+import { giveVerdict, runLabel, type VerdictContext } from '../src/verdict.js'
+
+let out: string[] = []
+let exitCode: typeof process.exitCode
+beforeEach(() => {
+  exitCode = process.exitCode
+  process.exitCode = undefined
+  resetAnnotations()
+  out = []
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk))
+    return true
+  })
+})
+afterEach(() => {
+  jest.restoreAllMocks()
+  process.exitCode = exitCode
+})
+
+const v: VerdictContext = { platform: 'Acme', failOnTestFailure: true, cancelOnAbort: false, timeoutMinutes: 1.5 }
+const run = (status: RunState['status'], extra: Partial<RunState> = {}): RunState => ({
+  id: '42',
+  name: 'Nightly',
+  url: 'https://acme.test/runs/42',
+  status,
+  providerStatus: 'WORD',
+  counts: { total: 10, failed: 2 },
+  ...extra
+})
+const lines = () =>
+  out
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('::'))
+const WHERE = 'Acme run Nightly (id 42) https://acme.test/runs/42'
+
+describe('giveVerdict', () => {
+  it.each([
+    ['triggered', `::notice::Started ${WHERE}`, undefined],
+    ['queued', `::notice::Started ${WHERE}`, undefined],
+    ['running', `::notice::Started ${WHERE}`, undefined],
+    ['passed', `::notice::Tests passed: ${WHERE}`, undefined],
+    ['failed', `::error::Tests failed: 2 of 10 tests failed (WORD): ${WHERE}`, 1],
+    ['cancelled', `::error::The run was cancelled on Acme (WORD): ${WHERE}`, 1],
+    ['error', `::error::The run ended in an error on Acme (WORD). ${WHERE}`, 1],
+    [
+      'timed_out',
+      `::error::Stopped waiting after 1m 30s: ${WHERE} was still WORD. It goes on there; raise \`timeoutMinutes\` to wait longer, or set \`cancelOnAbort: true\` to stop it.`,
+      1
+    ]
+  ] as [RunState['status'], string, number | undefined][])('%s → %s', (status, line, code) => {
+    giveVerdict(v, run(status), false)
+    expect(lines()).toEqual([line])
+    expect(process.exitCode).toBe(code)
+  })
+
+  it('a failure with failOnTestFailure: false is a warning, and the step passes', () => {
+    giveVerdict({ ...v, failOnTestFailure: false }, run('failed'), false)
+    expect(lines()).toEqual([
+      `::warning::Tests failed: 2 of 10 tests failed (WORD): ${WHERE}. Not failing the step: failOnTestFailure is false.`
+    ])
+    expect(process.exitCode).toBeUndefined()
+  })
+
+  it('a failure without counts names no tally; unknown totals are "?"', () => {
+    giveVerdict(v, run('failed', { counts: {} }), false)
+    giveVerdict(v, run('failed', { counts: { failed: 3 } }), false)
+    expect(lines()).toEqual([`::error::Tests failed (WORD): ${WHERE}`, `::error::Tests failed: 3 of ? tests failed (WORD): ${WHERE}`])
+  })
+
+  it('a pass with no tests run passes, with a warning first', () => {
+    giveVerdict(v, run('passed', { counts: { total: 0 } }), false)
+    expect(lines()).toEqual([
+      `::warning::${WHERE} passed with no tests run: check the test plan or suite selects tests.`,
+      `::notice::Tests passed: ${WHERE}`
+    ])
+  })
+
+  it('an error says what the platform said', () => {
+    giveVerdict(v, run('error', { message: 'environment\ndown' }), false)
+    expect(lines()).toEqual([`::error::The run ended in an error on Acme (WORD): environment down. ${WHERE}`])
+  })
+
+  it.each([
+    [true, true, 'It was cancelled on the platform.'],
+    [false, true, 'It was not cancelled (see the warning above), so it goes on there.']
+  ])('a timeout says what became of the run (cancelled: %s, cancelOnAbort: %s)', (cancelled, cancelOnAbort, fate) => {
+    giveVerdict({ ...v, cancelOnAbort }, run('timed_out'), cancelled)
+    expect(lines()).toEqual([`::error::Stopped waiting after 1m 30s: ${WHERE} was still WORD. ${fate}`])
+  })
+
+  it('a run without name or link is named by its ID alone; platform words are one line', () => {
+    giveVerdict(v, run('cancelled', { name: undefined, url: undefined, providerStatus: 'A\nB' }), false)
+    expect(lines()).toEqual(['::error::The run was cancelled on Acme (A B): Acme run (id 42)'])
+    expect(runLabel(run('passed', { name: 'x\ny' }))).toBe('x y (id 42)')
+  })
+})
