@@ -57,6 +57,7 @@ const DESIGN_OUTPUTS = [
 const ActionYml = z.object({
   name: z.string().min(1),
   description: z.string().min(1),
+  author: z.string().optional(),
   branding: z.object({ icon: z.string(), color: z.string() }),
   inputs: z.record(
     z.string(),
@@ -115,5 +116,74 @@ describe('action.yml', () => {
   it('sets exactly the declared outputs', () => {
     const out = runOutputs('testery', { id: '1', status: 'passed', providerStatus: 'PASS', counts: {} })
     expect(Object.keys(out).sort()).toEqual([...DESIGN_OUTPUTS].sort())
+  })
+})
+
+// The reusable workflow mirrors the action: every input (the token as a secret; the GitHub token
+// is the caller's own), passed to the step under the same name; every output, as the workflow's.
+describe('the reusable workflow', () => {
+  const wf = parse(readFileSync('.github/workflows/trigger-test-run.yml', 'utf8'))
+  const call = wf.on.workflow_call
+  const step = wf.jobs.run.steps.find((s: { id?: string }) => s.id === 'run')
+  const actionInputs = Object.keys(action.inputs).filter((n) => n !== 'token' && n !== 'githubToken')
+
+  it('takes every input of the action and passes it on unchanged', () => {
+    for (const name of actionInputs) expect([name, call.inputs[name] !== undefined]).toEqual([name, true])
+    for (const name of actionInputs) expect([name, step.with[name]]).toEqual([name, `\${{ inputs.${name} }}`])
+    expect(step.with.token).toBe('${{ secrets.token }}')
+    expect(call.secrets.token.required).toBe(true)
+  })
+
+  it('keeps the action’s defaults', () => {
+    for (const name of actionInputs) {
+      const d = action.inputs[name].default
+      if (d === undefined) continue
+      expect([name, String(call.inputs[name].default)]).toEqual([name, d])
+    }
+  })
+
+  it('gives every output of the action as its own', () => {
+    expect(Object.keys(call.outputs).sort()).toEqual(Object.keys(action.outputs).sort())
+    for (const name of Object.keys(action.outputs)) {
+      expect(call.outputs[name].value).toBe(`\${{ jobs.run.outputs.${name} }}`)
+      expect(wf.jobs.run.outputs[name]).toBe(`\${{ steps.run.outputs.${name} }}`)
+    }
+  })
+})
+
+// What GitHub Marketplace asks of action.yml before it lists an action
+// (docs.github.com: "Metadata syntax for GitHub Actions", branding; "Publishing actions in GitHub Marketplace").
+describe('Marketplace metadata', () => {
+  // The branding colours GitHub accepts, and the Feather icons it leaves out.
+  const COLOURS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']
+  const LEFT_OUT = [
+    'coffee',
+    'columns',
+    'divide-circle',
+    'divide-square',
+    'divide',
+    'frown',
+    'hexagon',
+    'key',
+    'meh',
+    'mouse-pointer',
+    'smile',
+    'tool',
+    'x-octagon'
+  ]
+
+  it('has a name, a short description, an author and branding GitHub can show', () => {
+    expect(action.name).toMatch(/^[\w][\w .-]{0,48}$/)
+    expect(typeof action.description).toBe('string')
+    expect(action.description.length).toBeLessThanOrEqual(125)
+    expect(action.author).toEqual(expect.any(String))
+    expect(COLOURS).toContain(action.branding.color)
+    expect(action.branding.icon).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+    expect(LEFT_OUT).not.toContain(action.branding.icon)
+  })
+
+  it('runs on node24, the runtime GitHub runs JavaScript actions on', () => {
+    expect(action.runs.using).toBe('node24')
+    expect(readFileSync('.node-version', 'utf8').trim()).toMatch(/^24(\.|$)/)
   })
 })

@@ -89,8 +89,8 @@ const With = z
     testFilters: text.optional(),
     executionConfig: text.optional(),
     annotateTests: z.enum(['true', 'false']).optional(),
-    commitStatus: z.enum(['true', 'false']).optional(),
-    prComment: z.enum(['true', 'false']).optional(),
+    commitStatus: bool.optional(),
+    prComment: bool.optional(),
     githubToken: text.optional()
   })
   .strict()

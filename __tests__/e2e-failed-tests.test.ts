@@ -61,6 +61,9 @@ describe('a failed run', () => {
       expect(xml.match(/<testcase /g)).toHaveLength(12)
       expect(xml.match(/<failure /g)).toHaveLength(3)
       expect(xml).toContain('message="AssertionError: expected &apos;Total: $90.00&apos; to equal &apos;Total: $80.00&apos;"')
+      // Testery names each test's file: reporters annotate that file.
+      expect(xml).toMatch(/<testcase name="[^"]+" classname="([^"]+)" file="\1" time=/)
+      expect(xml.match(/ file="/g)).toHaveLength(12)
     })
   )
 
@@ -107,6 +110,7 @@ describe('a failed run', () => {
       const xml = readFileSync(junitPath, 'utf8')
       expect(xml.match(/<failure /g)).toHaveLength(2)
       expect(xml).toContain('time="0.000"') // Testsigma gives no duration: none is invented
+      expect(xml).not.toContain(' file=') // nor a file it does not name
       const asked = box
         .get()
         .requests.filter((q) => q.path === '/api/v1/test_case_results')

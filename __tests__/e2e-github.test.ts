@@ -162,4 +162,21 @@ describe('commitStatus and prComment', () => {
       expectClean(r)
     })
   )
+
+  it.concurrent('the debug log names each poll decision, each status word and each request’s timing, never a token', () =>
+    inSandbox(async (_box, run) => {
+      const r = await run('gearset', { pollIntervalSeconds: '' }, { env: { ACTIONS_STEP_DEBUG: 'true' } })
+      expect(r.outputs.status).toBe('passed')
+      const debug = r.stdout.split('\n').filter((l) => l.startsWith('::debug::'))
+      expect(debug).toContainEqual(
+        expect.stringMatching(/^::debug::Next status read in \d+\.\d s: no progress counts to predict the end from/)
+      )
+      expect(debug).toContainEqual(expect.stringMatching(/^::debug::Status of run [\w-]+: Started → running \{\}$/))
+      expect(debug).toContainEqual(expect.stringMatching(/^::debug::GET \/public\/automation\/.+ -> 200 in \d+ ms$/))
+      expect(debug).toContainEqual(
+        expect.stringMatching(/^::debug:: {2}rate-limit headers: x-rate-limit-remaining: \d+, x-rate-limit-reset: /)
+      )
+      expectClean(r)
+    })
+  )
 })

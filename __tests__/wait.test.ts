@@ -477,3 +477,43 @@ describe('the wait’s rules, one boundary at a time', () => {
     await expect(waitForRun(run('running', 'R'), o2)).rejects.toBeInstanceOf(WaitAborted)
   })
 })
+
+describe('the debug log (ACTIONS_STEP_DEBUG)', () => {
+  it('says why each poll waits as long as it does, and what each read said, word for word', async () => {
+    const clock = clockAtT0()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'RUNNING', { counts: { total: 10, passed: 2 } }) },
+      { at: 5000, answer: run('running', 'RUNNING', { counts: { total: 10, passed: 6 } }) },
+      { at: 12_000, answer: run('passed', 'PASS', { counts: { total: 10, passed: 10 } }) }
+    ])
+    const debug: string[] = []
+    await waitForRun(run('queued', 'SUBMITTED'), options(clock, provider, { debug: (l) => debug.push(l) }).o)
+    expect(debug[0]).toBe('Next status read in 2.5 s: no progress counts to predict the end from: the quick, easing schedule.')
+    expect(debug).toContain('Status of run 42: RUNNING → running {"total":10,"passed":2}')
+    expect(debug.some((l) => /^Next status read in \d+\.\d s: the counts predict the end in \d+ s: half of that/.test(l))).toBe(true)
+    expect(debug.at(-1)).toBe('Status of run 42: PASS → passed {"total":10,"passed":10}')
+  })
+
+  it('names a fixed interval, and a pause the platform asked for', async () => {
+    const clock = clockAtT0()
+    const { provider } = scriptedPlatform(clock, [
+      { at: 0, answer: run('running', 'R') },
+      { at: 1, answer: run('passed', 'PASS') }
+    ])
+    const debug: string[] = []
+    await waitForRun(
+      run('running', 'R'),
+      options(clock, provider, { debug: (l) => debug.push(l), schedule: { ...DEFAULT_SCHEDULE, fixedMs: 5000 } }).o
+    )
+    expect(debug[0]).toBe('Next status read in 5.0 s: the fixed pollIntervalSeconds.')
+    const clock2 = clockAtT0()
+    const p2 = scriptedPlatform(clock2, [{ at: 0, answer: run('passed', 'PASS') }])
+    const debug2: string[] = []
+    const http = { pausedForMs: () => 30_000 } as unknown as ProviderContext['http']
+    await waitForRun(
+      run('running', 'R'),
+      options(clock2, p2.provider, { debug: (l) => debug2.push(l), ctx: { http } as ProviderContext }).o
+    )
+    expect(debug2[0]).toBe('Next status read in 30.0 s: the platform asked for a pause of 30.0 s.')
+  })
+})

@@ -1,6 +1,9 @@
 // Part 3, step overhead: whole-process wall time and peak memory of a fire-and-forget trigger
-// (Evaficy, against the sandbox on loopback), as a ratio to `node -e 0` measured in the same loop.
+// (Evaficy, against the sandbox on loopback), as a ratio to `node -e 0` measured in the same loop;
+// the same step with commitStatus on (against a local stand-in of GitHub's API), and, when
+// TTR_BENCH_BASELINE names a folder with an earlier build, that build, all in one loop.
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,8 +28,22 @@ function measure(args, env) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
-export async function overheadBench({ rounds = 21 } = {}) {
+/** Answers every request as GitHub answers a new commit status (201). */
+async function fakeGitHub() {
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(201, { 'Content-Type': 'application/json' })
+      res.end('{"id":1,"state":"pending"}')
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) }
+}
+
+export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BENCH_BASELINE } = {}) {
   const sandbox = await startSandbox()
+  const github = await fakeGitHub()
   const dir = mkdtempSync(join(tmpdir(), 'ttr-overhead-'))
   const env = {
     PATH: process.env.PATH,
@@ -44,19 +61,42 @@ export async function overheadBench({ rounds = 21 } = {}) {
     INPUT_CANCELONABORT: 'false',
     INPUT_BASEURL: sandbox.baseUrl('evaficy')
   }
+  const withStatus = {
+    ...env,
+    INPUT_COMMITSTATUS: 'true',
+    INPUT_GITHUBTOKEN: 'bench-github-token',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_API_URL: github.url
+  }
+  const fresh = () => {
+    for (const f of ['output', 'state', 'summary']) writeFileSync(join(dir, f), '')
+  }
+  const stepOf = async (entry, variables) => {
+    fresh()
+    const r = await measure([entry], variables)
+    if (r.code !== 0) throw new Error(`the step failed (exit ${r.code})`)
+    return r
+  }
   try {
     const bare = []
     const step = []
+    const status = []
+    const before = []
     for (let i = 0; i < rounds; i++) {
-      for (const f of ['output', 'state', 'summary']) writeFileSync(join(dir, f), '')
       bare.push(await measure(['-e', '0'], { PATH: process.env.PATH }))
-      const r = await measure([join(ROOT, 'dist/index.js')], env)
-      if (r.code !== 0) throw new Error(`the step failed (exit ${r.code})`)
-      step.push(r)
+      step.push(await stepOf(join(ROOT, 'dist/index.js'), env))
+      status.push(await stepOf(join(ROOT, 'dist/index.js'), withStatus))
+      if (baseline) before.push(await stepOf(join(baseline, 'index.js'), env))
     }
     const bareMs = median(bare.map((x) => x.ms))
     const stepMs = median(step.map((x) => x.ms))
+    const spread = (xs) => [Math.min(...xs), Math.max(...xs)].map((x) => Math.round(x))
     return {
+      stepMsRange: spread(step.map((x) => x.ms)),
+      withCommitStatusMs: median(status.map((x) => x.ms)),
+      withCommitStatusMsRange: spread(status.map((x) => x.ms)),
+      withCommitStatusMaxRssMiB: median(status.map((x) => x.maxRssKiB)) / 1024,
+      ...(baseline ? { baselineMs: median(before.map((x) => x.ms)), baselineMsRange: spread(before.map((x) => x.ms)) } : {}),
       rounds,
       bareNodeMs: bareMs,
       stepMs,
@@ -68,6 +108,7 @@ export async function overheadBench({ rounds = 21 } = {}) {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
+    await github.close()
     await sandbox.close()
   }
 }

@@ -69,6 +69,18 @@ if (!only || only === 'overhead') {
     ['node -e 0 ms', 'step ms', 'ratio', 'node -e 0 peak MiB', 'step peak MiB', 'dist/index.js KiB'],
     [[f1(o.bareNodeMs), f1(o.stepMs), o.ratio.toFixed(2), f1(o.bareNodeMaxRssMiB), f1(o.stepMaxRssMiB), f1(o.bundleKiB)]]
   )
+  console.log('\n   The same step, its spread over the rounds, with commitStatus on, and an earlier build (TTR_BENCH_BASELINE):')
+  table(
+    ['step ms (min–max)', 'with commitStatus ms (min–max)', 'its peak MiB', 'earlier build ms (min–max)'],
+    [
+      [
+        `${f1(o.stepMs)} (${o.stepMsRange.join('–')})`,
+        `${f1(o.withCommitStatusMs)} (${o.withCommitStatusMsRange.join('–')})`,
+        f1(o.withCommitStatusMaxRssMiB),
+        o.baselineMs === undefined ? '(not measured)' : `${f1(o.baselineMs)} (${o.baselineMsRange.join('–')})`
+      ]
+    ]
+  )
 }
 
 if (!only) writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)

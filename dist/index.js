@@ -5709,6 +5709,10 @@ class HttpApi {
                 });
             });
             debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
+            const names = this.o.rateLimitHeaders ?? COMMON_RATE_LIMIT_HEADERS;
+            const seen = ['retry-after', names.remaining, names.reset].filter((h) => res.message.headers[h] !== undefined);
+            if (seen.length)
+                debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`);
             const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders);
             const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
             const rateLimited = status === 429 || limitMs !== undefined;
@@ -12061,6 +12065,7 @@ const testery = {
         return data.map((t) => ({
             name: t.projectTest?.name ?? `test ${t.id}`,
             suite: t.projectTest?.file ?? undefined,
+            file: t.projectTest?.file ?? undefined,
             status: TEST_STATUS[t.status ?? ''] ?? 'failed',
             durationMs: t.duration ?? undefined,
             error: t.error ?? undefined,
@@ -12360,7 +12365,9 @@ function toJUnitXml(platform, run, tests) {
     for (const [suite, list] of suites) {
         lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${junit_seconds(total(list))}">`);
         for (const t of list) {
-            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${junit_seconds(t.durationMs)}"`;
+            // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
+            const file = t.file ? ` file="${xml(t.file)}"` : '';
+            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${junit_seconds(t.durationMs)}"`;
             if (t.status === 'passed')
                 lines.push(`${open}/>`);
             else if (t.status === 'skipped')
@@ -13010,6 +13017,8 @@ class PollPlanner {
     s;
     seen = [];
     overdueReads = 0;
+    /** Why the last delay was chosen, for the debug log. */
+    reason = '';
     constructor(s) {
         this.s = s;
     }
@@ -13041,18 +13050,25 @@ class PollPlanner {
     }
     /** The wait before the next read, given the time since the wait began. */
     nextDelayMs(t, random) {
-        if (this.s.fixedMs !== undefined)
+        if (this.s.fixedMs !== undefined) {
+            this.reason = 'the fixed pollIntervalSeconds';
             return Math.max(this.s.fixedMs, this.s.minMs);
+        }
         const remaining = this.remainingMs(t);
         let delay;
-        if (remaining === undefined)
+        if (remaining === undefined) {
             delay = blindDelayMs(t);
+            this.reason = 'no progress counts to predict the end from: the quick, easing schedule';
+        }
         else if (remaining > 0) {
             this.overdueReads = 0;
             delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining / 2));
+            this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: half of that, between 2 s and 60 s`;
         }
-        else
+        else {
             delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++);
+            this.reason = `past the predicted end: overdue read ${this.overdueReads}, 2 s growing to 8 s`;
+        }
         // ±10 % so that many jobs started together do not read in step.
         return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
     }
@@ -13153,6 +13169,7 @@ async function waitForRun(first, o) {
     const read = async () => {
         try {
             const s = checked(await status(o.ctx, last.id, o.signal));
+            o.debug?.(`Status of run ${oneLine(s.id, 64)}: ${oneLine(s.providerStatus || '(no word)', 100)} → ${s.status} ${JSON.stringify(s.counts)}`);
             // Only our run decides our verdict: an answer about another run is no reading of ours.
             if (s.id !== last.id)
                 throw otherRun(provider.title, last.id, s.id);
@@ -13206,7 +13223,10 @@ async function waitForRun(first, o) {
             // A pause the platform asked for (Retry-After, rate-limit headers, on any answer) is kept by
             // the HTTP client, which holds every request until it is over; the wait sleeps through it
             // rather than asking for reads that may not be sent.
-            const delay = Math.max(planner.nextDelayMs(now - started, clock.random), o.ctx.http?.pausedForMs() ?? 0);
+            const planned = planner.nextDelayMs(now - started, clock.random);
+            const paused = o.ctx.http?.pausedForMs() ?? 0;
+            const delay = Math.max(planned, paused);
+            o.debug?.(`Next status read in ${(delay / 1000).toFixed(1)} s: ${paused > planned ? `the platform asked for a pause of ${(paused / 1000).toFixed(1)} s` : planner.reason}.`);
             await clock.sleep(Math.min(delay, deadline - now), o.signal);
         }
         catch {
@@ -13504,6 +13524,7 @@ async function follow(s, first, clock, signal, onState) {
         justCreated: !inputs.runId,
         log: (l) => info(l),
         warn: (l) => annotate('warning', l),
+        debug: (l) => debug(l),
         onState: (st) => {
             onState(st);
             setOutputs(provider.name, st);

@@ -8,6 +8,7 @@ const checks = [
   ['eslint', 'npm', ['run', '-s', 'lint:eslint']],
   ['prettier', 'npm', ['run', '-s', 'lint:prettier']],
   ['knip', 'npm', ['run', '-s', 'lint:knip']],
+  ['actionlint and GitHub’s schemas', 'npm', ['run', '-s', 'lint:workflows']],
   // jest's global setup would build it; built here, it is ready (cached) when jest starts.
   ['bundle', process.execPath, ['-e', 'import("./__tests__/global-setup.js").then((m) => m.default())']]
 ]

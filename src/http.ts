@@ -9,6 +9,7 @@ import { hintFor, PlatformError, type FailureInfo } from './errors.js'
 import { classifyNetworkError } from './network-errors.js'
 import {
   backoffMs,
+  COMMON_RATE_LIMIT_HEADERS,
   isRetryable,
   LAST_LOOK_MS,
   mayHaveTakenEffect,
@@ -275,6 +276,10 @@ export class HttpApi {
         })
       })
       core.debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`)
+      const names = this.o.rateLimitHeaders ?? COMMON_RATE_LIMIT_HEADERS
+      const seen = ['retry-after', names.remaining, names.reset].filter((h) => res.message.headers[h] !== undefined)
+      if (seen.length)
+        core.debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`)
       const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders)
       const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs
       const rateLimited = status === 429 || limitMs !== undefined

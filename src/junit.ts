@@ -32,7 +32,9 @@ export function toJUnitXml(platform: string, run: RunState, tests: TestResult[])
       `  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`
     )
     for (const t of list) {
-      const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}" time="${seconds(t.durationMs)}"`
+      // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
+      const file = t.file ? ` file="${xml(t.file)}"` : ''
+      const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${seconds(t.durationMs)}"`
       if (t.status === 'passed') lines.push(`${open}/>`)
       else if (t.status === 'skipped') lines.push(`${open}><skipped/></testcase>`)
       else {

@@ -292,6 +292,7 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
     justCreated: !inputs.runId,
     log: (l) => core.info(l),
     warn: (l) => annotate('warning', l),
+    debug: (l) => core.debug(l),
     onState: (st) => {
       onState(st)
       setOutputs(provider.name, st)

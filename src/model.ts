@@ -41,6 +41,8 @@ export interface TestResult {
   /** The failure's message, as the platform gives it. */
   error?: string
   url?: string
+  /** The test's source file in the tests' repository, where the platform names one (Testery). */
+  file?: string
 }
 
 /** A run found on the platform, with the fields that tell whether this step started it. */

@@ -35,6 +35,8 @@ interface Observation {
 export class PollPlanner {
   private readonly seen: Observation[] = []
   private overdueReads = 0
+  /** Why the last delay was chosen, for the debug log. */
+  reason = ''
 
   constructor(private readonly s: Schedule) {}
 
@@ -63,14 +65,23 @@ export class PollPlanner {
 
   /** The wait before the next read, given the time since the wait began. */
   nextDelayMs(t: number, random: () => number): number {
-    if (this.s.fixedMs !== undefined) return Math.max(this.s.fixedMs, this.s.minMs)
+    if (this.s.fixedMs !== undefined) {
+      this.reason = 'the fixed pollIntervalSeconds'
+      return Math.max(this.s.fixedMs, this.s.minMs)
+    }
     const remaining = this.remainingMs(t)
     let delay: number
-    if (remaining === undefined) delay = blindDelayMs(t)
-    else if (remaining > 0) {
+    if (remaining === undefined) {
+      delay = blindDelayMs(t)
+      this.reason = 'no progress counts to predict the end from: the quick, easing schedule'
+    } else if (remaining > 0) {
       this.overdueReads = 0
       delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining / 2))
-    } else delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
+      this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: half of that, between 2 s and 60 s`
+    } else {
+      delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
+      this.reason = `past the predicted end: overdue read ${this.overdueReads}, 2 s growing to 8 s`
+    }
     // ±10 % so that many jobs started together do not read in step.
     return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())))
   }

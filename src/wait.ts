@@ -28,6 +28,8 @@ export interface WaitOptions {
   maxUnreachableMs?: number
   /** How long a just-created run may answer 404. */
   notFoundGraceMs?: number
+  /** The debug log (ACTIONS_STEP_DEBUG): each poll decision and each raw status word. */
+  debug?: (line: string) => void
 }
 
 /** The step stopped waiting because it was told to (workflow cancelled). */
@@ -112,6 +114,9 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
   const read = async (): Promise<RunState | undefined> => {
     try {
       const s = checked(await status(o.ctx, last.id, o.signal))
+      o.debug?.(
+        `Status of run ${oneLine(s.id, 64)}: ${oneLine(s.providerStatus || '(no word)', 100)} → ${s.status} ${JSON.stringify(s.counts)}`
+      )
       // Only our run decides our verdict: an answer about another run is no reading of ours.
       if (s.id !== last.id) throw otherRun(provider.title, last.id, s.id)
       failingSince = undefined
@@ -163,7 +168,12 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       // A pause the platform asked for (Retry-After, rate-limit headers, on any answer) is kept by
       // the HTTP client, which holds every request until it is over; the wait sleeps through it
       // rather than asking for reads that may not be sent.
-      const delay = Math.max(planner.nextDelayMs(now - started, clock.random), o.ctx.http?.pausedForMs() ?? 0)
+      const planned = planner.nextDelayMs(now - started, clock.random)
+      const paused = o.ctx.http?.pausedForMs() ?? 0
+      const delay = Math.max(planned, paused)
+      o.debug?.(
+        `Next status read in ${(delay / 1000).toFixed(1)} s: ${paused > planned ? `the platform asked for a pause of ${(paused / 1000).toFixed(1)} s` : planner.reason}.`
+      )
       await clock.sleep(Math.min(delay, deadline - now), o.signal)
     } catch {
       throw new WaitAborted(last)

@@ -249,6 +249,7 @@ export const testery: Provider = {
     return data.map((t) => ({
       name: t.projectTest?.name ?? `test ${t.id}`,
       suite: t.projectTest?.file ?? undefined,
+      file: t.projectTest?.file ?? undefined,
       status: TEST_STATUS[t.status ?? ''] ?? 'failed',
       durationMs: t.duration ?? undefined,
       error: t.error ?? undefined,
