@@ -12671,6 +12671,8 @@ function readRunContext(env = process.env) {
 // What the commit status and the pull-request comment say: pure functions of the run.
 
 
+/** Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone. */
+const inert = (text, max) => forSummary(text, max).replace(/@/g, '&#64;');
 /** Only a pass is a success; a run not followed to its end stays pending, never a pass. */
 function commitState(status) {
     switch (status) {
@@ -12707,7 +12709,7 @@ const comment_MARK = {
     timed_out: '⏱️'
 };
 /** A URL inside a Markdown link: brackets and spaces encoded so the link cannot end early. */
-const mdUrl = (url) => url.replace(/[()[\]\s<>]/g, (c) => encodeURIComponent(c));
+const mdUrl = (url) => url.replace(/[()[\]\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 function comment_counts(run) {
     const c = run.counts;
     return [
@@ -12735,12 +12737,12 @@ const commentMarker = (key) => `<!-- trigger-test-run: ${key.replace(/-->/g, '')
 const COMMENT_FAILURES = 20;
 /** The pull-request comment: verdict, counts, the failed tests and links. Platform text is escaped. */
 function commentBody(c, run, tests = []) {
-    const link = run.url ? `[${forSummary(run.name ?? run.id)}](${mdUrl(run.url)})` : forSummary(run.name ?? run.id);
+    const link = run.url ? `[${inert(run.name ?? run.id)}](${mdUrl(run.url)})` : inert(run.name ?? run.id);
     const lines = [
         commentMarker(c.key),
-        `### ${comment_MARK[run.status]} ${forSummary(c.title)}: ${WORDS[run.status]}`,
+        `### ${comment_MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
         '',
-        `**Run:** ${link} \`${forSummary(run.id, 80)}\` · ${run.status} (${forSummary(run.providerStatus, 100)})`
+        `**Run:** ${link} (id ${inert(run.id, 80)}) · ${run.status} (${inert(run.providerStatus, 100)})`
     ];
     const tally = comment_counts(run);
     if (tally)
@@ -12753,8 +12755,8 @@ function commentBody(c, run, tests = []) {
         lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '');
         lines.push('| Test | Suite | Error |', '|---|---|---|');
         for (const t of failed.slice(0, COMMENT_FAILURES)) {
-            const name = t.url ? `[${forSummary(t.name, 120)}](${mdUrl(t.url)})` : forSummary(t.name, 120);
-            lines.push(`| ${name} | ${forSummary(t.suite ?? '', 80)} | ${t.error ? forSummary(t.error, 160) : ''} |`);
+            const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120);
+            lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`);
         }
         if (failed.length > COMMENT_FAILURES)
             lines.push('', `…and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`);
@@ -12771,6 +12773,7 @@ function commentBody(c, run, tests = []) {
 // A status write or a comment is a small request: a GitHub API that does not answer in this long
 // is not waited for (the step's verdict does not depend on it).
 const GITHUB_TIMEOUT_MS = 10_000;
+const HURRIED_TIMEOUT_MS = 2000;
 /** What a refusal means, per write: the permission the job's token needs for it. */
 const PERMISSION = {
     status: 'statuses: write',
@@ -12787,6 +12790,14 @@ class GitHubPublisher {
         this.octokit ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ getOctokit }) => getOctokit(this.o.token, { baseUrl: this.o.target.apiUrl }));
         return this.octokit;
     }
+    /**
+     * Once the workflow is cancelled the runner kills the step within seconds: a write to GitHub
+     * then gets this long, and the comment is left as it was.
+     */
+    timeoutMs = GITHUB_TIMEOUT_MS;
+    hurry() {
+        this.timeoutMs = HURRIED_TIMEOUT_MS;
+    }
     /** The commit status, once the run is known (pending) and at the end (the verdict). */
     async status(run) {
         if (!this.o.commitStatus)
@@ -12802,14 +12813,14 @@ class GitHubPublisher {
                 context: oneLine(this.o.title, 100),
                 description: statusDescription(run),
                 ...(run.url ? { target_url: run.url } : {}),
-                request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
+                request: { signal: AbortSignal.timeout(this.timeoutMs) }
             });
             this.o.debug(`GitHub: commit status ${state} on ${sha}`);
         });
     }
     /** The pull-request comment with the run's summary: created once, then updated in place. */
     async comment(run, tests) {
-        if (!this.o.prComment)
+        if (!this.o.prComment || this.timeoutMs !== GITHUB_TIMEOUT_MS)
             return;
         const { owner, repo, sha } = this.o.target;
         const pull = this.o.target.pullNumber ?? (await this.pullOf(sha));
@@ -12866,7 +12877,7 @@ class GitHubPublisher {
         const err = e;
         const said = oneLine(redact(err.response?.data?.message ?? err.message ?? String(e), [this.o.token]), 200);
         if (err.name === 'TimeoutError' || err.name === 'AbortError' || /aborted|timeout/i.test(said))
-            return `GitHub's API at ${this.o.target.apiUrl} did not answer within ${GITHUB_TIMEOUT_MS / 1000} s.`;
+            return `GitHub's API at ${this.o.target.apiUrl} did not answer within ${this.timeoutMs / 1000} s.`;
         // Octokit reports a request that got no answer as a status 500 with no response.
         if (err.response === undefined)
             return `the request to GitHub's API at ${this.o.target.apiUrl} failed (${said}).`;
@@ -13290,7 +13301,7 @@ const main_STATE = {
     idempotencyKey: 'idempotencyKey'
 };
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
-function setUp(clock) {
+function setUp(clock, step = 'main') {
     const runContext = readRunContext();
     const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules);
     for (const w of warnings)
@@ -13338,7 +13349,8 @@ function setUp(clock) {
         annotate('warning', oneLine(line, 500));
         report.notes.push(line);
     };
-    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github: gitHubPublisher(inputs, provider) };
+    const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined;
+    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github };
 }
 /** The commit status and pull-request comment, when asked for and possible; a warning when not. */
 function gitHubPublisher(inputs, provider) {
@@ -13555,6 +13567,7 @@ async function stopped(s, last) {
     const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false;
     const shown = { ...last, status: 'cancelled' };
     saveState(main_STATE.done, 'true');
+    s.github?.hurry();
     const fate = cancelled
         ? 'cancelled it on the platform.'
         : inputs.cancelOnAbort
@@ -13629,7 +13642,7 @@ async function post(clock = realClock) {
     const owed = getState(main_STATE.cancelOwed) === 'true';
     if (!runId || getState(main_STATE.cancelSent) === 'true' || (getState(main_STATE.done) === 'true' && !owed))
         return;
-    const s = setUp(clock);
+    const s = setUp(clock, 'post');
     if (!s || !s.inputs.cancelOnAbort)
         return;
     s.ctx.http.setDeadline(Infinity);

@@ -60,7 +60,7 @@ interface Setup {
 type CancelOutcome = { done: true } | { done: false; owed: boolean; why: string }
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
-function setUp(clock: Clock): Setup | undefined {
+function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined {
   const runContext = readRunContext()
   const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules)
   for (const w of warnings) annotate('warning', w)
@@ -107,7 +107,8 @@ function setUp(clock: Clock): Setup | undefined {
     annotate('warning', oneLine(line, 500))
     report.notes.push(line)
   }
-  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github: gitHubPublisher(inputs, provider) }
+  const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined
+  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github }
 }
 
 /** The commit status and pull-request comment, when asked for and possible; a warning when not. */
@@ -328,6 +329,7 @@ async function stopped(s: Setup, last: RunState): Promise<void> {
   const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false
   const shown: RunState = { ...last, status: 'cancelled' }
   core.saveState(STATE.done, 'true')
+  s.github?.hurry()
   const fate = cancelled
     ? 'cancelled it on the platform.'
     : inputs.cancelOnAbort
@@ -427,7 +429,7 @@ export async function post(clock: Clock = realClock): Promise<void> {
   const runId = core.getState(STATE.runId)
   const owed = core.getState(STATE.cancelOwed) === 'true'
   if (!runId || core.getState(STATE.cancelSent) === 'true' || (core.getState(STATE.done) === 'true' && !owed)) return
-  const s = setUp(clock)
+  const s = setUp(clock, 'post')
   if (!s || !s.inputs.cancelOnAbort) return
   s.ctx.http.setDeadline(Infinity)
   core.info(

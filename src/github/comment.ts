@@ -3,6 +3,9 @@ import { formatDuration } from '../duration.js'
 import type { RunState, RunStatus, TestResult } from '../model.js'
 import { forSummary } from '../text.js'
 
+/** Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone. */
+const inert = (text: string, max?: number) => forSummary(text, max).replace(/@/g, '&#64;')
+
 export type CommitState = 'pending' | 'success' | 'failure' | 'error'
 
 /** Only a pass is a success; a run not followed to its end stays pending, never a pass. */
@@ -44,7 +47,7 @@ const MARK: Record<RunStatus, string> = {
 }
 
 /** A URL inside a Markdown link: brackets and spaces encoded so the link cannot end early. */
-const mdUrl = (url: string) => url.replace(/[()[\]\s<>]/g, (c) => encodeURIComponent(c))
+const mdUrl = (url: string) => url.replace(/[()[\]\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 
 function counts(run: RunState): string {
   const c = run.counts
@@ -85,12 +88,12 @@ export interface CommentContext {
 
 /** The pull-request comment: verdict, counts, the failed tests and links. Platform text is escaped. */
 export function commentBody(c: CommentContext, run: RunState, tests: TestResult[] = []): string {
-  const link = run.url ? `[${forSummary(run.name ?? run.id)}](${mdUrl(run.url)})` : forSummary(run.name ?? run.id)
+  const link = run.url ? `[${inert(run.name ?? run.id)}](${mdUrl(run.url)})` : inert(run.name ?? run.id)
   const lines = [
     commentMarker(c.key),
-    `### ${MARK[run.status]} ${forSummary(c.title)}: ${WORDS[run.status]}`,
+    `### ${MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
     '',
-    `**Run:** ${link} \`${forSummary(run.id, 80)}\` · ${run.status} (${forSummary(run.providerStatus, 100)})`
+    `**Run:** ${link} (id ${inert(run.id, 80)}) · ${run.status} (${inert(run.providerStatus, 100)})`
   ]
   const tally = counts(run)
   if (tally) lines.push(`**Tests:** ${tally}`)
@@ -101,8 +104,8 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
     lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '')
     lines.push('| Test | Suite | Error |', '|---|---|---|')
     for (const t of failed.slice(0, COMMENT_FAILURES)) {
-      const name = t.url ? `[${forSummary(t.name, 120)}](${mdUrl(t.url)})` : forSummary(t.name, 120)
-      lines.push(`| ${name} | ${forSummary(t.suite ?? '', 80)} | ${t.error ? forSummary(t.error, 160) : ''} |`)
+      const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120)
+      lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`)
     }
     if (failed.length > COMMENT_FAILURES) lines.push('', `…and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`)
     lines.push('', '</details>')

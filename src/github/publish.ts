@@ -24,6 +24,7 @@ export interface PublishOptions {
 // A status write or a comment is a small request: a GitHub API that does not answer in this long
 // is not waited for (the step's verdict does not depend on it).
 const GITHUB_TIMEOUT_MS = 10_000
+const HURRIED_TIMEOUT_MS = 2000
 
 type Octokit = ReturnType<(typeof import('@actions/github'))['getOctokit']>
 
@@ -43,6 +44,15 @@ export class GitHubPublisher {
     return this.octokit
   }
 
+  /**
+   * Once the workflow is cancelled the runner kills the step within seconds: a write to GitHub
+   * then gets this long, and the comment is left as it was.
+   */
+  private timeoutMs = GITHUB_TIMEOUT_MS
+  hurry(): void {
+    this.timeoutMs = HURRIED_TIMEOUT_MS
+  }
+
   /** The commit status, once the run is known (pending) and at the end (the verdict). */
   async status(run: RunState): Promise<void> {
     if (!this.o.commitStatus) return
@@ -57,7 +67,7 @@ export class GitHubPublisher {
         context: oneLine(this.o.title, 100),
         description: statusDescription(run),
         ...(run.url ? { target_url: run.url } : {}),
-        request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
+        request: { signal: AbortSignal.timeout(this.timeoutMs) }
       })
       this.o.debug(`GitHub: commit status ${state} on ${sha}`)
     })
@@ -65,7 +75,7 @@ export class GitHubPublisher {
 
   /** The pull-request comment with the run's summary: created once, then updated in place. */
   async comment(run: RunState, tests?: TestResult[]): Promise<void> {
-    if (!this.o.prComment) return
+    if (!this.o.prComment || this.timeoutMs !== GITHUB_TIMEOUT_MS) return
     const { owner, repo, sha } = this.o.target
     const pull = this.o.target.pullNumber ?? (await this.pullOf(sha))
     if (pull === undefined) {
@@ -122,7 +132,7 @@ export class GitHubPublisher {
     const err = e as { status?: number; message?: string; response?: { data?: { message?: string } }; name?: string }
     const said = oneLine(redact(err.response?.data?.message ?? err.message ?? String(e), [this.o.token]), 200)
     if (err.name === 'TimeoutError' || err.name === 'AbortError' || /aborted|timeout/i.test(said))
-      return `GitHub's API at ${this.o.target.apiUrl} did not answer within ${GITHUB_TIMEOUT_MS / 1000} s.`
+      return `GitHub's API at ${this.o.target.apiUrl} did not answer within ${this.timeoutMs / 1000} s.`
     // Octokit reports a request that got no answer as a status 500 with no response.
     if (err.response === undefined) return `the request to GitHub's API at ${this.o.target.apiUrl} failed (${said}).`
     if (err.status === 403 || err.status === 404) {

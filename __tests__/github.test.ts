@@ -1,0 +1,142 @@
+// What goes to GitHub (commitStatus, prComment), in process: the commit state of each status (no
+// false pass), the comment's text (platform text inert), and which commit and pull request an
+// event names.
+import type { RunState, TestResult } from '../src/model.js'
+import { COMMENT_FAILURES, commentBody, commentMarker, commitState, statusDescription } from '../src/github/comment.js'
+import { fromEvent } from '../src/github/target.js'
+import { GitHubPublisher } from '../src/github/publish.js'
+import { fakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
+
+const run = (status: RunState['status'], extra: Partial<RunState> = {}): RunState => ({
+  id: '42',
+  name: 'Nightly',
+  url: 'https://app.acme.test/runs/42',
+  status,
+  providerStatus: 'WORD',
+  counts: { total: 10, passed: 8, failed: 2 },
+  startedAt: new Date('2026-12-01T12:00:00Z'),
+  endedAt: new Date('2026-12-01T12:03:04Z'),
+  ...extra
+})
+const ctx = { title: 'Acme 2090', key: 'acme 2090 staging', sha: 'a'.repeat(40), workflowRunUrl: 'https://github.com/o/r/actions/runs/1' }
+const failing = (n: number): TestResult[] => Array.from({ length: n }, (_, i) => ({ name: `t${i}`, status: 'failed', error: `e${i}` }))
+
+describe('the commit status', () => {
+  it.each([
+    ['passed', 'success'],
+    ['failed', 'failure'],
+    ['cancelled', 'error'],
+    ['error', 'error'],
+    ['timed_out', 'error'],
+    ['triggered', 'pending'],
+    ['queued', 'pending'],
+    ['running', 'pending']
+  ] as const)('%s → %s (only a pass is a success)', (status, state) => {
+    expect(commitState(status)).toBe(state)
+  })
+
+  it('says the outcome, the counts and the duration in at most 140 characters', () => {
+    expect(statusDescription(run('failed'))).toBe('failed · 10 tests, 8 passed, 2 failed · 3m 4s')
+    expect(statusDescription(run('triggered', { counts: {}, endedAt: undefined }))).toBe('started; not followed by this step')
+    expect(statusDescription(run('passed', { counts: { total: 10 ** 130 } })).length).toBeLessThanOrEqual(140)
+  })
+})
+
+describe('the pull-request comment', () => {
+  it('starts with the marker that finds it again, then the verdict, run, counts, duration and a link back', () => {
+    const body = commentBody(ctx, run('passed'))
+    const lines = body.split('\n')
+    expect(lines[0]).toBe(commentMarker('acme 2090 staging'))
+    expect(lines[1]).toBe('### ✅ Acme 2090: passed')
+    expect(body).toContain('**Run:** [Nightly](https://app.acme.test/runs/42) (id 42) · passed (WORD)')
+    expect(body).toContain('**Tests:** 10 tests, 8 passed, 2 failed')
+    expect(body).toContain('**Duration:** 3m 4s')
+    expect(body).toContain('<sub>Updated by [workflow run](https://github.com/o/r/actions/runs/1) for commit aaaaaaa.</sub>')
+    expect(body).not.toContain('Failed tests')
+  })
+
+  it('lists the failed tests, open when there are few, the first 20 when there are many', () => {
+    expect(commentBody(ctx, run('failed'), failing(2))).toContain('<details open><summary>Failed tests (2)</summary>')
+    const many = commentBody(ctx, run('failed'), [...failing(25), { name: 'ok', status: 'passed' }])
+    expect(many).toContain('<details><summary>Failed tests (25)</summary>')
+    expect(many.match(/^\| t\d+ \|/gm)).toHaveLength(COMMENT_FAILURES)
+    expect(many).toContain('…and 5 more: open the run for the full list.')
+  })
+
+  it('keeps platform text inert: no markup, no @mention, no link that ends early', () => {
+    const body = commentBody(ctx, run('failed', { name: '<img src=x> [a](b) @org/team', url: 'https://app.acme.test/runs/42?x=(1)' }), [
+      { name: '@here *bold*', status: 'failed', error: 'line\n## heading | pipe', url: 'https://app.acme.test/t/1) [x](y' }
+    ])
+    expect(body).not.toMatch(/<img|@org|@here|\*bold\*|\n## heading/)
+    expect(body).toContain('(https://app.acme.test/runs/42?x=%281%29)')
+    expect(body).toContain('(https://app.acme.test/t/1%29%20%5Bx%5D%28y)')
+    expect(body).toContain('&#64;org/team')
+  })
+
+  it('a marker cannot be closed early by the key', () => {
+    expect(commentMarker('a --> b')).toBe('<!-- trigger-test-run: a  b -->')
+  })
+})
+
+describe('the commit and the pull request of an event', () => {
+  const FALLBACK = 'f'.repeat(40)
+  it.each([
+    ['pull_request', { pull_request: { number: 7, head: { sha: 'h1' } } }, { sha: 'h1', pullNumber: 7 }],
+    ['pull_request_target', { pull_request: { number: 8, head: { sha: 'h2' } } }, { sha: 'h2', pullNumber: 8 }],
+    ['workflow_run', { workflow_run: { head_sha: 'h3', pull_requests: [{ number: 9 }] } }, { sha: 'h3', pullNumber: 9 }],
+    ['workflow_run', { workflow_run: { head_sha: 'h4', pull_requests: [] } }, { sha: 'h4', pullNumber: undefined }],
+    ['deployment_status', { deployment: { sha: 'h5' } }, { sha: 'h5' }],
+    ['deployment', { deployment: { sha: 'h6' } }, { sha: 'h6' }],
+    ['issue_comment', { issue: { number: 11, pull_request: {} } }, { sha: FALLBACK, pullNumber: 11 }],
+    ['issue_comment', { issue: { number: 12 } }, { sha: FALLBACK }],
+    ['push', {}, { sha: FALLBACK }],
+    ['schedule', {}, { sha: FALLBACK }],
+    ['pull_request', { pull_request: { number: 'x', head: {} } }, { sha: FALLBACK, pullNumber: undefined }]
+  ])('%s %j → %j', (name, event, expected) => {
+    expect(fromEvent(name, event, FALLBACK)).toEqual(expected)
+  })
+})
+
+describe('GitHubPublisher, against a local fake of GitHub’s API', () => {
+  let gh: FakeGitHub | undefined
+  afterEach(async () => gh?.close())
+  const publisher = (url: string, warnings: string[] = []) =>
+    new GitHubPublisher({
+      token: 'ghs_CANARY0123',
+      target: { owner: 'o', repo: 'r', sha: 'a'.repeat(40), pullNumber: 7, apiUrl: url },
+      commitStatus: true,
+      prComment: true,
+      title: 'Acme 2090',
+      key: 'acme 2090',
+      warn: (l) => warnings.push(l),
+      info: () => undefined,
+      debug: () => undefined
+    })
+
+  it('sets the status and comments; once the workflow is cancelled, it sets the status only', async () => {
+    gh = await fakeGitHub()
+    const p = publisher(gh.url)
+    await p.status(run('running'))
+    await p.comment(run('passed'))
+    expect(gh.statuses.map((s) => s.state)).toEqual(['pending'])
+    expect(gh.comments).toHaveLength(1)
+    p.hurry()
+    await p.status(run('cancelled'))
+    await p.comment(run('cancelled'))
+    expect(gh.statuses.map((s) => s.state)).toEqual(['pending', 'error'])
+    expect(gh.comments[0].body).toContain('passed')
+  })
+
+  it('a refusal is a warning with the permission, the token scrubbed', async () => {
+    gh = await fakeGitHub()
+    gh.forbid.add('statuses')
+    const warnings: string[] = []
+    await publisher(gh.url, warnings).status(run('passed'))
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Could not set the commit status on aaaaaaa: GitHub answered 403 .*`permissions: statuses: write`.*The step's result is unchanged\.$/
+      )
+    ])
+    expect(warnings.join('')).not.toContain('ghs_CANARY0123')
+  })
+})
