@@ -131,6 +131,44 @@ describe('job summary', () => {
   })
 })
 
+describe('the error summary, part by part', () => {
+  const failure = (info: Partial<ConstructorParameters<typeof PlatformError>[0]>) =>
+    new PlatformError({
+      platform: 'Acme',
+      action: 'start the run',
+      endpoint: 'POST /runs',
+      kind: 'http',
+      status: 502,
+      reached: true,
+      ...info
+    })
+  const acme: ReportContext = { ...ctx, platform: 'Acme', notes: ['the job was busy'] }
+
+  it('names the platform, the request and the problem, the run when one is known, and the notes', () => {
+    const run: RunState = { id: '77', name: 'Nightly', status: 'error', providerStatus: 'X', counts: {} }
+    const html = rendered(() => buildErrorSummary(acme, failure({}), run))
+    expect(html).toContain('<tr><th>Platform</th><td>Acme</td></tr><tr><th>Request</th><td><code>POST /runs</code></td></tr>')
+    expect(html).toContain('<tr><th>Run</th><td>Nightly <code>77</code></td></tr>')
+    expect(html).toContain('<p>⚠️ the job was busy</p>\n')
+    expect(html).not.toContain('said:')
+    expect(html).not.toContain('What to do')
+    expect(html).not.toContain('never reached')
+    expect(rendered(() => buildErrorSummary(acme, failure({}), { ...run, name: undefined }))).toContain('<td>77 <code>77</code></td>')
+    expect(rendered(() => buildErrorSummary(acme, failure({})))).not.toContain('<th>Run</th>')
+  })
+
+  it('says a request that never reached the platform changed nothing there; not for a cancelled one', () => {
+    const never = rendered(() => buildErrorSummary(acme, failure({ kind: 'dns', status: undefined, reached: false })))
+    expect(never).toContain('<p>The request never reached Acme, so it changed nothing there.</p>\n')
+    const aborted = rendered(() => buildErrorSummary(acme, failure({ kind: 'aborted', status: undefined, reached: false })))
+    expect(aborted).not.toContain('never reached')
+  })
+
+  it('a run without a name has an empty runName output', () => {
+    expect(runOutputs('acme', { id: '1', status: 'passed', providerStatus: 'P', counts: {} }).runName).toBe('')
+  })
+})
+
 describe('countsBar', () => {
   it('is 20 cells, with at least one red cell when anything failed', () => {
     expect(countsBar({ total: 1000, passed: 999, failed: 1 })).toBe('🟩'.repeat(19) + '🟥')

@@ -70,3 +70,62 @@ describe('PollPlanner', () => {
     expect(new PollPlanner({ minMs: 2000, fixedMs: 1000 }).nextDelayMs(999_000, Math.random)).toBe(2000)
   })
 })
+
+// Each rule of the prediction on its own boundary (what mutation testing found unpinned).
+describe('PollPlanner boundaries', () => {
+  it('one reading with counts predicts nothing yet: the blind schedule', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(10))
+    expect(p.remainingMs(0)).toBeUndefined()
+    expect(p.nextDelayMs(0, mid)).toBe(2500)
+  })
+
+  it('counts that did not move predict nothing; two readings at the same moment neither', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(10))
+    p.observe(5000, running(10))
+    expect(p.remainingMs(5000)).toBeUndefined()
+    const q = new PollPlanner(DEFAULT_SCHEDULE)
+    q.observe(1000, running(5))
+    q.observe(1000, running(10))
+    expect(q.remainingMs(1000)).toBeUndefined()
+  })
+
+  it('skipped and failed tests are done tests', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, { ...running(0), counts: { total: 100, passed: 0 } })
+    p.observe(10_000, { ...running(0), counts: { total: 100, passed: 4, failed: 3, skipped: 3 } })
+    expect(p.remainingMs(10_000)).toBe(90_000)
+  })
+
+  it('the time since the last reading counts against what is left', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(10_000, running(10))
+    expect(p.remainingMs(30_000)).toBe(70_000)
+  })
+
+  it('all tests done: the end is due now', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(50))
+    p.observe(10_000, running(100))
+    expect(p.remainingMs(10_000)).toBe(0)
+  })
+
+  it('the rate comes from the last 20 readings: an early slow start is forgotten', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0, 1000))
+    p.observe(100_000, running(1, 1000)) // a slow start: 1 test in 100 s
+    for (let i = 1; i <= 20; i++) p.observe(100_000 + i * 1000, running(1 + i * 10, 1000)) // then 10 tests/s
+    // The kept readings: 10 tests/s, 799 left → 79.9 s; with the slow start kept it would be far longer.
+    expect(p.remainingMs(120_000)).toBeCloseTo(79_900, -2)
+  })
+
+  it('the blind schedule changes at exactly two and five minutes', () => {
+    expect(blindDelayMs(119_999)).toBe(2500)
+    expect(blindDelayMs(120_000)).toBe(2500)
+    expect(blindDelayMs(120_001)).toBeGreaterThan(2500)
+    expect(blindDelayMs(299_999)).toBeLessThan(15_000)
+    expect(blindDelayMs(300_000)).toBe(15_000)
+  })
+})

@@ -14,8 +14,9 @@ execFileSync(
 const { pollingBench } = await import('./polling.js')
 const { concurrencyBench } = await import('./concurrency.js')
 const { overheadBench } = await import('./overhead.js')
+const { gearsetSharedBench } = await import('./gearset-shared.js')
 
-const only = process.argv[2] // polling | concurrency | overhead
+const only = process.argv[2] // polling | concurrency | overhead | gearset
 const f1 = (n) => n.toFixed(1)
 const table = (head, rows) => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
@@ -32,12 +33,22 @@ const results = {
 
 if (!only || only === 'polling') {
   console.log(
-    '\n1. Polling economy: 600 seeded simulated runs (30 s – 60 min, half with progress counts), the real wait loop on a virtual clock'
+    '\n1. Polling economy: every run shape of bench/shapes.js, 10 seeds × 400 simulated runs (30 s – 60 min), the real wait loop on a virtual clock.\n   Median over the seeds, (lowest–highest seed) beside it.'
   )
   results.polling = await pollingBench()
+  const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
   table(
-    ['strategy', 'run length', 'counts', 'runs', 'requests/run', 'delay p50 s', 'p95 s', 'max s'],
-    results.polling.map((r) => [r.strategy, r.band, r.counts, r.runs, f1(r.requestsMean), f1(r.delayP50), f1(r.delayP95), f1(r.delayMax)])
+    ['shape', 'strategy', 'requests/run', '(spread)', 'delay p50 s', 'p95 s', '(spread)', 'max s'],
+    results.polling.map((r) => [
+      r.shape,
+      r.strategy,
+      f1(r.requests),
+      r1(r.requestsSpread),
+      f1(r.p50),
+      f1(r.p95),
+      r1(r.p95Spread),
+      f1(r.max)
+    ])
   )
 }
 // Part 3 is measured before part 2, on a machine not yet busy with 50 processes; printed in order.
@@ -80,6 +91,23 @@ if (!only || only === 'overhead') {
         o.baselineMs === undefined ? '(not measured)' : `${f1(o.baselineMs)} (${o.baselineMsRange.join('–')})`
       ]
     ]
+  )
+}
+
+if (!only || only === 'gearset') {
+  console.log('\n4. Several steps on one Gearset CI job (5 status reads per 5 s per job, shared): reads the server refused')
+  results.gearsetShared = [await gearsetSharedBench({ steps: 3 }), await gearsetSharedBench({ steps: 12 })]
+  table(
+    ['steps', 'failed steps', 'reads', 'refused', 'refused %', 'of which job status', 'wall s'],
+    results.gearsetShared.map((g) => [
+      g.steps,
+      g.failedSteps,
+      g.reads,
+      g.refused,
+      (100 * g.refusedShare).toFixed(0),
+      `${g.byRoute['job status']?.refused ?? 0} of ${g.byRoute['job status']?.reads ?? 0}`,
+      f1(g.wallSeconds)
+    ])
   )
 }
 

@@ -102,6 +102,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
         at: Date.now()
       }
       requests.push(record)
+      res.on('finish', () => (record.status = res.statusCode))
       if (!quiet) process.stdout.write(`sandbox: ${req.method} ${url.pathname}\n`)
       if (!entry) return json(res, 404, { message: `no platform "${prefix}" in the sandbox` })
       if (overLimit(prefix)) {
