@@ -129,3 +129,42 @@ describe('PollPlanner boundaries', () => {
     expect(blindDelayMs(300_000)).toBe(15_000)
   })
 })
+
+describe('tests still to run, reported as skipped', () => {
+  it('when a running run’s counts already account for every test, its skipped ones are not done', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    const pending = (done: number): RunState => ({ ...running(done), counts: { total: 100, passed: done, skipped: 100 - done } })
+    p.observe(0, pending(0))
+    p.observe(10_000, pending(10))
+    expect(p.remainingMs(10_000)).toBe(90_000) // not 0: 90 tests are still to run
+    expect(p.nextDelayMs(10_000, mid)).toBe(45_000)
+  })
+
+  it('all executed is still the end being due', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(50))
+    p.observe(10_000, { ...running(90), counts: { total: 100, passed: 90, failed: 10 } })
+    expect(p.remainingMs(10_000)).toBe(0)
+  })
+})
+
+describe('a queued run', () => {
+  const queued: RunState = { id: '1', status: 'queued', providerStatus: 'QUEUED', counts: {} }
+  it('is read less often the longer it has been queued: a quarter of that, 2.5 s to 15 s', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, queued)
+    expect(p.nextDelayMs(0, mid)).toBe(2500)
+    p.observe(20_000, queued)
+    expect(p.nextDelayMs(20_000, mid)).toBe(5000)
+    expect(p.nextDelayMs(600_000, mid)).toBe(15_000)
+    expect(p.reason).toBe('queued for 600 s: a quarter of that, between 2.5 s and 15 s')
+  })
+
+  it('once it runs, the quick schedule counts from its start, not from the wait’s', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, queued)
+    p.observe(600_000, running(0))
+    expect(p.nextDelayMs(600_000, mid)).toBe(2500) // not 15 s: the run has just begun
+    expect(p.nextDelayMs(600_000 + 300_000, mid)).toBe(15_000)
+  })
+})

@@ -488,7 +488,7 @@ describe('the debug log (ACTIONS_STEP_DEBUG)', () => {
     ])
     const debug: string[] = []
     await waitForRun(run('queued', 'SUBMITTED'), options(clock, provider, { debug: (l) => debug.push(l) }).o)
-    expect(debug[0]).toBe('Next status read in 2.5 s: no progress counts to predict the end from: the quick, easing schedule.')
+    expect(debug[0]).toBe('Next status read in 2.5 s: queued for 0 s: a quarter of that, between 2.5 s and 15 s.')
     expect(debug).toContain('Status of run 42: RUNNING → running {"total":10,"passed":2}')
     expect(debug.some((l) => /^Next status read in \d+\.\d s: the counts predict the end in \d+ s: half of that/.test(l))).toBe(true)
     expect(debug.at(-1)).toBe('Status of run 42: PASS → passed {"total":10,"passed":10}')

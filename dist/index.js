@@ -13028,6 +13028,8 @@ class PollPlanner {
     s;
     seen = [];
     overdueReads = 0;
+    queuedSince;
+    runningSince = 0;
     /** Why the last delay was chosen, for the debug log. */
     reason = '';
     constructor(s) {
@@ -13035,10 +13037,20 @@ class PollPlanner {
     }
     /** Records a state read at `t` (ms since the wait began). */
     observe(t, state) {
+        // How long it has been queued, and since when it runs: a queue says nothing of the run's length.
+        if (state.status === 'queued')
+            this.queuedSince ??= t;
+        else if (this.queuedSince !== undefined) {
+            this.queuedSince = undefined;
+            this.runningSince = t;
+        }
         const c = state.counts;
         if (state.status !== 'running' || !c.total)
             return;
-        const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
+        const executed = (c.passed ?? 0) + (c.failed ?? 0);
+        // A running run whose counts already account for every test reports the ones still to run as
+        // skipped ("not executed"): those are not done.
+        const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0);
         this.seen.push({ t, done: Math.min(done, c.total), total: c.total });
         if (this.seen.length > 20)
             this.seen.shift();
@@ -13067,8 +13079,14 @@ class PollPlanner {
         }
         const remaining = this.remainingMs(t);
         let delay;
-        if (remaining === undefined) {
-            delay = blindDelayMs(t);
+        if (this.queuedSince !== undefined) {
+            // The longer a run has waited in the queue, the longer it is likely to wait still.
+            const queued = t - this.queuedSince;
+            delay = Math.min(CRUISE_MS, Math.max(QUICK_MS, queued / 4));
+            this.reason = `queued for ${Math.round(queued / 1000)} s: a quarter of that, between 2.5 s and 15 s`;
+        }
+        else if (remaining === undefined) {
+            delay = blindDelayMs(t - this.runningSince);
             this.reason = 'no progress counts to predict the end from: the quick, easing schedule';
         }
         else if (remaining > 0) {
