@@ -12460,6 +12460,7 @@ function giveVerdict(v, run, cancelled) {
 
 
 
+/** The mark of each status, in the summary and the pull-request comment. */
 const MARK = {
     triggered: '🚀',
     queued: '⏳',
@@ -12671,6 +12672,7 @@ function readRunContext(env = process.env) {
 // What the commit status and the pull-request comment say: pure functions of the run.
 
 
+
 /** Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone. */
 const inert = (text, max) => forSummary(text, max).replace(/@/g, '&#64;');
 /** Only a pass is a success; a run not followed to its end stays pending, never a pass. */
@@ -12698,16 +12700,6 @@ const WORDS = {
     error: 'ended in an error',
     timed_out: 'still running when the step stopped waiting'
 };
-const comment_MARK = {
-    triggered: '🚀',
-    queued: '⏳',
-    running: '⏳',
-    passed: '✅',
-    failed: '❌',
-    cancelled: '🚫',
-    error: '⚠️',
-    timed_out: '⏱️'
-};
 /** A URL inside a Markdown link: brackets and spaces encoded so the link cannot end early. */
 const mdUrl = (url) => url.replace(/[()[\]\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 function comment_counts(run) {
@@ -12722,9 +12714,8 @@ function comment_counts(run) {
         .join(', ');
 }
 function comment_duration(run) {
-    if (!run.startedAt || !run.endedAt)
-        return undefined;
-    return formatDuration(Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000)));
+    const seconds = durationSeconds(run);
+    return seconds === undefined ? undefined : formatDuration(seconds);
 }
 /** The commit status's one line (GitHub keeps 140 characters). */
 function statusDescription(run) {
@@ -12740,7 +12731,7 @@ function commentBody(c, run, tests = []) {
     const link = run.url ? `[${inert(run.name ?? run.id)}](${mdUrl(run.url)})` : inert(run.name ?? run.id);
     const lines = [
         commentMarker(c.key),
-        `### ${comment_MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
+        `### ${MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
         '',
         `**Run:** ${link} (id ${inert(run.id, 80)}) · ${run.status} (${inert(run.providerStatus, 100)})`
     ];

@@ -19,7 +19,8 @@ export interface ReportContext {
   nextStep: string
 }
 
-const MARK: Record<RunStatus, string> = {
+/** The mark of each status, in the summary and the pull-request comment. */
+export const MARK: Record<RunStatus, string> = {
   triggered: '🚀',
   queued: '⏳',
   running: '⏳',

@@ -1,6 +1,7 @@
 // What the commit status and the pull-request comment say: pure functions of the run.
 import { formatDuration } from '../duration.js'
 import type { RunState, RunStatus, TestResult } from '../model.js'
+import { durationSeconds, MARK } from '../report.js'
 import { forSummary } from '../text.js'
 
 /** Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone. */
@@ -35,17 +36,6 @@ const WORDS: Record<RunStatus, string> = {
   timed_out: 'still running when the step stopped waiting'
 }
 
-const MARK: Record<RunStatus, string> = {
-  triggered: '🚀',
-  queued: '⏳',
-  running: '⏳',
-  passed: '✅',
-  failed: '❌',
-  cancelled: '🚫',
-  error: '⚠️',
-  timed_out: '⏱️'
-}
-
 /** A URL inside a Markdown link: brackets and spaces encoded so the link cannot end early. */
 const mdUrl = (url: string) => url.replace(/[()[\]\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 
@@ -62,8 +52,8 @@ function counts(run: RunState): string {
 }
 
 function duration(run: RunState): string | undefined {
-  if (!run.startedAt || !run.endedAt) return undefined
-  return formatDuration(Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000)))
+  const seconds = durationSeconds(run)
+  return seconds === undefined ? undefined : formatDuration(seconds)
 }
 
 /** The commit status's one line (GitHub keeps 140 characters). */
