@@ -1,11 +1,11 @@
 // The README's inputs and outputs tables are generated from action.yml (`npm run docs`), and every
 // workflow example in the docs and in .github/ uses only the action's declared inputs, with the
 // right types.
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { renderReadme } from '../scripts/docs.js'
+import { workflowSources } from '../scripts/workflow-sources.js'
 
 const action = parse(readFileSync('action.yml', 'utf8'))
 const readme = readFileSync('README.md', 'utf8')
@@ -19,27 +19,6 @@ describe('README tables', () => {
     for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(readme).toContain(`| \`${name}\` |`)
   })
 })
-
-// Where workflow YAML lives: fenced ```yaml blocks in Markdown, and the workflow files themselves.
-function examples(): { where: string; yaml: string }[] {
-  const out: { where: string; yaml: string }[] = []
-  const markdown = [
-    'README.md',
-    ...(existsSync('docs')
-      ? readdirSync('docs')
-          .filter((f) => f.endsWith('.md'))
-          .map((f) => join('docs', f))
-      : [])
-  ]
-  for (const file of markdown) {
-    const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/```ya?ml\n([\s\S]*?)```/g))
-      out.push({ where: `${file}:${text.slice(0, m.index).split('\n').length}`, yaml: m[1] })
-  }
-  for (const f of readdirSync('.github/workflows'))
-    out.push({ where: `.github/workflows/${f}`, yaml: readFileSync(join('.github/workflows', f), 'utf8') })
-  return out
-}
 
 /** Every step (any object with a `uses:`) that runs this action. */
 function ourSteps(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -96,7 +75,7 @@ const With = z
   .strict()
 
 describe('workflow examples', () => {
-  const all = examples()
+  const all = workflowSources()
   it('are found: the README and .github hold several', () => {
     expect(all.length).toBeGreaterThan(8)
     expect(all.flatMap((e) => ourSteps(parse(e.yaml))).length).toBeGreaterThan(10)

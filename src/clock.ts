@@ -29,3 +29,26 @@ export const realClock: Clock = {
     }),
   random: Math.random
 }
+
+/**
+ * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
+ * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
+ */
+export function budgeted(
+  parent: AbortSignal | undefined,
+  ms: number,
+  why = 'the time budget ran out'
+): { signal: AbortSignal; release(): void } {
+  const c = new AbortController()
+  const onAbort = () => c.abort(parent?.reason)
+  if (parent?.aborted) onAbort()
+  else parent?.addEventListener('abort', onAbort, { once: true })
+  const timer = setTimeout(() => c.abort(new DOMException(why, 'TimeoutError')), ms)
+  return {
+    signal: c.signal,
+    release: () => {
+      clearTimeout(timer)
+      parent?.removeEventListener('abort', onAbort)
+    }
+  }
+}

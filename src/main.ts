@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { annotate, verdict } from './annotations.js'
 import { HttpApi } from './http.js'
 import { PlatformError, whatFailed } from './errors.js'
-import { realClock, type Clock } from './clock.js'
+import { budgeted, realClock, type Clock } from './clock.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
 import { toJUnitXml, writeJUnitFile } from './junit.js'
@@ -184,7 +184,7 @@ async function cancelNow(s: Setup, run: RunState): Promise<boolean> {
  */
 async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: AbortSignal): Promise<TestResult[] | undefined> {
   if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath)) return undefined
-  const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)))
+  const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)), 'the report budget ran out')
   try {
     return await s.provider.testResults(s.ctx, run, budget.signal)
   } catch (e) {
@@ -201,25 +201,6 @@ async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: Ab
     return undefined
   } finally {
     budget.release()
-  }
-}
-
-/**
- * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
- * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
- */
-function budgeted(parent: AbortSignal, ms: number): { signal: AbortSignal; release(): void } {
-  const c = new AbortController()
-  const onAbort = () => c.abort(parent.reason)
-  if (parent.aborted) onAbort()
-  else parent.addEventListener('abort', onAbort, { once: true })
-  const timer = setTimeout(() => c.abort(new DOMException('the report budget ran out', 'TimeoutError')), ms)
-  return {
-    signal: c.signal,
-    release: () => {
-      clearTimeout(timer)
-      parent.removeEventListener('abort', onAbort)
-    }
   }
 }
 
@@ -255,7 +236,7 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
   core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
   if (run.url) core.info(`Open it: ${run.url}`)
   if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
-  await s.github?.status(run)
+  await s.github?.status(run, signal)
   return run
 }
 

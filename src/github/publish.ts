@@ -2,6 +2,7 @@
 // and one pull-request comment per plan, updated in place. Opt-in (`commitStatus`, `prComment`).
 // @actions/github is loaded only when one of them is on, so a step without them starts as fast
 // as before. Nothing here can fail the step: a refusal is a warning naming the permission.
+import { budgeted } from '../clock.js'
 import type { RunState, TestResult } from '../model.js'
 import { oneLine, redact } from '../text.js'
 import { commentBody, commentMarker, commitState, statusDescription } from './comment.js'
@@ -48,17 +49,23 @@ export class GitHubPublisher {
    * Once the workflow is cancelled the runner kills the step within seconds: a write to GitHub
    * then gets this long, and the comment is left as it was.
    */
-  private timeoutMs = GITHUB_TIMEOUT_MS
+  private hurried = false
   hurry(): void {
-    this.timeoutMs = HURRIED_TIMEOUT_MS
+    this.hurried = true
+  }
+  private get timeoutMs(): number {
+    return this.hurried ? HURRIED_TIMEOUT_MS : GITHUB_TIMEOUT_MS
   }
 
-  /** The commit status, once the run is known (pending) and at the end (the verdict). */
-  async status(run: RunState): Promise<void> {
+  /**
+   * The commit status, once the run is known (pending) and at the end (the verdict). `signal`: the
+   * step's, while it still has other work to do (the pending status must not hold up a cancel).
+   */
+  async status(run: RunState, signal?: AbortSignal): Promise<void> {
     if (!this.o.commitStatus) return
     const { owner, repo, sha } = this.o.target
     const state = commitState(run.status)
-    await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, async (gh) => {
+    await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, signal, async (gh, request) => {
       await gh.rest.repos.createCommitStatus({
         owner,
         repo,
@@ -67,7 +74,7 @@ export class GitHubPublisher {
         context: oneLine(this.o.title, 100),
         description: statusDescription(run),
         ...(run.url ? { target_url: run.url } : {}),
-        request: { signal: AbortSignal.timeout(this.timeoutMs) }
+        request
       })
       this.o.debug(`GitHub: commit status ${state} on ${sha}`)
     })
@@ -75,7 +82,7 @@ export class GitHubPublisher {
 
   /** The pull-request comment with the run's summary: created once, then updated in place. */
   async comment(run: RunState, tests?: TestResult[]): Promise<void> {
-    if (!this.o.prComment || this.timeoutMs !== GITHUB_TIMEOUT_MS) return
+    if (!this.o.prComment || this.hurried) return
     const { owner, repo, sha } = this.o.target
     const pull = this.o.target.pullNumber ?? (await this.pullOf(sha))
     if (pull === undefined) {
@@ -84,21 +91,14 @@ export class GitHubPublisher {
     }
     const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests)
     const marker = commentMarker(this.o.key)
-    await this.attempt('comment', `write the comment on pull request #${pull}`, async (gh) => {
-      const signal = AbortSignal.timeout(GITHUB_TIMEOUT_MS)
-      const comments = await gh.paginate(gh.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: pull,
-        per_page: 100,
-        request: { signal }
-      })
+    await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
+      const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pull, per_page: 100, request })
       const mine = comments.find((c) => c.body?.includes(marker))
       if (mine) {
-        await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request: { signal } })
+        await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request })
         this.o.info(`Updated the comment on pull request #${pull}.`)
       } else {
-        await gh.rest.issues.createComment({ owner, repo, issue_number: pull, body, request: { signal } })
+        await gh.rest.issues.createComment({ owner, repo, issue_number: pull, body, request })
         this.o.info(`Commented on pull request #${pull}.`)
       }
     })
@@ -108,23 +108,29 @@ export class GitHubPublisher {
   private async pullOf(sha: string): Promise<number | undefined> {
     const { owner, repo } = this.o.target
     let found: number | undefined
-    await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, async (gh) => {
-      const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
-        owner,
-        repo,
-        commit_sha: sha,
-        request: { signal: AbortSignal.timeout(GITHUB_TIMEOUT_MS) }
-      })
+    await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, undefined, async (gh, request) => {
+      const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request })
       found = data.find((p) => p.state === 'open')?.number
     })
     return found
   }
 
-  private async attempt(what: keyof typeof PERMISSION, action: string, call: (gh: Octokit) => Promise<void>): Promise<void> {
+  /** One call to GitHub, within its time budget and the step's signal; a failure is a warning. */
+  private async attempt(
+    what: keyof typeof PERMISSION,
+    action: string,
+    signal: AbortSignal | undefined,
+    call: (gh: Octokit, request: { signal: AbortSignal }) => Promise<void>
+  ): Promise<void> {
+    const budget = budgeted(signal, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`)
     try {
-      await call(await this.client())
+      await call(await this.client(), { signal: budget.signal })
     } catch (e) {
+      // The workflow was cancelled: the step says so itself, and the final status follows.
+      if (signal?.aborted) return
       this.o.warn(`Could not ${action}: ${this.explain(e, what)} The step's result is unchanged.`)
+    } finally {
+      budget.release()
     }
   }
 
