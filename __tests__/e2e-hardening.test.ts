@@ -518,4 +518,27 @@ describe('rule 11: the rest that must be proven', () => {
       }),
     30_000
   )
+
+  it.concurrent(
+    'Gearset: a job-status read refused for the shared limit is not sent again and does not hold the start',
+    () =>
+      inSandbox(async (box, run) => {
+        box.script('gearset', { queuedMs: 50, runMs: 500 })
+        // Other readers of the job used its 5 status reads: the next is refused for 30 s.
+        box.fault('gearset', { on: 'meta', do: 'status', status: 429, retryAfter: 30 })
+        const from = box.requests.length
+        const started = Date.now()
+        const r = await run('gearset')
+        expect(r.outputs.status).toBe('passed')
+        expect(warningsOf(r)[0]).toMatch(
+          /Could not read the Gearset CI job status before starting \(HTTP 429\); starting the run request anyway/
+        )
+        const sent = requestsOf(box, 'gearset', from)
+        expect(sent.filter((q) => q.path.endsWith('/status'))).toHaveLength(1)
+        // Gearset counts limits per action: the start went at once, not 30 s later.
+        const start = sent.find((q) => q.method === 'POST')
+        expect(start && start.at - started).toBeLessThan(5000)
+      }),
+    30_000
+  )
 })

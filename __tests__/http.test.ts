@@ -454,7 +454,7 @@ describe('read limit', () => {
     expect(s.hits).toHaveLength(23)
     // Arrivals jitter, so sends keep a margin beyond the window, and no more than that.
     for (let i = 5; i < sent.length; i++) expect(sent[i] - sent[i - 5]).toBeGreaterThanOrEqual(5000 + READ_LIMIT_MARGIN_MS)
-    expect(sent[sent.length - 1]).toBeLessThan(4 * (5000 + READ_LIMIT_MARGIN_MS) + 100)
+    expect(sent[20]).toBeLessThan(4 * (5000 + READ_LIMIT_MARGIN_MS) + 100)
   })
 })
 
@@ -494,5 +494,80 @@ describe('retry rules', () => {
     expect(parseRetryAfter('99999999999', now)).toBe(120000)
     expect(parseRetryAfter('soon', now)).toBeUndefined()
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
+  })
+})
+
+describe('a read limit shared with other readers (Gearset: every reader of a job)', () => {
+  const GEARSET_HEADERS = { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' }
+  const shared = (s: FakeServer, clock: Clock) =>
+    api(s, { clock, readLimit: { count: 5, perMs: 5000 }, rateLimitHeaders: GEARSET_HEADERS, limitsPerAction: true })
+
+  it('others filling the window space the next read by a fair share of the limit (jittered)', async () => {
+    // One read left of 5, and this step made one of the four used: three were other readers'.
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '1' }))
+    const clock = instantClock(1)
+    const client = shared(s, clock)
+    await client.request(get)
+    await client.request(get)
+    // 4 readers share 2.5 reads per 5 s: one each 8 s, times the jitter of 1.5 this clock draws.
+    expect(clock.slept).toEqual([12_000])
+  })
+
+  it('a step alone keeps the platform’s pace: its own reads in the window are not crowding', async () => {
+    let mine = 0
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': String(5 - ++mine) }))
+    const clock = instantClock(0.5)
+    const client = shared(s, clock)
+    for (let i = 0; i < 4; i++) await client.request(get)
+    expect(clock.slept).toEqual([1000, 1000, 1000])
+  })
+
+  it('without rate-limit headers (another platform, or a proxy’s answer) the pace stays the platform’s', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }))
+    const clock = instantClock(0.5)
+    const client = shared(s, clock)
+    for (let i = 0; i < 3; i++) await client.request(get)
+    expect(clock.slept).toEqual([1000, 1000])
+  })
+
+  it('a refused read is retried no sooner than its Retry-After, and later when the crowd asks for more', async () => {
+    let n = 0
+    const s = await serve((_req, res) =>
+      ++n === 1
+        ? sendJson(res, 429, {}, { 'Retry-After': '1' })
+        : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '4' })
+    )
+    const clock = instantClock(0)
+    const client = shared(s, clock)
+    expect((await client.request(get)).status).toBe(200)
+    // Retry-After 1 s, then the pace for a full window of others: 12 s, jittered to half.
+    expect(clock.slept[0]).toBe(1000)
+    expect(clock.now()).toBe(6000)
+    expect(s.hits).toHaveLength(2)
+  })
+
+  it('never holds a read past the step’s deadline: the last look is sent', async () => {
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '1' }))
+    const clock = instantClock(1)
+    const client = shared(s, clock)
+    for (let i = 0; i < 3; i++) await client.request(get) // spacing grows to 18 s (27 s jittered)
+    client.setDeadline(clock.now() + 4000)
+    await client.request(get)
+    expect(clock.slept.at(-1)).toBe(4000)
+    expect(s.hits).toHaveLength(4)
+  })
+
+  it('limits counted per action: a refused read holds the next read, not a start or a cancel', async () => {
+    const s = await serve((req, res) =>
+      req.method === 'GET' ? sendJson(res, 429, {}, { 'Retry-After': '30' }) : sendJson(res, 201, { id: 'r', count: 0 })
+    )
+    const clock = instantClock()
+    const client = api(s, { clock, maxAttempts: 1, limitsPerAction: true })
+    await failure(client.request(get))
+    expect(client.pausedForMs()).toBe(30_000)
+    await client.request(post)
+    expect(clock.slept).toEqual([]) // the POST went at once
+    await failure(client.request(get))
+    expect(clock.slept).toEqual([30_000])
   })
 })

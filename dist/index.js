@@ -5217,6 +5217,80 @@ function budgeted(parent, ms, why = 'the time budget ran out') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/read-pacer.ts
+// Paces a step's reads under a platform limit that other readers share without knowing of each
+// other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
+// point 11). Each answer under the limit says how many reads are left in the window; whatever of
+// the window this step did not use, other readers did. So the spacing between this step's reads
+// grows while others fill the window (and doubles on a refusal), and shrinks back to the platform's
+// own pace (perMs / count) once the window is quiet again. A step that reads the job alone never
+// waits on it: its own reads are not counted as crowding. Each send is jittered so that steps that
+// started together (or were refused together) drift apart instead of colliding again.
+// Slower steps see the end later: past this spacing the shared limit is not the reason to wait.
+const MAX_SPACING_MS = 30_000;
+// Grow on a crowded window, more on a refusal; shrink slowly, so a crowd stays spread out.
+const CROWDED_GROWTH = 1.5;
+const REFUSED_GROWTH = 2;
+const QUIET_SHRINK = 0.8;
+// Readers that keep the window half full rarely meet a full one: reads that arrive at random into a
+// window of 5 find it full about 5 % of the time at a mean of 2 a window, but 37 % at a mean of 4.
+const TARGET_SHARE = 0.5;
+class ReadPacer {
+    limit;
+    baseMs;
+    spacing;
+    last = -Infinity;
+    jitter = 1;
+    constructor(limit) {
+        this.limit = limit;
+        this.baseMs = limit.perMs / limit.count;
+        this.spacing = this.baseMs;
+    }
+    /** The current spacing between this step's reads, ms (before jitter). */
+    get spacingMs() {
+        return this.spacing;
+    }
+    /** Clock time before which the next read is not sent. */
+    nextAt() {
+        return this.last + Math.min(MAX_SPACING_MS, this.spacing * this.jitter);
+    }
+    /** A read is sent at `now`; `random` in [0, 1) draws the jitter of the next gap (0.5-1.5x). */
+    sent(now, random) {
+        this.last = now;
+        this.jitter = 0.5 + random;
+    }
+    /**
+     * An answer under the limit: `remaining` reads left in the platform's window, of which this step
+     * made `own` within that window (this one included).
+     */
+    answered(remaining, own) {
+        const used = this.limit.count - remaining;
+        const others = used - own;
+        if (others <= 0) {
+            this.spacing = Math.max(this.baseMs, this.spacing * QUIET_SHRINK);
+            return;
+        }
+        // Slow down further while the window is more than half used; ease off while it is not.
+        const next = used > this.limit.count * TARGET_SHARE ? this.spacing * CROWDED_GROWTH : this.spacing * QUIET_SHRINK;
+        this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(others), next));
+    }
+    /**
+     * The platform refused a read for the limit (429), of which this step made `own` reads within
+     * the window (the refused one included): the rest of the window was other readers'.
+     */
+    refused(own) {
+        this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(this.limit.count - own + 1), this.spacing * REFUSED_GROWTH));
+    }
+    /**
+     * Each other read seen in the window is at least one other reader: this step's fair share of
+     * half the limit, as a spacing.
+     */
+    fairMs(others) {
+        const share = (this.limit.count * TARGET_SHARE) / (1 + Math.max(0, others));
+        return Math.min(MAX_SPACING_MS, Math.max(this.baseMs, this.limit.perMs / share));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/errors.ts
 class PlatformError extends Error {
     info;
@@ -5531,6 +5605,7 @@ function isRetryable(method, f) {
 
 
 
+
 /** Names the first place a response departs from its schema, never the value found there. */
 function shapeDetail(error) {
     const issue = error.issues[0];
@@ -5547,11 +5622,16 @@ class HttpApi {
     platform;
     /** Send times of recent GETs, for the read limit. */
     recentReads = [];
+    /** Spaces reads under a limit shared with other readers. */
+    pacer;
     tokens = RETRY_BUCKET.size;
     /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
     deadline = Infinity;
-    /** No request of any kind is sent before this clock time: the platform asked for a pause. */
-    notBefore = 0;
+    /**
+     * No request is sent before these clock times: the platform asked for a pause. One pause holds
+     * every request, or, where the platform counts its limits per action, each action has its own.
+     */
+    notBefore = new Map();
     /**
      * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
      * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
@@ -5559,9 +5639,13 @@ class HttpApi {
     setDeadline(clockMs) {
         this.deadline = clockMs;
     }
-    /** Clock ms until the platform allows the next request (0: now). */
+    /** Clock ms until the platform allows the next request (0: now); the longest pause, if several. */
     pausedForMs() {
-        return Math.max(0, this.notBefore - this.clock.now());
+        return Math.max(0, ...[...this.notBefore.values()].map((t) => t - this.clock.now()));
+    }
+    /** Which pause holds this request. */
+    pauseKey(spec) {
+        return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*';
     }
     /** Tokens left in the retry bucket (bar B4). */
     get retryTokens() {
@@ -5571,6 +5655,8 @@ class HttpApi {
         this.o = o;
         this.platform = o.platform;
         this.clock = o.clock ?? realClock;
+        if (o.readLimit)
+            this.pacer = new ReadPacer(o.readLimit);
         this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
             allowRedirects: false,
             allowRetries: false,
@@ -5624,10 +5710,11 @@ class HttpApi {
     }
     /** Holds the request until the platform's requested pause is over; never past the deadline. */
     async obeyPause(spec, signal) {
-        const wait = this.notBefore - this.clock.now();
+        const notBefore = this.notBefore.get(this.pauseKey(spec)) ?? 0;
+        const wait = notBefore - this.clock.now();
         if (wait <= 0)
             return;
-        if (this.notBefore > this.deadline) {
+        if (notBefore > this.deadline) {
             const until = new Date(Date.now() + wait).toISOString();
             throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true });
         }
@@ -5636,10 +5723,15 @@ class HttpApi {
             throw this.fail(spec, abortedBy(signal, false));
         });
     }
-    /** Waits until one more GET fits in the platform's documented rate limit. */
+    /**
+     * Waits until one more GET fits in the platform's documented rate limit, and until the pace this
+     * step keeps for readers it shares the limit with allows it (that pace never holds a read past
+     * the step's deadline: the last look is sent).
+     */
     async throttle(signal) {
         const limit = this.o.readLimit;
-        if (!limit)
+        const pacer = this.pacer;
+        if (!limit || !pacer)
             return;
         for (;;) {
             const now = this.clock.now();
@@ -5647,12 +5739,30 @@ class HttpApi {
             const window = limit.perMs + READ_LIMIT_MARGIN_MS;
             while (this.recentReads.length && now - this.recentReads[0] >= window)
                 this.recentReads.shift();
-            if (this.recentReads.length < limit.count) {
+            const full = this.recentReads.length >= limit.count;
+            const paced = Math.min(pacer.nextAt(), this.deadline) - now;
+            if (!full && paced <= 0) {
                 this.recentReads.push(now);
+                pacer.sent(now, this.clock.random());
                 return;
             }
-            await this.clock.sleep(this.recentReads[0] + window - now + 1, signal);
+            const wait = Math.max(paced, full ? this.recentReads[0] + window - now + 1 : 0);
+            if (paced > 0 && !full)
+                debug(`  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`);
+            await this.clock.sleep(wait, signal);
         }
+    }
+    /** What a GET's answer says of the shared read limit, for the pacer. */
+    heard(status, remainingHeader, sentAt) {
+        const limit = this.o.readLimit;
+        if (!limit || !this.pacer)
+            return;
+        const own = this.recentReads.filter((t) => sentAt - t < limit.perMs).length;
+        if (status === 429)
+            return this.pacer.refused(own);
+        const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader;
+        if (v !== undefined && /^\s*\d+\s*$/.test(v))
+            this.pacer.answered(Number(v), own);
     }
     fail(spec, f) {
         const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}`, method: spec.method };
@@ -5733,13 +5843,17 @@ class HttpApi {
             const seen = ['retry-after', names.remaining, names.reset].filter((h) => res.message.headers[h] !== undefined);
             if (seen.length)
                 debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`);
+            if (spec.method === 'GET')
+                this.heard(status, res.message.headers[names.remaining], started);
             const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders);
             const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
             const rateLimited = status === 429 || limitMs !== undefined;
             // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
             const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
-            if (pause !== undefined)
-                this.notBefore = Math.max(this.notBefore, this.clock.now() + pause);
+            if (pause !== undefined) {
+                const key = this.pauseKey(spec);
+                this.notBefore.set(key, Math.max(this.notBefore.get(key) ?? 0, this.clock.now() + pause));
+            }
             if (status >= 300 && status < 400) {
                 const location = res.message.headers.location;
                 let where = 'an unknown place';
@@ -11779,8 +11893,10 @@ async function checkJob({ inputs, http, note }, signal) {
             template: '/public/automation/continuous-integration-jobs/{jobId}/status',
             schema: JobStatus,
             action: 'read the CI job status',
-            // A note for the reader, and a check of the IDs: it must not hold up the start for long.
-            timeoutMs: JOB_STATUS_READ_MS
+            // A note for the reader, and a check of the IDs: it must not hold up the start for long, and
+            // a refused read (other readers of the job share its limit) is not sent again.
+            timeoutMs: JOB_STATUS_READ_MS,
+            attempts: 1
         }, signal);
         if (data.State === 'Running') {
             note(`The Gearset CI job ${inputs.scenarioId} is already running another run: this run request waits (Pending) until that run ends.`);
@@ -11816,6 +11932,8 @@ const gearset = {
     headers: { 'api-version': '1' },
     // Documented: 5 status reads per 5 s, per job (docs/platforms.md §4.5).
     readLimit: { count: 5, perMs: 5000 },
+    // "per team, per job, per action": a refused status read does not hold a start or a cancel.
+    limitsPerAction: true,
     hints: {
         401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
         403: 'the Automation API needs the Automation Platform licence, and a Team Owner may need to allow API access tokens.',
@@ -13367,6 +13485,7 @@ function setUp(clock, step = 'main') {
         runsPage: provider.runsPage,
         headers: provider.headers,
         readLimit: provider.readLimit,
+        limitsPerAction: provider.limitsPerAction,
         idempotencyKey,
         clock
     });

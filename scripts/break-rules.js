@@ -161,7 +161,7 @@ export const BREAKS = [
     rule: 7,
     what: 'a pause asked for holds only the retry of that request',
     file: 'src/http.ts',
-    from: 'if (pause !== undefined) this.notBefore = Math.max(this.notBefore, this.clock.now() + pause)',
+    from: 'this.notBefore.set(key, Math.max(this.notBefore.get(key) ?? 0, this.clock.now() + pause))',
     to: '',
     tests: [...UNIT('http', 'e2e-hardening')]
   },
@@ -171,8 +171,8 @@ export const BREAKS = [
     rule: 7,
     what: 'a pause past the deadline is slept through',
     file: 'src/http.ts',
-    from: 'if (this.notBefore > this.deadline) {',
-    to: 'if (this.notBefore < 0) {',
+    from: 'if (notBefore > this.deadline) {',
+    to: 'if (notBefore < 0) {',
     tests: [...UNIT('http', 'e2e-hardening')]
   },
   {
@@ -301,8 +301,8 @@ export const BREAKS = [
     rule: 11,
     what: "Gearset's read limiter removed",
     file: 'src/http.ts',
-    from: 'const limit = this.o.readLimit\n',
-    to: 'const limit = undefined as HttpApiOptions["readLimit"]\n',
+    from: 'if (!limit || !pacer) return\n',
+    to: 'if (!limit || !pacer || limit.count > 0) return\n',
     tests: [...UNIT('http', 'wait', 'e2e-hardening')]
   },
   {
@@ -314,6 +314,36 @@ export const BREAKS = [
     from: "const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs",
     to: "const retryAfterMs = status >= 200 && status < 300 ? undefined : (parseRetryAfter(res.message.headers['retry-after']) ?? limitMs)",
     tests: [...UNIT('http', 'wait', 'e2e-hardening')]
+  },
+  {
+    id: 'R11i',
+    only: 'alone|shared with other',
+    rule: 11,
+    what: "a step's own reads counted as other readers crowding the shared limit",
+    file: 'src/read-pacer.ts',
+    from: 'const others = used - own\n',
+    to: 'const others = used\n',
+    tests: [...UNIT('read-pacer', 'http')]
+  },
+  {
+    id: 'R11j',
+    only: 'refused|shared with other',
+    rule: 11,
+    what: 'a refused read does not slow the pace kept for other readers',
+    file: 'src/http.ts',
+    from: 'if (status === 429) return this.pacer.refused(own)',
+    to: 'if (status === 429) return',
+    tests: [...UNIT('http')]
+  },
+  {
+    id: 'R11k',
+    only: 'per action',
+    rule: 11,
+    what: "a pause asked for by one action holds every action (Gearset's limits are per action)",
+    file: 'src/http.ts',
+    from: "return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*'",
+    to: "return '*'",
+    tests: [...UNIT('http', 'e2e-vendor')]
   }
 ]
 

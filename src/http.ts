@@ -5,6 +5,7 @@ import { HttpClient } from '@actions/http-client'
 import type { IncomingMessage } from 'node:http'
 import * as z from 'zod/mini'
 import { realClock, type Clock } from './clock.js'
+import { ReadPacer, type ReadLimit } from './read-pacer.js'
 import { hintFor, PlatformError, type FailureInfo } from './errors.js'
 import { classifyNetworkError } from './network-errors.js'
 import {
@@ -79,8 +80,16 @@ export interface HttpApiOptions {
   errorMessage?: (body: unknown) => string | undefined
   /** The names of the platform's rate-limit headers (default: X-RateLimit-Remaining / -Reset). */
   rateLimitHeaders?: RateLimitHeaders
-  /** At most `count` GETs in any `perMs` window (a platform's documented rate limit). */
-  readLimit?: { count: number; perMs: number }
+  /**
+   * At most `count` GETs in any `perMs` window: a platform's documented rate limit, shared with
+   * every other reader of the same resource (read-pacer.ts spaces this step's share of it).
+   */
+  readLimit?: ReadLimit
+  /**
+   * The platform counts its limits per action (Gearset, docs/platforms.md point 11): a pause it asks
+   * for holds only requests of the same method and path, so a refused read never holds a cancel.
+   */
+  limitsPerAction?: boolean
   /** Sent as `Idempotency-Key` on requests that start a run, on every attempt. */
   idempotencyKey?: string
   /** Where retry notes go (the step log by default). */
@@ -96,11 +105,16 @@ export class HttpApi {
   readonly platform: string
   /** Send times of recent GETs, for the read limit. */
   private readonly recentReads: number[] = []
+  /** Spaces reads under a limit shared with other readers. */
+  private readonly pacer?: ReadPacer
   private tokens: number = RETRY_BUCKET.size
   /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
   private deadline = Infinity
-  /** No request of any kind is sent before this clock time: the platform asked for a pause. */
-  private notBefore = 0
+  /**
+   * No request is sent before these clock times: the platform asked for a pause. One pause holds
+   * every request, or, where the platform counts its limits per action, each action has its own.
+   */
+  private readonly notBefore = new Map<string, number>()
 
   /**
    * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
@@ -110,9 +124,14 @@ export class HttpApi {
     this.deadline = clockMs
   }
 
-  /** Clock ms until the platform allows the next request (0: now). */
+  /** Clock ms until the platform allows the next request (0: now); the longest pause, if several. */
   pausedForMs(): number {
-    return Math.max(0, this.notBefore - this.clock.now())
+    return Math.max(0, ...[...this.notBefore.values()].map((t) => t - this.clock.now()))
+  }
+
+  /** Which pause holds this request. */
+  private pauseKey(spec: RequestSpec<unknown>): string {
+    return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*'
   }
 
   /** Tokens left in the retry bucket (bar B4). */
@@ -123,6 +142,7 @@ export class HttpApi {
   constructor(private readonly o: HttpApiOptions) {
     this.platform = o.platform
     this.clock = o.clock ?? realClock
+    if (o.readLimit) this.pacer = new ReadPacer(o.readLimit)
     this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
       allowRedirects: false,
       allowRetries: false,
@@ -174,9 +194,10 @@ export class HttpApi {
 
   /** Holds the request until the platform's requested pause is over; never past the deadline. */
   private async obeyPause(spec: RequestSpec<unknown>, signal?: AbortSignal): Promise<void> {
-    const wait = this.notBefore - this.clock.now()
+    const notBefore = this.notBefore.get(this.pauseKey(spec)) ?? 0
+    const wait = notBefore - this.clock.now()
     if (wait <= 0) return
-    if (this.notBefore > this.deadline) {
+    if (notBefore > this.deadline) {
       const until = new Date(Date.now() + wait).toISOString()
       throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true })
     }
@@ -186,21 +207,44 @@ export class HttpApi {
     })
   }
 
-  /** Waits until one more GET fits in the platform's documented rate limit. */
+  /**
+   * Waits until one more GET fits in the platform's documented rate limit, and until the pace this
+   * step keeps for readers it shares the limit with allows it (that pace never holds a read past
+   * the step's deadline: the last look is sent).
+   */
   private async throttle(signal?: AbortSignal): Promise<void> {
     const limit = this.o.readLimit
-    if (!limit) return
+    const pacer = this.pacer
+    if (!limit || !pacer) return
     for (;;) {
       const now = this.clock.now()
       // The platform counts arrivals, which jitter: a window is kept READ_LIMIT_MARGIN_MS longer.
       const window = limit.perMs + READ_LIMIT_MARGIN_MS
       while (this.recentReads.length && now - this.recentReads[0] >= window) this.recentReads.shift()
-      if (this.recentReads.length < limit.count) {
+      const full = this.recentReads.length >= limit.count
+      const paced = Math.min(pacer.nextAt(), this.deadline) - now
+      if (!full && paced <= 0) {
         this.recentReads.push(now)
+        pacer.sent(now, this.clock.random())
         return
       }
-      await this.clock.sleep(this.recentReads[0] + window - now + 1, signal)
+      const wait = Math.max(paced, full ? this.recentReads[0] + window - now + 1 : 0)
+      if (paced > 0 && !full)
+        core.debug(
+          `  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`
+        )
+      await this.clock.sleep(wait, signal)
     }
+  }
+
+  /** What a GET's answer says of the shared read limit, for the pacer. */
+  private heard(status: number, remainingHeader: string | string[] | undefined, sentAt: number): void {
+    const limit = this.o.readLimit
+    if (!limit || !this.pacer) return
+    const own = this.recentReads.filter((t) => sentAt - t < limit.perMs).length
+    if (status === 429) return this.pacer.refused(own)
+    const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader
+    if (v !== undefined && /^\s*\d+\s*$/.test(v)) this.pacer.answered(Number(v), own)
   }
 
   private fail(spec: RequestSpec<unknown>, f: Omit<FailureInfo, 'platform' | 'action' | 'endpoint'>): PlatformError {
@@ -280,12 +324,16 @@ export class HttpApi {
       const seen = ['retry-after', names.remaining, names.reset].filter((h) => res.message.headers[h] !== undefined)
       if (seen.length)
         core.debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`)
+      if (spec.method === 'GET') this.heard(status, res.message.headers[names.remaining], started)
       const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders)
       const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs
       const rateLimited = status === 429 || limitMs !== undefined
       // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
       const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined)
-      if (pause !== undefined) this.notBefore = Math.max(this.notBefore, this.clock.now() + pause)
+      if (pause !== undefined) {
+        const key = this.pauseKey(spec)
+        this.notBefore.set(key, Math.max(this.notBefore.get(key) ?? 0, this.clock.now() + pause))
+      }
       if (status >= 300 && status < 400) {
         const location = res.message.headers.location
         let where = 'an unknown place'

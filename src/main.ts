@@ -89,6 +89,7 @@ function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined 
     runsPage: provider.runsPage,
     headers: provider.headers,
     readLimit: provider.readLimit,
+    limitsPerAction: provider.limitsPerAction,
     idempotencyKey,
     clock
   })

@@ -58,8 +58,10 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
         template: '/public/automation/continuous-integration-jobs/{jobId}/status',
         schema: JobStatus,
         action: 'read the CI job status',
-        // A note for the reader, and a check of the IDs: it must not hold up the start for long.
-        timeoutMs: JOB_STATUS_READ_MS
+        // A note for the reader, and a check of the IDs: it must not hold up the start for long, and
+        // a refused read (other readers of the job share its limit) is not sent again.
+        timeoutMs: JOB_STATUS_READ_MS,
+        attempts: 1
       },
       signal
     )
@@ -98,6 +100,8 @@ export const gearset: Provider = {
   headers: { 'api-version': '1' },
   // Documented: 5 status reads per 5 s, per job (docs/platforms.md §4.5).
   readLimit: { count: 5, perMs: 5000 },
+  // "per team, per job, per action": a refused status read does not hold a start or a cancel.
+  limitsPerAction: true,
   hints: {
     401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
     403: 'the Automation API needs the Automation Platform licence, and a Team Owner may need to allow API access tokens.',

@@ -1,5 +1,6 @@
 // The Provider interface: what a platform's translation offers to starting, waiting and reporting.
 import type { HttpApi } from '../http.js'
+import type { ReadLimit } from '../read-pacer.js'
 import type { RateLimitHeaders } from '../retry-policy.js'
 import type { InputRules, Inputs } from '../inputs.js'
 import type { ProviderName, RunCandidate, RunState, RunStatus, StartDetail, TestResult } from '../model.js'
@@ -55,8 +56,13 @@ export interface Provider {
   readonly pollFloorMs: number
   /** Its status words and what each means; a word not in it is never an ending. */
   readonly statusWords: Readonly<Record<string, RunStatus>>
-  /** A documented limit on status reads, enforced by the HTTP client (Gearset: 5 per 5 s per job). */
-  readonly readLimit?: { count: number; perMs: number }
+  /**
+   * A documented limit on status reads, shared by every reader of the same job and enforced by the
+   * HTTP client (Gearset: 5 per 5 s per job).
+   */
+  readonly readLimit?: ReadLimit
+  /** The platform counts its rate limits per action: a pause it asks for holds only that action. */
+  readonly limitsPerAction?: boolean
   /** Platform-specific hints for HTTP statuses, added to error messages. */
   readonly hints: Partial<Record<number, string>>
   /** Where a run ID lives besides the account, when it does (Gearset: under a CI job). */

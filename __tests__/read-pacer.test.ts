@@ -1,0 +1,72 @@
+import { MAX_SPACING_MS, ReadPacer } from '../src/read-pacer.js'
+
+// Gearset's documented limit: 5 status reads per 5 s, per job, for every reader of that job.
+const LIMIT = { count: 5, perMs: 5000 }
+
+describe('read pacer (several steps sharing one limit)', () => {
+  it('starts at the platform’s own pace and sends the first read at once', () => {
+    const p = new ReadPacer(LIMIT)
+    expect(p.spacingMs).toBe(1000)
+    expect(p.nextAt()).toBe(-Infinity)
+  })
+
+  it('a step alone is never slowed by its own reads, however many of the window they use', () => {
+    const p = new ReadPacer(LIMIT)
+    for (let own = 1; own <= 5; own++) p.answered(5 - own, own)
+    expect(p.spacingMs).toBe(1000)
+  })
+
+  it('other readers filling the window: at least a fair share of half the limit, and slower while it stays over half', () => {
+    const p = new ReadPacer(LIMIT)
+    p.answered(0, 1) // 4 reads of others in the window: at least 5 readers share 2.5 reads per 5 s
+    expect(p.spacingMs).toBe(10_000)
+    p.answered(0, 1)
+    expect(p.spacingMs).toBe(15_000)
+  })
+
+  it('others present but the window at most half used: eases off, not below the fair share', () => {
+    const p = new ReadPacer(LIMIT)
+    p.answered(0, 1)
+    expect(p.spacingMs).toBe(10_000)
+    p.answered(3, 1) // 1 other read: 2 readers share 2.5 reads per 5 s, one each 4 s
+    expect(p.spacingMs).toBe(8000)
+    for (let i = 0; i < 10; i++) p.answered(3, 1)
+    expect(p.spacingMs).toBe(4000)
+  })
+
+  it('a quiet window (no reads of others) shrinks the spacing back to the platform’s pace, not below', () => {
+    const p = new ReadPacer(LIMIT)
+    p.answered(0, 1)
+    p.answered(4, 1)
+    expect(p.spacingMs).toBe(8000)
+    for (let i = 0; i < 20; i++) p.answered(4, 1)
+    expect(p.spacingMs).toBe(1000)
+  })
+
+  it('a refused read: the window was full of others, so at least their fair share, and at least twice the last spacing', () => {
+    const p = new ReadPacer(LIMIT)
+    p.refused(1) // 4 reads of others plus at least the one that crowded this one out
+    expect(p.spacingMs).toBe(12_000)
+    p.refused(1)
+    expect(p.spacingMs).toBe(24_000)
+  })
+
+  it('never spaces reads further apart than 30 s, jitter included', () => {
+    const p = new ReadPacer(LIMIT)
+    for (let i = 0; i < 10; i++) p.refused(1)
+    expect(p.spacingMs).toBe(MAX_SPACING_MS)
+    p.sent(1000, 0.999)
+    expect(p.nextAt()).toBe(1000 + MAX_SPACING_MS)
+  })
+
+  it('jitters each gap between half and one and a half times the spacing, so steps started together drift apart', () => {
+    const p = new ReadPacer(LIMIT)
+    p.answered(0, 1)
+    p.sent(50_000, 0)
+    expect(p.nextAt()).toBe(55_000)
+    p.sent(50_000, 0.5)
+    expect(p.nextAt()).toBe(60_000)
+    p.sent(50_000, 0.75)
+    expect(p.nextAt()).toBe(62_500)
+  })
+})

@@ -1,0 +1,84 @@
+// Paces a step's reads under a platform limit that other readers share without knowing of each
+// other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
+// point 11). Each answer under the limit says how many reads are left in the window; whatever of
+// the window this step did not use, other readers did. So the spacing between this step's reads
+// grows while others fill the window (and doubles on a refusal), and shrinks back to the platform's
+// own pace (perMs / count) once the window is quiet again. A step that reads the job alone never
+// waits on it: its own reads are not counted as crowding. Each send is jittered so that steps that
+// started together (or were refused together) drift apart instead of colliding again.
+
+export interface ReadLimit {
+  count: number
+  perMs: number
+}
+
+// Slower steps see the end later: past this spacing the shared limit is not the reason to wait.
+export const MAX_SPACING_MS = 30_000
+// Grow on a crowded window, more on a refusal; shrink slowly, so a crowd stays spread out.
+const CROWDED_GROWTH = 1.5
+const REFUSED_GROWTH = 2
+const QUIET_SHRINK = 0.8
+// Readers that keep the window half full rarely meet a full one: reads that arrive at random into a
+// window of 5 find it full about 5 % of the time at a mean of 2 a window, but 37 % at a mean of 4.
+const TARGET_SHARE = 0.5
+
+export class ReadPacer {
+  private readonly baseMs: number
+  private spacing: number
+  private last = -Infinity
+  private jitter = 1
+
+  constructor(private readonly limit: ReadLimit) {
+    this.baseMs = limit.perMs / limit.count
+    this.spacing = this.baseMs
+  }
+
+  /** The current spacing between this step's reads, ms (before jitter). */
+  get spacingMs(): number {
+    return this.spacing
+  }
+
+  /** Clock time before which the next read is not sent. */
+  nextAt(): number {
+    return this.last + Math.min(MAX_SPACING_MS, this.spacing * this.jitter)
+  }
+
+  /** A read is sent at `now`; `random` in [0, 1) draws the jitter of the next gap (0.5-1.5x). */
+  sent(now: number, random: number): void {
+    this.last = now
+    this.jitter = 0.5 + random
+  }
+
+  /**
+   * An answer under the limit: `remaining` reads left in the platform's window, of which this step
+   * made `own` within that window (this one included).
+   */
+  answered(remaining: number, own: number): void {
+    const used = this.limit.count - remaining
+    const others = used - own
+    if (others <= 0) {
+      this.spacing = Math.max(this.baseMs, this.spacing * QUIET_SHRINK)
+      return
+    }
+    // Slow down further while the window is more than half used; ease off while it is not.
+    const next = used > this.limit.count * TARGET_SHARE ? this.spacing * CROWDED_GROWTH : this.spacing * QUIET_SHRINK
+    this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(others), next))
+  }
+
+  /**
+   * The platform refused a read for the limit (429), of which this step made `own` reads within
+   * the window (the refused one included): the rest of the window was other readers'.
+   */
+  refused(own: number): void {
+    this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(this.limit.count - own + 1), this.spacing * REFUSED_GROWTH))
+  }
+
+  /**
+   * Each other read seen in the window is at least one other reader: this step's fair share of
+   * half the limit, as a spacing.
+   */
+  private fairMs(others: number): number {
+    const share = (this.limit.count * TARGET_SHARE) / (1 + Math.max(0, others))
+    return Math.min(MAX_SPACING_MS, Math.max(this.baseMs, this.limit.perMs / share))
+  }
+}
