@@ -531,13 +531,16 @@ describe('rule 11: the rest that must be proven', () => {
         const r = await run('gearset')
         expect(r.outputs.status).toBe('passed')
         expect(warningsOf(r)[0]).toMatch(
-          /Could not read the Gearset CI job status before starting \(HTTP 429\); starting the run request anyway/
+          /Could not read the Gearset CI job status before starting \(HTTP 429\); starting the run request anyway\. Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are reading this job too/
         )
         const sent = requestsOf(box, 'gearset', from)
         expect(sent.filter((q) => q.path.endsWith('/status'))).toHaveLength(1)
         // Gearset counts limits per action: the start went at once, not 30 s later.
         const start = sent.find((q) => q.method === 'POST')
         expect(start && start.at - started).toBeLessThan(5000)
+        // Nor did the wait sleep through the status read's 30 s: that pause holds only status reads.
+        const firstPoll = sent.find((q) => q.path.includes('/run-requests/') && q.method === 'GET')
+        expect(firstPoll && firstPoll.at - started).toBeLessThan(25_000)
       }),
     30_000
   )

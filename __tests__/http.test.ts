@@ -564,10 +564,28 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const clock = instantClock()
     const client = api(s, { clock, maxAttempts: 1, limitsPerAction: true })
     await failure(client.request(get))
-    expect(client.pausedForMs()).toBe(30_000)
     await client.request(post)
     expect(clock.slept).toEqual([]) // the POST went at once
     await failure(client.request(get))
     expect(clock.slept).toEqual([30_000])
+  })
+
+  it('limits counted per action: the wait sleeps through the pause of its own run read, not another read’s', async () => {
+    const s = await serve((req, res) =>
+      req.url?.endsWith('/job')
+        ? sendJson(res, 429, {}, { 'Retry-After': '30' })
+        : sendJson(res, 200, { id: 'r', count: 0 }, { 'Retry-After': '7' })
+    )
+    const clock = instantClock()
+    const client = api(s, { clock, maxAttempts: 1, limitsPerAction: true })
+    await failure(client.request({ ...get, path: '/job', template: '/job' }))
+    expect(client.pausedForMs()).toBe(0) // no run read yet: the job read's 30 s holds only job reads
+    await client.request({ ...get, readsRun: true })
+    expect(clock.slept).toEqual([])
+    expect(client.pausedForMs()).toBe(7000)
+    // Where limits are not per action, any pause holds the wait.
+    const whole = api(s, { clock: instantClock(), maxAttempts: 1 })
+    await failure(whole.request({ ...get, path: '/job', template: '/job' }))
+    expect(whole.pausedForMs()).toBe(30_000)
   })
 })

@@ -5632,6 +5632,8 @@ class HttpApi {
      * every request, or, where the platform counts its limits per action, each action has its own.
      */
     notBefore = new Map();
+    /** The pause key of the run-status read, once one was sent. */
+    runReadKey;
     /**
      * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
      * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
@@ -5639,9 +5641,14 @@ class HttpApi {
     setDeadline(clockMs) {
         this.deadline = clockMs;
     }
-    /** Clock ms until the platform allows the next request (0: now); the longest pause, if several. */
+    /**
+     * Clock ms until the platform allows the wait's next read of the run (0: now). Where limits are
+     * counted per action, that is the pause of the run-status read (`readsRun`), whatever other
+     * actions were refused (a job-status read before the start holds only job-status reads).
+     */
     pausedForMs() {
-        return Math.max(0, ...[...this.notBefore.values()].map((t) => t - this.clock.now()));
+        const key = this.o.limitsPerAction ? this.runReadKey : '*';
+        return key === undefined ? 0 : Math.max(0, (this.notBefore.get(key) ?? 0) - this.clock.now());
     }
     /** Which pause holds this request. */
     pauseKey(spec) {
@@ -5774,6 +5781,8 @@ class HttpApi {
         return new PlatformError({ ...base, hint });
     }
     async once(spec, signal) {
+        if (spec.readsRun)
+            this.runReadKey = this.pauseKey(spec);
         if (signal?.aborted)
             throw this.fail(spec, abortedBy(signal, false));
         await this.obeyPause(spec, signal);
@@ -11905,7 +11914,10 @@ async function checkJob({ inputs, http, note }, signal) {
     catch (e) {
         if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted)
             throw e;
-        note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`);
+        const shared = e.info.status === 429
+            ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are reading this job too, so this step reads it less often.'
+            : '';
+        note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`);
     }
 }
 const gearset = {
@@ -11963,7 +11975,9 @@ const gearset = {
             path: `${jobPath(inputs.scenarioId)}/run-requests/${encodeURIComponent(runId)}`,
             template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests/{id}',
             schema: RunRequestStatus,
-            action: 'read the run status'
+            action: 'read the run status',
+            // Its limits are per action: the wait sleeps through this read's pauses, no other's.
+            readsRun: true
         }, signal);
         return gearsetState(runId, data);
     },

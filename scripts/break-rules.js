@@ -344,6 +344,16 @@ export const BREAKS = [
     from: "return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*'",
     to: "return '*'",
     tests: [...UNIT('http', 'e2e-vendor')]
+  },
+  {
+    id: 'R11l',
+    only: 'per action|job-status read refused',
+    rule: 11,
+    what: "the wait sleeps through another action's pause (a refused job-status read)",
+    file: 'src/http.ts',
+    from: "const key = this.o.limitsPerAction ? this.runReadKey : '*'",
+    to: "const key = this.o.limitsPerAction ? [...this.notBefore.keys()][0] : '*'",
+    tests: [...UNIT('http', 'e2e-hardening')]
   }
 ]
 

@@ -50,6 +50,8 @@ export interface RequestSpec<T> {
   action: string
   /** This request starts a run: it carries the step's Idempotency-Key. */
   creates?: boolean
+  /** This is the wait's read of the run's status (see `pausedForMs`). */
+  readsRun?: boolean
 }
 
 export interface Reply<T> {
@@ -115,6 +117,8 @@ export class HttpApi {
    * every request, or, where the platform counts its limits per action, each action has its own.
    */
   private readonly notBefore = new Map<string, number>()
+  /** The pause key of the run-status read, once one was sent. */
+  private runReadKey?: string
 
   /**
    * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
@@ -124,9 +128,14 @@ export class HttpApi {
     this.deadline = clockMs
   }
 
-  /** Clock ms until the platform allows the next request (0: now); the longest pause, if several. */
+  /**
+   * Clock ms until the platform allows the wait's next read of the run (0: now). Where limits are
+   * counted per action, that is the pause of the run-status read (`readsRun`), whatever other
+   * actions were refused (a job-status read before the start holds only job-status reads).
+   */
   pausedForMs(): number {
-    return Math.max(0, ...[...this.notBefore.values()].map((t) => t - this.clock.now()))
+    const key = this.o.limitsPerAction ? this.runReadKey : '*'
+    return key === undefined ? 0 : Math.max(0, (this.notBefore.get(key) ?? 0) - this.clock.now())
   }
 
   /** Which pause holds this request. */
@@ -258,6 +267,7 @@ export class HttpApi {
   }
 
   private async once<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
+    if (spec.readsRun) this.runReadKey = this.pauseKey(spec)
     if (signal?.aborted) throw this.fail(spec, abortedBy(signal, false))
     await this.obeyPause(spec, signal)
     if (spec.method === 'GET') {

@@ -70,8 +70,12 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
     }
   } catch (e) {
     if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted) throw e
+    const shared =
+      e.info.status === 429
+        ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are reading this job too, so this step reads it less often.'
+        : ''
     note(
-      `Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.`
+      `Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`
     )
   }
 }
@@ -139,7 +143,9 @@ export const gearset: Provider = {
         path: `${jobPath(inputs.scenarioId)}/run-requests/${encodeURIComponent(runId)}`,
         template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests/{id}',
         schema: RunRequestStatus,
-        action: 'read the run status'
+        action: 'read the run status',
+        // Its limits are per action: the wait sleeps through this read's pauses, no other's.
+        readsRun: true
       },
       signal
     )
