@@ -531,7 +531,7 @@ describe('rule 11: the rest that must be proven', () => {
         const r = await run('gearset')
         expect(r.outputs.status).toBe('passed')
         expect(warningsOf(r)[0]).toMatch(
-          /Could not read the Gearset CI job status before starting \(HTTP 429\); starting the run request anyway\. Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are reading this job too/
+          /Could not read the Gearset CI job status before starting \(HTTP 429\); starting the run request anyway\. Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are probably reading this job too/
         )
         const sent = requestsOf(box, 'gearset', from)
         expect(sent.filter((q) => q.path.endsWith('/status'))).toHaveLength(1)

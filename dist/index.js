@@ -5223,8 +5223,8 @@ function budgeted(parent, ms, why = 'the time budget ran out') {
 // point 11). Each answer under the limit says how many reads are left in the window; whatever of
 // the window this step did not use, other readers did. So the spacing between this step's reads
 // grows while others fill the window (and doubles on a refusal), and shrinks back to the platform's
-// own pace (perMs / count) once the window is quiet again. A step that reads the job alone never
-// waits on it: its own reads are not counted as crowding. Each send is jittered so that steps that
+// own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
+// slowed: its own reads are not counted as crowding. Each send is jittered so that steps that
 // started together (or were refused together) drift apart instead of colliding again.
 // Slower steps see the end later: past this spacing the shared limit is not the reason to wait.
 const MAX_SPACING_MS = 30_000;
@@ -5232,8 +5232,9 @@ const MAX_SPACING_MS = 30_000;
 const CROWDED_GROWTH = 1.5;
 const REFUSED_GROWTH = 2;
 const QUIET_SHRINK = 0.8;
-// Readers that keep the window half full rarely meet a full one: reads that arrive at random into a
-// window of 5 find it full about 5 % of the time at a mean of 2 a window, but 37 % at a mean of 4.
+// Readers that keep the window about half used rarely meet a full one: reads arriving at random into
+// a window of 5 find it full 5 % of the time at a mean of 2 a window, 11 % at 2.5 and 37 % at 4.
+// Each step slows down while it sees more than half used, so a crowd settles below that.
 const TARGET_SHARE = 0.5;
 class ReadPacer {
     limit;
@@ -11915,7 +11916,7 @@ async function checkJob({ inputs, http, note }, signal) {
         if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted)
             throw e;
         const shared = e.info.status === 429
-            ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are reading this job too, so this step reads it less often.'
+            ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.'
             : '';
         note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`);
     }

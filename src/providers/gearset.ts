@@ -72,7 +72,7 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
     if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted) throw e
     const shared =
       e.info.status === 429
-        ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are reading this job too, so this step reads it less often.'
+        ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.'
         : ''
     note(
       `Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`
