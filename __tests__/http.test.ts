@@ -530,7 +530,7 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     expect(clock.slept).toEqual([1000, 1000])
   })
 
-  it('a refused read is retried no sooner than its Retry-After, and later when the crowd asks for more', async () => {
+  it('a refused read is retried no sooner than its Retry-After, and exactly then when nobody else was seen', async () => {
     let n = 0
     const s = await serve((_req, res) =>
       ++n === 1
@@ -540,10 +540,27 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const clock = instantClock(0)
     const client = shared(s, clock)
     expect((await client.request(get)).status).toBe(200)
-    // Retry-After 1 s, then the pace for a full window of others: 12 s, jittered to half.
-    expect(clock.slept[0]).toBe(1000)
-    expect(clock.now()).toBe(6000)
+    // A first refusal, nobody else seen: its Retry-After of 1 s (the doubled spacing, 2 s jittered
+    // to half, asks no more).
+    expect(clock.slept).toEqual([1000])
     expect(s.hits).toHaveLength(2)
+  })
+
+  it('a refused read after others were seen is retried later than its Retry-After, at the crowd’s pace', async () => {
+    let n = 0
+    const s = await serve((_req, res) =>
+      ++n === 2
+        ? sendJson(res, 429, {}, { 'Retry-After': '1' })
+        : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '3' })
+    )
+    const clock = instantClock(0)
+    const client = shared(s, clock)
+    await client.request(get) // one other read in the window: 4 s spacing
+    await client.request(get) // sent 2 s later (jittered to half); refused, then retried
+    // Retry-After 1 s, then the pace for a window full of others (two of its reads were this step's,
+    // so at least 4 other readers): 10 s, jittered to half, 5 s after the refused read.
+    expect(clock.slept).toEqual([2000, 1000, 4000])
+    expect(s.hits).toHaveLength(3)
   })
 
   it('never holds a read past the step’s deadline: the last look is sent', async () => {

@@ -43,12 +43,22 @@ describe('read pacer (several steps sharing one limit)', () => {
     expect(p.spacingMs).toBe(1000)
   })
 
-  it('a refused read: the window was full of others, so at least their fair share, and at least twice the last spacing', () => {
+  it('a first refusal with no other sign of readers only doubles the spacing (its Retry-After stays the wait)', () => {
     const p = new ReadPacer(LIMIT)
-    p.refused(1) // 4 reads of others plus at least the one that crowded this one out
+    p.refused(1)
+    expect(p.spacingMs).toBe(2000)
+    p.refused(1) // twice: the window was full of others, 4 reads plus the one that crowded this one out
     expect(p.spacingMs).toBe(12_000)
     p.refused(1)
     expect(p.spacingMs).toBe(24_000)
+  })
+
+  it('a refusal after others were seen: at least their fair share of a full window at once', () => {
+    const p = new ReadPacer(LIMIT)
+    p.answered(3, 1) // one other read in the window
+    expect(p.spacingMs).toBe(4000)
+    p.refused(1)
+    expect(p.spacingMs).toBe(12_000)
   })
 
   it('never spaces reads further apart than 30 s, jitter included', () => {

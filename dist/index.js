@@ -5242,6 +5242,8 @@ class ReadPacer {
     spacing;
     last = -Infinity;
     jitter = 1;
+    /** Another reader has been seen: others' reads in a window, or a refusal. */
+    crowded = false;
     constructor(limit) {
         this.limit = limit;
         this.baseMs = limit.perMs / limit.count;
@@ -5267,6 +5269,8 @@ class ReadPacer {
     answered(remaining, own) {
         const used = this.limit.count - remaining;
         const others = used - own;
+        if (others > 0)
+            this.crowded = true;
         if (others <= 0) {
             this.spacing = Math.max(this.baseMs, this.spacing * QUIET_SHRINK);
             return;
@@ -5280,7 +5284,13 @@ class ReadPacer {
      * the window (the refused one included): the rest of the window was other readers'.
      */
     refused(own) {
-        this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(this.limit.count - own + 1), this.spacing * REFUSED_GROWTH));
+        const doubled = this.spacing * REFUSED_GROWTH;
+        // A first refusal with no other sign of readers (a blip, or a platform that refused for its own
+        // reasons) only doubles the spacing, so its Retry-After stays the wait; after any sign of
+        // others, the rest of the window was theirs.
+        const share = this.crowded ? this.fairMs(this.limit.count - own + 1) : 0;
+        this.crowded = true;
+        this.spacing = Math.min(MAX_SPACING_MS, Math.max(share, doubled));
     }
     /**
      * Each other read seen in the window is at least one other reader: this step's fair share of

@@ -354,6 +354,16 @@ export const BREAKS = [
     from: "const key = this.o.limitsPerAction ? this.runReadKey : '*'",
     to: "const key = this.o.limitsPerAction ? [...this.notBefore.keys()][0] : '*'",
     tests: [...UNIT('http', 'e2e-hardening')]
+  },
+  {
+    id: 'R11m',
+    only: 'refus',
+    rule: 11,
+    what: "a lone step's first refusal spaced as if a crowd had refused it (its Retry-After no longer the wait)",
+    file: 'src/read-pacer.ts',
+    from: 'const share = this.crowded ? this.fairMs(this.limit.count - own + 1) : 0',
+    to: 'const share = this.fairMs(this.limit.count - own + 1)',
+    tests: [...UNIT('read-pacer', 'http')]
   }
 ]
 

@@ -28,6 +28,8 @@ export class ReadPacer {
   private spacing: number
   private last = -Infinity
   private jitter = 1
+  /** Another reader has been seen: others' reads in a window, or a refusal. */
+  private crowded = false
 
   constructor(private readonly limit: ReadLimit) {
     this.baseMs = limit.perMs / limit.count
@@ -57,6 +59,7 @@ export class ReadPacer {
   answered(remaining: number, own: number): void {
     const used = this.limit.count - remaining
     const others = used - own
+    if (others > 0) this.crowded = true
     if (others <= 0) {
       this.spacing = Math.max(this.baseMs, this.spacing * QUIET_SHRINK)
       return
@@ -71,7 +74,13 @@ export class ReadPacer {
    * the window (the refused one included): the rest of the window was other readers'.
    */
   refused(own: number): void {
-    this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(this.limit.count - own + 1), this.spacing * REFUSED_GROWTH))
+    const doubled = this.spacing * REFUSED_GROWTH
+    // A first refusal with no other sign of readers (a blip, or a platform that refused for its own
+    // reasons) only doubles the spacing, so its Retry-After stays the wait; after any sign of
+    // others, the rest of the window was theirs.
+    const share = this.crowded ? this.fairMs(this.limit.count - own + 1) : 0
+    this.crowded = true
+    this.spacing = Math.min(MAX_SPACING_MS, Math.max(share, doubled))
   }
 
   /**
