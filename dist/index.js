@@ -5269,12 +5269,11 @@ class ReadPacer {
     answered(remaining, own) {
         const used = this.limit.count - remaining;
         const others = used - own;
-        if (others > 0)
-            this.crowded = true;
         if (others <= 0) {
             this.spacing = Math.max(this.baseMs, this.spacing * QUIET_SHRINK);
             return;
         }
+        this.crowded = true;
         // Slow down further while the window is more than half used; ease off while it is not.
         const next = used > this.limit.count * TARGET_SHARE ? this.spacing * CROWDED_GROWTH : this.spacing * QUIET_SHRINK;
         this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(others), next));
@@ -11900,6 +11899,8 @@ function gearsetState(id, r) {
         endedAt: toDate(r.EndDateTime)
     };
 }
+// Documented: 5 status reads per 5 s, per job and per action, for every reader (docs/platforms.md point 11).
+const READ_LIMIT = { count: 5, perMs: 5000 };
 /**
  * Reads the job's state before starting, as every independent client does (docs/platforms.md point 9):
  * a busy job makes the new request wait behind another run, which the reader should know. A job
@@ -11926,7 +11927,7 @@ async function checkJob({ inputs, http, note }, signal) {
         if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted)
             throw e;
         const shared = e.info.status === 429
-            ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.'
+            ? ` Gearset allows ${READ_LIMIT.count} status reads per ${READ_LIMIT.perMs / 1000} s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.`
             : '';
         note(`Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`);
     }
@@ -11953,8 +11954,7 @@ const gearset = {
     defaultBaseUrl: 'https://api.gearset.com',
     authorization: (token) => `token ${token}`,
     headers: { 'api-version': '1' },
-    // Documented: 5 status reads per 5 s, per job (docs/platforms.md §4.5).
-    readLimit: { count: 5, perMs: 5000 },
+    readLimit: READ_LIMIT,
     // "per team, per job, per action": a refused status read does not hold a start or a cancel.
     limitsPerAction: true,
     hints: {

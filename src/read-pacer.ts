@@ -59,11 +59,11 @@ export class ReadPacer {
   answered(remaining: number, own: number): void {
     const used = this.limit.count - remaining
     const others = used - own
-    if (others > 0) this.crowded = true
     if (others <= 0) {
       this.spacing = Math.max(this.baseMs, this.spacing * QUIET_SHRINK)
       return
     }
+    this.crowded = true
     // Slow down further while the window is more than half used; ease off while it is not.
     const next = used > this.limit.count * TARGET_SHARE ? this.spacing * CROWDED_GROWTH : this.spacing * QUIET_SHRINK
     this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(others), next))

@@ -44,6 +44,9 @@ export function gearsetState(id: string, r: z.infer<typeof RunRequestStatus>): R
   }
 }
 
+// Documented: 5 status reads per 5 s, per job and per action, for every reader (docs/platforms.md point 11).
+const READ_LIMIT = { count: 5, perMs: 5000 }
+
 /**
  * Reads the job's state before starting, as every independent client does (docs/platforms.md point 9):
  * a busy job makes the new request wait behind another run, which the reader should know. A job
@@ -72,7 +75,7 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
     if (!(e instanceof PlatformError) || !isRetryable('GET', e.info) || signal?.aborted) throw e
     const shared =
       e.info.status === 429
-        ? ' Gearset allows 5 status reads per 5 s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.'
+        ? ` Gearset allows ${READ_LIMIT.count} status reads per ${READ_LIMIT.perMs / 1000} s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.`
         : ''
     note(
       `Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`
@@ -102,8 +105,7 @@ export const gearset: Provider = {
   defaultBaseUrl: 'https://api.gearset.com',
   authorization: (token) => `token ${token}`,
   headers: { 'api-version': '1' },
-  // Documented: 5 status reads per 5 s, per job (docs/platforms.md §4.5).
-  readLimit: { count: 5, perMs: 5000 },
+  readLimit: READ_LIMIT,
   // "per team, per job, per action": a refused status read does not hold a start or a cancel.
   limitsPerAction: true,
   hints: {
