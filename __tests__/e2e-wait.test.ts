@@ -102,7 +102,8 @@ describe('waiting for a run to end', () => {
     '%s: an unknown word is logged and waited through to the real ending',
     (provider) =>
       inSandbox(async (box, waitStep) => {
-        box.script(provider, { queuedMs: 100, runMs: 2500, unknown: 'WARMING_UP', end: 'passed' })
+        // The word shows for the second half of the run: 2 s, two reads' worth at one a second.
+        box.script(provider, { queuedMs: 100, runMs: 4000, unknown: 'WARMING_UP', end: 'passed' })
         const r = await waitStep(provider)
         expect(r.code).toBe(0)
         expect(r.outputs.status).toBe('passed')

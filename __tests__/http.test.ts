@@ -516,7 +516,8 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
   it('a step alone keeps the platform’s pace: its own reads in the window are not crowding', async () => {
     let mine = 0
     const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': String(5 - ++mine) }))
-    const clock = instantClock(0.5)
+    // A clock whose draws would stretch a jittered gap to 1.5 s: a step alone is not jittered.
+    const clock = instantClock(0.99)
     const client = shared(s, clock)
     for (let i = 0; i < 4; i++) await client.request(get)
     expect(clock.slept).toEqual([1000, 1000, 1000])
@@ -537,11 +538,11 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
         ? sendJson(res, 429, {}, { 'Retry-After': '1' })
         : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '4' })
     )
-    const clock = instantClock(0)
+    // Draws that would stretch a jittered or grown spacing well past 1 s.
+    const clock = instantClock(0.99)
     const client = shared(s, clock)
     expect((await client.request(get)).status).toBe(200)
-    // A first refusal, nobody else seen: its Retry-After of 1 s (the doubled spacing, 2 s jittered
-    // to half, asks no more).
+    // A first refusal, nobody else seen: its Retry-After of 1 s, exactly.
     expect(clock.slept).toEqual([1000])
     expect(s.hits).toHaveLength(2)
   })

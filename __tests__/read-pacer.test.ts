@@ -16,6 +16,15 @@ describe('read pacer (several steps sharing one limit)', () => {
     expect(p.spacingMs).toBe(1000)
   })
 
+  it('a step alone is not jittered either: each gap is exactly the platform’s pace', () => {
+    const p = new ReadPacer(LIMIT)
+    p.answered(4, 1)
+    p.sent(50_000, 0.999)
+    expect(p.nextAt()).toBe(51_000)
+    p.sent(60_000, 0)
+    expect(p.nextAt()).toBe(61_000)
+  })
+
   it('other readers filling the window: at least a fair share of half the limit, and slower while it stays over half', () => {
     const p = new ReadPacer(LIMIT)
     p.answered(0, 1) // 4 reads of others in the window: at least 5 readers share 2.5 reads per 5 s
@@ -43,10 +52,12 @@ describe('read pacer (several steps sharing one limit)', () => {
     expect(p.spacingMs).toBe(1000)
   })
 
-  it('a first refusal with no other sign of readers only doubles the spacing (its Retry-After stays the wait)', () => {
+  it('a first refusal with no other sign of readers changes nothing (its Retry-After stays the wait); a second is a crowd', () => {
     const p = new ReadPacer(LIMIT)
     p.refused(1)
-    expect(p.spacingMs).toBe(2000)
+    expect(p.spacingMs).toBe(1000)
+    p.sent(50_000, 0.999)
+    expect(p.nextAt()).toBe(51_000) // not jittered either
     p.refused(1) // twice: the window was full of others, 4 reads plus the one that crowded this one out
     expect(p.spacingMs).toBe(12_000)
     p.refused(1)

@@ -5222,10 +5222,11 @@ function budgeted(parent, ms, why = 'the time budget ran out') {
 // other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
 // point 11). Each answer under the limit says how many reads are left in the window; whatever of
 // the window this step did not use, other readers did. So the spacing between this step's reads
-// grows while others fill the window (and doubles on a refusal), and shrinks back to the platform's
+// grows while others fill the window (and at least doubles on a refusal), and shrinks back to the platform's
 // own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
-// slowed: its own reads are not counted as crowding. Each send is jittered so that steps that
-// started together (or were refused together) drift apart instead of colliding again.
+// slowed: its own reads are not counted as crowding, and its gaps are not jittered. Once others are
+// seen, each send is jittered so that steps that started together (or were refused together) drift
+// apart instead of colliding again.
 // Slower steps see the end later: past this spacing the shared limit is not the reason to wait.
 const MAX_SPACING_MS = 30_000;
 // Grow on a crowded window, more on a refusal; shrink slowly, so a crowd stays spread out.
@@ -5244,6 +5245,8 @@ class ReadPacer {
     jitter = 1;
     /** Another reader has been seen: others' reads in a window, or a refusal. */
     crowded = false;
+    /** A refusal came before any other sign of readers (taken as a blip, once). */
+    refusedAlone = false;
     constructor(limit) {
         this.limit = limit;
         this.baseMs = limit.perMs / limit.count;
@@ -5255,7 +5258,9 @@ class ReadPacer {
     }
     /** Clock time before which the next read is not sent. */
     nextAt() {
-        return this.last + Math.min(MAX_SPACING_MS, this.spacing * this.jitter);
+        // Jitter only once another reader has been seen: a step alone keeps the platform's own pace.
+        const gap = this.crowded ? this.spacing * this.jitter : this.spacing;
+        return this.last + Math.min(MAX_SPACING_MS, gap);
     }
     /** A read is sent at `now`; `random` in [0, 1) draws the jitter of the next gap (0.5-1.5x). */
     sent(now, random) {
@@ -5283,13 +5288,15 @@ class ReadPacer {
      * the window (the refused one included): the rest of the window was other readers'.
      */
     refused(own) {
-        const doubled = this.spacing * REFUSED_GROWTH;
         // A first refusal with no other sign of readers (a blip, or a platform that refused for its own
-        // reasons) only doubles the spacing, so its Retry-After stays the wait; after any sign of
-        // others, the rest of the window was theirs.
-        const share = this.crowded ? this.fairMs(this.limit.count - own + 1) : 0;
+        // reasons) changes nothing but is remembered: its Retry-After is the wait, exactly. A second
+        // one, or one after any sign of others, says the rest of the window was theirs.
+        if (!this.crowded && !this.refusedAlone) {
+            this.refusedAlone = true;
+            return;
+        }
         this.crowded = true;
-        this.spacing = Math.min(MAX_SPACING_MS, Math.max(share, doubled));
+        this.spacing = Math.min(MAX_SPACING_MS, Math.max(this.fairMs(this.limit.count - own + 1), this.spacing * REFUSED_GROWTH));
     }
     /**
      * Each other read seen in the window is at least one other reader: this step's fair share of

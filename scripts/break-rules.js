@@ -361,8 +361,18 @@ export const BREAKS = [
     rule: 11,
     what: "a lone step's first refusal spaced as if a crowd had refused it (its Retry-After no longer the wait)",
     file: 'src/read-pacer.ts',
-    from: 'const share = this.crowded ? this.fairMs(this.limit.count - own + 1) : 0',
-    to: 'const share = this.fairMs(this.limit.count - own + 1)',
+    from: 'if (!this.crowded && !this.refusedAlone) {',
+    to: 'if (!this.crowded && !this.refusedAlone && own < 0) {',
+    tests: [...UNIT('read-pacer', 'http')]
+  },
+  {
+    id: 'R11n',
+    only: 'alone',
+    rule: 11,
+    what: "a lone step's gaps jittered (up to 1.5x the platform's pace) though no other reader was seen",
+    file: 'src/read-pacer.ts',
+    from: 'const gap = this.crowded ? this.spacing * this.jitter : this.spacing',
+    to: 'const gap = this.crowded || this.spacing > 0 ? this.spacing * this.jitter : this.spacing',
     tests: [...UNIT('read-pacer', 'http')]
   }
 ]
