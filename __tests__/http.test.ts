@@ -564,6 +564,34 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     expect(s.hits).toHaveLength(3)
   })
 
+  it('a refused read that is not sent again (the job status before a start) spaces the next reads as a crowd', async () => {
+    const s = await serve((req, res) =>
+      req.url?.endsWith('/job')
+        ? sendJson(res, 429, {}, { 'Retry-After': '3' })
+        : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '4' })
+    )
+    const clock = instantClock(0)
+    const client = shared(s, clock)
+    await failure(client.request({ ...get, path: '/job', template: '/job', attempts: 1 }))
+    await client.request(get)
+    // Others filled the job's window: at least 4 readers share 2.5 reads per 5 s, one each 12 s,
+    // jittered to half. (A retried read refused once, alone, would have changed nothing.)
+    expect(clock.slept).toEqual([6000])
+  })
+
+  it('where limits are per action, only the same action’s reads are this step’s own in its window', async () => {
+    const s = await serve((req, res) =>
+      sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': req.url?.endsWith('/job') ? '4' : '3' })
+    )
+    const clock = instantClock(1)
+    const client = shared(s, clock)
+    await client.request({ ...get, path: '/job', template: '/job' })
+    await client.request(get) // 2 run reads used, 1 of them this step's: the job read is not counted
+    await client.request(get)
+    // One other reader: 2 share 2.5 reads per 5 s, one each 4 s, jittered to 1.5 times that.
+    expect(clock.slept).toEqual([1000, 6000])
+  })
+
   it('never holds a read past the step’s deadline: the last look is sent', async () => {
     const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '1' }))
     const clock = instantClock(1)

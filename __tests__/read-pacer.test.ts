@@ -64,6 +64,14 @@ describe('read pacer (several steps sharing one limit)', () => {
     expect(p.spacingMs).toBe(24_000)
   })
 
+  it('a refusal of a read that is not sent again is a crowd at once (nobody waits on its Retry-After)', () => {
+    const p = new ReadPacer(LIMIT)
+    p.refused(1, false)
+    expect(p.spacingMs).toBe(12_000)
+    p.sent(50_000, 0)
+    expect(p.nextAt()).toBe(56_000) // jittered: others are about
+  })
+
   it('a refusal after others were seen: at least their fair share of a full window at once', () => {
     const p = new ReadPacer(LIMIT)
     p.answered(3, 1) // one other read in the window

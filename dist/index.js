@@ -5285,13 +5285,15 @@ class ReadPacer {
     }
     /**
      * The platform refused a read for the limit (429), of which this step made `own` reads within
-     * the window (the refused one included): the rest of the window was other readers'.
+     * the window (the refused one included): the rest of the window was other readers'. `retried`:
+     * the refused read is sent again once its Retry-After is over.
      */
-    refused(own) {
-        // A first refusal with no other sign of readers (a blip, or a platform that refused for its own
-        // reasons) changes nothing but is remembered: its Retry-After is the wait, exactly. A second
-        // one, or one after any sign of others, says the rest of the window was theirs.
-        if (!this.crowded && !this.refusedAlone) {
+    refused(own, retried = true) {
+        // A first refusal of a retried read with no other sign of readers (a blip, or a platform that
+        // refused for its own reasons) changes nothing but is remembered: its Retry-After is the wait,
+        // exactly. A second one, one after any sign of others, or one of a read nobody waits to send
+        // again (a step's first read of the job, refused: others filled the window) is a crowd.
+        if (retried && !this.crowded && !this.refusedAlone) {
             this.refusedAlone = true;
             return;
         }
@@ -5638,6 +5640,7 @@ class HttpApi {
     clock;
     platform;
     /** Send times of recent GETs, for the read limit. */
+    /** This step's reads within the platform's window: when, and under which limit (`pauseKey`). */
     recentReads = [];
     /** Spaces reads under a limit shared with other readers. */
     pacer;
@@ -5752,7 +5755,7 @@ class HttpApi {
      * step keeps for readers it shares the limit with allows it (that pace never holds a read past
      * the step's deadline: the last look is sent).
      */
-    async throttle(signal) {
+    async throttle(spec, signal) {
         const limit = this.o.readLimit;
         const pacer = this.pacer;
         if (!limit || !pacer)
@@ -5761,29 +5764,33 @@ class HttpApi {
             const now = this.clock.now();
             // The platform counts arrivals, which jitter: a window is kept READ_LIMIT_MARGIN_MS longer.
             const window = limit.perMs + READ_LIMIT_MARGIN_MS;
-            while (this.recentReads.length && now - this.recentReads[0] >= window)
+            while (this.recentReads.length && now - this.recentReads[0].at >= window)
                 this.recentReads.shift();
             const full = this.recentReads.length >= limit.count;
             const paced = Math.min(pacer.nextAt(), this.deadline) - now;
             if (!full && paced <= 0) {
-                this.recentReads.push(now);
+                this.recentReads.push({ at: now, key: this.pauseKey(spec) });
                 pacer.sent(now, this.clock.random());
                 return;
             }
-            const wait = Math.max(paced, full ? this.recentReads[0] + window - now + 1 : 0);
+            const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0);
             if (paced > 0 && !full)
                 debug(`  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`);
             await this.clock.sleep(wait, signal);
         }
     }
     /** What a GET's answer says of the shared read limit, for the pacer. */
-    heard(status, remainingHeader, sentAt) {
+    heard(spec, status, remainingHeader, sentAt) {
         const limit = this.o.readLimit;
         if (!limit || !this.pacer)
             return;
-        const own = this.recentReads.filter((t) => sentAt - t < limit.perMs).length;
+        // The platform's window counts this action's reads only, where it counts limits per action.
+        const key = this.pauseKey(spec);
+        const own = this.recentReads.filter((r) => r.key === key && sentAt - r.at < limit.perMs).length;
+        // A refused read that is not sent again holds nobody to its Retry-After: it is taken for what
+        // it says, a window full of other readers' reads.
         if (status === 429)
-            return this.pacer.refused(own);
+            return this.pacer.refused(own, (spec.attempts ?? this.o.maxAttempts ?? 3) > 1);
         const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader;
         if (v !== undefined && /^\s*\d+\s*$/.test(v))
             this.pacer.answered(Number(v), own);
@@ -5805,7 +5812,7 @@ class HttpApi {
         await this.obeyPause(spec, signal);
         if (spec.method === 'GET') {
             try {
-                await this.throttle(signal);
+                await this.throttle(spec, signal);
             }
             catch {
                 throw this.fail(spec, abortedBy(signal, false));
@@ -5870,7 +5877,7 @@ class HttpApi {
             if (seen.length)
                 debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`);
             if (spec.method === 'GET')
-                this.heard(status, res.message.headers[names.remaining], started);
+                this.heard(spec, status, res.message.headers[names.remaining], started);
             const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders);
             const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
             const rateLimited = status === 429 || limitMs !== undefined;

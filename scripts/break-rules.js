@@ -331,8 +331,8 @@ export const BREAKS = [
     rule: 11,
     what: 'a refused read does not slow the pace kept for other readers',
     file: 'src/http.ts',
-    from: 'if (status === 429) return this.pacer.refused(own)',
-    to: 'if (status === 429) return',
+    from: 'if (status === 429) return this.pacer.refused(',
+    to: 'if (status === 429 && own < 0) return this.pacer.refused(',
     tests: [...UNIT('http')]
   },
   {
@@ -361,8 +361,8 @@ export const BREAKS = [
     rule: 11,
     what: "a lone step's first refusal spaced as if a crowd had refused it (its Retry-After no longer the wait)",
     file: 'src/read-pacer.ts',
-    from: 'if (!this.crowded && !this.refusedAlone) {',
-    to: 'if (!this.crowded && !this.refusedAlone && own < 0) {',
+    from: 'if (retried && !this.crowded && !this.refusedAlone) {',
+    to: 'if (retried && !this.crowded && !this.refusedAlone && own < 0) {',
     tests: [...UNIT('read-pacer', 'http')]
   },
   {
@@ -374,6 +374,26 @@ export const BREAKS = [
     from: 'const gap = this.crowded ? this.spacing * this.jitter : this.spacing',
     to: 'const gap = this.crowded || this.spacing > 0 ? this.spacing * this.jitter : this.spacing',
     tests: [...UNIT('read-pacer', 'http')]
+  },
+  {
+    id: 'R11o',
+    only: 'not sent again',
+    rule: 11,
+    what: 'a refused job-status read (never sent again) taken as a lone blip: steps that started together are not spread',
+    file: 'src/read-pacer.ts',
+    from: 'if (retried && !this.crowded && !this.refusedAlone) {',
+    to: 'if ((retried || own > 0) && !this.crowded && !this.refusedAlone) {',
+    tests: [...UNIT('read-pacer', 'http')]
+  },
+  {
+    id: 'R11p',
+    only: 'same action',
+    rule: 11,
+    what: "another action's reads counted as the step's own in a per-action window (other readers undercounted)",
+    file: 'src/http.ts',
+    from: 'const own = this.recentReads.filter((r) => r.key === key && sentAt - r.at < limit.perMs).length',
+    to: 'const own = this.recentReads.filter((r) => (r.key === key || r.at >= 0) && sentAt - r.at < limit.perMs).length',
+    tests: [...UNIT('http')]
   }
 ]
 

@@ -106,7 +106,8 @@ export class HttpApi {
   private readonly clock: Clock
   readonly platform: string
   /** Send times of recent GETs, for the read limit. */
-  private readonly recentReads: number[] = []
+  /** This step's reads within the platform's window: when, and under which limit (`pauseKey`). */
+  private readonly recentReads: { at: number; key: string }[] = []
   /** Spaces reads under a limit shared with other readers. */
   private readonly pacer?: ReadPacer
   private tokens: number = RETRY_BUCKET.size
@@ -221,7 +222,7 @@ export class HttpApi {
    * step keeps for readers it shares the limit with allows it (that pace never holds a read past
    * the step's deadline: the last look is sent).
    */
-  private async throttle(signal?: AbortSignal): Promise<void> {
+  private async throttle(spec: RequestSpec<unknown>, signal?: AbortSignal): Promise<void> {
     const limit = this.o.readLimit
     const pacer = this.pacer
     if (!limit || !pacer) return
@@ -229,15 +230,15 @@ export class HttpApi {
       const now = this.clock.now()
       // The platform counts arrivals, which jitter: a window is kept READ_LIMIT_MARGIN_MS longer.
       const window = limit.perMs + READ_LIMIT_MARGIN_MS
-      while (this.recentReads.length && now - this.recentReads[0] >= window) this.recentReads.shift()
+      while (this.recentReads.length && now - this.recentReads[0].at >= window) this.recentReads.shift()
       const full = this.recentReads.length >= limit.count
       const paced = Math.min(pacer.nextAt(), this.deadline) - now
       if (!full && paced <= 0) {
-        this.recentReads.push(now)
+        this.recentReads.push({ at: now, key: this.pauseKey(spec) })
         pacer.sent(now, this.clock.random())
         return
       }
-      const wait = Math.max(paced, full ? this.recentReads[0] + window - now + 1 : 0)
+      const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0)
       if (paced > 0 && !full)
         core.debug(
           `  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`
@@ -247,11 +248,15 @@ export class HttpApi {
   }
 
   /** What a GET's answer says of the shared read limit, for the pacer. */
-  private heard(status: number, remainingHeader: string | string[] | undefined, sentAt: number): void {
+  private heard(spec: RequestSpec<unknown>, status: number, remainingHeader: string | string[] | undefined, sentAt: number): void {
     const limit = this.o.readLimit
     if (!limit || !this.pacer) return
-    const own = this.recentReads.filter((t) => sentAt - t < limit.perMs).length
-    if (status === 429) return this.pacer.refused(own)
+    // The platform's window counts this action's reads only, where it counts limits per action.
+    const key = this.pauseKey(spec)
+    const own = this.recentReads.filter((r) => r.key === key && sentAt - r.at < limit.perMs).length
+    // A refused read that is not sent again holds nobody to its Retry-After: it is taken for what
+    // it says, a window full of other readers' reads.
+    if (status === 429) return this.pacer.refused(own, (spec.attempts ?? this.o.maxAttempts ?? 3) > 1)
     const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader
     if (v !== undefined && /^\s*\d+\s*$/.test(v)) this.pacer.answered(Number(v), own)
   }
@@ -272,7 +277,7 @@ export class HttpApi {
     await this.obeyPause(spec, signal)
     if (spec.method === 'GET') {
       try {
-        await this.throttle(signal)
+        await this.throttle(spec, signal)
       } catch {
         throw this.fail(spec, abortedBy(signal, false))
       }
@@ -334,7 +339,7 @@ export class HttpApi {
       const seen = ['retry-after', names.remaining, names.reset].filter((h) => res.message.headers[h] !== undefined)
       if (seen.length)
         core.debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`)
-      if (spec.method === 'GET') this.heard(status, res.message.headers[names.remaining], started)
+      if (spec.method === 'GET') this.heard(spec, status, res.message.headers[names.remaining], started)
       const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders)
       const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs
       const rateLimited = status === 429 || limitMs !== undefined

@@ -76,13 +76,15 @@ export class ReadPacer {
 
   /**
    * The platform refused a read for the limit (429), of which this step made `own` reads within
-   * the window (the refused one included): the rest of the window was other readers'.
+   * the window (the refused one included): the rest of the window was other readers'. `retried`:
+   * the refused read is sent again once its Retry-After is over.
    */
-  refused(own: number): void {
-    // A first refusal with no other sign of readers (a blip, or a platform that refused for its own
-    // reasons) changes nothing but is remembered: its Retry-After is the wait, exactly. A second
-    // one, or one after any sign of others, says the rest of the window was theirs.
-    if (!this.crowded && !this.refusedAlone) {
+  refused(own: number, retried = true): void {
+    // A first refusal of a retried read with no other sign of readers (a blip, or a platform that
+    // refused for its own reasons) changes nothing but is remembered: its Retry-After is the wait,
+    // exactly. A second one, one after any sign of others, or one of a read nobody waits to send
+    // again (a step's first read of the job, refused: others filled the window) is a crowd.
+    if (retried && !this.crowded && !this.refusedAlone) {
       this.refusedAlone = true
       return
     }
