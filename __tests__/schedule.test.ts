@@ -130,6 +130,55 @@ describe('PollPlanner boundaries', () => {
   })
 })
 
+describe('how much of the prediction the counts can promise', () => {
+  // Reads 100 s apart; `steps` are the tests completed between them.
+  const planned = (steps: number[], total: number) => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    let done = 0
+    p.observe(0, running(0, total))
+    steps.forEach((n, i) => p.observe((i + 1) * 100_000, running((done += n), total)))
+    return { p, t: steps.length * 100_000 }
+  }
+
+  it('even counts with many tests left: half the predicted time, as the rate alone says', () => {
+    const { p, t } = planned([10, 10, 10, 10], 100)
+    expect(p.sureShare()).toBe(0.5)
+    expect(p.nextDelayMs(t, mid)).toBe(60_000) // 60 left at 0.1/s: 600 s, capped at a minute
+  })
+
+  it('uneven counts with few tests left: less, by the spread the counts show (CV/√left, two of them)', () => {
+    // Increments 12, 8, 12, 8 against 10 expected: dispersion 16/40 = 0.4; 4 tests left.
+    const { p, t } = planned([12, 8, 12, 8], 44)
+    expect(p.sureShare()).toBeCloseTo(1 - 2 * Math.sqrt(0.4 / 4), 10)
+    expect(p.nextDelayMs(t, mid)).toBe(Math.round(40_000 * (1 - 2 * Math.sqrt(0.1))))
+    // The same spread with 40 left promises the usual half.
+    expect(planned([12, 8, 12, 8], 80).p.sureShare()).toBe(0.5)
+  })
+
+  it('counts that arrive in bursts promise little: a tenth of the prediction, never less', () => {
+    // Increments 0, 0, 30 against 10 expected: dispersion 600/30 = 20.
+    const { p, t } = planned([0, 0, 30], 60)
+    expect(p.sureShare()).toBe(0.1)
+    expect(p.nextDelayMs(t, mid)).toBe(30_000) // 30 left at 0.1/s: 300 s, a tenth of it
+  })
+
+  it('however little the counts promise, no denser than the overdue reads (8 s)', () => {
+    const { p, t } = planned([0, 0, 30], 33) // 3 left: 30 s predicted, a tenth would be 3 s
+    expect(p.sureShare()).toBe(0.1)
+    expect(p.nextDelayMs(t, mid)).toBe(8000)
+    // Unless half the predicted time is shorter still.
+    const near = new PollPlanner(DEFAULT_SCHEDULE)
+    ;[0, 0, 0, 3].forEach((done, i) => near.observe(i * 1000, running(done, 4)))
+    expect(near.remainingMs(3000)).toBe(1000)
+    expect(near.nextDelayMs(3000, mid)).toBe(2000)
+  })
+
+  it('fewer than three intervals with progress tell nothing of the spread: half', () => {
+    expect(planned([0, 30], 100).p.sureShare()).toBe(0.5)
+    expect(planned([0, 0, 30], 100).p.sureShare()).toBe(0.1)
+  })
+})
+
 describe('tests still to run, reported as skipped', () => {
   it('when a running run’s counts already account for every test, its skipped ones are not done', () => {
     const p = new PollPlanner(DEFAULT_SCHEDULE)

@@ -32,10 +32,11 @@ const results = {
 }
 
 if (!only || only === 'polling') {
+  const firstSeed = Number(process.env.TTR_BENCH_FIRST_SEED ?? 1)
   console.log(
-    '\n1. Polling economy: every run shape of bench/shapes.js, 10 seeds × 400 simulated runs (30 s – 60 min), the real wait loop on a virtual clock.\n   Median over the seeds, (lowest–highest seed) beside it.'
+    `\n1. Polling economy: every run shape of bench/shapes.js, 10 seeds (from ${firstSeed}) × 400 simulated runs (30 s – 60 min), the real wait loop on a virtual clock.\n   Median over the seeds, (lowest–highest seed) beside it. TTR_BENCH_FIRST_SEED picks other seeds.`
   )
-  results.polling = await pollingBench()
+  results.polling = await pollingBench({ firstSeed })
   const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
   table(
     ['shape', 'strategy', 'requests/run', '(spread)', 'delay p50 s', 'p95 s', '(spread)', 'max s'],

@@ -18,9 +18,21 @@ const QUICK_MS = 2500
 const QUICK_UNTIL_MS = 120_000
 const CRUISE_MS = 15_000
 const CRUISE_FROM_MS = 300_000
-// With progress counts: wait half the predicted remaining time, at most a minute (a run that ends
-// early, e.g. aborted, is still seen within a minute), at least 2 s.
+// With progress counts: wait a share of the predicted remaining time (at most half of it), at most
+// a minute (a run that ends early, e.g. aborted, is still seen within a minute), at least 2 s.
 const PREDICTED_CAP_MS = 60_000
+// How much of the prediction the counts can promise. Tests completing one after another are a
+// renewal process: the spread of the completions counted between reads, over their expected number
+// (the index of dispersion), estimates the squared coefficient of variation (CV²) of one test's
+// time, and the time r tests still take varies by about CV/√r of its prediction. The step sleeps
+// only as long as the end cannot come unless those tests go SURE_Z standard deviations faster than
+// predicted: near half the prediction while many even tests are left, down to a tenth of it when
+// a few uneven ones (or counts that arrive in bursts) are, but not below the overdue reads' 8 s.
+const SURE_Z = 2
+const MOST_SHARE = 0.5
+const LEAST_SHARE = 0.1
+// Fewer reads than this with progress between them tell nothing of the spread: half, as before.
+const SPREAD_MIN_INTERVALS = 3
 const NEAR_END_MS = 2000
 // Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s.
 const OVERDUE_MAX_MS = 8000
@@ -68,10 +80,36 @@ export class PollPlanner {
     const last = this.seen[this.seen.length - 1]
     if (!last) return undefined
     if (last.done >= last.total) return 0
-    const first = this.seen.find((o) => o.done < last.done)
-    if (!first || last.t <= first.t) return undefined
-    const rate = (last.done - first.done) / (last.t - first.t)
-    return (last.total - last.done) / rate - (t - last.t)
+    const rate = this.rate()
+    if (rate === undefined) return undefined
+    return (last.total - last.done) / rate.perMs - (t - last.t)
+  }
+
+  /** Tests done per ms over the readings kept, from the first one with fewer done than the last. */
+  private rate(): { perMs: number; from: number } | undefined {
+    const last = this.seen[this.seen.length - 1]
+    const from = this.seen.findIndex((o) => o.done < last.done)
+    if (from < 0 || last.t <= this.seen[from].t) return undefined
+    return { perMs: (last.done - this.seen[from].done) / (last.t - this.seen[from].t), from }
+  }
+
+  /**
+   * The share of the predicted time left that the step may sleep: MOST_SHARE while the counts are
+   * even or too few to judge, less the fewer and the more unevenly completing tests are left.
+   */
+  sureShare(): number {
+    const rate = this.rate()
+    const last = this.seen[this.seen.length - 1]
+    if (!rate || this.seen.length - 1 - rate.from < SPREAD_MIN_INTERVALS) return MOST_SHARE
+    let squares = 0
+    let expected = 0
+    for (let i = rate.from + 1; i < this.seen.length; i++) {
+      const e = rate.perMs * (this.seen[i].t - this.seen[i - 1].t)
+      squares += (this.seen[i].done - this.seen[i - 1].done - e) ** 2
+      expected += e
+    }
+    const cvLeft = Math.sqrt(squares / expected / Math.max(1, last.total - last.done))
+    return Math.min(MOST_SHARE, Math.max(LEAST_SHARE, 1 - SURE_Z * cvLeft))
   }
 
   /** The wait before the next read, given the time since the wait began. */
@@ -92,8 +130,11 @@ export class PollPlanner {
       this.reason = 'no progress counts to predict the end from: the quick, easing schedule'
     } else if (remaining > 0) {
       this.overdueReads = 0
-      delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining / 2))
-      this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: half of that, between 2 s and 60 s`
+      const share = this.sureShare()
+      // However little the counts promise, no denser than the overdue reads (unless half the
+      // predicted time is shorter still).
+      delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining * share, Math.min(remaining / 2, OVERDUE_MAX_MS)))
+      this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: ${Math.round(share * 100)} % of that (as sure as the counts' spread allows), between 2 s and 60 s`
     } else {
       delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
       this.reason = `past the predicted end: overdue read ${this.overdueReads}, 2 s growing to 8 s`
