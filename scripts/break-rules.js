@@ -427,7 +427,11 @@ function main() {
         encoding: 'utf8'
       })
       const failed = /Tests:\s+(\d+) failed/.exec(r.stderr)?.[1]
-      if (failed)
+      if (!/Tests:\s+/.test(r.stderr)) {
+        // A break that does not compile proves nothing about the guards: say so, do not count it red.
+        survived++
+        console.log(`${b.id} rule ${b.rule}: ${b.what}: DID NOT RUN (the broken source did not build or no test ran)`)
+      } else if (failed)
         console.log(
           `${b.id} rule ${b.rule}: ${b.what}: red (${failed} failed in ${b.tests.map((t) => t.replace(/^__tests__\/|\.test\.ts$/g, '')).join(', ')})`
         )
