@@ -176,6 +176,19 @@ describe('how much of the prediction the counts can promise', () => {
   it('fewer than three intervals with progress tell nothing of the spread: half', () => {
     expect(planned([0, 30], 100).p.sureShare()).toBe(0.5)
     expect(planned([0, 0, 30], 100).p.sureShare()).toBe(0.1)
+    // Readings from before the counts went back (the platform restarted the run) are not
+    // intervals of its progress: 10, 12, 30 are two, however uneven.
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    ;[50, 50, 10, 12, 30].forEach((done, i) => p.observe(i * 100_000, running(done, 40)))
+    expect(p.sureShare()).toBe(0.5)
+    p.observe(500_000, running(31, 40)) // a third: now the spread counts
+    expect(p.sureShare()).toBeLessThan(0.5)
+  })
+
+  it('says in the debug log how much of the prediction it sleeps, and why', () => {
+    const { p, t } = planned([12, 8, 12, 8], 44)
+    p.nextDelayMs(t, mid)
+    expect(p.reason).toBe("the counts predict the end in 40 s: 37 % of that (as sure as the counts' spread allows), between 2 s and 60 s")
   })
 })
 
