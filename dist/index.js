@@ -5222,8 +5222,8 @@ function budgeted(parent, ms, why = 'the time budget ran out') {
 // other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
 // point 11). Each answer under the limit says how many reads are left in the window; whatever of
 // the window this step did not use, other readers did. So the spacing between this step's reads
-// grows while others fill the window (and at least doubles on a refusal), and shrinks back to the platform's
-// own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
+// grows while others fill the window (and at least doubles on a refusal that shows a crowd), and
+// shrinks back to the platform's own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
 // slowed: its own reads are not counted as crowding, and its gaps are not jittered. Once others are
 // seen, each send is jittered so that steps that started together (or were refused together) drift
 // apart instead of colliding again.
@@ -5639,7 +5639,6 @@ class HttpApi {
     client;
     clock;
     platform;
-    /** Send times of recent GETs, for the read limit. */
     /** This step's reads within the platform's window: when, and under which limit (`pauseKey`). */
     recentReads = [];
     /** Spaces reads under a limit shared with other readers. */
@@ -5669,6 +5668,10 @@ class HttpApi {
     pausedForMs() {
         const key = this.o.limitsPerAction ? this.runReadKey : '*';
         return key === undefined ? 0 : Math.max(0, (this.notBefore.get(key) ?? 0) - this.clock.now());
+    }
+    /** How many times this request may be sent. */
+    attemptsOf(spec) {
+        return spec.attempts ?? this.o.maxAttempts ?? 3;
     }
     /** Which pause holds this request. */
     pauseKey(spec) {
@@ -5700,7 +5703,7 @@ class HttpApi {
      * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
      */
     async request(spec, signal) {
-        const attempts = spec.attempts ?? this.o.maxAttempts ?? 3;
+        const attempts = this.attemptsOf(spec);
         for (let attempt = 1;; attempt++) {
             try {
                 const reply = await this.once(spec, signal);
@@ -5790,7 +5793,7 @@ class HttpApi {
         // A refused read that is not sent again holds nobody to its Retry-After: it is taken for what
         // it says, a window full of other readers' reads.
         if (status === 429)
-            return this.pacer.refused(own, (spec.attempts ?? this.o.maxAttempts ?? 3) > 1);
+            return this.pacer.refused(own, this.attemptsOf(spec) > 1);
         const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader;
         if (v !== undefined && /^\s*\d+\s*$/.test(v))
             this.pacer.answered(Number(v), own);

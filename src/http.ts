@@ -105,7 +105,6 @@ export class HttpApi {
   private readonly client: HttpClient
   private readonly clock: Clock
   readonly platform: string
-  /** Send times of recent GETs, for the read limit. */
   /** This step's reads within the platform's window: when, and under which limit (`pauseKey`). */
   private readonly recentReads: { at: number; key: string }[] = []
   /** Spaces reads under a limit shared with other readers. */
@@ -139,6 +138,11 @@ export class HttpApi {
     return key === undefined ? 0 : Math.max(0, (this.notBefore.get(key) ?? 0) - this.clock.now())
   }
 
+  /** How many times this request may be sent. */
+  private attemptsOf(spec: RequestSpec<unknown>): number {
+    return spec.attempts ?? this.o.maxAttempts ?? 3
+  }
+
   /** Which pause holds this request. */
   private pauseKey(spec: RequestSpec<unknown>): string {
     return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*'
@@ -170,7 +174,7 @@ export class HttpApi {
    * Waits use full-jitter exponential backoff (1 s base, 20 s cap) or the platform's Retry-After.
    */
   async request<T>(spec: RequestSpec<T>, signal?: AbortSignal): Promise<Reply<T>> {
-    const attempts = spec.attempts ?? this.o.maxAttempts ?? 3
+    const attempts = this.attemptsOf(spec)
     for (let attempt = 1; ; attempt++) {
       try {
         const reply = await this.once(spec, signal)
@@ -256,7 +260,7 @@ export class HttpApi {
     const own = this.recentReads.filter((r) => r.key === key && sentAt - r.at < limit.perMs).length
     // A refused read that is not sent again holds nobody to its Retry-After: it is taken for what
     // it says, a window full of other readers' reads.
-    if (status === 429) return this.pacer.refused(own, (spec.attempts ?? this.o.maxAttempts ?? 3) > 1)
+    if (status === 429) return this.pacer.refused(own, this.attemptsOf(spec) > 1)
     const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader
     if (v !== undefined && /^\s*\d+\s*$/.test(v)) this.pacer.answered(Number(v), own)
   }

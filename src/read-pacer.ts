@@ -2,8 +2,8 @@
 // other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
 // point 11). Each answer under the limit says how many reads are left in the window; whatever of
 // the window this step did not use, other readers did. So the spacing between this step's reads
-// grows while others fill the window (and at least doubles on a refusal), and shrinks back to the platform's
-// own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
+// grows while others fill the window (and at least doubles on a refusal that shows a crowd), and
+// shrinks back to the platform's own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
 // slowed: its own reads are not counted as crowding, and its gaps are not jittered. Once others are
 // seen, each send is jittered so that steps that started together (or were refused together) drift
 // apart instead of colliding again.
