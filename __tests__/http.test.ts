@@ -503,6 +503,15 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
   const GEARSET_HEADERS = { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' }
   const shared = (s: FakeServer, clock: Clock) =>
     api(s, { clock, readLimit: { count: 5, perMs: 5000 }, rateLimitHeaders: GEARSET_HEADERS, limitsPerAction: true })
+  /** A job whose `nth` read is refused for 1 s; every other answer leaves `remaining` reads. */
+  const refusingRead = (nth: number, remaining: string) => {
+    let n = 0
+    return serve((_req, res) =>
+      ++n === nth
+        ? sendJson(res, 429, {}, { 'Retry-After': '1' })
+        : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': remaining })
+    )
+  }
 
   it('others filling the window space the next read by a fair share of the limit (jittered)', async () => {
     // One read left of 5, and this step made one of the four used: three were other readers'.
@@ -534,12 +543,7 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
   })
 
   it('a refused read is retried no sooner than its Retry-After, and exactly then when nobody else was seen', async () => {
-    let n = 0
-    const s = await serve((_req, res) =>
-      ++n === 1
-        ? sendJson(res, 429, {}, { 'Retry-After': '1' })
-        : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '4' })
-    )
+    const s = await refusingRead(1, '4')
     // Draws that would stretch a jittered or grown spacing well past 1 s.
     const clock = instantClock(0.99)
     const client = shared(s, clock)
@@ -550,12 +554,7 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
   })
 
   it('a refused read after others were seen is retried later than its Retry-After, at the crowd’s pace', async () => {
-    let n = 0
-    const s = await serve((_req, res) =>
-      ++n === 2
-        ? sendJson(res, 429, {}, { 'Retry-After': '1' })
-        : sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '3' })
-    )
+    const s = await refusingRead(2, '3')
     const clock = instantClock(0)
     const client = shared(s, clock)
     await client.request(get) // one other read in the window: 4 s spacing
