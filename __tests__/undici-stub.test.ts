@@ -1,6 +1,7 @@
 // The stand-in for undici (stubs/undici: why in its package.json) reaches only the bundle's
 // @actions/http-client, through an override scoped to it; the rest of the install tree (for
 // example @github/local-action as a dev dependency) gets the real undici.
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -29,6 +30,16 @@ describe('the undici stand-in', () => {
     expect(JSON.parse(readFileSync(join(NESTED, 'package.json'), 'utf8')).version).toBe('0.0.0-not-bundled')
     // Edited the stub? Re-pack it (npm pack stubs/undici --pack-destination stubs) and npm install.
     expect(readFileSync(join(NESTED, 'index.js'), 'utf8')).toBe(readFileSync('stubs/undici/index.js', 'utf8'))
+  })
+
+  it('is the tarball package-lock.json vouches for, so npm ci installs it on a machine with an empty cache', () => {
+    // A stale integrity passes wherever npm's cache still holds the old tarball, and fails on a fresh
+    // machine with EINTEGRITY. After re-packing: npm install (it rewrites the lock's integrity).
+    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
+    const entry = lock.packages[NESTED]
+    const tarball = entry.resolved.replace(/^file:/, '')
+    const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`
+    expect(entry.integrity).toBe(actual)
   })
 
   it('does not reach the rest of the install tree: the root undici is the real one', async () => {
