@@ -48,3 +48,44 @@ describe('the undici stand-in', () => {
     expect(typeof (await import('undici')).fetch).toBe('function')
   })
 })
+
+// The stand-in for @actions/exec (stubs/actions-exec: why in its package.json): @actions/core imports
+// it only for core.platform, which the action never calls.
+describe('the @actions/exec stand-in', () => {
+  const CORE = 'node_modules/@actions/core'
+  const EXEC = 'node_modules/@actions/exec'
+
+  it('exports every name @actions/core takes from @actions/exec, and the action never reaches them', async () => {
+    const lib = join(CORE, 'lib')
+    const used = readdirSync(lib)
+      .filter((f) => f.endsWith('.js'))
+      .flatMap((f) => {
+        const text = readFileSync(join(lib, f), 'utf8')
+        const ns = /import \* as (\w+) from '@actions\/exec'/.exec(text)?.[1]
+        return ns ? [...text.matchAll(new RegExp(`\\b${ns}\\.(\\w+)`, 'g'))].map((m) => m[1]) : []
+      })
+    expect(used.length).toBeGreaterThan(0)
+    const stub = await import('../stubs/actions-exec/index.js')
+    for (const name of new Set(used)) expect(Object.keys(stub)).toContain(name)
+    // What uses them is core.platform (the runner's OS details): the action's sources never touch it.
+    for (const f of readdirSync('src', { recursive: true })
+      .map(String)
+      .filter((n) => n.endsWith('.ts')))
+      expect(readFileSync(join('src', f), 'utf8')).not.toMatch(/\bplatform\.getDetails|@actions\/exec/)
+  })
+
+  it('is what the bundle’s @actions/core loads, as packed, and what package-lock.json vouches for', () => {
+    expect(JSON.parse(readFileSync(join(EXEC, 'package.json'), 'utf8')).version).toBe('0.0.0-not-bundled')
+    // Edited the stub? Re-pack it (npm pack ./stubs/actions-exec --pack-destination stubs) and npm install.
+    expect(readFileSync(join(EXEC, 'index.js'), 'utf8')).toBe(readFileSync('stubs/actions-exec/index.js', 'utf8'))
+    const entry = JSON.parse(readFileSync('package-lock.json', 'utf8')).packages[EXEC]
+    const actual = `sha512-${createHash('sha512')
+      .update(readFileSync(entry.resolved.replace(/^file:/, '')))
+      .digest('base64')}`
+    expect(entry.integrity).toBe(actual)
+  })
+
+  it('keeps child_process out of the bundle', () => {
+    expect(readFileSync('dist/index.js', 'utf8')).not.toContain('"child_process"')
+  })
+})

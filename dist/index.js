@@ -2161,1136 +2161,12 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/index.js
+// See package.json: the one name @actions/core's platform module imports from @actions/exec, never called here.
+function getExecOutput() {
+  throw new Error('@actions/exec is not bundled with this action: core.platform.getDetails() is not supported')
+}
 
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -3842,7 +2718,7 @@ function deferProp(target, key, getter) {
         configurable: true,
     });
 }
-// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key — an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
+// Writes a settled key. A plain assignment is much cheaper than `defineProperty` and produces the same descriptor, but it runs whatever setter already answers to the key \u2014 an accessor this shape deferred, or an inherited one, which `__proto__` has on every object and prototype pollution can add for any name.
 function putProp(target, key, value) {
     if (key in target)
         assignProp(target, key, value);
@@ -4266,7 +3142,7 @@ function prefixIssues(path, issues) {
 function unwrapMessage(message) {
     return typeof message === "string" ? message : message?.message;
 }
-/* A check holds no link back to the schema it is attached to — the same check instance is shared by every clone of that schema — so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
+/* A check holds no link back to the schema it is attached to \u2014 the same check instance is shared by every clone of that schema \u2014 so the owner is stamped onto the issues a check just raised, at the only point where both are in scope. Runs on the failure path only; `start` is the issue count from before the check ran. */
 /** The leading size checks of `defChecks` that set an upper bound, each paired with it. */
 function sizeCaps(defChecks) {
     const caps = [];
@@ -4440,11 +3316,11 @@ class Class {
 }
 //////////    PROTOTYPE INSTALLERS     //////////
 //
-// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together — see "The three axes" in AGENTS.md.
+// Members live on the prototype and materialize per instance on first read, which keeps own-property count under the step where V8 stops using inline slots. Changing anything here means re-measuring runtime, memory and bundle size together \u2014 see "The three axes" in AGENTS.md.
 /**
  * Installs a trait's members on its prototype. Each value builds that member for the instance on first read; the built value shadows the accessor as an own property, so a detached `const { parse } = schema` keeps working.
  *
- * Call this from a `proto` initializer, which runs once per prototype — never per instance.
+ * Call this from a `proto` initializer, which runs once per prototype \u2014 never per instance.
  */
 function members(proto, table) {
     for (const key in table) {
@@ -4580,7 +3456,7 @@ function installLazyProp(inst, key, make, enumerable) {
         },
     });
 }
-/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback — rest and defaulted parameters both report arity 0 — and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure — the same shape that anchored `urlCanParse` into every build. */
+/** Marks the thunk `_catch` synthesises for a constant catch value. `Function.length` cannot tell that thunk from a user callback \u2014 rest and defaulted parameters both report arity 0 \u2014 and a user callback reads `ctx.error`, whose issues only finalize correctly against the caller's per-parse error map. Provenance can say what arity cannot. A plain string key rather than `Symbol.for`, whose call at module scope no bundler can prove pure \u2014 the same shape that anchored `urlCanParse` into every build. */
 const CONSTANT_CATCH = "~constantCatch";
 /** Wraps a constant catch value in a thunk tagged with {@link CONSTANT_CATCH}. */
 function constantCatch(value) {
@@ -4627,7 +3503,7 @@ function newError(Definition) {
 function $constructor(name, initializer, 
 /** This trait's members, installed once on every prototype that composes it. They cannot be declared in the initializer above: that runs per instance, and the prototype is shared. */
 proto, params) {
-    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, …) install here once rather than as an accessor on every instance.
+    // Prototype for this constructor's `_zod` internals. Lazily-derived fields (`values`, `pattern`, `optin`, \u2026) install here once rather than as an accessor on every instance.
     const zodProto = {};
     // Assigning the fields in the constructor body is what gives instances in-object slots; building the object literally and reparenting it costs a second allocation and a generic property copy.
     function Internals(def) {
@@ -4656,7 +3532,7 @@ proto, params) {
         inst._zod.traits.add(name);
         initializer(inst, def);
         if (initialized) {
-            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` — unchanged from before.
+            // `super(def)` from a user subclass gives `this` a prototype the subclass owns, and installing there would overwrite whatever the subclass declared. `constr` built the instance, so its prototype is the one below the subclass's that should carry the members. A receiver whose chain never reaches that prototype installs on its own, which for a plain object handed straight to `init` means `Object.prototype` \u2014 unchanged from before.
             const own = Object.getPrototypeOf(inst);
             const ctorProto = inst._zod.constr.prototype;
             let up = own;
@@ -4757,7 +3633,7 @@ const _messageDesc = {
 };
 const _issuesDesc = { value: undefined, enumerable: false };
 /* Prototypes that already carry the lazy `toString`. Seeded with the
- * intrinsics so that `init` on a foreign object — it accepts any object —
+ * intrinsics so that `init` on a foreign object \u2014 it accepts any object \u2014
  * can never install an accessor onto a prototype we do not own. */
 const _installedToString = /* @__PURE__ */ new WeakSet([Object.prototype, Error.prototype]);
 const initializer = (inst, def) => {
@@ -4964,9 +3840,9 @@ function treeifyError(error, mapper = (issue) => issue.message) {
  *
  * ```
  * username
- *   ✖ Expected number, received string at "username
+ *   \u2716 Expected number, received string at "username
  * favoriteNumbers[0]
- *   ✖ Invalid input: expected number
+ *   \u2716 Invalid input: expected number
  * ```
  */
 function toDotPath(_path) {
@@ -4993,9 +3869,9 @@ function prettifyError(error) {
     const issues = [...error.issues].sort((a, b) => (a.path ?? []).length - (b.path ?? []).length);
     // Process each issue
     for (const issue of issues) {
-        lines.push(`✖ ${issue.message}`);
+        lines.push(`\u2716 ${issue.message}`);
         if (issue.path?.length)
-            lines.push(`  → at ${toDotPath(issue.path)}`);
+            lines.push(`  \u2192 at ${toDotPath(issue.path)}`);
     }
     // Convert Map to formatted string
     return lines.join("\n");
@@ -5436,7 +4312,7 @@ function oneLine(text, max = 300) {
     s = s.replace(/##\[/g, '#\u200b#[');
     if (s.startsWith('::'))
         s = `:\u200b${s.slice(1)}`;
-    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+    return s.length > max ? `${s.slice(0, max - 1)}\u2026` : s;
 }
 const HTML = {
     '&': '&amp;',
@@ -5501,8 +4377,8 @@ const CA_HINT = 'the runner does not trust the certificate the server presented.
 const PROTOCOL_HINT = 'the server did not speak TLS: check `baseUrl` (https:// to a plain-HTTP port?) and the proxy settings.';
 const DNS_HINT = 'the host name could not be resolved: check the spelling of `baseUrl`, and that the runner has DNS for it (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
 const PROXY_AUTH_HINT = 'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.';
-const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform’s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
-const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform’s host to NO_PROXY if the runner reaches it directly.';
+const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform\u2019s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
+const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform\u2019s host to NO_PROXY if the runner reaches it directly.';
 const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
 /** Classifies an error thrown by the transport before any answer arrived. */
 function classifyNetworkError(e) {
@@ -6053,7 +4929,7 @@ const $ZodCheckMultipleOf =
         if (typeof payload.value !== typeof def.value)
             throw new Error("Cannot mix number and bigint in multiple_of check.");
         const isMultiple = typeof payload.value === "bigint"
-            ? // `value % 0n` throws, and nothing is a multiple of zero — the number branch already fails this way via NaN
+            ? // `value % 0n` throws, and nothing is a multiple of zero \u2014 the number branch already fails this way via NaN
                 def.value !== BigInt(0) && payload.value % def.value === BigInt(0)
             : util.floatSafeRemainder(payload.value, def.value) === 0;
         if (isMultiple)
@@ -6304,7 +5180,7 @@ const $ZodCheckLengthEquals = /*@__PURE__*/ (/* unused pure expression or super 
     inst._zod.check = (payload) => {
         const input = payload.value;
         const units = input.length;
-        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way — and missed in the same direction in both measures.
+        // A code point is one or two UTF-16 units, so outside `[length, length * 2]` units the target is missed either way \u2014 and missed in the same direction in both measures.
         const length = typeof input === "string" && units >= def.length && units <= def.length * 2
             ? util.codePointLength(input)
             : units;
@@ -6546,7 +5422,7 @@ const unicodeEmail = /^[^\s@"]{1,64}@[^\s@]{1,255}$/u;
 const idnEmail = (/* unused pure expression or super */ null && (unicodeEmail));
 const browserEmail = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 // from https://thekevinscott.com/emojis-in-javascript/#writing-a-regular-expression
-// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor — a pictograph, a regional indicator, or the enclosing keycap — because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
+// Single character class, not an alternation: the two properties overlap (U+1F9B0-U+1F9B3), so `(A|B)+` backtracks exponentially on a failed match. The leading lookahead then demands one anchor \u2014 a pictograph, a regional indicator, or the enclosing keycap \u2014 because `\p{Emoji_Component}` on its own covers ASCII digits, `#`, `*`, ZWJ, variation selectors and skin tone modifiers, none of which is an emoji without a base.
 const _emoji = (/* unused pure expression or super */ null && (`^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`));
 function emoji() {
     return new RegExp(_emoji, "u");
@@ -6569,7 +5445,7 @@ const domain = /^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+
 const httpProtocol = /^https?$/;
 // https://blog.stevenlevithan.com/archives/validate-phone-number#r4-3 (regex sans spaces) E.164: leading digit must be 1-9; total digits (excluding '+') between 7-15
 const e164 = /^\+[1-9]\d{6,14}$/;
-// Credit card shape: 12–19 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
+// Credit card shape: 12\u201319 digits, optionally separated by single spaces or single hyphens. ISO/IEC 7812 caps the PAN at 19 digits; 12 is the shortest issued length (Maestro).
 const creditCard = /^\d(?:[ -]?\d){11,18}$/;
 // ISO 4217 alpha codes from the SIX list, regenerated by scripts/update-iso-4217.ts
 const currencyCode = /^(?:AED|AFN|ALL|AMD|AOA|ARS|AUD|AWG|AZN|BAM|BBD|BDT|BHD|BIF|BMD|BND|BOB|BOV|BRL|BSD|BTN|BWP|BYN|BZD|CAD|CDF|CHE|CHF|CHW|CLF|CLP|CNY|COP|COU|CRC|CUP|CVE|CZK|DJF|DKK|DOP|DZD|EGP|ERN|ETB|EUR|FJD|FKP|GBP|GEL|GHS|GIP|GMD|GNF|GTQ|GYD|HKD|HNL|HTG|HUF|IDR|ILS|INR|IQD|IRR|ISK|JMD|JOD|JPY|KES|KGS|KHR|KMF|KPW|KRW|KWD|KYD|KZT|LAK|LBP|LKR|LRD|LSL|LYD|MAD|MDL|MGA|MKD|MMK|MNT|MOP|MRU|MUR|MVR|MWK|MXN|MXV|MYR|MZN|NAD|NGN|NIO|NOK|NPR|NZD|OMR|PAB|PEN|PGK|PHP|PKR|PLN|PYG|QAR|RON|RSD|RUB|RWF|SAR|SBD|SCR|SDG|SEK|SGD|SHP|SLE|SOS|SRD|SSP|STN|SVC|SYP|SZL|THB|TJS|TMT|TND|TOP|TRY|TTD|TWD|TZS|UAH|UGX|USD|USN|UYI|UYU|UYW|UZS|VED|VES|VND|VUV|WST|XAD|XAF|XAG|XAU|XBA|XBB|XBC|XBD|XCD|XCG|XDR|XOF|XPD|XPF|XPT|XSU|XTS|XUA|XXX|YER|ZAR|ZMW|ZWG)$/;
@@ -7197,7 +6073,7 @@ function isValidCreditCard(input) {
     return isLuhnAlgo(input.replace(CC_SANITIZE, ""));
 }
 const $ZodCreditCard = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodCreditCard", (inst, def) => {
-    // Shape only — the Luhn check below is not expressible as a pattern, so consumers of `pattern` (JSON Schema, template literals) get the length and separator rules alone.
+    // Shape only \u2014 the Luhn check below is not expressible as a pattern, so consumers of `pattern` (JSON Schema, template literals) get the length and separator rules alone.
     def.pattern ?? (def.pattern = regexes.creditCard);
     $ZodStringFormat.init(inst, def);
     inst._zod.check = (payload) => {
@@ -7233,7 +6109,7 @@ function isValidIBAN(input) {
     return isIso7064Mod97(input);
 }
 const $ZodIBAN = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodIBAN", (inst, def) => {
-    // shape only — checksum is not expressible as a pattern
+    // shape only \u2014 checksum is not expressible as a pattern
     def.pattern ?? (def.pattern = regexes.iban);
     $ZodStringFormat.init(inst, def);
     inst._zod.check = (payload) => {
@@ -7563,7 +6439,7 @@ const $ZodArray = /*@__PURE__*/ $constructor("$ZodArray", (inst, def) => {
 function handlePropertyResult(result, final, key, input, optin, optout) {
     const isPresent = key in input;
     const isOptionalOut = optout === "optional";
-    // The middle rung means "absence permitted, nothing supplied in its place", so an absent key contributes nothing — whatever the schema made of `undefined` is invented, not substituted. Only `optional` reaches this with a value: `defaulted` substitutes, and a schema that isn't optional-out has to keep the key.
+    // The middle rung means "absence permitted, nothing supplied in its place", so an absent key contributes nothing \u2014 whatever the schema made of `undefined` is invented, not substituted. Only `optional` reaches this with a value: `defaulted` substitutes, and a schema that isn't optional-out has to keep the key.
     if (!isPresent && isOptionalOut && optin === "optional") {
         return;
     }
@@ -7798,7 +6674,7 @@ const $ZodObjectJIT = /*@__PURE__*/ (/* unused pure expression or super */ null 
             const isOptionalOut = schema?._zod?.optout === "optional";
             doc.write(`const ${id} = ${parseStr(k)};`);
             if (isOptionalIn && isOptionalOut) {
-                // For optional-in/out schemas, ignore errors on absent keys — and, like the interpreted path, drop the value produced alongside them. The middle rung goes further: it permits absence without supplying anything in its place, so an absent key contributes nothing at all.
+                // For optional-in/out schemas, ignore errors on absent keys \u2014 and, like the interpreted path, drop the value produced alongside them. The middle rung goes further: it permits absence without supplying anything in its place, so an absent key contributes nothing at all.
                 const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
                 doc.write(`
         const ${id}_present = ${isPresent};
@@ -8083,7 +6959,7 @@ const $ZodDiscriminatedUnion =
             propValues[zod.def.discriminator]?.delete(undefined);
         return propValues;
     });
-    // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it — pipes and lazies — are left to the map.
+    // Checked now rather than in the lookup map below, so an option that lacks the discriminator fails at the `discriminatedUnion` call instead of on the first object parsed. Options whose shape cannot be enumerated without resolving it \u2014 pipes and lazies \u2014 are left to the map.
     def.options.forEach((option, i) => {
         const propShape = util.rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
@@ -11067,7 +9943,7 @@ const ZodMiniRecord = /*@__PURE__*/ (/* unused pure expression or super */ null 
 })));
 // @__NO_SIDE_EFFECTS__
 function record(keyType, valueType, params) {
-    // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
+    // v3-compat: z.record(valueType, params?) \u2014 defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
         return new ZodMiniRecord({
             type: "record",
@@ -11713,13 +10589,13 @@ function readInputs(defaultBuildVersion, rulesOf) {
 const runIdSchema = pipe(pipe(union([schemas_string(), schemas_int().check(_gte(0))]), transform(String)), schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' })));
 /** Where platforms put their own message in an error answer; a provider lists the ones it uses. */
 const ERROR_SHAPES = {
-    /** `{ "message": "…" }`: Evaficy, Testery, and most gateways. */
+    /** `{ "message": "\u2026" }`: Evaficy, Testery, and most gateways. */
     message: object({ message: schemas_string() }),
-    /** `{ "error": "…" }`: Testsigma (its server's error body). */
+    /** `{ "error": "\u2026" }`: Testsigma (its server's error body). */
     error: object({ error: schemas_string() }),
-    /** `{ "Message": "…" }`: ASP.NET style (Gearset). */
+    /** `{ "Message": "\u2026" }`: ASP.NET style (Gearset). */
     Message: object({ Message: schemas_string() }),
-    /** `{ "Error": { "Message": "…" } }`: Gearset's documented error body. */
+    /** `{ "Error": { "Message": "\u2026" } }`: Gearset's documented error body. */
     ErrorMessage: object({ Error: object({ Message: schemas_string() }) })
 };
 /** Reads the platform's message from an error answer: the first of `shapes` that fits. */
@@ -11798,7 +10674,7 @@ function safeLink(url, origin) {
 
 ;// CONCATENATED MODULE: ./src/providers/evaficy.ts
 // Evaficy Smart Test: a manual test tool. The API creates a run in Draft for a tester to execute;
-// there is no status or cancel call (docs/platforms.md §2), so a run ends here as `triggered`.
+// there is no status or cancel call (docs/platforms.md \u00a72), so a run ends here as `triggered`.
 
 
 
@@ -11841,8 +10717,8 @@ const evaficy = {
     authorization: (token) => `Bearer ${token}`,
     hints: {
         400: 'Evaficy needs both IDs: check that `projectId` and `scenarioId` hold the 24-character hex IDs from the project and scenario URLs.',
-        401: 'the token is invalid or was deleted: create a new Personal Access Token under Settings → API Tokens in Evaficy and update the secret.',
-        403: 'the CI/CD trigger needs the Enterprise plan: upgrade under Settings → Billing in Evaficy.',
+        401: 'the token is invalid or was deleted: create a new Personal Access Token under Settings \u2192 API Tokens in Evaficy and update the secret.',
+        403: 'the CI/CD trigger needs the Enterprise plan: upgrade under Settings \u2192 Billing in Evaficy.',
         404: 'no such scenario in that project: copy `scenarioId` from the scenario URL and `projectId` from the project URL in Evaficy.'
     },
     runsPage: 'Test Runs in Evaficy Smart Test',
@@ -11878,7 +10754,7 @@ const evaficy = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/gearset.ts
-// Gearset Automation API (docs/platforms.md §4): a CI job run is started as a "run request" and read
+// Gearset Automation API (docs/platforms.md \u00a74): a CI job run is started as a "run request" and read
 // under its job. A job runs one run at a time; its cancel call stops the job's current run,
 // whichever request started it. Partial is not a pass.
 
@@ -11955,7 +10831,7 @@ const gearset = {
     // { Error: { Code, Message } } as documented; { Message } from its gateway; { message } from proxies.
     errorMessage: errorReader('ErrorMessage', 'Message', 'message'),
     statusWords: STATE,
-    // Its answers carry X-Rate-Limit-Remaining / -Reset (docs/platforms.md §4.5).
+    // Its answers carry X-Rate-Limit-Remaining / -Reset (docs/platforms.md \u00a74.5).
     rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
     // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
     pollFloorMs: 1000,
@@ -11977,9 +10853,9 @@ const gearset = {
     hints: {
         401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
         403: 'the Automation API needs the Automation Platform licence, and a Team Owner may need to allow API access tokens.',
-        404: 'no such CI job or run request for this token’s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
+        404: 'no such CI job or run request for this token\u2019s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
     },
-    runsPage: 'the CI job’s View history in Gearset',
+    runsPage: 'the CI job\u2019s View history in Gearset',
     runScope: 'the CI job in `scenarioId`',
     nextStep: 'The CI job runs in Gearset: see it under Continuous integration > the job > View history. Set <code>wait: true</code> to hold this job until it ends.',
     startDetails: (inputs) => (inputs.gitRef !== undefined ? [{ label: 'Source commit', value: `${inputs.gitRef} (gitRef)` }] : []),
@@ -12030,7 +10906,7 @@ const gearset = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/testery.ts
-// Testery (docs/platforms.md §3): a run starts from a build request and is read as a test run.
+// Testery (docs/platforms.md \u00a73): a run starts from a build request and is read as a test run.
 
 
 
@@ -12070,12 +10946,12 @@ const TestResults = array(object({
     error: schemas_nullish(schemas_string()),
     projectTest: schemas_nullish(object({ name: schemas_nullish(schemas_string()), file: schemas_nullish(schemas_string()) }))
 }));
-// Per-test words (docs/platforms.md §3.3); anything else that is not a pass counts as a failure.
+// Per-test words (docs/platforms.md \u00a73.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' };
 const Account = object({ name: schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,100}$/)) });
 function testeryState(r, account) {
     let mapped = fromWord(STATUS, r.status);
-    // FAIL also covers runs stopped by an error before any test failed (docs/platforms.md §3.3).
+    // FAIL also covers runs stopped by an error before any test failed (docs/platforms.md \u00a73.3).
     const failed = sumOf(r.failCount, r.timeoutCount);
     if (mapped.status === 'failed' && !failed && r.statusInfo)
         mapped = { status: 'error' };
@@ -12091,11 +10967,11 @@ function testeryState(r, account) {
         message: r.statusInfo ?? undefined
     };
 }
-const testery_path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
-// Run links (docs/platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
+const path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
+// Run links (docs/platforms.md \u00a73: https://testery.app/{accountName}/test-runs/{runId}).
 const WEB_ORIGIN = 'https://testery.app';
 /**
- * The run request as the official CLI builds it (docs/platforms.md §3.2): only what the user chose.
+ * The run request as the official CLI builds it (docs/platforms.md \u00a73.2): only what the user chose.
  * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
  */
 function runRequest(inputs) {
@@ -12211,10 +11087,10 @@ const testery = {
         return testeryState(data, await accountName(ctx, signal));
     },
     async status(ctx, runId, signal) {
-        const { data } = await ctx.http.request({ method: 'GET', path: testery_path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
+        const { data } = await ctx.http.request({ method: 'GET', path: path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
         return testeryState(data, await accountName(ctx, signal));
     },
-    // The account's latest runs, newest first (a bare array, docs/platforms.md §3.4).
+    // The account's latest runs, newest first (a bare array, docs/platforms.md \u00a73.4).
     async recentRuns(ctx, signal) {
         const { data } = await ctx.http.request({
             method: 'GET',
@@ -12236,7 +11112,7 @@ const testery = {
     async testResults({ http }, run, signal) {
         const { data } = await http.request({
             method: 'GET',
-            path: `${testery_path(run.id)}/results`,
+            path: `${path(run.id)}/results`,
             template: '/api/test-runs/{id}/results',
             schema: TestResults,
             action: 'read the test results',
@@ -12255,7 +11131,7 @@ const testery = {
     async cancel({ http }, run, signal) {
         await http.request({
             method: 'PATCH',
-            path: testery_path(run.id),
+            path: path(run.id),
             template: '/api/test-runs/{id}',
             body: { status: 'CANCELED' },
             schema: unknown(),
@@ -12265,7 +11141,7 @@ const testery = {
 };
 
 ;// CONCATENATED MODULE: ./src/providers/testsigma.ts
-// Testsigma (docs/platforms.md §1): a run is an "execution result" of a test plan. Only
+// Testsigma (docs/platforms.md \u00a71): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
 
 
@@ -12353,12 +11229,12 @@ function testsigmaState(r) {
     };
 }
 const testsigma_path = (id) => `/api/v1/execution_results/${encodeURIComponent(id)}`;
-// Run links point here only (docs/platforms.md §1: app_url, else the run page built from the ID).
+// Run links point here only (docs/platforms.md \u00a71: app_url, else the run page built from the ID).
 const testsigma_WEB_ORIGIN = 'https://app.testsigma.com';
 const testsigma = {
     name: 'testsigma',
     title: 'Testsigma',
-    // Its server answers errors as { timeStamp, error, code } (docs/platforms.md §1).
+    // Its server answers errors as { timeStamp, error, code } (docs/platforms.md \u00a71).
     errorMessage: errorReader('error', 'message'),
     statusWords: {
         ...testsigma_STATUS,
@@ -12384,7 +11260,7 @@ const testsigma = {
         401: 'the API key was not accepted: create a new one under Settings > API Keys in Testsigma and update the secret.',
         404: 'no such test plan or run: check `scenarioId` (the Test Plan ID) or `runId`.'
     },
-    runsPage: 'the test plan’s Run History in Testsigma',
+    runsPage: 'the test plan\u2019s Run History in Testsigma',
     nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
     async trigger({ inputs, http }, signal) {
         const { data } = await http.request({
@@ -12396,7 +11272,7 @@ const testsigma = {
                 ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
                 buildNo: inputs.buildVersion,
                 ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
-                // Testsigma takes a saved configuration by ID or by name (docs/platforms.md §1.2).
+                // Testsigma takes a saved configuration by ID or by name (docs/platforms.md \u00a71.2).
                 ...(inputs.executionConfig !== undefined && {
                     executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
                 })
@@ -12417,18 +11293,18 @@ const testsigma = {
         }, signal);
         return testsigmaState(data);
     },
-    // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md §1.5).
+    // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md \u00a71.5).
     async recentRuns({ inputs, http }, signal) {
         const { data } = await http.request({
             method: 'GET',
             path: `/api/v1/executions/${encodeURIComponent(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
             template: '/api/v1/executions/{planId}/test_plan_results',
             schema: object({ content: array(schemas_extend(ExecutionResult, { buildNo: schemas_nullish(schemas_string()) })) }),
-            action: 'list the test plan’s runs'
+            action: 'list the test plan\u2019s runs'
         }, signal);
         return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }));
     },
-    // docs/platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
+    // docs/platforms.md \u00a71.5: one entry per test case; a result other than the known words is a failure.
     async testResults(ctx, run, signal) {
         const { data } = await ctx.http.request({
             method: 'GET',
@@ -12642,14 +11518,14 @@ function giveVerdict(v, run, cancelled) {
 
 /** The mark of each status, in the summary and the pull-request comment. */
 const MARK = {
-    triggered: '🚀',
-    queued: '⏳',
-    running: '⏳',
-    passed: '✅',
-    failed: '❌',
-    cancelled: '🚫',
-    error: '⚠️',
-    timed_out: '⏱️'
+    triggered: '\ud83d\ude80',
+    queued: '\u23f3',
+    running: '\u23f3',
+    passed: '\u2705',
+    failed: '\u274c',
+    cancelled: '\ud83d\udeab',
+    error: '\u26a0\ufe0f',
+    timed_out: '\u23f1\ufe0f'
 };
 const HEADLINE = {
     triggered: 'Test run created',
@@ -12704,7 +11580,7 @@ function countsBar(c, width = 20) {
     const skipped = Math.min(cells(c.skipped), width - failed);
     const passed = Math.min(cells(c.passed), width - failed - skipped);
     const rest = width - passed - failed - skipped;
-    return '🟩'.repeat(passed) + '🟥'.repeat(failed) + '🟨'.repeat(skipped) + '⬜'.repeat(rest);
+    return '\ud83d\udfe9'.repeat(passed) + '\ud83d\udfe5'.repeat(failed) + '\ud83d\udfe8'.repeat(skipped) + '\u2b1c'.repeat(rest);
 }
 /** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
 function report_link(text, url) {
@@ -12749,7 +11625,7 @@ function buildRunSummary(ctx, run, note) {
             c.failed !== undefined ? `${c.failed} failed` : '',
             c.skipped !== undefined ? `${c.skipped} skipped` : ''
         ].filter(Boolean);
-        rows.push(row('Tests', `${parts.join(' · ')}<br>${countsBar(c)}`));
+        rows.push(row('Tests', `${parts.join(' \u00b7 ')}<br>${countsBar(c)}`));
     }
     const duration = durationSeconds(run);
     if (duration !== undefined)
@@ -12785,7 +11661,7 @@ function buildFailedTests(tests) {
     ];
     s.addTable(rows);
     if (failed.length > MAX_LISTED_FAILURES)
-        s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
+        s.addRaw(`<p>\u2026and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
 }
 /**
  * One annotation per failed test, in the places GitHub still shows after the step's other
@@ -12796,18 +11672,18 @@ function annotateFailedTests(platform, tests, level) {
     const shown = failed.slice(0, Math.min(MAX_ANNOTATED_FAILURES, roomFor(level)));
     for (const t of shown) {
         annotate(level, oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), {
-            title: oneLine(`${platform}: ${t.suite ? `${t.suite} › ` : ''}${t.name}`, 200)
+            title: oneLine(`${platform}: ${t.suite ? `${t.suite} \u203a ` : ''}${t.name}`, 200)
         });
     }
     if (failed.length > shown.length)
-        info(`…and ${failed.length - shown.length} more failed tests (see the job summary).`);
+        info(`\u2026and ${failed.length - shown.length} more failed tests (see the job summary).`);
     return shown.length;
 }
 /** Builds the job summary of a failure that the platform (or the network) gave us. */
 function buildErrorSummary(ctx, error, run) {
     const s = summary;
     const f = error.info;
-    s.addHeading(`❌ Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2);
+    s.addHeading(`\u274c Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2);
     const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)];
     rows.push(row('Problem', forSummary(whatFailed(f), 400)));
     if (run)
@@ -12823,7 +11699,7 @@ function buildErrorSummary(ctx, error, run) {
 }
 function addNotes(ctx) {
     for (const n of ctx.notes)
-        summary.addRaw(`<p>⚠️ ${forSummary(n, 600)}</p>`, true);
+        summary.addRaw(`<p>\u26a0\ufe0f ${forSummary(n, 600)}</p>`, true);
 }
 /** Writes the summary built so far, when the runner gave us a summary file. */
 async function writeSummary() {
@@ -12837,7 +11713,7 @@ async function writeSummary() {
         summary
             .emptyBuffer()
             .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
-            .addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true);
+            .addRaw('\n<p>\u2026the rest of this summary was cut to stay under GitHub\u2019s size limit.</p>', true);
     }
     await summary.write();
 }
@@ -12899,8 +11775,8 @@ function comment_duration(run) {
 }
 /** The commit status's one line (GitHub keeps 140 characters). */
 function statusDescription(run) {
-    const parts = [WORDS[run.status], comment_counts(run), comment_duration(run)].filter(Boolean).join(' · ');
-    return parts.length > 140 ? `${parts.slice(0, 139)}…` : parts;
+    const parts = [WORDS[run.status], comment_counts(run), comment_duration(run)].filter(Boolean).join(' \u00b7 ');
+    return parts.length > 140 ? `${parts.slice(0, 139)}\u2026` : parts;
 }
 /** The hidden line that finds this step's comment again on a re-run: one comment per plan. */
 const commentMarker = (key) => `<!-- trigger-test-run: ${key.replace(/-->/g, '')} -->`;
@@ -12913,7 +11789,7 @@ function commentBody(c, run, tests = []) {
         commentMarker(c.key),
         `### ${MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
         '',
-        `**Run:** ${link} (id ${inert(run.id, 80)}) · ${run.status} (${inert(run.providerStatus, 100)})`
+        `**Run:** ${link} (id ${inert(run.id, 80)}) \u00b7 ${run.status} (${inert(run.providerStatus, 100)})`
     ];
     const tally = comment_counts(run);
     if (tally)
@@ -12930,7 +11806,7 @@ function commentBody(c, run, tests = []) {
             lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`);
         }
         if (failed.length > COMMENT_FAILURES)
-            lines.push('', `…and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`);
+            lines.push('', `\u2026and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`);
         lines.push('', '</details>');
     }
     const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run';
@@ -13201,8 +12077,8 @@ const CRUISE_FROM_MS = 120_000;
 const PREDICTED_CAP_MS = 60_000;
 // How much of the prediction the counts can promise. Tests completing one after another are a
 // renewal process: the spread of the completions counted between reads, over their expected number
-// (the index of dispersion), estimates the squared coefficient of variation (CV²) of one test's
-// time, and the time r tests still take varies by about CV/√r of its prediction. The step sleeps
+// (the index of dispersion), estimates the squared coefficient of variation (CV\u00b2) of one test's
+// time, and the time r tests still take varies by about CV/\u221ar of its prediction. The step sleeps
 // only as long as the end cannot come unless those tests go SURE_Z standard deviations faster than
 // predicted: near half the prediction while many even tests are left, down to a tenth of it when
 // a few uneven ones (or counts that arrive in bursts) are, but not below the overdue reads' 8 s.
@@ -13318,7 +12194,7 @@ class PollPlanner {
             delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++);
             this.reason = `past the predicted end: overdue read ${this.overdueReads}, 2 s growing to 8 s`;
         }
-        // ±10 % so that many jobs started together do not read in step.
+        // \u00b110 % so that many jobs started together do not read in step.
         return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
     }
 }
@@ -13391,7 +12267,7 @@ function progressLine(s, elapsedMs) {
     }
     if (elapsedMs !== undefined)
         parts.push(`${formatDuration(Math.round(elapsedMs / 1000))} elapsed`);
-    return parts.join(' · ');
+    return parts.join(' \u00b7 ');
 }
 const fingerprint = (s) => JSON.stringify([s.status, s.providerStatus, s.counts]);
 /**
@@ -13418,7 +12294,7 @@ async function waitForRun(first, o) {
     const read = async () => {
         try {
             const s = checked(await status(o.ctx, last.id, o.signal));
-            o.debug?.(`Status of run ${oneLine(s.id, 64)}: ${oneLine(s.providerStatus || '(no word)', 100)} → ${s.status} ${JSON.stringify(s.counts)}`);
+            o.debug?.(`Status of run ${oneLine(s.id, 64)}: ${oneLine(s.providerStatus || '(no word)', 100)} \u2192 ${s.status} ${JSON.stringify(s.counts)}`);
             // Only our run decides our verdict: an answer about another run is no reading of ours.
             if (s.id !== last.id)
                 throw otherRun(provider.title, last.id, s.id);
@@ -13694,7 +12570,7 @@ async function openRun(s, signal) {
     const { inputs, provider, ctx } = s;
     if (inputs.runId) {
         const runId = inputs.runId;
-        info(`Attaching to ${provider.title} run ${runId}…`);
+        info(`Attaching to ${provider.title} run ${runId}\u2026`);
         const found = await provider.status(ctx, runId, signal).catch((e) => {
             if (!(e instanceof PlatformError) || e.info.status !== 404)
                 throw e;
@@ -13709,7 +12585,7 @@ async function openRun(s, signal) {
             throw otherRun(provider.title, runId, found.id);
         return found;
     }
-    info(`Starting a test run on ${provider.title}…`);
+    info(`Starting a test run on ${provider.title}\u2026`);
     for (const d of s.report.details)
         info(`${d.label}: ${oneLine(d.value)}`);
     const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal);
