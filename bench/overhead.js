@@ -1,7 +1,11 @@
 // Part 3, step overhead: whole-process wall time and peak memory of a fire-and-forget trigger
 // (Evaficy, against the sandbox on loopback), as a ratio to `node -e 0` measured in the same loop;
 // the same step with commitStatus on (against a local stand-in of GitHub's API), and, when
-// TTR_BENCH_BASELINE names a folder with an earlier build, that build, all in one loop.
+// TTR_BENCH_BASELINE names a folder with an earlier build, that build, and when TTR_BENCH_PEER names
+// the bundle of a comparable action (Codex-/await-remote-run's dist/index.mjs: a JavaScript action
+// that awaits a run and reports it, node24), that action awaiting a run that has already ended,
+// against a local stand-in of GitHub's API: start, one look, outputs, exit, as our step does. All in
+// one loop, so the machine's load touches each alike. The peer's code is not kept in this repository.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -28,6 +32,32 @@ function measure(args, env) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
+/**
+ * What await-remote-run reads of GitHub's API, for a run that has already ended: its jobs (one in
+ * progress, for the log's link) and the run itself, completed with success.
+ */
+async function fakeFinishedRun() {
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      const url = 'https://github.com/acme/shop/actions/runs/1'
+      res.end(
+        JSON.stringify(
+          req.url.includes('/jobs')
+            ? {
+                total_count: 1,
+                jobs: [{ id: 1, name: 'e2e', status: 'in_progress', conclusion: null, html_url: `${url}/job/1`, steps: [] }]
+              }
+            : { id: 1, status: 'completed', conclusion: 'success', html_url: url }
+        )
+      )
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) }
+}
+
 /** Answers every request as GitHub answers a new commit status (201). */
 async function fakeGitHub() {
   const server = createServer((req, res) => {
@@ -41,9 +71,10 @@ async function fakeGitHub() {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) }
 }
 
-export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BENCH_BASELINE } = {}) {
+export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BENCH_BASELINE, peer = process.env.TTR_BENCH_PEER } = {}) {
   const sandbox = await startSandbox()
   const github = await fakeGitHub()
+  const finished = await fakeFinishedRun()
   const dir = mkdtempSync(join(tmpdir(), 'ttr-overhead-'))
   const env = {
     PATH: process.env.PATH,
@@ -68,6 +99,19 @@ export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BE
     GITHUB_REPOSITORY: 'acme/shop',
     GITHUB_API_URL: github.url
   }
+  const peerEnv = {
+    PATH: process.env.PATH,
+    GITHUB_API_URL: finished.url,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    INPUT_TOKEN: 'bench-github-token',
+    INPUT_OWNER: 'acme',
+    INPUT_REPO: 'shop',
+    INPUT_RUN_ID: '1',
+    INPUT_RUN_TIMEOUT_SECONDS: '300',
+    INPUT_POLL_INTERVAL_MS: '5000'
+  }
   const fresh = () => {
     for (const f of ['output', 'state', 'summary']) writeFileSync(join(dir, f), '')
   }
@@ -82,11 +126,13 @@ export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BE
     const step = []
     const status = []
     const before = []
+    const peers = []
     for (let i = 0; i < rounds; i++) {
       bare.push(await measure(['-e', '0'], { PATH: process.env.PATH }))
       step.push(await stepOf(join(ROOT, 'dist/index.js'), env))
       status.push(await stepOf(join(ROOT, 'dist/index.js'), withStatus))
       if (baseline) before.push(await stepOf(join(baseline, 'index.js'), env))
+      if (peer) peers.push(await stepOf(peer, peerEnv))
     }
     const bareMs = median(bare.map((x) => x.ms))
     const stepMs = median(step.map((x) => x.ms))
@@ -97,6 +143,13 @@ export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BE
       withCommitStatusMsRange: spread(status.map((x) => x.ms)),
       withCommitStatusMaxRssMiB: median(status.map((x) => x.maxRssKiB)) / 1024,
       ...(baseline ? { baselineMs: median(before.map((x) => x.ms)), baselineMsRange: spread(before.map((x) => x.ms)) } : {}),
+      ...(peer
+        ? {
+            peerMs: median(peers.map((x) => x.ms)),
+            peerMsRange: spread(peers.map((x) => x.ms)),
+            peerMaxRssMiB: median(peers.map((x) => x.maxRssKiB)) / 1024
+          }
+        : {}),
       rounds,
       bareNodeMs: bareMs,
       stepMs,
@@ -109,6 +162,7 @@ export async function overheadBench({ rounds = 21, baseline = process.env.TTR_BE
   } finally {
     rmSync(dir, { recursive: true, force: true })
     await github.close()
+    await finished.close()
     await sandbox.close()
   }
 }

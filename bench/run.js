@@ -93,6 +93,20 @@ if (!only || only === 'overhead') {
       ]
     ]
   )
+  console.log(
+    '\n   A comparable action in the same loop (TTR_BENCH_PEER: a bundle of Codex-/await-remote-run, awaiting a run that has ended):'
+  )
+  table(
+    ['step ms', 'step peak MiB', 'peer ms (min–max)', 'peer peak MiB'],
+    [
+      [
+        f1(o.stepMs),
+        f1(o.stepMaxRssMiB),
+        o.peerMs === undefined ? '(not measured)' : `${f1(o.peerMs)} (${o.peerMsRange.join('–')})`,
+        o.peerMaxRssMiB === undefined ? '' : f1(o.peerMaxRssMiB)
+      ]
+    ]
+  )
 }
 
 if (!only || only === 'gearset') {
