@@ -153,7 +153,12 @@ describe('the error summary, part by part', () => {
     expect(html).not.toContain('said:')
     expect(html).not.toContain('What to do')
     expect(html).not.toContain('never reached')
-    expect(rendered(() => buildErrorSummary(acme, failure({}), { ...run, name: undefined }))).toContain('<td>77 <code>77</code></td>')
+    // A run without a name (Gearset's) is named by its ID, once; with a link where there is one.
+    const unnamed = { ...run, name: undefined }
+    expect(rendered(() => buildErrorSummary(acme, failure({}), unnamed))).toContain('<tr><th>Run</th><td><code>77</code></td></tr>')
+    expect(rendered(() => buildErrorSummary(acme, failure({}), { ...unnamed, url: 'https://acme.test/runs/77' }))).toContain(
+      '<td><code><a href="https://acme.test/runs/77">77</a></code></td>'
+    )
     expect(rendered(() => buildErrorSummary(acme, failure({})))).not.toContain('<th>Run</th>')
   })
 

@@ -11598,13 +11598,19 @@ function report_link(text, url) {
 function row(label, value) {
     return [{ data: label, header: true }, value];
 }
+/** The run's name (a link where the platform gave one) and its ID; the ID once when it has no name. */
+function runCell(run) {
+    if (run.name === undefined)
+        return `<code>${report_link(run.id, run.url)}</code>`;
+    return `${report_link(run.name, run.url)} <code>${forSummary(run.id)}</code>`;
+}
 /** Builds the job summary of a run that the platform answered for. */
 function buildRunSummary(ctx, run, note) {
     const s = summary;
     s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2);
     const rows = [
         row('Platform', forSummary(ctx.platform)),
-        row('Run', `${report_link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`),
+        row('Run', runCell(run)),
         row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
     ];
     if (ctx.environment)
@@ -11687,7 +11693,7 @@ function buildErrorSummary(ctx, error, run) {
     const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)];
     rows.push(row('Problem', forSummary(whatFailed(f), 400)));
     if (run)
-        rows.push(row('Run', `${report_link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`));
+        rows.push(row('Run', runCell(run)));
     s.addTable(rows);
     if (f.platformMessage)
         s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`);

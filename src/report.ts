@@ -102,13 +102,19 @@ function row(label: string, value: string): [{ data: string; header: true }, str
   return [{ data: label, header: true }, value]
 }
 
+/** The run's name (a link where the platform gave one) and its ID; the ID once when it has no name. */
+function runCell(run: RunState): string {
+  if (run.name === undefined) return `<code>${link(run.id, run.url)}</code>`
+  return `${link(run.name, run.url)} <code>${forSummary(run.id)}</code>`
+}
+
 /** Builds the job summary of a run that the platform answered for. */
 export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string): void {
   const s = core.summary
   s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2)
   const rows = [
     row('Platform', forSummary(ctx.platform)),
-    row('Run', `${link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`),
+    row('Run', runCell(run)),
     row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
   ]
   if (ctx.environment) rows.push(row('Environment', forSummary(ctx.environment)))
@@ -183,7 +189,7 @@ export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?
   s.addHeading(`❌ Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2)
   const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)]
   rows.push(row('Problem', forSummary(whatFailed(f), 400)))
-  if (run) rows.push(row('Run', `${link(run.name ?? run.id, run.url)} <code>${forSummary(run.id)}</code>`))
+  if (run) rows.push(row('Run', runCell(run)))
   s.addTable(rows)
   if (f.platformMessage) s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`)
   if (!f.reached && f.kind !== 'aborted')
