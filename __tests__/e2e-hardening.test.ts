@@ -546,4 +546,16 @@ describe('rule 11: the rest that must be proven', () => {
       }),
     30_000
   )
+
+  it.concurrent('Gearset: a gateway page for the job-status read is named by its HTTP status, and the start goes on', () =>
+    inSandbox(async (box, run) => {
+      box.script('gearset', { queuedMs: 50, runMs: 300 })
+      box.fault('gearset', { on: 'meta', do: 'status', status: 502, html: true })
+      const r = await run('gearset')
+      expect(r.outputs.status).toBe('passed')
+      expect(warningsOf(r)[0]).toMatch(
+        /Could not read the Gearset CI job status before starting \(HTTP 502\); starting the run request anyway\.$/
+      )
+    })
+  )
 })

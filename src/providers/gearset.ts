@@ -78,7 +78,7 @@ async function checkJob({ inputs, http, note }: ProviderContext, signal?: AbortS
         ? ` Gearset allows ${READ_LIMIT.count} status reads per ${READ_LIMIT.perMs / 1000} s per job, for every workflow reading it: other workflows are probably reading this job too, so this step reads it less often.`
         : ''
     note(
-      `Could not read the Gearset CI job status before starting (${e.info.kind === 'http' ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`
+      `Could not read the Gearset CI job status before starting (${e.info.status !== undefined ? `HTTP ${e.info.status}` : e.info.kind}); starting the run request anyway.${shared}`
     )
   }
 }
