@@ -4,8 +4,9 @@
 // TTR_BENCH_BASELINE names a folder with an earlier build, that build, and when TTR_BENCH_PEER names
 // the bundle of a comparable action (Codex-/await-remote-run's dist/index.mjs: a JavaScript action
 // that awaits a run and reports it, node24), that action awaiting a run that has already ended,
-// against a local stand-in of GitHub's API: start, one look, outputs, exit, as our step does. All in
-// one loop, so the machine's load touches each alike. The peer's code is not kept in this repository.
+// against a local stand-in of GitHub's API: start, two reads (the run's jobs and the run), outputs,
+// exit; our step makes one request (the start). All in one loop, so the machine's load touches each
+// alike. The peer's code is not kept in this repository.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
