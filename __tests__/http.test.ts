@@ -520,8 +520,8 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const client = shared(s, clock)
     await client.request(get)
     await client.request(get)
-    // 4 readers share 2.5 reads per 5 s: one each 8 s, times the jitter of 1.5 this clock draws.
-    expect(clock.slept).toEqual([12_000])
+    // 4 readers share 2 reads per 5 s: one each 10 s, times the jitter of 1.5 this clock draws.
+    expect(clock.slept).toEqual([15_000])
   })
 
   it('a step alone keeps the platform’s pace: its own reads in the window are not crowding', async () => {
@@ -557,11 +557,11 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const s = await refusingRead(2, '3')
     const clock = instantClock(0)
     const client = shared(s, clock)
-    await client.request(get) // one other read in the window: 4 s spacing
-    await client.request(get) // sent 2 s later (jittered to half); refused, then retried
+    await client.request(get) // one other read in the window: 5 s spacing
+    await client.request(get) // sent 2.5 s later (jittered to half); refused, then retried
     // Retry-After 1 s, then the pace for a window full of others (two of its reads were this step's,
-    // so at least 4 other readers): 10 s, jittered to half, 5 s after the refused read.
-    expect(clock.slept).toEqual([2000, 1000, 4000])
+    // so at least 4 other readers): 12.5 s, jittered to half, 6.25 s after the refused read.
+    expect(clock.slept).toEqual([2500, 1000, 5250])
     expect(s.hits).toHaveLength(3)
   })
 
@@ -575,9 +575,9 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const client = shared(s, clock)
     await failure(client.request({ ...get, path: '/job', template: '/job', attempts: 1 }))
     await client.request(get)
-    // Others filled the job's window: at least 4 readers share 2.5 reads per 5 s, one each 12 s,
+    // Others filled the job's window: at least 5 readers share 2 reads per 5 s, one each 15 s,
     // jittered to half. (A retried read refused once, alone, would have changed nothing.)
-    expect(clock.slept).toEqual([6000])
+    expect(clock.slept).toEqual([7500])
   })
 
   it('where limits are per action, only the same action’s reads are this step’s own in its window', async () => {
@@ -589,15 +589,15 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     await client.request({ ...get, path: '/job', template: '/job' })
     await client.request(get) // 2 run reads used, 1 of them this step's: the job read is not counted
     await client.request(get)
-    // One other reader: 2 share 2.5 reads per 5 s, one each 4 s, jittered to 1.5 times that.
-    expect(clock.slept).toEqual([1000, 6000])
+    // One other reader: 2 share 2 reads per 5 s, one each 5 s, jittered to 1.5 times that.
+    expect(clock.slept).toEqual([1000, 7500])
   })
 
   it('never holds a read past the step’s deadline: the last look is sent', async () => {
     const s = await serve((_req, res) => sendJson(res, 200, { id: 'r', count: 1 }, { 'X-Rate-Limit-Remaining': '1' }))
     const clock = instantClock(1)
     const client = shared(s, clock)
-    for (let i = 0; i < 3; i++) await client.request(get) // spacing grows to 18 s (27 s jittered)
+    for (let i = 0; i < 3; i++) await client.request(get) // the spacing grows far past the 4 s left
     client.setDeadline(clock.now() + 4000)
     await client.request(get)
     expect(clock.slept.at(-1)).toBe(4000)

@@ -25,29 +25,29 @@ describe('read pacer (several steps sharing one limit)', () => {
     expect(p.nextAt()).toBe(61_000)
   })
 
-  it('other readers filling the window: at least a fair share of half the limit, and slower while it stays over half', () => {
+  it('other readers filling the window: at least a fair share of 40 % of the limit, and slower while it stays over that', () => {
     const p = new ReadPacer(LIMIT)
-    p.answered(0, 1) // 4 reads of others in the window: at least 5 readers share 2.5 reads per 5 s
-    expect(p.spacingMs).toBe(10_000)
+    p.answered(0, 1) // 4 reads of others in the window: at least 5 readers share 2 reads per 5 s
+    expect(p.spacingMs).toBe(12_500)
     p.answered(0, 1)
-    expect(p.spacingMs).toBe(15_000)
+    expect(p.spacingMs).toBe(18_750)
   })
 
-  it('others present but the window at most half used: eases off, not below the fair share', () => {
+  it('others present but the window at most 40 % used: eases off, not below the fair share', () => {
     const p = new ReadPacer(LIMIT)
     p.answered(0, 1)
+    expect(p.spacingMs).toBe(12_500)
+    p.answered(3, 1) // 1 other read: 2 readers share 2 reads per 5 s, one each 5 s
     expect(p.spacingMs).toBe(10_000)
-    p.answered(3, 1) // 1 other read: 2 readers share 2.5 reads per 5 s, one each 4 s
-    expect(p.spacingMs).toBe(8000)
     for (let i = 0; i < 10; i++) p.answered(3, 1)
-    expect(p.spacingMs).toBe(4000)
+    expect(p.spacingMs).toBe(5000)
   })
 
   it('a quiet window (no reads of others) shrinks the spacing back to the platform’s pace, not below', () => {
     const p = new ReadPacer(LIMIT)
     p.answered(0, 1)
     p.answered(4, 1)
-    expect(p.spacingMs).toBe(8000)
+    expect(p.spacingMs).toBe(10_000)
     for (let i = 0; i < 20; i++) p.answered(4, 1)
     expect(p.spacingMs).toBe(1000)
   })
@@ -59,25 +59,25 @@ describe('read pacer (several steps sharing one limit)', () => {
     p.sent(50_000, 0.999)
     expect(p.nextAt()).toBe(51_000) // not jittered either
     p.refused(1) // twice: the window was full of others, 4 reads plus the one that crowded this one out
-    expect(p.spacingMs).toBe(12_000)
+    expect(p.spacingMs).toBe(15_000)
     p.refused(1)
-    expect(p.spacingMs).toBe(24_000)
+    expect(p.spacingMs).toBe(30_000) // doubled
   })
 
   it('a refusal of a read that is not sent again is a crowd at once (nobody waits on its Retry-After)', () => {
     const p = new ReadPacer(LIMIT)
     p.refused(1, false)
-    expect(p.spacingMs).toBe(12_000)
+    expect(p.spacingMs).toBe(15_000)
     p.sent(50_000, 0)
-    expect(p.nextAt()).toBe(56_000) // jittered: others are about
+    expect(p.nextAt()).toBe(57_500) // jittered: others are about
   })
 
   it('a refusal after others were seen: at least their fair share of a full window at once', () => {
     const p = new ReadPacer(LIMIT)
     p.answered(3, 1) // one other read in the window
-    expect(p.spacingMs).toBe(4000)
+    expect(p.spacingMs).toBe(5000)
     p.refused(1)
-    expect(p.spacingMs).toBe(12_000)
+    expect(p.spacingMs).toBe(15_000)
   })
 
   it('never spaces reads further apart than 30 s, jitter included', () => {
@@ -92,10 +92,10 @@ describe('read pacer (several steps sharing one limit)', () => {
     const p = new ReadPacer(LIMIT)
     p.answered(0, 1)
     p.sent(50_000, 0)
-    expect(p.nextAt()).toBe(55_000)
+    expect(p.nextAt()).toBe(56_250)
     p.sent(50_000, 0.5)
-    expect(p.nextAt()).toBe(60_000)
-    p.sent(50_000, 0.75)
     expect(p.nextAt()).toBe(62_500)
+    p.sent(50_000, 0.75)
+    expect(p.nextAt()).toBe(65_625)
   })
 })

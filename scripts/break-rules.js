@@ -394,6 +394,16 @@ export const BREAKS = [
     from: 'const own = this.recentReads.filter((r) => r.key === key && sentAt - r.at < limit.perMs).length',
     to: 'const own = this.recentReads.filter((r) => (r.key === key || r.at >= 0) && sentAt - r.at < limit.perMs).length',
     tests: [...UNIT('http')]
+  },
+  {
+    id: 'R11q',
+    only: 'fair share',
+    rule: 11,
+    what: 'a crowd kept at half the shared window, not 40 %: random reads find it full 11 % of the time, not 5 %',
+    file: 'src/read-pacer.ts',
+    from: 'const TARGET_SHARE = 0.4',
+    to: 'const TARGET_SHARE = 0.5',
+    tests: [...UNIT('read-pacer', 'http')]
   }
 ]
 
