@@ -6,6 +6,17 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const HTTP_CLIENT = 'node_modules/@actions/http-client'
+
+/**
+ * package-lock.json's integrity for the packed stand-in installed at `path`, and the sha512 of that
+ * tarball as committed: a stale integrity passes wherever npm's cache still holds the old tarball,
+ * and fails on a fresh machine with EINTEGRITY. After re-packing: npm install (it rewrites the lock).
+ */
+function lockAndTarball(path: string): [string, string] {
+  const entry = JSON.parse(readFileSync('package-lock.json', 'utf8')).packages[path]
+  const tarball = readFileSync(entry.resolved.replace(/^file:/, ''))
+  return [entry.integrity, `sha512-${createHash('sha512').update(tarball).digest('base64')}`]
+}
 const NESTED = join(HTTP_CLIENT, 'node_modules/undici')
 
 /** Every name @actions/http-client imports from undici. */
@@ -33,13 +44,8 @@ describe('the undici stand-in', () => {
   })
 
   it('is the tarball package-lock.json vouches for, so npm ci installs it on a machine with an empty cache', () => {
-    // A stale integrity passes wherever npm's cache still holds the old tarball, and fails on a fresh
-    // machine with EINTEGRITY. After re-packing: npm install (it rewrites the lock's integrity).
-    const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
-    const entry = lock.packages[NESTED]
-    const tarball = entry.resolved.replace(/^file:/, '')
-    const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`
-    expect(entry.integrity).toBe(actual)
+    const [integrity, tarball] = lockAndTarball(NESTED)
+    expect(integrity).toBe(tarball)
   })
 
   it('does not reach the rest of the install tree: the root undici is the real one', async () => {
@@ -78,11 +84,8 @@ describe('the @actions/exec stand-in', () => {
     expect(JSON.parse(readFileSync(join(EXEC, 'package.json'), 'utf8')).version).toBe('0.0.0-not-bundled')
     // Edited the stub? Re-pack it (npm pack ./stubs/actions-exec --pack-destination stubs) and npm install.
     expect(readFileSync(join(EXEC, 'index.js'), 'utf8')).toBe(readFileSync('stubs/actions-exec/index.js', 'utf8'))
-    const entry = JSON.parse(readFileSync('package-lock.json', 'utf8')).packages[EXEC]
-    const actual = `sha512-${createHash('sha512')
-      .update(readFileSync(entry.resolved.replace(/^file:/, '')))
-      .digest('base64')}`
-    expect(entry.integrity).toBe(actual)
+    const [integrity, tarball] = lockAndTarball(EXEC)
+    expect(integrity).toBe(tarball)
   })
 
   it('keeps child_process out of the bundle', () => {
