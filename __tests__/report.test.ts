@@ -159,6 +159,10 @@ describe('the error summary, part by part', () => {
     expect(rendered(() => buildErrorSummary(acme, failure({}), { ...unnamed, url: 'https://acme.test/runs/77' }))).toContain(
       '<td><code><a href="https://acme.test/runs/77">77</a></code></td>'
     )
+    // A blank name from the platform would be an invisible link: the ID stands in for it.
+    expect(rendered(() => buildErrorSummary(acme, failure({}), { ...run, name: ' ', url: 'https://acme.test/runs/77' }))).toContain(
+      '<td><code><a href="https://acme.test/runs/77">77</a></code></td>'
+    )
     expect(rendered(() => buildErrorSummary(acme, failure({})))).not.toContain('<th>Run</th>')
   })
 

@@ -11599,9 +11599,12 @@ function report_link(text, url) {
 function row(label, value) {
     return [{ data: label, header: true }, value];
 }
-/** The run's name (a link where the platform gave one) and its ID; the ID once when it has no name. */
+/**
+ * The run's name (a link where the platform gave one) and its ID; the ID once when it has no name,
+ * or a blank one (which would make an invisible link).
+ */
 function runCell(run) {
-    if (run.name === undefined)
+    if (!run.name?.trim())
         return `<code>${report_link(run.id, run.url)}</code>`;
     return `${report_link(run.name, run.url)} <code>${forSummary(run.id)}</code>`;
 }

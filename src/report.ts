@@ -102,9 +102,12 @@ function row(label: string, value: string): [{ data: string; header: true }, str
   return [{ data: label, header: true }, value]
 }
 
-/** The run's name (a link where the platform gave one) and its ID; the ID once when it has no name. */
+/**
+ * The run's name (a link where the platform gave one) and its ID; the ID once when it has no name,
+ * or a blank one (which would make an invisible link).
+ */
 function runCell(run: RunState): string {
-  if (run.name === undefined) return `<code>${link(run.id, run.url)}</code>`
+  if (!run.name?.trim()) return `<code>${link(run.id, run.url)}</code>`
   return `${link(run.name, run.url)} <code>${forSummary(run.id)}</code>`
 }
 
