@@ -560,7 +560,7 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     await client.request(get) // one other read in the window: 5 s spacing
     await client.request(get) // sent 2.5 s later (jittered to half); refused, then retried
     // Retry-After 1 s, then the pace for a window full of others (two of its reads were this step's,
-    // so at least 4 other readers): 12.5 s, jittered to half, 6.25 s after the refused read.
+    // so at least 4 other readers, 5 in all): 12.5 s, jittered to half, 6.25 s after the refused read.
     expect(clock.slept).toEqual([2500, 1000, 5250])
     expect(s.hits).toHaveLength(3)
   })
@@ -575,7 +575,7 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const client = shared(s, clock)
     await failure(client.request({ ...get, path: '/job', template: '/job', attempts: 1 }))
     await client.request(get)
-    // Others filled the job's window: at least 5 readers share 2 reads per 5 s, one each 15 s,
+    // Others filled the job's window: at least 5 other readers, so 6 share 2 reads per 5 s, one each 15 s,
     // jittered to half. (A retried read refused once, alone, would have changed nothing.)
     expect(clock.slept).toEqual([7500])
   })

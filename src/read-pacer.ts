@@ -3,10 +3,10 @@
 // point 11). Each answer under the limit says how many reads are left in the window; whatever of
 // the window this step did not use, other readers did. So the spacing between this step's reads
 // grows while others fill the window (and at least doubles on a refusal that shows a crowd), and
-// shrinks back to the platform's own pace (perMs / count) once the window is quiet again. A step that reads the job alone is not
-// slowed: its own reads are not counted as crowding, and its gaps are not jittered. Once others are
-// seen, each send is jittered so that steps that started together (or were refused together) drift
-// apart instead of colliding again.
+// shrinks back to the platform's own pace (perMs / count) once the window is quiet again. A step
+// that reads the job alone is not slowed: its own reads are not counted as crowding, and its gaps
+// are not jittered. Once others are seen, each send is jittered so that steps that started together
+// (or were refused together) drift apart instead of colliding again.
 
 export interface ReadLimit {
   count: number
@@ -21,8 +21,8 @@ const REFUSED_GROWTH = 2
 const QUIET_SHRINK = 0.8
 // Readers that keep the window at most 40 % used rarely meet a full one: reads arriving at random
 // into a window of 5 find it full 5 % of the time at a mean of 2 a window, 11 % at 2.5 and 37 % at 4.
-// Each step slows down while it sees more than 2 of 5 used, so a crowd settles at about 5 % refused
-// (at half the window, 11 %: 8-10 % of 12 steps' reads were refused in the bench).
+// Each step slows down while it sees more than 2 of 5 used, aiming at about 5 % refused (the bench,
+// 12 steps: about 5 % on the median, up to 8 %; at half the window 8-10 %, as the 11 % foretold).
 const TARGET_SHARE = 0.4
 
 export class ReadPacer {
