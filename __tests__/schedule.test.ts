@@ -105,6 +105,24 @@ describe('PollPlanner boundaries', () => {
     expect(p.remainingMs(30_000)).toBe(70_000)
   })
 
+  it('counts that stand still are as old as the first reading that showed them', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(10_000, running(10)) // 1 test/s, 90 left: the end 90 s after this reading
+    p.observe(20_000, running(10)) // the same count again: it still says where the run was at 10 s
+    expect(p.remainingMs(20_000)).toBe(80_000)
+    expect(p.remainingMs(30_000)).toBe(70_000)
+  })
+
+  it('only the latest stretch of equal counts is their age: an earlier equal count is not', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(10))
+    p.observe(10_000, running(5)) // the platform counted again from fewer
+    p.observe(20_000, running(10))
+    // 5 tests in 10 s from the reading at 10 s; 90 left from the count first seen at 20 s
+    expect(p.remainingMs(20_000)).toBe(180_000)
+  })
+
   it('all tests done: the end is due now', () => {
     const p = new PollPlanner(DEFAULT_SCHEDULE)
     p.observe(0, running(50))

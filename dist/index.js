@@ -12145,15 +12145,27 @@ class PollPlanner {
         const rate = this.rate();
         if (rate === undefined)
             return undefined;
-        return (last.total - last.done) / rate.perMs - (t - last.t);
+        return (last.total - last.done) / rate.perMs - (t - this.seen[this.countedAt()].t);
     }
-    /** Tests done per ms over the readings kept, from the first one with fewer done than the last. */
+    /**
+     * The first of the latest readings that all show the last count. A count tells where the run was
+     * when it changed, not when it was read again: counts that stand still (a platform that
+     * refreshes them every 30 s, a slow test) are as old as the first reading that showed them.
+     */
+    countedAt() {
+        let i = this.seen.length - 1;
+        while (i > 0 && this.seen[i - 1].done === this.seen[i].done)
+            i--;
+        return i;
+    }
+    /** Tests done per ms, from the first kept reading with fewer done to the one the last count showed in. */
     rate() {
         const last = this.seen[this.seen.length - 1];
         const from = this.seen.findIndex((o) => o.done < last.done);
-        if (from < 0 || last.t <= this.seen[from].t)
+        const at = this.seen[this.countedAt()].t;
+        if (from < 0 || at <= this.seen[from].t)
             return undefined;
-        return { perMs: (last.done - this.seen[from].done) / (last.t - this.seen[from].t), from };
+        return { perMs: (last.done - this.seen[from].done) / (at - this.seen[from].t), from };
     }
     /**
      * The share of the predicted time left that the step may sleep: MOST_SHARE while the counts are
