@@ -50,6 +50,21 @@ describe('PollPlanner', () => {
     ])
   })
 
+  it('past half a minute overdue, the gaps grow to a quarter of the overrun, never past 15 s', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(10_000, running(50)) // 5 tests/s: the end due at 20 s
+    expect(p.nextDelayMs(20_000, mid)).toBe(2000) // the first overdue read: 2 s
+    expect(p.nextDelayMs(40_000, mid)).toBe(5000) // 20 s over: a quarter of that beats 2.6 s
+    expect(p.nextDelayMs(60_000, mid)).toBe(10_000)
+    expect(p.nextDelayMs(80_000, mid)).toBe(15_000)
+    expect(p.nextDelayMs(200_000, mid)).toBe(15_000) // not 45 s
+    // Counts that move again end the overrun: the next one counts from its own start.
+    p.observe(200_000, running(60)) // 60 in 200 s: 40 left, 133 s
+    expect(p.nextDelayMs(200_000, mid)).toBe(60_000)
+    expect(p.nextDelayMs(340_000, mid)).toBe(2000)
+  })
+
   it('falls back to the blind schedule while counts do not move', () => {
     const p = new PollPlanner(DEFAULT_SCHEDULE)
     p.observe(0, running(0))
@@ -137,6 +152,16 @@ describe('PollPlanner boundaries', () => {
     for (let i = 1; i <= 20; i++) p.observe(100_000 + i * 1000, running(1 + i * 10, 1000)) // then 10 tests/s
     // The kept readings: 10 tests/s, 799 left → 79.9 s; with the slow start kept it would be far longer.
     expect(p.remainingMs(120_000)).toBeCloseTo(79_900, -2)
+  })
+
+  it('readings that repeat a count do not push earlier changes out: a slow test does not set the rate alone', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    for (let i = 0; i <= 4; i++) p.observe(i * 10_000, running(i * 10)) // 1 test/s until 40 s
+    for (let k = 1; k <= 30; k++) p.observe(40_000 + k * 8000, running(40)) // one test takes 4 minutes
+    p.observe(288_000, running(41))
+    // 41 tests in 288 s, from the first reading: 59 left. Kept as read, the last 20 readings would
+    // hold only the slow test, and 59 tests at its pace would take hours.
+    expect(p.remainingMs(288_000)).toBeCloseTo((59 * 288_000) / 41, 0)
   })
 
   it('the blind schedule changes at exactly 30 s and two minutes', () => {

@@ -16,11 +16,11 @@ const runLength = (rnd) => Math.exp(Math.log(30_000) + rnd() * (Math.log(3_600_0
 
 /**
  * Lays `total` tests over [start, end] on `runners` parallel runners, each test taking a time
- * drawn by `testTime` (relative units), and returns the sorted completion times.
+ * drawn by `testTime(rnd, index, total)` (relative units), and returns the sorted completion times.
  */
 function completions(rnd, total, start, end, testTime, runners = 1) {
   const lanes = Array.from({ length: runners }, () => [])
-  for (let i = 0; i < total; i++) lanes[i % runners].push(testTime(rnd))
+  for (let i = 0; i < total; i++) lanes[i % runners].push(testTime(rnd, i, total))
   const out = []
   const longest = Math.max(...lanes.map((l) => l.reduce((a, b) => a + b, 0)))
   for (const lane of lanes) {
@@ -81,6 +81,21 @@ export const SHAPES = [
     name: 'pending as not executed',
     says: 'tests not yet run are counted as not executed (skipped) while the run goes',
     draw: (rnd) => ({ ...baseRun(rnd), counts: 'pending-skipped' })
+  },
+  {
+    name: 'one slow test',
+    says: 'one test at a random place takes 20–50 % of the run (a long end-to-end test), the others 0.5–2×',
+    draw: (rnd) => {
+      const share = 0.2 + rnd() * 0.3
+      const at = rnd()
+      return baseRun(rnd, {
+        testTime: (r, i, total) => {
+          const usual = 0.5 + r() * 1.5
+          // The others take 1.25 on average: the slow one takes `share` of the whole.
+          return i === Math.floor(at * total) ? (share / (1 - share)) * (total - 1) * 1.25 : usual
+        }
+      })
+    }
   },
   {
     name: 'no counts',

@@ -12100,11 +12100,22 @@ const SPREAD_MIN_INTERVALS = 3;
 const NEAR_END_MS = 2000;
 // Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s.
 const OVERDUE_MAX_MS = 8000;
+// The readings the spread is taken from, and the changes of the count the rate is taken from.
+const KEPT = 20;
 /** Plans the next read from what has been seen so far. One planner per wait. */
 class PollPlanner {
     s;
+    /** The latest readings with counts, for the spread of the completions between them. */
     seen = [];
+    /**
+     * The latest changes of the count: each the first reading that showed it. A count tells where the
+     * run was when it changed, not when it was read again: counts that stand still (a platform that
+     * refreshes them every 30 s, a slow test) are as old as the first reading that showed them. And
+     * the readings of a long wait on one slow test do not push the changes before it out of the rate.
+     */
+    changes = [];
     overdueReads = 0;
+    overdueSince;
     queuedSince;
     runningSince = 0;
     /** Why the last delay was chosen, for the debug log. */
@@ -12128,9 +12139,16 @@ class PollPlanner {
         // A running run whose counts already account for every test reports the ones still to run as
         // skipped ("not executed"): those are not done.
         const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0);
-        this.seen.push({ t, done: Math.min(done, c.total), total: c.total });
-        if (this.seen.length > 20)
+        const o = { t, done: Math.min(done, c.total), total: c.total };
+        const latest = this.seen[this.seen.length - 1];
+        this.seen.push(o);
+        if (this.seen.length > KEPT)
             this.seen.shift();
+        if (latest && sameCount(latest, o))
+            return;
+        this.changes.push(o);
+        if (this.changes.length > KEPT)
+            this.changes.shift();
     }
     /**
      * The predicted time left (ms) from the rate at which tests complete, or undefined when the
@@ -12145,27 +12163,15 @@ class PollPlanner {
         const rate = this.rate();
         if (rate === undefined)
             return undefined;
-        return (last.total - last.done) / rate.perMs - (t - this.seen[this.countedAt()].t);
+        return (last.total - last.done) / rate.perMs - (t - rate.at);
     }
-    /**
-     * The first of the latest readings that all show the last count. A count tells where the run was
-     * when it changed, not when it was read again: counts that stand still (a platform that
-     * refreshes them every 30 s, a slow test) are as old as the first reading that showed them.
-     */
-    countedAt() {
-        let i = this.seen.length - 1;
-        while (i > 0 && this.seen[i - 1].done === this.seen[i].done)
-            i--;
-        return i;
-    }
-    /** Tests done per ms, from the first kept reading with fewer done to the one the last count showed in. */
+    /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
     rate() {
-        const last = this.seen[this.seen.length - 1];
-        const from = this.seen.findIndex((o) => o.done < last.done);
-        const at = this.seen[this.countedAt()].t;
-        if (from < 0 || at <= this.seen[from].t)
+        const last = this.changes[this.changes.length - 1];
+        const from = this.changes.find((o) => o.done < last.done);
+        if (!from || last.t <= from.t)
             return undefined;
-        return { perMs: (last.done - this.seen[from].done) / (at - this.seen[from].t), from };
+        return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t };
     }
     /**
      * The share of the predicted time left that the step may sleep: MOST_SHARE while the counts are
@@ -12174,11 +12180,12 @@ class PollPlanner {
     sureShare() {
         const rate = this.rate();
         const last = this.seen[this.seen.length - 1];
-        if (!rate || this.seen.length - 1 - rate.from < SPREAD_MIN_INTERVALS)
+        const from = this.seen.findIndex((o) => o.done < last.done);
+        if (!rate || from < 0 || this.seen.length - 1 - from < SPREAD_MIN_INTERVALS)
             return MOST_SHARE;
         let squares = 0;
         let expected = 0;
-        for (let i = rate.from + 1; i < this.seen.length; i++) {
+        for (let i = from + 1; i < this.seen.length; i++) {
             const e = rate.perMs * (this.seen[i].t - this.seen[i - 1].t);
             squares += (this.seen[i].done - this.seen[i - 1].done - e) ** 2;
             expected += e;
@@ -12206,6 +12213,7 @@ class PollPlanner {
         }
         else if (remaining > 0) {
             this.overdueReads = 0;
+            this.overdueSince = undefined;
             const share = this.sureShare();
             // However little the counts promise, no denser than the overdue reads (unless half the
             // predicted time is shorter still).
@@ -12213,8 +12221,12 @@ class PollPlanner {
             this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: ${Math.round(share * 100)} % of that (as sure as the counts' spread allows), between 2 s and 60 s`;
         }
         else {
-            delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++);
-            this.reason = `past the predicted end: overdue read ${this.overdueReads}, 2 s growing to 8 s`;
+            // As for a queue: the longer the run has overrun its prediction, the less that says, so past
+            // half a minute the gaps grow to a quarter of the overrun, up to 15 s.
+            this.overdueSince ??= t;
+            const overrun = t - this.overdueSince;
+            delay = Math.min(CRUISE_MS, Math.max(overrun / 4, Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)));
+            this.reason = `past the predicted end for ${Math.round(overrun / 1000)} s: overdue read ${this.overdueReads}, 2 s growing to 8 s, then a quarter of the overrun up to 15 s`;
         }
         // \u00b110 % so that many jobs started together do not read in step.
         return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
@@ -12227,6 +12239,9 @@ function blindDelayMs(t) {
     if (t >= CRUISE_FROM_MS)
         return CRUISE_MS;
     return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS);
+}
+function sameCount(a, b) {
+    return a.done === b.done && a.total === b.total;
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts

@@ -37,6 +37,8 @@ const SPREAD_MIN_INTERVALS = 3
 const NEAR_END_MS = 2000
 // Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s.
 const OVERDUE_MAX_MS = 8000
+// The readings the spread is taken from, and the changes of the count the rate is taken from.
+const KEPT = 20
 
 interface Observation {
   t: number
@@ -46,8 +48,17 @@ interface Observation {
 
 /** Plans the next read from what has been seen so far. One planner per wait. */
 export class PollPlanner {
+  /** The latest readings with counts, for the spread of the completions between them. */
   private readonly seen: Observation[] = []
+  /**
+   * The latest changes of the count: each the first reading that showed it. A count tells where the
+   * run was when it changed, not when it was read again: counts that stand still (a platform that
+   * refreshes them every 30 s, a slow test) are as old as the first reading that showed them. And
+   * the readings of a long wait on one slow test do not push the changes before it out of the rate.
+   */
+  private readonly changes: Observation[] = []
   private overdueReads = 0
+  private overdueSince?: number
   private queuedSince?: number
   private runningSince = 0
   /** Why the last delay was chosen, for the debug log. */
@@ -69,8 +80,13 @@ export class PollPlanner {
     // A running run whose counts already account for every test reports the ones still to run as
     // skipped ("not executed"): those are not done.
     const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0)
-    this.seen.push({ t, done: Math.min(done, c.total), total: c.total })
-    if (this.seen.length > 20) this.seen.shift()
+    const o = { t, done: Math.min(done, c.total), total: c.total }
+    const latest = this.seen[this.seen.length - 1]
+    this.seen.push(o)
+    if (this.seen.length > KEPT) this.seen.shift()
+    if (latest && sameCount(latest, o)) return
+    this.changes.push(o)
+    if (this.changes.length > KEPT) this.changes.shift()
   }
 
   /**
@@ -83,27 +99,15 @@ export class PollPlanner {
     if (last.done >= last.total) return 0
     const rate = this.rate()
     if (rate === undefined) return undefined
-    return (last.total - last.done) / rate.perMs - (t - this.seen[this.countedAt()].t)
+    return (last.total - last.done) / rate.perMs - (t - rate.at)
   }
 
-  /**
-   * The first of the latest readings that all show the last count. A count tells where the run was
-   * when it changed, not when it was read again: counts that stand still (a platform that
-   * refreshes them every 30 s, a slow test) are as old as the first reading that showed them.
-   */
-  private countedAt(): number {
-    let i = this.seen.length - 1
-    while (i > 0 && this.seen[i - 1].done === this.seen[i].done) i--
-    return i
-  }
-
-  /** Tests done per ms, from the first kept reading with fewer done to the one the last count showed in. */
-  private rate(): { perMs: number; from: number } | undefined {
-    const last = this.seen[this.seen.length - 1]
-    const from = this.seen.findIndex((o) => o.done < last.done)
-    const at = this.seen[this.countedAt()].t
-    if (from < 0 || at <= this.seen[from].t) return undefined
-    return { perMs: (last.done - this.seen[from].done) / (at - this.seen[from].t), from }
+  /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
+  private rate(): { perMs: number; at: number } | undefined {
+    const last = this.changes[this.changes.length - 1]
+    const from = this.changes.find((o) => o.done < last.done)
+    if (!from || last.t <= from.t) return undefined
+    return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t }
   }
 
   /**
@@ -113,10 +117,11 @@ export class PollPlanner {
   sureShare(): number {
     const rate = this.rate()
     const last = this.seen[this.seen.length - 1]
-    if (!rate || this.seen.length - 1 - rate.from < SPREAD_MIN_INTERVALS) return MOST_SHARE
+    const from = this.seen.findIndex((o) => o.done < last.done)
+    if (!rate || from < 0 || this.seen.length - 1 - from < SPREAD_MIN_INTERVALS) return MOST_SHARE
     let squares = 0
     let expected = 0
-    for (let i = rate.from + 1; i < this.seen.length; i++) {
+    for (let i = from + 1; i < this.seen.length; i++) {
       const e = rate.perMs * (this.seen[i].t - this.seen[i - 1].t)
       squares += (this.seen[i].done - this.seen[i - 1].done - e) ** 2
       expected += e
@@ -143,14 +148,19 @@ export class PollPlanner {
       this.reason = 'no progress counts to predict the end from: the quick, easing schedule'
     } else if (remaining > 0) {
       this.overdueReads = 0
+      this.overdueSince = undefined
       const share = this.sureShare()
       // However little the counts promise, no denser than the overdue reads (unless half the
       // predicted time is shorter still).
       delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining * share, Math.min(remaining / 2, OVERDUE_MAX_MS)))
       this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: ${Math.round(share * 100)} % of that (as sure as the counts' spread allows), between 2 s and 60 s`
     } else {
-      delay = Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
-      this.reason = `past the predicted end: overdue read ${this.overdueReads}, 2 s growing to 8 s`
+      // As for a queue: the longer the run has overrun its prediction, the less that says, so past
+      // half a minute the gaps grow to a quarter of the overrun, up to 15 s.
+      this.overdueSince ??= t
+      const overrun = t - this.overdueSince
+      delay = Math.min(CRUISE_MS, Math.max(overrun / 4, Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)))
+      this.reason = `past the predicted end for ${Math.round(overrun / 1000)} s: overdue read ${this.overdueReads}, 2 s growing to 8 s, then a quarter of the overrun up to 15 s`
     }
     // ±10 % so that many jobs started together do not read in step.
     return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())))
@@ -162,4 +172,8 @@ export function blindDelayMs(t: number): number {
   if (t < QUICK_UNTIL_MS) return QUICK_MS
   if (t >= CRUISE_FROM_MS) return CRUISE_MS
   return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS)
+}
+
+function sameCount(a: Observation, b: Observation): boolean {
+  return a.done === b.done && a.total === b.total
 }
