@@ -59,6 +59,7 @@ describe('PollPlanner', () => {
     expect(p.nextDelayMs(60_000, mid)).toBe(10_000)
     expect(p.nextDelayMs(80_000, mid)).toBe(15_000)
     expect(p.nextDelayMs(200_000, mid)).toBe(15_000) // not 45 s
+    expect(p.reason).toBe('past the predicted end for 180 s: overdue read 5, 2 s growing to 8 s, then a quarter of the overrun up to 15 s')
     // Counts that move again end the overrun: the next one counts from its own start.
     p.observe(200_000, running(60)) // 60 in 200 s: 40 left, 133 s
     expect(p.nextDelayMs(200_000, mid)).toBe(60_000)
@@ -164,6 +165,34 @@ describe('PollPlanner boundaries', () => {
     expect(p.remainingMs(288_000)).toBeCloseTo((59 * 288_000) / 41, 0)
   })
 
+  it('the rate comes from exactly the last 20 changes of the count', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0, 1000))
+    p.observe(100_000, running(1, 1000))
+    p.observe(101_000, running(2, 1000)) // one test in the first second, then 10 a second
+    for (let i = 2; i <= 19; i++) p.observe(100_000 + i * 1000, running(2 + (i - 1) * 10, 1000))
+    // 21 changes: the 20 kept start at 1 test at 100 s: 181 tests in 19 s, 818 left.
+    expect(p.remainingMs(119_000)).toBeCloseTo((818 * 19_000) / 181, 3)
+  })
+
+  it('a total that grows while the done count stands still does not date the count anew', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0))
+    p.observe(10_000, running(10)) // 1 test/s
+    p.observe(20_000, running(10, 120)) // 110 left, the count 10 s old
+    expect(p.remainingMs(20_000)).toBe(100_000)
+  })
+
+  it('a first reading with every test done: the end is due now', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(100))
+    expect(p.remainingMs(0)).toBe(0)
+  })
+
+  it('no reading yet predicts nothing', () => {
+    expect(new PollPlanner(DEFAULT_SCHEDULE).remainingMs(0)).toBeUndefined()
+  })
+
   it('the blind schedule changes at exactly 30 s and two minutes', () => {
     expect(blindDelayMs(29_999)).toBe(2500)
     expect(blindDelayMs(30_000)).toBe(2500)
@@ -228,6 +257,13 @@ describe('how much of the prediction the counts can promise', () => {
     expect(p.sureShare()).toBeLessThan(0.5)
   })
 
+  it('a count that stood still through all the readings kept tells nothing of the spread: half', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    for (let i = 0; i <= 3; i++) p.observe(i * 10_000, running(i * 10)) // 1 test/s
+    for (let k = 1; k <= 25; k++) p.observe(30_000 + k * 8000, running(30)) // then one slow test
+    expect(p.sureShare()).toBe(0.5)
+  })
+
   it('says in the debug log how much of the prediction it sleeps, and why', () => {
     const { p, t } = planned([12, 8, 12, 8], 44)
     p.nextDelayMs(t, mid)
@@ -261,6 +297,9 @@ describe('a queued run', () => {
     expect(p.nextDelayMs(0, mid)).toBe(2500)
     p.observe(20_000, queued)
     expect(p.nextDelayMs(20_000, mid)).toBe(5000)
+    const later = new PollPlanner(DEFAULT_SCHEDULE)
+    later.observe(20_000, queued) // queued from the first reading at 20 s
+    expect(later.nextDelayMs(40_000, mid)).toBe(5000)
     expect(p.nextDelayMs(600_000, mid)).toBe(15_000)
     expect(p.reason).toBe('queued for 600 s: a quarter of that, between 2.5 s and 15 s')
   })

@@ -12144,7 +12144,7 @@ class PollPlanner {
         this.seen.push(o);
         if (this.seen.length > KEPT)
             this.seen.shift();
-        if (latest && sameCount(latest, o))
+        if (latest?.done === o.done)
             return;
         this.changes.push(o);
         if (this.changes.length > KEPT)
@@ -12239,9 +12239,6 @@ function blindDelayMs(t) {
     if (t >= CRUISE_FROM_MS)
         return CRUISE_MS;
     return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS);
-}
-function sameCount(a, b) {
-    return a.done === b.done && a.total === b.total;
 }
 
 ;// CONCATENATED MODULE: ./src/wait.ts

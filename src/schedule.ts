@@ -84,7 +84,7 @@ export class PollPlanner {
     const latest = this.seen[this.seen.length - 1]
     this.seen.push(o)
     if (this.seen.length > KEPT) this.seen.shift()
-    if (latest && sameCount(latest, o)) return
+    if (latest?.done === o.done) return
     this.changes.push(o)
     if (this.changes.length > KEPT) this.changes.shift()
   }
@@ -172,8 +172,4 @@ export function blindDelayMs(t: number): number {
   if (t < QUICK_UNTIL_MS) return QUICK_MS
   if (t >= CRUISE_FROM_MS) return CRUISE_MS
   return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS)
-}
-
-function sameCount(a: Observation, b: Observation): boolean {
-  return a.done === b.done && a.total === b.total
 }
