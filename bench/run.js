@@ -15,8 +15,9 @@ const { pollingBench } = await import('./polling.js')
 const { concurrencyBench } = await import('./concurrency.js')
 const { overheadBench } = await import('./overhead.js')
 const { gearsetSharedBench } = await import('./gearset-shared.js')
+const { historyBench } = await import('./history.js')
 
-const only = process.argv[2] // polling | concurrency | overhead | gearset
+const only = process.argv[2] // polling | history | concurrency | overhead | gearset
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '–')
 const table = (head, rows) => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
@@ -50,6 +51,18 @@ if (!only || only === 'polling') {
       r1(r.p95Spread),
       f1(r.max)
     ])
+  )
+}
+if (!only || only === 'history') {
+  const firstSeed = Number(process.env.TTR_BENCH_FIRST_SEED ?? 1)
+  console.log(
+    `\n1b. Without counts, if earlier runs' durations were known (measured, not built: bench/history.js), 10 seeds (from ${firstSeed}) × 400 jobs.`
+  )
+  results.history = historyBench({ firstSeed })
+  const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
+  table(
+    ['shape', 'strategy', 'requests/run', '(spread)', 'delay p50 s', 'p95 s', '(spread)'],
+    results.history.map((r) => [r.shape, r.strategy, f1(r.requests), r1(r.requestsSpread), f1(r.p50), f1(r.p95), r1(r.p95Spread)])
   )
 }
 // Part 3 is measured before part 2, on a machine not yet busy with 50 processes; printed in order.
