@@ -8,7 +8,7 @@
 // early at 5-90 % of its length (a failure that ends the run). Ten earlier runs of the same job are
 // known before the wait starts; the run itself waits up to 15 s in a queue.
 import { blindDelayMs } from './.build/schedule.js'
-import { mulberry32 } from './polling.js'
+import { median, mulberry32, quantile, spread } from './polling.js'
 
 const lnNormal = (rnd) => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd())
 
@@ -46,14 +46,6 @@ const STRATEGIES = [
   ['fixed 10 s', () => 10_000, false],
   ['fixed 15 s', () => 15_000, false]
 ]
-
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-const median = (xs) =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
-    0.5
-  )
-const spread = (xs) => [Math.min(...xs), Math.max(...xs)]
 
 /** Per shape and strategy, over `seeds` seeds of `runs` jobs: reads per run and p50/p95 delay. */
 export function historyBench({ seeds = 10, runs = 400, firstSeed = 1 } = {}) {

@@ -42,13 +42,13 @@ async function follow(run, schedule, rnd) {
 
 export const STRATEGIES = [['ours', DEFAULT_SCHEDULE], ...[5, 10, 15, 30].map((s) => [`fixed ${s} s`, { minMs: 1000, fixedMs: s * 1000 }])]
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
-const median = (xs) =>
+export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+export const median = (xs) =>
   quantile(
     [...xs].sort((a, b) => a - b),
     0.5
   )
-const spread = (xs) => [Math.min(...xs), Math.max(...xs)]
+export const spread = (xs) => [Math.min(...xs), Math.max(...xs)]
 
 /**
  * For each shape and strategy: per seed, the mean requests per run and the p50 / p95 / max delay
