@@ -12098,7 +12098,8 @@ const LEAST_SHARE = 0.1;
 // Fewer reads than this with progress between them tell nothing of the spread: half, as before.
 const SPREAD_MIN_INTERVALS = 3;
 const NEAR_END_MS = 2000;
-// Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s.
+// Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s;
+// after half a minute past it, a quarter of the time since (up to the 15 s cruise).
 const OVERDUE_MAX_MS = 8000;
 // The readings the spread is taken from, and the changes of the count the rate is taken from.
 const KEPT = 20;
