@@ -7,7 +7,7 @@
 // around it log-normally (sigma 0.15: a steady job; 0.4: an uneven one), and a share of them stops
 // early at 5-90 % of its length (a failure that ends the run). Ten earlier runs of the same job are
 // known before the wait starts; the run itself waits up to 15 s in a queue.
-import { blindDelayMs } from './.build/schedule.js'
+import { DEFAULT_SCHEDULE, PollPlanner } from './.build/schedule.js'
 import { median, mulberry32, quantile, spread } from './polling.js'
 
 const lnNormal = (rnd) => Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd())
@@ -39,13 +39,18 @@ const fromHistory = (bandMs) => (e, earlier) => {
   return e <= Math.max(...earlier) * 1.1 ? bandMs : 15_000
 }
 
+// `gap` undefined: the action's own planner (src/schedule.ts) all the way. The rules from earlier
+// runs take over from it once the run leaves the queue, jittered ±10 % as the action's reads are.
 const STRATEGIES = [
-  ['the action today (blind schedule)', (e) => blindDelayMs(e), true],
+  ['the action today (blind schedule)', undefined, true],
   ['earlier runs, 10 s in their range', fromHistory(10_000), true],
   ['earlier runs, 15 s in their range', fromHistory(15_000), true],
   ['fixed 10 s', () => 10_000, false],
   ['fixed 15 s', () => 15_000, false]
 ]
+
+const QUEUED = { id: '1', status: 'queued', providerStatus: 'QUEUED', counts: {} }
+const RUNNING = { id: '1', status: 'running', providerStatus: 'RUNNING', counts: {} }
 
 /** Per shape and strategy, over `seeds` seeds of `runs` jobs: reads per run and p50/p95 delay. */
 export function historyBench({ seeds = 10, runs = 400, firstSeed = 1 } = {}) {
@@ -61,11 +66,13 @@ export function historyBench({ seeds = 10, runs = 400, firstSeed = 1 } = {}) {
         for (let i = 0; i < runs; i++) {
           const j = job(draw, shape)
           const end = j.queuedMs + j.runMs
+          const planner = new PollPlanner(DEFAULT_SCHEDULE)
           let t = 0
           while (t < end) {
-            // While queued, the action reads every quarter of the time queued (2.5-15 s).
-            const g = adaptive && t < j.queuedMs ? Math.min(15_000, Math.max(2500, t / 4)) : gap(Math.max(0, t - j.queuedMs), j.earlier)
-            t += adaptive ? g * (0.9 + 0.2 * rnd()) : g
+            planner.observe(t, t < j.queuedMs ? QUEUED : RUNNING)
+            if (!adaptive) t += gap()
+            else if (!gap || t < j.queuedMs) t += planner.nextDelayMs(t, rnd)
+            else t += gap(t - j.queuedMs, j.earlier) * (0.9 + 0.2 * rnd())
             reads++
           }
           delays.push((t - end) / 1000)

@@ -19,6 +19,7 @@ const { historyBench } = await import('./history.js')
 
 const only = process.argv[2] // polling | history | concurrency | overhead | gearset
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '–')
+const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
 const table = (head, rows) => {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
   const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ')
@@ -38,7 +39,6 @@ if (!only || only === 'polling') {
     `\n1. Polling economy: every run shape of bench/shapes.js, 10 seeds (from ${firstSeed}) × 400 simulated runs (30 s – 60 min), the real wait loop on a virtual clock.\n   Median over the seeds, (lowest–highest seed) beside it. TTR_BENCH_FIRST_SEED picks other seeds.`
   )
   results.polling = await pollingBench({ firstSeed })
-  const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
   table(
     ['shape', 'strategy', 'requests/run', '(spread)', 'delay p50 s', 'p95 s', '(spread)', 'max s'],
     results.polling.map((r) => [
@@ -59,7 +59,6 @@ if (!only || only === 'history') {
     `\n1b. Without counts, if earlier runs' durations were known (measured, not built: bench/history.js), 10 seeds (from ${firstSeed}) × 400 jobs.`
   )
   results.history = historyBench({ firstSeed })
-  const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
   table(
     ['shape', 'strategy', 'requests/run', '(spread)', 'delay p50 s', 'p95 s', '(spread)'],
     results.history.map((r) => [r.shape, r.strategy, f1(r.requests), r1(r.requestsSpread), f1(r.p50), f1(r.p95), r1(r.p95Spread)])
