@@ -11510,8 +11510,80 @@ function giveVerdict(v, run, cancelled) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/runner-files.ts
+// The runner's files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY) can be unwritable: a
+// container job running as another user, a full disk, a file removed by an earlier step. What the
+// run did decides the verdict, never a file (docs/reliability.md, "Runner files"): a file that
+// cannot be written is named once, with the cause, and never ends in a stack trace.
+
+
+const WHAT = {
+    GITHUB_OUTPUT: 'the step outputs',
+    GITHUB_STATE: 'the state the post step reads',
+    GITHUB_STEP_SUMMARY: 'the job summary'
+};
+// What each file not written means for the reader, after the cause.
+const SO = {
+    GITHUB_OUTPUT: 'later steps see no outputs of this step (treat a missing `status` as not passed)',
+    GITHUB_STATE: 'the post step cannot cancel a run this step leaves behind',
+    GITHUB_STEP_SUMMARY: 'the results are in this log only'
+};
+const reported = new Set();
+/** The cause of a failed write in a few words: the system's code, or its message without a stack. */
+function cause(e) {
+    const err = e;
+    if (typeof err?.code === 'string')
+        return err.code;
+    return String(err?.message ?? e)
+        .split('\n')[0]
+        .slice(0, 200);
+}
+/** The line that names an unwritable file: which, where, why, and what follows. */
+function fileProblem(file, e) {
+    const where = process.env[file] ? ` (${process.env[file]})` : '';
+    return `Could not write ${WHAT[file]} to ${file}${where}: ${cause(e)}. The step's result is unchanged; ${SO[file]}.`;
+}
+/**
+ * Runs one write to a runner file. A failure is reported once per file, as an error (outputs and
+ * state) or a warning (the summary), and the step goes on; true when the write went through.
+ */
+function guardFile(file, write) {
+    try {
+        write();
+        return true;
+    }
+    catch (e) {
+        if (!reported.has(file)) {
+            reported.add(file);
+            annotate(file === 'GITHUB_STEP_SUMMARY' ? 'warning' : 'error', fileProblem(file, e));
+        }
+        return false;
+    }
+}
+/** The same for a write that is asynchronous (the job summary). */
+async function guardFileAsync(file, write) {
+    try {
+        await write();
+        return true;
+    }
+    catch (e) {
+        return guardFile(file, () => {
+            throw e;
+        });
+    }
+}
+/** `core.saveState`, guarded. */
+const runner_files_saveState = (name, value) => guardFile('GITHUB_STATE', () => saveState(name, value));
+/** `core.setOutput`, guarded. */
+const runner_files_setOutput = (name, value) => guardFile('GITHUB_OUTPUT', () => setOutput(name, value));
+/** For tests: forget which files were reported. */
+function resetRunnerFiles() {
+    reported.clear();
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 // Everything the step shows: outputs, the job summary and annotations.
+
 
 
 
@@ -11568,7 +11640,8 @@ function runOutputs(provider, run) {
 }
 function setOutputs(provider, run) {
     for (const [name, value] of Object.entries(runOutputs(provider, run)))
-        setOutput(name, value);
+        if (!runner_files_setOutput(name, value))
+            return;
 }
 /** A text bar of passed / failed / skipped, 20 cells wide. */
 function countsBar(c, width = 20) {
@@ -11725,7 +11798,9 @@ async function writeSummary() {
             .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
             .addRaw('\n<p>\u2026the rest of this summary was cut to stay under GitHub\u2019s size limit.</p>', true);
     }
-    await summary.write();
+    // A summary file that cannot be written is a warning: the verdict comes from the run (runner-files.ts).
+    if (!(await guardFileAsync('GITHUB_STEP_SUMMARY', () => summary.write())))
+        summary.emptyBuffer();
 }
 const MAX_SUMMARY_BYTES = 900 * 1024;
 
@@ -12414,7 +12489,8 @@ async function waitForRun(first, o) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
-// The one place that touches the process: exit code, signals, the post step; and the one try/catch.
+// The one place that touches the process: exit code, signals, the main and the post step.
+
 
 
 
@@ -12440,7 +12516,8 @@ const POST_BUDGET_MS = 20_000;
 // Reads that only decorate the report (per-test results) end by the deadline, or this long after
 // it when the run ended at the last moment: the verdict is never held up longer.
 const REPORT_GRACE_MS = 10_000;
-// Saved state, read by the post step. `cancelOwed`: a cancel was wanted and not confirmed.
+// Saved state, read by the post step. `isPost`: the main step began (saved before its first request).
+// `cancelOwed`: a cancel was wanted and not confirmed.
 const main_STATE = {
     isPost: 'isPost',
     runId: 'runId',
@@ -12453,8 +12530,10 @@ const main_STATE = {
 function setUp(clock, step = 'main') {
     const runContext = readRunContext();
     const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules);
-    for (const w of warnings)
-        annotate('warning', w);
+    // The main step said these already; the post step reads the same inputs.
+    if (step === 'main')
+        for (const w of warnings)
+            annotate('warning', w);
     if (!inputs) {
         for (const p of problems)
             annotate('error', p);
@@ -12468,7 +12547,7 @@ function setUp(clock, step = 'main') {
             setSecret(v.value);
     // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
     const idempotencyKey = getState(main_STATE.idempotencyKey) || (0,external_node_crypto_.randomUUID)();
-    saveState(main_STATE.idempotencyKey, idempotencyKey);
+    runner_files_saveState(main_STATE.idempotencyKey, idempotencyKey);
     const http = new HttpApi({
         platform: provider.title,
         baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
@@ -12544,13 +12623,13 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
         return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` };
     if (s.provider.cancelCaveat)
         info(s.provider.cancelCaveat);
-    saveState(main_STATE.cancelOwed, 'true');
+    runner_files_saveState(main_STATE.cancelOwed, 'true');
     try {
         // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
         s.ctx.http.setDeadline(Infinity);
         await s.provider.cancel(s.ctx, run, AbortSignal.timeout(budgetMs));
-        saveState(main_STATE.cancelSent, 'true');
-        saveState(main_STATE.cancelOwed, '');
+        runner_files_saveState(main_STATE.cancelSent, 'true');
+        runner_files_saveState(main_STATE.cancelOwed, '');
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
         return { done: true };
     }
@@ -12618,13 +12697,15 @@ async function openRun(s, signal) {
         // Only the run asked for may be followed and reported: an answer about another one is refused.
         if (found.id !== runId)
             throw otherRun(provider.title, runId, found.id);
+        // Recorded like a started run: a cancel owed on it is the post step's to retry.
+        runner_files_saveState(main_STATE.runId, runId);
         return found;
     }
     info(`Starting a test run on ${provider.title}\u2026`);
     for (const d of s.report.details)
         info(`${d.label}: ${oneLine(d.value)}`);
     const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal);
-    saveState(main_STATE.runId, run.id);
+    runner_files_saveState(main_STATE.runId, run.id);
     info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
     if (run.url)
         info(`Open it: ${run.url}`);
@@ -12696,7 +12777,7 @@ async function stopped(s, last) {
     const { inputs, provider } = s;
     const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false;
     const shown = { ...last, status: 'cancelled' };
-    saveState(main_STATE.done, 'true');
+    runner_files_saveState(main_STATE.done, 'true');
     s.github?.hurry();
     const fate = cancelled
         ? 'cancelled it on the platform.'
@@ -12733,7 +12814,7 @@ async function run(clock = realClock) {
             current = triggered;
             await finish(s, triggered, () => buildRunSummary(report, triggered), () => giveVerdict(verdictContext(s), triggered, false));
         }
-        saveState(main_STATE.done, 'true');
+        runner_files_saveState(main_STATE.done, 'true');
     }
     catch (e) {
         if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
@@ -12786,7 +12867,7 @@ async function post(clock = realClock) {
         const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()));
         if (isTerminal(run)) {
             info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
-            saveState(main_STATE.cancelOwed, '');
+            runner_files_saveState(main_STATE.cancelOwed, '');
             return;
         }
         if (left() < 1000)
@@ -12819,16 +12900,26 @@ async function readForCancel(s, runId, budgetMs) {
     }
     return unknown;
 }
-/** Entry point: the main step, or the post step when the main step left its mark. */
-async function start() {
+/**
+ * Entry point. action.yml runs the main step as dist/index.js and the post step as dist/post.js
+ * (`entry`); a post step run as index.js is known by the mark its main step saved. The mark is
+ * saved before the main step's first request: a post step that finds none (the workflow was
+ * cancelled before the main step ran) sends nothing (docs/reliability.md, "Post step").
+ */
+async function start(entry = process.argv[1] ?? '') {
     // Mask the token before anything else can print.
     const token = getInput('token');
     if (token)
         setSecret(token);
-    if (getState(main_STATE.isPost) === 'true')
-        await post();
+    const began = getState(main_STATE.isPost) === 'true';
+    if (/(^|[\\/])post\.js$/.test(entry) || began) {
+        if (began)
+            await post();
+        else
+            info('The main step of this action never began (the workflow was cancelled before it ran): nothing to clean up.');
+    }
     else {
-        saveState(main_STATE.isPost, 'true');
+        runner_files_saveState(main_STATE.isPost, 'true');
         await run();
     }
     // Pending sockets of abandoned requests must not hold the step open.

@@ -45,7 +45,14 @@ export function build(outDir) {
     writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')))
   }
   writeFileSync(join(outDir, 'licenses.txt'), licenses())
+  writeFileSync(join(outDir, 'post.js'), POST_ENTRY)
 }
+
+// action.yml's post step: the same bundle, which knows by this file's name that it is the post step.
+const POST_ENTRY = `// The post step's entry (action.yml runs.post): dist/index.js knows by this file's name that it
+// runs as the post step, so a post step whose main step never began cannot start a run.
+import './index.js'
+`
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, '/'))) {
   const out = process.argv[2] ?? 'dist'

@@ -1,4 +1,4 @@
-// The one place that touches the process: exit code, signals, the post step; and the one try/catch.
+// The one place that touches the process: exit code, signals, the main and the post step.
 import * as core from '@actions/core'
 import { randomUUID } from 'node:crypto'
 import { annotate, verdict } from './annotations.js'
@@ -21,6 +21,7 @@ import {
   type ReportContext
 } from './report.js'
 import { readRunContext } from './run-context.js'
+import { saveState } from './runner-files.js'
 import { GitHubPublisher } from './github/publish.js'
 import { readTarget } from './github/target.js'
 import { startRun } from './trigger.js'
@@ -36,7 +37,8 @@ const POST_BUDGET_MS = 20_000
 // it when the run ended at the last moment: the verdict is never held up longer.
 const REPORT_GRACE_MS = 10_000
 
-// Saved state, read by the post step. `cancelOwed`: a cancel was wanted and not confirmed.
+// Saved state, read by the post step. `isPost`: the main step began (saved before its first request).
+// `cancelOwed`: a cancel was wanted and not confirmed.
 const STATE = {
   isPost: 'isPost',
   runId: 'runId',
@@ -63,7 +65,8 @@ type CancelOutcome = { done: true } | { done: false; owed: boolean; why: string 
 function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined {
   const runContext = readRunContext()
   const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules)
-  for (const w of warnings) annotate('warning', w)
+  // The main step said these already; the post step reads the same inputs.
+  if (step === 'main') for (const w of warnings) annotate('warning', w)
   if (!inputs) {
     for (const p of problems) annotate('error', p)
     verdict(
@@ -77,7 +80,7 @@ function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined 
   for (const v of inputs.variables ?? []) if (v.secure && v.value) core.setSecret(v.value)
   // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
   const idempotencyKey = core.getState(STATE.idempotencyKey) || randomUUID()
-  core.saveState(STATE.idempotencyKey, idempotencyKey)
+  saveState(STATE.idempotencyKey, idempotencyKey)
   const http = new HttpApi({
     platform: provider.title,
     baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
@@ -151,13 +154,13 @@ async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TIMEOUT_M
   // The reason quotes the platform's last status word: one line, like all platform text in the log.
   if (refused) return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` }
   if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
-  core.saveState(STATE.cancelOwed, 'true')
+  saveState(STATE.cancelOwed, 'true')
   try {
     // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
     s.ctx.http.setDeadline(Infinity)
     await s.provider.cancel(s.ctx, run, AbortSignal.timeout(budgetMs))
-    core.saveState(STATE.cancelSent, 'true')
-    core.saveState(STATE.cancelOwed, '')
+    saveState(STATE.cancelSent, 'true')
+    saveState(STATE.cancelOwed, '')
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
     return { done: true }
   } catch (e) {
@@ -228,12 +231,14 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
     })
     // Only the run asked for may be followed and reported: an answer about another one is refused.
     if (found.id !== runId) throw otherRun(provider.title, runId, found.id)
+    // Recorded like a started run: a cancel owed on it is the post step's to retry.
+    saveState(STATE.runId, runId)
     return found
   }
   core.info(`Starting a test run on ${provider.title}…`)
   for (const d of s.report.details) core.info(`${d.label}: ${oneLine(d.value)}`)
   const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal)
-  core.saveState(STATE.runId, run.id)
+  saveState(STATE.runId, run.id)
   core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
   if (run.url) core.info(`Open it: ${run.url}`)
   if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
@@ -310,7 +315,7 @@ async function stopped(s: Setup, last: RunState): Promise<void> {
   const { inputs, provider } = s
   const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false
   const shown: RunState = { ...last, status: 'cancelled' }
-  core.saveState(STATE.done, 'true')
+  saveState(STATE.done, 'true')
   s.github?.hurry()
   const fate = cancelled
     ? 'cancelled it on the platform.'
@@ -362,7 +367,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
         () => giveVerdict(verdictContext(s), triggered, false)
       )
     }
-    core.saveState(STATE.done, 'true')
+    saveState(STATE.done, 'true')
   } catch (e) {
     if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
       await stopped(s, e instanceof WaitAborted ? e.last : current!)
@@ -426,7 +431,7 @@ export async function post(clock: Clock = realClock): Promise<void> {
     const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()))
     if (isTerminal(run)) {
       core.info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`)
-      core.saveState(STATE.cancelOwed, '')
+      saveState(STATE.cancelOwed, '')
       return
     }
     if (left() < 1000) break
@@ -455,14 +460,22 @@ async function readForCancel(s: Setup, runId: string, budgetMs: number): Promise
   return unknown
 }
 
-/** Entry point: the main step, or the post step when the main step left its mark. */
-export async function start(): Promise<void> {
+/**
+ * Entry point. action.yml runs the main step as dist/index.js and the post step as dist/post.js
+ * (`entry`); a post step run as index.js is known by the mark its main step saved. The mark is
+ * saved before the main step's first request: a post step that finds none (the workflow was
+ * cancelled before the main step ran) sends nothing (docs/reliability.md, "Post step").
+ */
+export async function start(entry = process.argv[1] ?? ''): Promise<void> {
   // Mask the token before anything else can print.
   const token = core.getInput('token')
   if (token) core.setSecret(token)
-  if (core.getState(STATE.isPost) === 'true') await post()
-  else {
-    core.saveState(STATE.isPost, 'true')
+  const began = core.getState(STATE.isPost) === 'true'
+  if (/(^|[\\/])post\.js$/.test(entry) || began) {
+    if (began) await post()
+    else core.info('The main step of this action never began (the workflow was cancelled before it ran): nothing to clean up.')
+  } else {
+    saveState(STATE.isPost, 'true')
     await run()
   }
   // Pending sockets of abandoned requests must not hold the step open.

@@ -4,6 +4,7 @@ import { annotate, roomFor } from './annotations.js'
 import { formatDuration } from './duration.js'
 import { whatFailed, type PlatformError } from './errors.js'
 import type { RunCounts, RunState, RunStatus, StartDetail, TestResult } from './model.js'
+import { guardFileAsync, setOutput } from './runner-files.js'
 import { forSummary, oneLine } from './text.js'
 
 export interface ReportContext {
@@ -70,7 +71,7 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
 }
 
 export function setOutputs(provider: string, run: RunState): void {
-  for (const [name, value] of Object.entries(runOutputs(provider, run))) core.setOutput(name, value)
+  for (const [name, value] of Object.entries(runOutputs(provider, run))) if (!setOutput(name, value)) return
 }
 
 /** A text bar of passed / failed / skipped, 20 cells wide. */
@@ -219,7 +220,8 @@ export async function writeSummary(): Promise<void> {
       .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
       .addRaw('\n<p>…the rest of this summary was cut to stay under GitHub’s size limit.</p>', true)
   }
-  await core.summary.write()
+  // A summary file that cannot be written is a warning: the verdict comes from the run (runner-files.ts).
+  if (!(await guardFileAsync('GITHUB_STEP_SUMMARY', () => core.summary.write()))) core.summary.emptyBuffer()
 }
 
 const MAX_SUMMARY_BYTES = 900 * 1024

@@ -24,7 +24,12 @@ export interface StepOptions {
   state?: Record<string, string>
   onStart?: (child: ChildProcess) => void
   timeoutMs?: number
+  /** The file the runner starts (default: the bundle's index.js; `POST_ENTRY` for action.yml's post step). */
+  entry?: string
 }
+
+/** action.yml's post step: the bundle's post.js beside the index.js under test. */
+export const POST_ENTRY = (process.env.TTR_BUNDLE ?? 'dist/index.js').replace(/index\.js$/, 'post.js')
 
 export const step = (o: StepOptions): Promise<StepResult> => runAction(o) as Promise<StepResult>
 

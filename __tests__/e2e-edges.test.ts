@@ -1,0 +1,112 @@
+// End to end: the edges of a step's life (docs/reliability.md, "Edges"): a post step whose main
+// step never began or only attached, runner files that cannot be written. dist/ as the runner
+// runs it, main step and post step, against the sandbox.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { errorsOf, POST_ENTRY, sandboxPerTest, step, warningsOf, whenLogged, type Sandbox } from './helpers/step.js'
+
+const TOKEN = 'tok-CANARY-edges-5c1'
+const inSandbox = sandboxPerTest(TOKEN, 'edges')
+const requestsSince = (box: Sandbox, from: number) => box.requests.slice(from)
+
+describe('post step: acts only on what its main step recorded', () => {
+  it.concurrent('a post step whose main step never began sends nothing and exits 0', () =>
+    inSandbox(async (box) => {
+      const from = box.requests.length
+      // The runner runs a cancelled job's post step even when the main step was cancelled before it ran.
+      const post = await step({
+        entry: POST_ENTRY,
+        inputs: {
+          provider: 'testery',
+          token: TOKEN,
+          projectId: 'shop',
+          environment: 'never',
+          wait: 'true',
+          cancelOnAbort: 'true',
+          baseUrl: box.baseUrl('testery')
+        }
+      })
+      expect(post.code).toBe(0)
+      expect(requestsSince(box, from)).toEqual([])
+      expect(post.stdout).toContain('never began')
+      expect(errorsOf(post)).toEqual([])
+      expect(post.outputs).toEqual({})
+    })
+  )
+
+  it.concurrent('action.yml’s post entry cancels the run its main step owes a cancel for', () =>
+    inSandbox(async (box, run) => {
+      box.script('testery', { queuedMs: 50, runMs: 600_000 })
+      box.fault('testery', { on: 'cancel', do: 'status', status: 500 })
+      const main = await run('testery', { cancelOnAbort: 'true' }, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
+      expect(main.state).toMatchObject({ isPost: 'true', cancelOwed: 'true' })
+      const from = box.requests.length
+      const post = await run('testery', { cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
+      expect(post.code).toBe(0)
+      expect(post.state.cancelSent).toBe('true')
+      expect(requestsSince(box, from).filter((r) => r.method === 'PATCH')).toHaveLength(1)
+    })
+  )
+
+  it.concurrent('attached with runId: a cancel that failed is recorded, and the post step retries it', () =>
+    inSandbox(async (box, run) => {
+      box.script('testery', { queuedMs: 50, runMs: 600_000 })
+      const started = await run('testery', { wait: 'false' })
+      box.fault('testery', { on: 'cancel', do: 'status', status: 500 })
+      const main = await run(
+        'testery',
+        { runId: started.outputs.runId, cancelOnAbort: 'true' },
+        { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) }
+      )
+      expect(warningsOf(main).some((w) => /The post step of this action tries again/.test(w))).toBe(true)
+      expect(main.state).toMatchObject({ runId: started.outputs.runId, cancelOwed: 'true' })
+      const post = await run('testery', { runId: started.outputs.runId, cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
+      expect(post.code).toBe(0)
+      expect(post.stdout).toContain(`Cancelled run ${started.outputs.runId} on Testery.`)
+    })
+  )
+})
+
+describe('runner files never change the verdict', () => {
+  const missing = () => join(mkdtempSync(join(tmpdir(), 'ttr-files-')), 'gone', 'file')
+
+  it.concurrent('a job summary that cannot be written is a warning: a passed run still passes', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
+      const r = await run('testsigma', {}, { env: { GITHUB_STEP_SUMMARY: missing() } })
+      expect(r.code).toBe(0)
+      expect(r.outputs.status).toBe('passed')
+      expect(
+        warningsOf(r).filter((w) => /Could not write the job summary to GITHUB_STEP_SUMMARY .*gone.*ENOENT|Unable to access/.test(w))
+      ).toHaveLength(1)
+      expect(errorsOf(r)).toEqual([])
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    })
+  )
+
+  it.concurrent('outputs that cannot be written: one ::error naming the file and the cause, no stack trace', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
+      const r = await run('testsigma', {}, { env: { GITHUB_OUTPUT: missing() } })
+      const errors = errorsOf(r)
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toMatch(/Could not write the step outputs to GITHUB_OUTPUT \(.*gone.*\): Missing file/)
+      expect(r.stdout).toMatch(/::notice::Tests passed/)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+      expect(r.stdout).not.toMatch(/\n\s+at /)
+    })
+  )
+
+  it.concurrent('state that cannot be written: one ::error, and the run is still followed to its verdict', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3, failed: 1, end: 'failed' })
+      const r = await run('testsigma', {}, { env: { GITHUB_STATE: missing() } })
+      const errors = errorsOf(r)
+      expect(errors.filter((e) => /Could not write the state the post step reads to GITHUB_STATE/.test(e))).toHaveLength(1)
+      expect(errors.filter((e) => /Tests failed/.test(e))).toHaveLength(1)
+      expect(r.outputs.status).toBe('failed')
+      expect(r.code).toBe(1)
+    })
+  )
+})
