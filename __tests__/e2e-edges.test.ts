@@ -4,7 +4,18 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { errorsOf, POST_ENTRY, sandboxPerTest, step, warningsOf, whenLogged, type Sandbox } from './helpers/step.js'
+import { startSandbox } from '../sandbox/server.js'
+import {
+  errorsOf,
+  POST_ENTRY,
+  POLLABLE,
+  sandboxPerTest,
+  step,
+  warningsOf,
+  whenLogged,
+  type Pollable,
+  type Sandbox
+} from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-edges-5c1'
 const inSandbox = sandboxPerTest(TOKEN, 'edges')
@@ -107,6 +118,54 @@ describe('runner files never change the verdict', () => {
       expect(errors.filter((e) => /Tests failed/.test(e))).toHaveLength(1)
       expect(r.outputs.status).toBe('failed')
       expect(r.code).toBe(1)
+    })
+  )
+})
+
+describe('every URL form the README accepts connects', () => {
+  it.concurrent('an IPv6 loopback literal, http://[::1]:port', async () => {
+    const box = await startSandbox({ host: '::1' })
+    try {
+      box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
+      const r = await step({
+        inputs: {
+          provider: 'testsigma',
+          token: TOKEN,
+          wait: 'true',
+          pollIntervalSeconds: '1',
+          baseUrl: `http://[::1]:${box.port}/testsigma`,
+          ...POLLABLE.testsigma
+        }
+      })
+      expect(r.stdout).not.toContain('ENOTFOUND')
+      expect(r.outputs.status).toBe('passed')
+    } finally {
+      await box.close()
+    }
+  })
+
+  const VENDOR_PATHS: [Pollable, string][] = [
+    ['testery', '/api'],
+    ['testsigma', '/api/v1'],
+    ['gearset', '/public/automation']
+  ]
+  it.concurrent.each(VENDOR_PATHS)('%s: a base URL pasted from the vendor’s docs (ending %s) works', (provider, apiPath) =>
+    inSandbox(async (box, run) => {
+      box.script(provider, { queuedMs: 50, runMs: 300, total: 3 })
+      const r = await run(provider, { baseUrl: `${box.baseUrl(provider)}${apiPath}` })
+      expect(r.outputs.status).toBe('passed')
+      expect(r.stdout).toContain(`baseUrl ends with ${apiPath}`)
+    })
+  )
+})
+
+describe('vendor details in the outputs', () => {
+  it.concurrent('Gearset: the CI run’s RunId is in the result output as ciRunId', () =>
+    inSandbox(async (box, run) => {
+      box.script('gearset', { queuedMs: 50, runMs: 300 })
+      const r = await run('gearset')
+      expect(r.outputs.status).toBe('passed')
+      expect(JSON.parse(r.outputs.result)).toMatchObject({ runId: r.outputs.runId, ciRunId: expect.stringMatching(/^run-\d+$/) })
     })
   )
 })

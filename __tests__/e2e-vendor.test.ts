@@ -45,7 +45,7 @@ async function startElsewhere(platform: string, path: string, body: unknown) {
 
 describe('1, 2: Testery runs the test code the user chose, and only that', () => {
   it.concurrent(
-    'no choice: neither ref nor branch is sent; the log and the summary say Testery goes by the build',
+    'no choice: no selector at all is sent (not even the commit as buildId); the log and the summary say so',
     each(async () => {
       const r = await testery()
       expect(r.code).toBe(0)
@@ -53,8 +53,10 @@ describe('1, 2: Testery runs the test code the user chose, and only that', () =>
       expect(body).not.toHaveProperty('ref')
       expect(body).not.toHaveProperty('branch')
       expect(body).not.toHaveProperty('latestDeploy')
-      expect(body).toMatchObject({ buildId: SHA, updateVcsStatus: true })
-      expect(r.stdout).toContain(`Test code: not chosen by this step: Testery goes by build ${SHA}`)
+      expect(body).not.toHaveProperty('buildId')
+      expect(body).toMatchObject({ updateVcsStatus: true })
+      expect(r.stdout).toContain('Test code: not chosen by this step: Testery runs the project’s default test code')
+      expect(r.summary).not.toContain(SHA)
       expect(r.summary).toMatch(/<th>Test code<\/th><td>not chosen by this step/)
     })
   )
@@ -63,14 +65,16 @@ describe('1, 2: Testery runs the test code the user chose, and only that', () =>
     [{ gitRef: SHA }, { ref: SHA }, `commit ${SHA} (gitRef)`],
     [{ gitBranch: 'release/2.4' }, { branch: 'release/2.4' }, 'the latest commit of branch release/2.4 (gitBranch)'],
     [{ latestDeploy: 'true' }, { latestDeploy: true }, 'the tests last deployed to env-'],
-    [{ gitRef: SHA, updateVcsStatus: 'false' }, { ref: SHA, updateVcsStatus: false }, `commit ${SHA}`]
+    [{ gitRef: SHA, updateVcsStatus: 'false' }, { ref: SHA, updateVcsStatus: false }, `commit ${SHA}`],
+    [{ buildVersion: '812' }, { buildId: '812' }, 'the build artifacts uploaded as build 812 (buildVersion)']
   ])('%j sends %j and says so', (inputs, sent, said) =>
     each(async () => {
       const r = await testery({ wait: 'true', ...inputs })
       expect(r.code).toBe(0)
       const body = lastBody('testery', '/api/test-run-requests-build') as Record<string, unknown>
       expect(body).toMatchObject(sent)
-      for (const k of ['ref', 'branch', 'latestDeploy']) if (!(k in sent)) expect(body).not.toHaveProperty(k)
+      // Exactly one selector (docs/platforms.md point 13).
+      for (const k of ['ref', 'branch', 'latestDeploy', 'buildId']) if (!(k in sent)) expect(body).not.toHaveProperty(k)
       expect(r.stdout).toContain(`Test code: ${said}`)
       expect(plain(r.summary)).toContain(said)
     })()
@@ -189,7 +193,8 @@ describe('3: Testery runs one run per environment', () => {
       expect(ours.outputs.status).toBe('cancelled')
       expect(ours.outputs.providerStatus).toBe('CANCELED')
       expect(Date.now() - started).toBeLessThan(20_000)
-      expect(errorsOf(ours)[0]).toMatch(/^::error::The run was cancelled on Testery \(CANCELED\)/)
+      // Testery's reason is quoted (docs/platforms.md point 19).
+      expect(errorsOf(ours)[0]).toMatch(/^::error::The run was cancelled on Testery \(CANCELED\): Canceled - Due to newer test run\./)
     })
   )
 })

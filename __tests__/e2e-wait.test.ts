@@ -150,16 +150,15 @@ describe('waiting for a run to end', () => {
         runUrl: expect.stringMatching(/^https:\/\/testery\.app\/acme\/test-runs\/\d+$/)
       })
       expect(box.requests.filter((q) => q.path === `/api/test-runs/${r.outputs.runId}`)).toEqual([])
-      // Without gitRef, gitBranch or latestDeploy the request chooses no test code (docs/platforms.md
-      // point 1): the build only, and updateVcsStatus as the official CLI sends it (point 2).
+      // Without gitRef, gitBranch, latestDeploy or buildVersion the request chooses no test code
+      // (docs/platforms.md points 1 and 13), and sends updateVcsStatus as the official CLI does (point 2).
       const sent = box.requests.filter((q) => q.path === '/api/test-run-requests-build').pop()
       expect(sent?.body).toEqual({
         project: 'shop',
         environment: expect.stringMatching(/^staging-\d+$/),
-        updateVcsStatus: true,
-        buildId: '3f786850e387550fdab836ed7e6dc881de23001b'
+        updateVcsStatus: true
       })
-      expect(r.stdout).toContain('Test code: not chosen by this step: Testery goes by build 3f786850e387550fdab836ed7e6dc881de23001b')
+      expect(r.stdout).toContain('Test code: not chosen by this step: Testery runs the project’s default test code')
       expect(r.summary).toContain('Test run created on Testery')
     })
   )

@@ -157,6 +157,16 @@ describe('parseInputs', () => {
     expected.forEach((re, i) => expect(r.problems[i]).toMatch(re))
   })
 
+  it('refuses "." and ".." as IDs: placed in a path they would leave the run’s route (docs/reliability.md, Identifiers)', () => {
+    for (const id of ['.', '..']) {
+      const run = parseInputs(raw({ provider: 'gearset', token: 'tok1', scenarioId: 'job-1', runId: id }), SHA, rulesOf)
+      expect(run.problems).toEqual([expect.stringMatching(/^Input `runId` must be a run ID .*other than "\." or "\.\."/)])
+      const job = parseInputs(raw({ provider: 'gearset', token: 'tok1', scenarioId: id }), SHA, rulesOf)
+      expect(job.problems).toEqual([expect.stringMatching(/^Input `scenarioId` must be the Gearset CI job ID/)])
+    }
+    expect(parseInputs(raw({ provider: 'gearset', token: 'tok1', scenarioId: 'job.1', runId: '...' }), SHA, rulesOf).problems).toEqual([])
+  })
+
   it('lets runId stand in for the trigger IDs on pollable platforms', () => {
     const r = parseInputs(raw({ provider: 'testsigma', token: 'tok1', runId: '337' }), SHA, rulesOf)
     expect(r.problems).toEqual([])
@@ -204,6 +214,17 @@ describe('run parameters', () => {
       expect.stringMatching(/^Input `gitBranch` cannot be combined with `gitRef`/),
       expect.stringMatching(/^Input `latestDeploy` cannot be combined with `gitRef`/)
     ])
+  })
+
+  it('buildVersion chooses Testery’s test code too (uploaded artifacts): with another choice it is an input error', () => {
+    expect(testery({ buildVersion: '812', gitRef: SHA }).problems).toEqual([
+      expect.stringMatching(/^Input `gitRef` cannot be combined with `buildVersion`/)
+    ])
+    expect(testery({ buildVersion: '812', latestDeploy: 'true' }).problems).toEqual([
+      expect.stringMatching(/^Input `latestDeploy` cannot be combined with `buildVersion`/)
+    ])
+    expect(testery({ buildVersion: '812' }).inputs).toMatchObject({ buildVersion: '812', buildChosen: true })
+    expect(testery({}).inputs).toMatchObject({ buildVersion: SHA, buildChosen: false })
   })
 
   it('updateVcsStatus is on unless turned off; latestDeploy off unless turned on', () => {

@@ -3,7 +3,7 @@
 import { counts, safeLink, toDate } from '../src/providers/common.js'
 import { gearsetState } from '../src/providers/gearset.js'
 import { testeryState } from '../src/providers/testery.js'
-import { testsigmaState } from '../src/providers/testsigma.js'
+import { caseStatus, testsigmaState, webOriginOf } from '../src/providers/testsigma.js'
 
 describe('toDate', () => {
   it.each([
@@ -87,5 +87,39 @@ describe('Gearset state', () => {
   it('keeps the status word, or none', () => {
     expect(gearsetState('rr-1', { State: 'Succeeded' })).toMatchObject({ providerStatus: 'Succeeded', status: 'passed' })
     expect(gearsetState('rr-1', { State: null }).providerStatus).toBe('')
+  })
+})
+
+describe('vendor details (docs/platforms.md points 16, 17, 20)', () => {
+  const base = { id: '7', status: 'STATUS_IN_PROGRESS' }
+
+  it('Testsigma links follow the regional app of the configured base URL', () => {
+    expect(webOriginOf(undefined)).toBe('https://app.testsigma.com')
+    expect(webOriginOf('https://app-eu.testsigma.com')).toBe('https://app-eu.testsigma.com')
+    expect(webOriginOf('https://app-in.testsigma.com/api/v1')).toBe('https://app-in.testsigma.com')
+    expect(webOriginOf('https://app-xx.testsigma.com')).toBe('https://app.testsigma.com')
+    expect(webOriginOf('http://127.0.0.1:4010/testsigma')).toBe('https://app.testsigma.com')
+    expect(testsigmaState(base, webOriginOf('https://app-eu.testsigma.com')).url).toBe('https://app-eu.testsigma.com/ui/td/runs/7')
+    // A link the platform gives is kept only on the configured app.
+    expect(testsigmaState({ ...base, app_url: 'https://app-eu.testsigma.com/ui/td/runs/7' }, 'https://app-eu.testsigma.com').url).toBe(
+      'https://app-eu.testsigma.com/ui/td/runs/7'
+    )
+    expect(testsigmaState({ ...base, app_url: 'https://app-eu.testsigma.com/ui/td/runs/7' }).url).toBe(
+      'https://app.testsigma.com/ui/td/runs/7'
+    )
+  })
+
+  it('a Testsigma test QUEUED never ran: skipped, not failed; an unknown word is a failure', () => {
+    expect(caseStatus('QUEUED')).toBe('skipped')
+    expect(caseStatus('NOT_EXECUTED')).toBe('skipped')
+    expect(caseStatus('FAILURE')).toBe('failed')
+    expect(caseStatus('WEIRD')).toBe('failed')
+    expect(caseStatus(null)).toBe('failed')
+  })
+
+  it('Gearset’s RunId (the CI run) is kept as ciRunId for the result output, when it is a plain ID', () => {
+    expect(gearsetState('rr-1', { State: 'Started', RunId: 'run-55' }).refs).toEqual({ ciRunId: 'run-55' })
+    expect(gearsetState('rr-1', { State: 'Pending', RunId: null }).refs).toBeUndefined()
+    expect(gearsetState('rr-1', { State: 'Started', RunId: 'x\nstatus=passed' }).refs).toBeUndefined()
   })
 })

@@ -4,6 +4,8 @@
 import { INPUT_NAMES, SHARED_INPUTS } from '../src/inputs.js'
 import { PROVIDER_NAMES, TERMINAL_STATUSES, type RunStatus } from '../src/model.js'
 import { providerFor } from '../src/providers/index.js'
+import { runIdSchema, segment, withoutApiPath } from '../src/providers/common.js'
+import * as z from 'zod/mini'
 
 const STATUSES: RunStatus[] = ['triggered', 'queued', 'running', 'passed', 'failed', 'cancelled', 'error', 'timed_out']
 // Declarations a platform may have none of: it must still say so (`undefined`), so that a new
@@ -56,4 +58,29 @@ describe.each(PROVIDER_NAMES)('provider %s', (name) => {
     expect(p.pollFloorMs).toBeGreaterThanOrEqual(1000)
     if (p.rateLimitHeaders) for (const h of Object.values(p.rateLimitHeaders)) expect(h).toBe(h.toLowerCase())
   })
+})
+
+describe('IDs in paths (docs/reliability.md, Identifiers)', () => {
+  it('an ID is one encoded segment, and "." or ".." never resolve out of the route', () => {
+    // A URL parser resolves "%2E%2E" as "..": encoding is no defence, so these are refused.
+    expect(new URL('https://h/api/test-runs/%2E%2E').pathname).toBe('/api/')
+    expect(() => segment('..')).toThrow('cannot name a run')
+    expect(() => segment('.')).toThrow('cannot name a run')
+    expect(segment('a/b?c')).toBe('a%2Fb%3Fc')
+    expect(segment('v1.2')).toBe('v1.2')
+  })
+
+  it('a run ID of "." or ".." from a platform is refused', () => {
+    for (const id of ['.', '..']) expect(z.safeParse(runIdSchema, id).success).toBe(false)
+    expect(z.safeParse(runIdSchema, 'run.1').success).toBe(true)
+  })
+
+  it.each(PROVIDER_NAMES.filter((n) => providerFor(n).apiPath !== undefined))(
+    '%s: the base URL the vendor documents is taken without its API path',
+    (name) => {
+      const p = providerFor(name)
+      expect(withoutApiPath(`${p.defaultBaseUrl}${p.apiPath}`, p.apiPath!)).toBe(p.defaultBaseUrl)
+      expect(withoutApiPath('https://proxy.example/prefix', p.apiPath!)).toBe('https://proxy.example/prefix')
+    }
+  )
 })

@@ -46,7 +46,7 @@ describe('giveVerdict', () => {
     ['running', `::notice::Started ${WHERE}`, undefined],
     ['passed', `::notice::Tests passed: ${WHERE}`, undefined],
     ['failed', `::error::Tests failed: 2 of 10 tests failed (WORD): ${WHERE}`, 1],
-    ['cancelled', `::error::The run was cancelled on Acme (WORD): ${WHERE}`, 1],
+    ['cancelled', `::error::The run was cancelled on Acme (WORD). ${WHERE}`, 1],
     ['error', `::error::The run ended in an error on Acme (WORD). ${WHERE}`, 1],
     [
       'timed_out',
@@ -94,9 +94,14 @@ describe('giveVerdict', () => {
     expect(lines()).toEqual([`::error::Stopped waiting after 1m 30s: ${WHERE} was still WORD. ${fate}`])
   })
 
+  it('a cancelled run quotes the platform’s reason (Testery: docs/platforms.md point 19)', () => {
+    giveVerdict(v, run('cancelled', { message: 'Canceled - Due to newer\ntest run' }), false)
+    expect(lines()).toEqual([`::error::The run was cancelled on Acme (WORD): Canceled - Due to newer test run. ${WHERE}`])
+  })
+
   it('a run without name or link is named by its ID alone; platform words are one line', () => {
     giveVerdict(v, run('cancelled', { name: undefined, url: undefined, providerStatus: 'A\nB' }), false)
-    expect(lines()).toEqual(['::error::The run was cancelled on Acme (A B): Acme run (id 42)'])
+    expect(lines()).toEqual(['::error::The run was cancelled on Acme (A B). Acme run (id 42)'])
     expect(runLabel(run('passed', { name: 'x\ny' }))).toBe('x y (id 42)')
   })
 })

@@ -4502,6 +4502,19 @@ function isRetryable(method, f) {
 
 
 
+/**
+ * @actions/http-client hands Node the URL's hostname, and an IPv6 literal's hostname keeps its
+ * brackets (`[::1]`), which Node then looks up as a name and fails (ENOTFOUND): without them it
+ * connects, as every URL form the README accepts must.
+ */
+const ipv6Literals = {
+    prepareRequest(options) {
+        if (typeof options.host === 'string')
+            options.host = options.host.replace(/^\[(.*)\]$/, '$1');
+    },
+    canHandleAuthentication: () => false,
+    handleAuthentication: () => Promise.reject(new Error('not used'))
+};
 /** Names the first place a response departs from its schema, never the value found there. */
 function shapeDetail(error) {
     const issue = error.issues[0];
@@ -4564,7 +4577,7 @@ class HttpApi {
         this.clock = o.clock ?? realClock;
         if (o.readLimit)
             this.pacer = new ReadPacer(o.readLimit);
-        this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
+        this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [ipv6Literals], {
             allowRedirects: false,
             allowRetries: false,
             keepAlive: false,
@@ -10402,7 +10415,8 @@ const INPUT_DEFAULTS = {
 };
 const HEX24 = /^[0-9a-f]{24}$/i;
 const DIGITS = /^[0-9]{1,18}$/;
-const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+// `.` and `..` would leave the run's route once placed in a path (docs/reliability.md, "Identifiers").
+const SAFE_ID = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/;
 const inputs_optional = pipe(schemas_string(), transform((v) => (v === '' ? undefined : v)));
 // YAML 1.2 core schema booleans, as core.getBooleanInput accepts them.
 const inputs_boolean = pipe(schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], { error: 'must be true or false' }), transform((v) => v.toLowerCase() === 'true'));
@@ -10540,7 +10554,7 @@ function platformProblems(p, rules) {
         problem: (line) => void out.push(line)
     };
     rules.check(p, checks);
-    checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"');
+    checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."');
     return out;
 }
 /**
@@ -10574,7 +10588,7 @@ function parseInputs(raw, defaultBuildVersion, rulesOf) {
     return {
         problems,
         warnings,
-        inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion }
+        inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion, buildChosen: p.buildVersion !== undefined }
     };
 }
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
@@ -10587,7 +10601,24 @@ function readInputs(defaultBuildVersion, rulesOf) {
 // What the platform translations share: status-word tables, run IDs, timestamps, counts.
 
 /** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
-const runIdSchema = pipe(pipe(union([schemas_string(), schemas_int().check(_gte(0))]), transform(String)), schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' })));
+const runIdSchema = pipe(pipe(union([schemas_string(), schemas_int().check(_gte(0))]), transform(String)), schemas_string().check(_regex(/^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' })));
+/**
+ * An ID as one encoded path segment. `.` and `..` cannot be one, encoded or not (a URL parser
+ * resolves `%2E%2E` too, out of the run's route): the inputs and the run-ID schema refuse them
+ * first, and this refuses them last (docs/reliability.md, "Identifiers").
+ */
+function segment(id) {
+    if (/^\.{1,2}$/.test(id))
+        throw new Error(`"${id}" cannot name a run or a job in a URL path`);
+    return encodeURIComponent(id);
+}
+/**
+ * The base URL with the vendor's own API path taken off its end: the vendors document base URLs
+ * that include it (docs/platforms.md point 18), and every request path here starts with it.
+ */
+function withoutApiPath(baseUrl, apiPath) {
+    return baseUrl.endsWith(apiPath) ? baseUrl.slice(0, -apiPath.length) : baseUrl;
+}
 /** Where platforms put their own message in an error answer; a provider lists the ones it uses. */
 const ERROR_SHAPES = {
     /** `{ "message": "\u2026" }`: Evaficy, Testery, and most gateways. */
@@ -10782,10 +10813,13 @@ const RunRequestStatus = object({
 });
 const JobStatus = object({ State: schemas_nullish(schemas_string()) });
 const JOB_STATUS_READ_MS = 10_000;
-const jobPath = (jobId) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`;
+const jobPath = (jobId) => `/public/automation/continuous-integration-jobs/${segment(jobId ?? '')}`;
 function gearsetState(id, r) {
+    // The CI run's own ID, once it started: kept only when it is a plain ID.
+    const ciRunId = safeParse(runIdSchema, r.RunId);
     return {
         id,
+        ...(ciRunId.success && { refs: { ciRunId: ciRunId.data } }),
         ...fromWord(STATE, r.State),
         providerStatus: r.State ?? '',
         counts: {},
@@ -10846,13 +10880,14 @@ const gearset = {
         }
     },
     defaultBaseUrl: 'https://api.gearset.com',
+    apiPath: '/public/automation',
     authorization: (token) => `token ${token}`,
     headers: { 'api-version': '1' },
     readLimit: READ_LIMIT,
     // "per team, per job, per action": a refused status read does not hold a start or a cancel.
     limitsPerAction: true,
     hints: {
-        401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
+        401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret. A team on Gearset\u2019s EU instance sets `baseUrl: https://eu.gearset.com` (a token is valid only in its own region).',
         403: 'the Automation API needs the Automation Platform licence, and a Team Owner may need to allow API access tokens.',
         404: 'no such CI job or run request for this token\u2019s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
     },
@@ -10877,7 +10912,7 @@ const gearset = {
     async status({ inputs, http }, runId, signal) {
         const { data } = await http.request({
             method: 'GET',
-            path: `${jobPath(inputs.scenarioId)}/run-requests/${encodeURIComponent(runId)}`,
+            path: `${jobPath(inputs.scenarioId)}/run-requests/${segment(runId)}`,
             template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests/{id}',
             schema: RunRequestStatus,
             action: 'read the run status',
@@ -10968,19 +11003,21 @@ function testeryState(r, account) {
         message: r.statusInfo ?? undefined
     };
 }
-const path = (id) => `/api/test-runs/${encodeURIComponent(id)}`;
+const path = (id) => `/api/test-runs/${segment(id)}`;
 // Run links (docs/platforms.md \u00a73: https://testery.app/{accountName}/test-runs/{runId}).
 const WEB_ORIGIN = 'https://testery.app';
 /**
  * The run request as the official CLI builds it (docs/platforms.md \u00a73.2): only what the user chose.
- * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
+ * `buildId`, `ref`, `branch` and `latestDeploy` each pick the test code; at most one is sent, and
+ * with none Testery runs the project's default code.
  */
 function runRequest(inputs) {
     return {
         project: inputs.projectId,
         environment: inputs.environment,
         updateVcsStatus: inputs.updateVcsStatus,
-        buildId: inputs.buildVersion,
+        // Exactly one choice of test code, or none (docs/platforms.md point 13): the build only when given.
+        ...(inputs.buildChosen && { buildId: inputs.buildVersion }),
         ...(inputs.gitRef !== undefined && { ref: inputs.gitRef }),
         ...(inputs.gitBranch !== undefined && { branch: inputs.gitBranch }),
         ...(inputs.latestDeploy && { latestDeploy: true }),
@@ -11000,7 +11037,9 @@ function testCode(inputs) {
         return `the latest commit of branch ${inputs.gitBranch} (gitBranch)`;
     if (inputs.latestDeploy)
         return `the tests last deployed to ${inputs.environment ?? 'the environment'} (latestDeploy)`;
-    return `not chosen by this step: Testery goes by build ${inputs.buildVersion} (set gitRef, gitBranch or latestDeploy to choose)`;
+    if (inputs.buildChosen)
+        return `the build artifacts uploaded as build ${inputs.buildVersion} (buildVersion)`;
+    return 'not chosen by this step: Testery runs the project\u2019s default test code (set gitRef, gitBranch, latestDeploy or buildVersion to choose)';
 }
 /**
  * The account name is the first segment of run links; one read per step, and optional: it only
@@ -11058,13 +11097,15 @@ const testery = {
                 c.need('environment', p.environment, 'the Testery environment key');
             }
             c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Testery test suite ID');
-            // Each of these chooses which test code Testery runs (docs/platforms.md, point 1): one at most.
-            const chosen = ['gitRef', 'gitBranch', 'latestDeploy'].filter((n) => n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined);
+            // Each of these chooses which test code Testery runs (docs/platforms.md, points 1 and 13): one at most.
+            const chosen = ['buildVersion', 'gitRef', 'gitBranch', 'latestDeploy'].filter((n) => n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined);
             for (const n of chosen.slice(1))
-                c.problem(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`);
+                c.problem(`Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (uploaded build artifacts, a commit, a branch's latest commit, or the latest deploy); give one.`);
         }
     },
     defaultBaseUrl: 'https://api.testery.io',
+    apiPath: '/api',
+    buildSelectsCode: true,
     webOrigin: WEB_ORIGIN,
     authorization: (token) => `Bearer ${token}`,
     hints: {
@@ -11160,8 +11201,12 @@ const CASE_RESULT = {
     FAILURE: 'failed',
     ABORTED: 'failed',
     STOPPED: 'skipped',
-    NOT_EXECUTED: 'skipped'
+    NOT_EXECUTED: 'skipped',
+    // A test that never ran (docs/platforms.md point 16): not run, not a failure.
+    QUEUED: 'skipped'
 };
+/** How one test case ended; a word not in the table is a failure, never a pass. */
+const caseStatus = (word) => CASE_RESULT[word ?? ''] ?? 'failed';
 // docs/platforms.md point 6: one entry per test case, with no message and no duration.
 const TestCaseResults = object({
     testCases: array(object({
@@ -11203,7 +11248,7 @@ const ExecutionResult = object({
     notExecutedCount: countSchema,
     preRequisiteFailedCount: countSchema
 });
-function testsigmaState(r) {
+function testsigmaState(r, origin = testsigma_WEB_ORIGIN) {
     let mapped;
     if (r.status === 'STATUS_COMPLETED') {
         mapped = Object.hasOwn(RESULT, r.result ?? '') ? { status: RESULT[r.result ?? ''] } : { status: 'error' };
@@ -11214,7 +11259,7 @@ function testsigmaState(r) {
     return {
         id: r.id,
         name: r.execution?.name ?? undefined,
-        url: safeLink(r.app_url, testsigma_WEB_ORIGIN) ?? `${testsigma_WEB_ORIGIN}/ui/td/runs/${r.id}`,
+        url: safeLink(r.app_url, origin) ?? `${origin}/ui/td/runs/${r.id}`,
         ...mapped,
         providerStatus: [r.status, r.result].filter(Boolean).join('/'),
         counts: counts({
@@ -11229,9 +11274,18 @@ function testsigmaState(r) {
         message: r.message ?? undefined
     };
 }
-const testsigma_path = (id) => `/api/v1/execution_results/${encodeURIComponent(id)}`;
+const testsigma_path = (id) => `/api/v1/execution_results/${segment(id)}`;
 // Run links point here only (docs/platforms.md \u00a71: app_url, else the run page built from the ID).
 const testsigma_WEB_ORIGIN = 'https://app.testsigma.com';
+// Regional apps serve their own runs (docs/platforms.md point 17): links follow the configured one.
+const REGIONAL = /^app-(eu|in)\.testsigma\.com$/;
+/** The web app of the configured API: a regional app's own origin, else the global one. */
+function webOriginOf(baseUrl) {
+    if (!baseUrl)
+        return testsigma_WEB_ORIGIN;
+    const u = new URL(baseUrl);
+    return u.protocol === 'https:' && REGIONAL.test(u.hostname) && !u.port ? u.origin : testsigma_WEB_ORIGIN;
+}
 const testsigma = {
     name: 'testsigma',
     title: 'Testsigma',
@@ -11254,6 +11308,7 @@ const testsigma = {
         }
     },
     defaultBaseUrl: 'https://app.testsigma.com',
+    apiPath: '/api/v1',
     webOrigin: testsigma_WEB_ORIGIN,
     authorization: (token) => `Bearer ${token}`,
     hints: {
@@ -11282,9 +11337,9 @@ const testsigma = {
             action: 'start the test plan',
             creates: true
         }, signal);
-        return testsigmaState(data);
+        return testsigmaState(data, webOriginOf(inputs.baseUrl));
     },
-    async status({ http }, runId, signal) {
+    async status({ inputs, http }, runId, signal) {
         const { data } = await http.request({
             method: 'GET',
             path: testsigma_path(runId),
@@ -11292,18 +11347,22 @@ const testsigma = {
             schema: ExecutionResult,
             action: 'read the run status'
         }, signal);
-        return testsigmaState(data);
+        return testsigmaState(data, webOriginOf(inputs.baseUrl));
     },
     // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md \u00a71.5).
     async recentRuns({ inputs, http }, signal) {
         const { data } = await http.request({
             method: 'GET',
-            path: `/api/v1/executions/${encodeURIComponent(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
+            path: `/api/v1/executions/${segment(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
             template: '/api/v1/executions/{planId}/test_plan_results',
             schema: object({ content: array(schemas_extend(ExecutionResult, { buildNo: schemas_nullish(schemas_string()) })) }),
             action: 'list the test plan\u2019s runs'
         }, signal);
-        return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }));
+        return data.content.map((r) => ({
+            state: testsigmaState(r, webOriginOf(inputs.baseUrl)),
+            build: r.buildNo ?? undefined,
+            createdAt: toDate(r.startTime)
+        }));
     },
     // docs/platforms.md \u00a71.5: one entry per test case; a result other than the known words is a failure.
     async testResults(ctx, run, signal) {
@@ -11320,7 +11379,7 @@ const testsigma = {
             test: {
                 name: t.testCaseName,
                 suite: t.testSuiteName ?? undefined,
-                status: CASE_RESULT[t.result ?? ''] ?? 'failed',
+                status: caseStatus(t.result),
                 url: run.url
             }
         }));
@@ -11495,7 +11554,8 @@ function giveVerdict(v, run, cancelled) {
                 verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
             return;
         case 'cancelled':
-            verdict('error', `The run was cancelled on ${v.platform} (${word}): ${where}`);
+            // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
+            verdict('error', `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
             return;
         case 'error':
             verdict('error', `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
@@ -11629,7 +11689,8 @@ function runOutputs(provider, run) {
         passedCount: run.counts.passed,
         failedCount: run.counts.failed,
         skippedCount: run.counts.skipped,
-        durationSeconds: duration
+        durationSeconds: duration,
+        ...run.refs
     };
     const out = {};
     for (const [k, v] of Object.entries(values))
@@ -12509,6 +12570,7 @@ async function waitForRun(first, o) {
 
 
 
+
 // The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
 const CANCEL_TIMEOUT_MS = 5000;
 // The post step's own budget for reading the run and cancelling it, retries included.
@@ -12550,7 +12612,7 @@ function setUp(clock, step = 'main') {
     runner_files_saveState(main_STATE.idempotencyKey, idempotencyKey);
     const http = new HttpApi({
         platform: provider.title,
-        baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
+        baseUrl: baseUrlOf(inputs, provider, step),
         authorization: provider.authorization(inputs.token),
         secrets: [inputs.token],
         hints: provider.hints,
@@ -12569,7 +12631,7 @@ function setUp(clock, step = 'main') {
         provider: provider.name,
         platform: provider.title,
         environment: inputs.environment,
-        buildVersion: inputs.runId ? undefined : inputs.buildVersion,
+        buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
         details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
         notes: [],
         nextStep: provider.nextStep
@@ -12580,6 +12642,15 @@ function setUp(clock, step = 'main') {
     };
     const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined;
     return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github };
+}
+/** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
+function baseUrlOf(inputs, provider, step) {
+    if (!inputs.baseUrl)
+        return provider.defaultBaseUrl;
+    const base = provider.apiPath ? withoutApiPath(inputs.baseUrl, provider.apiPath) : inputs.baseUrl;
+    if (base !== inputs.baseUrl && step === 'main')
+        info(`baseUrl ends with ${provider.apiPath}, the path every ${provider.title} request starts with: sending to ${base}${provider.apiPath}/\u2026`);
+    return base;
 }
 /** The commit status and pull-request comment, when asked for and possible; a warning when not. */
 function gitHubPublisher(inputs, provider) {

@@ -2,6 +2,7 @@
 // the deadline, response size cap, zod validation of every answer, and the retry policy applied.
 import * as core from '@actions/core'
 import { HttpClient } from '@actions/http-client'
+import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import type { IncomingMessage } from 'node:http'
 import * as z from 'zod/mini'
 import { realClock, type Clock } from './clock.js'
@@ -22,6 +23,19 @@ import {
   type RateLimitHeaders
 } from './retry-policy.js'
 import { oneLine, redact } from './text.js'
+
+/**
+ * @actions/http-client hands Node the URL's hostname, and an IPv6 literal's hostname keeps its
+ * brackets (`[::1]`), which Node then looks up as a name and fails (ENOTFOUND): without them it
+ * connects, as every URL form the README accepts must.
+ */
+export const ipv6Literals: RequestHandler = {
+  prepareRequest(options) {
+    if (typeof options.host === 'string') options.host = options.host.replace(/^\[(.*)\]$/, '$1')
+  },
+  canHandleAuthentication: () => false,
+  handleAuthentication: () => Promise.reject(new Error('not used'))
+}
 
 /** Names the first place a response departs from its schema, never the value found there. */
 function shapeDetail(error: z.core.$ZodError): string {
@@ -157,7 +171,7 @@ export class HttpApi {
     this.platform = o.platform
     this.clock = o.clock ?? realClock
     if (o.readLimit) this.pacer = new ReadPacer(o.readLimit)
-    this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [], {
+    this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [ipv6Literals], {
       allowRedirects: false,
       allowRetries: false,
       keepAlive: false,

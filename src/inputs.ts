@@ -66,6 +66,8 @@ export interface Inputs {
   scenarioId?: string
   environment?: string
   buildVersion: string
+  /** `buildVersion` was given, not defaulted to the commit (Testery sends a build only then). */
+  buildChosen: boolean
   runName?: string
   wait: boolean
   timeoutMinutes: number
@@ -101,7 +103,8 @@ export interface Inputs {
 
 const HEX24 = /^[0-9a-f]{24}$/i
 const DIGITS = /^[0-9]{1,18}$/
-const SAFE_ID = /^[A-Za-z0-9._-]{1,128}$/
+// `.` and `..` would leave the run's route once placed in a path (docs/reliability.md, "Identifiers").
+const SAFE_ID = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/
 
 const optional = z.pipe(
   z.string(),
@@ -321,7 +324,7 @@ function platformProblems(p: ParsedInputs, rules: InputRules): string[] {
     problem: (line) => void out.push(line)
   }
   rules.check(p, checks)
-  checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-"')
+  checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."')
   return out
 }
 
@@ -367,7 +370,7 @@ export function parseInputs(
   return {
     problems,
     warnings,
-    inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion }
+    inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion, buildChosen: p.buildVersion !== undefined }
   }
 }
 

@@ -7,6 +7,7 @@ import { PlatformError, whatFailed } from './errors.js'
 import { budgeted, realClock, type Clock } from './clock.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { providerFor } from './providers/index.js'
+import { withoutApiPath } from './providers/common.js'
 import { toJUnitXml, writeJUnitFile } from './junit.js'
 import { giveVerdict, runLabel, type VerdictContext } from './verdict.js'
 import type { Provider, ProviderContext } from './providers/types.js'
@@ -83,7 +84,7 @@ function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined 
   saveState(STATE.idempotencyKey, idempotencyKey)
   const http = new HttpApi({
     platform: provider.title,
-    baseUrl: inputs.baseUrl ?? provider.defaultBaseUrl,
+    baseUrl: baseUrlOf(inputs, provider, step),
     authorization: provider.authorization(inputs.token),
     secrets: [inputs.token],
     hints: provider.hints,
@@ -102,7 +103,7 @@ function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined 
     provider: provider.name,
     platform: provider.title,
     environment: inputs.environment,
-    buildVersion: inputs.runId ? undefined : inputs.buildVersion,
+    buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
     details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
     notes: [],
     nextStep: provider.nextStep
@@ -113,6 +114,17 @@ function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined 
   }
   const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined
   return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github }
+}
+
+/** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
+function baseUrlOf(inputs: Inputs, provider: Provider, step: 'main' | 'post'): string {
+  if (!inputs.baseUrl) return provider.defaultBaseUrl
+  const base = provider.apiPath ? withoutApiPath(inputs.baseUrl, provider.apiPath) : inputs.baseUrl
+  if (base !== inputs.baseUrl && step === 'main')
+    core.info(
+      `baseUrl ends with ${provider.apiPath}, the path every ${provider.title} request starts with: sending to ${base}${provider.apiPath}/…`
+    )
+  return base
 }
 
 /** The commit status and pull-request comment, when asked for and possible; a warning when not. */

@@ -30,6 +30,11 @@ export interface RunState {
   message?: string
   /** Set when the platform returned a status word we do not know (not terminal). */
   unknownWord?: string
+  /**
+   * Other IDs the platform gives the run, under the names the `result` output uses (Gearset:
+   * `ciRunId`, the CI run its External Testing API takes, docs/platforms.md point 20).
+   */
+  refs?: Record<string, string>
 }
 
 /** One test of a finished run, as the platform reports it. */

@@ -62,7 +62,8 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
     passedCount: run.counts.passed,
     failedCount: run.counts.failed,
     skippedCount: run.counts.skipped,
-    durationSeconds: duration
+    durationSeconds: duration,
+    ...run.refs
   }
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(values)) if (k !== 'provider') out[k] = v === undefined ? '' : String(v)

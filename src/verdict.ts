@@ -39,7 +39,8 @@ export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean
       else verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`)
       return
     case 'cancelled':
-      verdict('error', `The run was cancelled on ${v.platform} (${word}): ${where}`)
+      // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
+      verdict('error', `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`)
       return
     case 'error':
       verdict(

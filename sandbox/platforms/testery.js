@@ -24,7 +24,7 @@ function fail(res, status, message) {
 const stamp = (ms) => (ms === undefined ? null : `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')}+0000`)
 
 /** A run with the fields of Testery's API documentation (docs/platforms.md §3.3) and the newer ones. */
-function view(run) {
+function view(run, projectIds = new Map()) {
   const p = phaseOf(run)
   const status = p.unknown ?? (p.phase === 'ended' ? (END_WORD[p.end] ?? p.end) : p.phase === 'queued' ? 'QUEUED' : 'RUNNING')
   const c = p.counts
@@ -40,7 +40,7 @@ function view(run) {
     startTime: stamp(p.startedAt),
     endTime: p.phase === 'ended' ? stamp(p.endedAt) : null,
     accountId: 7,
-    projectId: 123,
+    projectId: projectIds.get(run.project) ?? 123,
     status,
     copies: 1,
     ...counts,
@@ -51,13 +51,25 @@ function view(run) {
     buildKey: run.buildId ?? null,
     environment: run.environment,
     environmentId: 40,
-    statusInfo: p.phase === 'ended' && p.end === 'error' ? 'Test runner crashed before running tests' : null,
+    statusInfo: p.phase === 'ended' ? statusInfo(run, p) : null,
     includeTags: run.includeTags ?? [],
     complete: p.phase === 'ended',
     ended: p.phase === 'ended',
     codeCoverageName: null,
     codeCoveragePercentage: null
   }
+}
+
+/**
+ * Why a run ended that way, as Testery says it (docs/platforms.md point 19): its cancel reasons, or
+ * the error that stopped it.
+ */
+function statusInfo(run, p) {
+  if (p.end === 'error') return 'Test runner crashed before running tests'
+  if (p.end !== 'cancelled') return null
+  if (run.supersededAt !== undefined && run.supersededAt === run.cancelledAt) return 'Canceled - Due to newer test run'
+  if (run.cancelledAt === undefined && run.script.end !== 'cancelled') return 'Canceled - Due to running too long'
+  return null
 }
 
 const strings = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string')
@@ -88,6 +100,9 @@ export function testerySandbox() {
   const book = new RunBook()
   const projects = new Set(['shop'])
   const environments = new Set(['staging'])
+  // Project keys in the order first seen: the numeric IDs runs carry (projectId) and /api/projects lists.
+  const projectId = (key) => 123 + [...projects].indexOf(key)
+  const ids = () => new Map([...projects].map((key) => [key, projectId(key)]))
   const find = (ctx) => {
     const run = book.get(ctx.params.id)
     if (!run) json(ctx.res, 404, { message: 'Test run not found' })
@@ -96,7 +111,7 @@ export function testerySandbox() {
   /** Starts a run in an environment that runs one at a time, superseding any run still queued there. */
   const admit = (environment) => {
     const waiting = [...book.runs.values()].filter((r) => r.environment === environment && phaseOf(r).phase !== 'ended')
-    for (const r of waiting) if (phaseOf(r).phase === 'queued') r.cancelledAt = Date.now()
+    for (const r of waiting) if (phaseOf(r).phase === 'queued') r.cancelledAt = r.supersededAt = Date.now()
     return waiting.find((r) => phaseOf(r).phase === 'running')
   }
   return {
@@ -120,7 +135,7 @@ export function testerySandbox() {
           json(
             ctx.res,
             200,
-            [...projects].map((key, i) => ({ id: 123 + i, key, name: key }))
+            [...projects].map((key) => ({ id: projectId(key), key, name: key }))
           )
         }
       },
@@ -159,7 +174,7 @@ export function testerySandbox() {
             after,
             maxLifeMs: MAX_LIFE_MS
           })
-          json(ctx.res, 201, { ...view(run), status: 'SUBMITTED' })
+          json(ctx.res, 201, { ...view(run, ids()), status: 'SUBMITTED' })
         }
       },
       {
@@ -167,7 +182,14 @@ export function testerySandbox() {
         phase: 'list',
         handle(ctx) {
           const limit = Number(ctx.query.limit ?? 10)
-          json(ctx.res, 200, [...book.runs.values()].reverse().slice(0, limit).map(view))
+          json(
+            ctx.res,
+            200,
+            [...book.runs.values()]
+              .reverse()
+              .slice(0, limit)
+              .map((r) => view(r, ids()))
+          )
         }
       },
       {
@@ -196,7 +218,7 @@ export function testerySandbox() {
         phase: 'poll',
         handle(ctx) {
           const run = find(ctx)
-          if (run) json(ctx.res, 200, view(run))
+          if (run) json(ctx.res, 200, view(run, ids()))
         }
       },
       {
@@ -206,7 +228,7 @@ export function testerySandbox() {
           const run = find(ctx)
           if (!run) return
           if (ctx.body?.status !== 'CANCELED') return fail(ctx.res, 400, 'status must be CANCELED')
-          cancelRun(run, ctx.res, () => json(ctx.res, 200, view(run)))
+          cancelRun(run, ctx.res, () => json(ctx.res, 200, view(run, ids())))
         }
       }
     ]

@@ -5,8 +5,26 @@ import type { RunCounts, RunStatus } from '../model.js'
 /** A run ID from a platform, number or string, checked so it is safe in an output or a URL path. */
 export const runIdSchema = z.pipe(
   z.pipe(z.union([z.string(), z.int().check(z.gte(0))]), z.transform(String)),
-  z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
+  z.string().check(z.regex(/^(?!\.{1,2}$)[A-Za-z0-9._-]{1,128}$/, { error: 'a run ID of letters, digits, ".", "_" or "-"' }))
 )
+
+/**
+ * An ID as one encoded path segment. `.` and `..` cannot be one, encoded or not (a URL parser
+ * resolves `%2E%2E` too, out of the run's route): the inputs and the run-ID schema refuse them
+ * first, and this refuses them last (docs/reliability.md, "Identifiers").
+ */
+export function segment(id: string): string {
+  if (/^\.{1,2}$/.test(id)) throw new Error(`"${id}" cannot name a run or a job in a URL path`)
+  return encodeURIComponent(id)
+}
+
+/**
+ * The base URL with the vendor's own API path taken off its end: the vendors document base URLs
+ * that include it (docs/platforms.md point 18), and every request path here starts with it.
+ */
+export function withoutApiPath(baseUrl: string, apiPath: string): string {
+  return baseUrl.endsWith(apiPath) ? baseUrl.slice(0, -apiPath.length) : baseUrl
+}
 
 /** Where platforms put their own message in an error answer; a provider lists the ones it uses. */
 export const ERROR_SHAPES = {

@@ -5,7 +5,7 @@ import * as z from 'zod/mini'
 import { PlatformError } from '../errors.js'
 import { isRetryable } from '../retry-policy.js'
 import { ID_SHAPES } from '../inputs.js'
-import { errorReader, fromWord, runIdSchema, toDate } from './common.js'
+import { errorReader, fromWord, runIdSchema, segment, toDate } from './common.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunState, RunStatus } from '../model.js'
 
@@ -31,11 +31,14 @@ export const JobStatus = z.object({ State: z.nullish(z.string()) })
 
 const JOB_STATUS_READ_MS = 10_000
 
-const jobPath = (jobId: string | undefined) => `/public/automation/continuous-integration-jobs/${encodeURIComponent(jobId ?? '')}`
+const jobPath = (jobId: string | undefined) => `/public/automation/continuous-integration-jobs/${segment(jobId ?? '')}`
 
 export function gearsetState(id: string, r: z.infer<typeof RunRequestStatus>): RunState {
+  // The CI run's own ID, once it started: kept only when it is a plain ID.
+  const ciRunId = z.safeParse(runIdSchema, r.RunId)
   return {
     id,
+    ...(ciRunId.success && { refs: { ciRunId: ciRunId.data } }),
     ...fromWord(STATE, r.State),
     providerStatus: r.State ?? '',
     counts: {},
@@ -103,13 +106,14 @@ export const gearset: Provider = {
     }
   },
   defaultBaseUrl: 'https://api.gearset.com',
+  apiPath: '/public/automation',
   authorization: (token) => `token ${token}`,
   headers: { 'api-version': '1' },
   readLimit: READ_LIMIT,
   // "per team, per job, per action": a refused status read does not hold a start or a cancel.
   limitsPerAction: true,
   hints: {
-    401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret.',
+    401: 'the access token was not accepted (tokens expire): create a new one under My account > Access token management in Gearset and update the secret. A team on Gearset’s EU instance sets `baseUrl: https://eu.gearset.com` (a token is valid only in its own region).',
     403: 'the Automation API needs the Automation Platform licence, and a Team Owner may need to allow API access tokens.',
     404: 'no such CI job or run request for this token’s team: copy `scenarioId` with "Copy job ID" on the CI dashboard.'
   },
@@ -142,7 +146,7 @@ export const gearset: Provider = {
     const { data } = await http.request(
       {
         method: 'GET',
-        path: `${jobPath(inputs.scenarioId)}/run-requests/${encodeURIComponent(runId)}`,
+        path: `${jobPath(inputs.scenarioId)}/run-requests/${segment(runId)}`,
         template: '/public/automation/continuous-integration-jobs/{jobId}/run-requests/{id}',
         schema: RunRequestStatus,
         action: 'read the run status',

@@ -1,6 +1,6 @@
 // Testery (docs/platforms.md §3): a run starts from a build request and is read as a test run.
 import * as z from 'zod/mini'
-import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
+import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, segment, sumOf, toDate } from './common.js'
 import { ID_SHAPES, type Inputs } from '../inputs.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
@@ -69,21 +69,23 @@ export function testeryState(r: TestRun, account?: string): RunState {
   }
 }
 
-const path = (id: string) => `/api/test-runs/${encodeURIComponent(id)}`
+const path = (id: string) => `/api/test-runs/${segment(id)}`
 
 // Run links (docs/platforms.md §3: https://testery.app/{accountName}/test-runs/{runId}).
 const WEB_ORIGIN = 'https://testery.app'
 
 /**
  * The run request as the official CLI builds it (docs/platforms.md §3.2): only what the user chose.
- * `ref`, `branch` and `latestDeploy` pick the test code; with none of them Testery goes by the build.
+ * `buildId`, `ref`, `branch` and `latestDeploy` each pick the test code; at most one is sent, and
+ * with none Testery runs the project's default code.
  */
 export function runRequest(inputs: Inputs): Record<string, unknown> {
   return {
     project: inputs.projectId,
     environment: inputs.environment,
     updateVcsStatus: inputs.updateVcsStatus,
-    buildId: inputs.buildVersion,
+    // Exactly one choice of test code, or none (docs/platforms.md point 13): the build only when given.
+    ...(inputs.buildChosen && { buildId: inputs.buildVersion }),
     ...(inputs.gitRef !== undefined && { ref: inputs.gitRef }),
     ...(inputs.gitBranch !== undefined && { branch: inputs.gitBranch }),
     ...(inputs.latestDeploy && { latestDeploy: true }),
@@ -101,7 +103,8 @@ export function testCode(inputs: Inputs): string {
   if (inputs.gitRef !== undefined) return `commit ${inputs.gitRef} (gitRef)`
   if (inputs.gitBranch !== undefined) return `the latest commit of branch ${inputs.gitBranch} (gitBranch)`
   if (inputs.latestDeploy) return `the tests last deployed to ${inputs.environment ?? 'the environment'} (latestDeploy)`
-  return `not chosen by this step: Testery goes by build ${inputs.buildVersion} (set gitRef, gitBranch or latestDeploy to choose)`
+  if (inputs.buildChosen) return `the build artifacts uploaded as build ${inputs.buildVersion} (buildVersion)`
+  return 'not chosen by this step: Testery runs the project’s default test code (set gitRef, gitBranch, latestDeploy or buildVersion to choose)'
 }
 
 /**
@@ -164,17 +167,19 @@ export const testery: Provider = {
         c.need('environment', p.environment, 'the Testery environment key')
       }
       c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Testery test suite ID')
-      // Each of these chooses which test code Testery runs (docs/platforms.md, point 1): one at most.
-      const chosen = (['gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) =>
+      // Each of these chooses which test code Testery runs (docs/platforms.md, points 1 and 13): one at most.
+      const chosen = (['buildVersion', 'gitRef', 'gitBranch', 'latestDeploy'] as const).filter((n) =>
         n === 'latestDeploy' ? p.latestDeploy : p[n] !== undefined
       )
       for (const n of chosen.slice(1))
         c.problem(
-          `Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (a commit, a branch's latest commit, or the latest deploy); give one.`
+          `Input \`${n}\` cannot be combined with \`${chosen[0]}\`: each chooses which test code Testery runs (uploaded build artifacts, a commit, a branch's latest commit, or the latest deploy); give one.`
         )
     }
   },
   defaultBaseUrl: 'https://api.testery.io',
+  apiPath: '/api',
+  buildSelectsCode: true,
   webOrigin: WEB_ORIGIN,
   authorization: (token) => `Bearer ${token}`,
   hints: {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
 import { ID_SHAPES } from '../inputs.js'
-import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, sumOf, toDate } from './common.js'
+import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, segment, sumOf, toDate } from './common.js'
 import type { Provider, ProviderContext } from './types.js'
 import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
 
@@ -20,8 +20,13 @@ const CASE_RESULT: Record<string, TestResult['status']> = {
   FAILURE: 'failed',
   ABORTED: 'failed',
   STOPPED: 'skipped',
-  NOT_EXECUTED: 'skipped'
+  NOT_EXECUTED: 'skipped',
+  // A test that never ran (docs/platforms.md point 16): not run, not a failure.
+  QUEUED: 'skipped'
 }
+
+/** How one test case ended; a word not in the table is a failure, never a pass. */
+export const caseStatus = (word: string | null | undefined): TestResult['status'] => CASE_RESULT[word ?? ''] ?? 'failed'
 
 // docs/platforms.md point 6: one entry per test case, with no message and no duration.
 export const TestCaseResults = z.object({
@@ -71,7 +76,7 @@ export const ExecutionResult = z.object({
 })
 type ExecutionResult = z.infer<typeof ExecutionResult>
 
-export function testsigmaState(r: ExecutionResult): RunState {
+export function testsigmaState(r: ExecutionResult, origin: string = WEB_ORIGIN): RunState {
   let mapped: { status: RunStatus; unknownWord?: string }
   if (r.status === 'STATUS_COMPLETED') {
     mapped = Object.hasOwn(RESULT, r.result ?? '') ? { status: RESULT[r.result ?? ''] } : { status: 'error' }
@@ -81,7 +86,7 @@ export function testsigmaState(r: ExecutionResult): RunState {
   return {
     id: r.id,
     name: r.execution?.name ?? undefined,
-    url: safeLink(r.app_url, WEB_ORIGIN) ?? `${WEB_ORIGIN}/ui/td/runs/${r.id}`,
+    url: safeLink(r.app_url, origin) ?? `${origin}/ui/td/runs/${r.id}`,
     ...mapped,
     providerStatus: [r.status, r.result].filter(Boolean).join('/'),
     counts: counts({
@@ -97,10 +102,19 @@ export function testsigmaState(r: ExecutionResult): RunState {
   }
 }
 
-const path = (id: string) => `/api/v1/execution_results/${encodeURIComponent(id)}`
+const path = (id: string) => `/api/v1/execution_results/${segment(id)}`
 
 // Run links point here only (docs/platforms.md §1: app_url, else the run page built from the ID).
 const WEB_ORIGIN = 'https://app.testsigma.com'
+// Regional apps serve their own runs (docs/platforms.md point 17): links follow the configured one.
+const REGIONAL = /^app-(eu|in)\.testsigma\.com$/
+
+/** The web app of the configured API: a regional app's own origin, else the global one. */
+export function webOriginOf(baseUrl: string | undefined): string {
+  if (!baseUrl) return WEB_ORIGIN
+  const u = new URL(baseUrl)
+  return u.protocol === 'https:' && REGIONAL.test(u.hostname) && !u.port ? u.origin : WEB_ORIGIN
+}
 
 export const testsigma: Provider = {
   name: 'testsigma',
@@ -124,6 +138,7 @@ export const testsigma: Provider = {
     }
   },
   defaultBaseUrl: 'https://app.testsigma.com',
+  apiPath: '/api/v1',
   webOrigin: WEB_ORIGIN,
   authorization: (token) => `Bearer ${token}`,
   hints: {
@@ -156,10 +171,10 @@ export const testsigma: Provider = {
       },
       signal
     )
-    return testsigmaState(data)
+    return testsigmaState(data, webOriginOf(inputs.baseUrl))
   },
 
-  async status({ http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
+  async status({ inputs, http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
     const { data } = await http.request(
       {
         method: 'GET',
@@ -170,7 +185,7 @@ export const testsigma: Provider = {
       },
       signal
     )
-    return testsigmaState(data)
+    return testsigmaState(data, webOriginOf(inputs.baseUrl))
   },
 
   // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md §1.5).
@@ -178,14 +193,18 @@ export const testsigma: Provider = {
     const { data } = await http.request(
       {
         method: 'GET',
-        path: `/api/v1/executions/${encodeURIComponent(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
+        path: `/api/v1/executions/${segment(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
         template: '/api/v1/executions/{planId}/test_plan_results',
         schema: z.object({ content: z.array(z.extend(ExecutionResult, { buildNo: z.nullish(z.string()) })) }),
         action: 'list the test plan’s runs'
       },
       signal
     )
-    return data.content.map((r) => ({ state: testsigmaState(r), build: r.buildNo ?? undefined, createdAt: toDate(r.startTime) }))
+    return data.content.map((r) => ({
+      state: testsigmaState(r, webOriginOf(inputs.baseUrl)),
+      build: r.buildNo ?? undefined,
+      createdAt: toDate(r.startTime)
+    }))
   },
 
   // docs/platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
@@ -206,7 +225,7 @@ export const testsigma: Provider = {
       test: {
         name: t.testCaseName,
         suite: t.testSuiteName ?? undefined,
-        status: CASE_RESULT[t.result ?? ''] ?? 'failed',
+        status: caseStatus(t.result),
         url: run.url
       } as TestResult
     }))

@@ -22,6 +22,16 @@ export interface Provider {
   readonly title: string
   /** The platform's public API origin (and path prefix), used when `baseUrl` is not given. */
   readonly defaultBaseUrl: string
+  /**
+   * The path the vendor's own documented base URL ends with, which every request path here starts
+   * with: a `baseUrl` pasted from the vendor's docs is taken without it (docs/platforms.md point 18).
+   */
+  readonly apiPath?: string
+  /**
+   * The build is sent only when `buildVersion` is given, because the platform reads it as a choice
+   * of test code, not a label (Testery's buildId, docs/platforms.md point 13).
+   */
+  readonly buildSelectsCode?: boolean
   /** The Authorization header value for a token. */
   authorization(token: string): string
   /** Start a run; the signal is the step's cancel signal, obeyed while the request is in flight. */
