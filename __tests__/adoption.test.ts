@@ -2,7 +2,7 @@
 import { ownRuns, startRun } from '../src/trigger.js'
 import { PlatformError } from '../src/errors.js'
 import type { Provider, ProviderContext } from '../src/providers/types.js'
-import type { RunCandidate } from '../src/model.js'
+import type { RunCandidate, RunListing, StartIdentity } from '../src/model.js'
 import type { Inputs } from '../src/inputs.js'
 import { failure } from './helpers/failure.js'
 import { acmeProvider } from './helpers/fake-provider.js'
@@ -12,50 +12,61 @@ const ctx = (inputs: Partial<Inputs>) =>
   ({ inputs: { buildVersion: 'b-812', ...inputs }, run: { sha: 'f'.repeat(40) } }) as unknown as ProviderContext
 const candidate = (c: Partial<RunCandidate> & { id?: string }): RunCandidate => ({
   state: { id: c.id ?? '1', status: 'queued', providerStatus: 'SUBMITTED', counts: {} },
-  build: 'b-812',
+  echoed: { plan: '2090', environment: '10', build: 'b-812' },
   createdAt: new Date(SENT + 1000),
   ...c
 })
+// What a matrix leg sent: plan 2090 on environment 10, build b-812 (the sibling leg runs environment 11).
+const SENT_FIELDS: StartIdentity = { shown: { plan: '2090', environment: '10', build: 'b-812' }, unseen: [] }
+const listed = (runs: RunCandidate[], clockOffsetMs?: number): RunListing => ({ runs, clockOffsetMs })
 
-describe('ownRuns', () => {
-  it('adopts a run of this build created since the request', () => {
-    expect(ownRuns([candidate({})], ctx({}), SENT)).toHaveLength(1)
+describe('ownRuns (docs/reliability.md, Neighbours)', () => {
+  it('adopts a run of this plan, environment and build created since the request', () => {
+    expect(ownRuns(listed([candidate({})], 0), SENT_FIELDS, SENT)).toHaveLength(1)
   })
 
   it.each([
-    ['another build', { build: 'b-811' }],
-    ['a run created well before the request', { createdAt: new Date(SENT - 10 * 60_000) }],
+    ['another build', { echoed: { plan: '2090', environment: '10', build: 'b-811' } }],
+    ['the sibling leg’s run on another environment', { echoed: { plan: '2090', environment: '11', build: 'b-812' } }],
+    ['another plan', { echoed: { plan: '2091', environment: '10', build: 'b-812' } }],
+    ['a run whose entry does not show the environment', { echoed: { plan: '2090', build: 'b-812' } }],
+    ['a run created a minute before the request', { createdAt: new Date(SENT - 60_000) }],
     ['a run with no creation time', { createdAt: undefined }]
-  ])('does not adopt %s', (_, c) => {
-    expect(ownRuns([candidate(c)], ctx({}), SENT)).toEqual([])
+  ] as [string, Partial<RunCandidate>][])('does not adopt %s', (_, c) => {
+    expect(ownRuns(listed([candidate(c)], 0), SENT_FIELDS, SENT)).toEqual([])
   })
 
-  it('where the step chose a commit (gitRef), a run of another commit is not ours; an abbreviation matches', () => {
+  it('creation times are read on the platform’s clock, from its Date header', () => {
+    // The platform's clock runs 5 minutes ahead: its run, stamped 4 minutes "after" our send, came before it.
+    const ahead = 5 * 60_000
+    expect(ownRuns(listed([candidate({ createdAt: new Date(SENT + 4 * 60_000) })], ahead), SENT_FIELDS, SENT)).toEqual([])
+    expect(ownRuns(listed([candidate({ createdAt: new Date(SENT + ahead + 500) })], ahead), SENT_FIELDS, SENT)).toHaveLength(1)
+    // Stamped to the second: 2 s of slack on the platform's clock, no more.
+    expect(ownRuns(listed([candidate({ createdAt: new Date(SENT - 2000) })], 0), SENT_FIELDS, SENT)).toHaveLength(1)
+    expect(ownRuns(listed([candidate({ createdAt: new Date(SENT - 2001) })], 0), SENT_FIELDS, SENT)).toEqual([])
+    // Without a Date header the clocks are taken as synced, with 5 s of slack.
+    expect(ownRuns(listed([candidate({ createdAt: new Date(SENT - 5000) })]), SENT_FIELDS, SENT)).toHaveLength(1)
+    expect(ownRuns(listed([candidate({ createdAt: new Date(SENT - 5001) })]), SENT_FIELDS, SENT)).toEqual([])
+  })
+
+  it('the commits match whichever side is abbreviated, in either case', () => {
     const sha = 'abc1234' + '0'.repeat(33)
-    expect(ownRuns([candidate({ ref: 'def5678' + '0'.repeat(33) })], ctx({ gitRef: sha }), SENT)).toEqual([])
-    expect(ownRuns([candidate({ ref: sha })], ctx({ gitRef: 'abc1234' }), SENT)).toHaveLength(1)
+    const withRef = (ref: string | undefined) => candidate({ echoed: { ...candidate({}).echoed, ref } })
+    const sent = (ref: string): StartIdentity => ({ shown: { ...SENT_FIELDS.shown, ref }, unseen: [] })
+    expect(ownRuns(listed([withRef('abc1234')], 0), sent(sha), SENT)).toHaveLength(1)
+    expect(ownRuns(listed([withRef(sha.toUpperCase())], 0), sent('abc1234'), SENT)).toHaveLength(1)
+    expect(ownRuns(listed([withRef('0000abc1234')], 0), sent('abc1234'), SENT)).toEqual([])
+    expect(ownRuns(listed([withRef('def5678' + '0'.repeat(33))], 0), sent(sha), SENT)).toEqual([])
+    // A run whose entry shows no commit is not taken for one that chose a commit.
+    expect(ownRuns(listed([withRef(undefined)], 0), sent(sha), SENT)).toEqual([])
   })
 
-  it('without gitRef the platform picks the commit, so the run’s commit does not decide', () => {
-    // Testery records the commit it ran, which need not be the workflow's (docs/platforms.md point 1).
-    expect(ownRuns([candidate({ ref: '1'.repeat(40) })], ctx({}), SENT)).toHaveLength(1)
-  })
-
-  it('a run created up to two minutes before the request can be ours (clocks differ); earlier cannot', () => {
-    expect(ownRuns([candidate({ createdAt: new Date(SENT - 120_000) })], ctx({}), SENT)).toHaveLength(1)
-    expect(ownRuns([candidate({ createdAt: new Date(SENT - 120_001) })], ctx({}), SENT)).toEqual([])
-  })
-
-  it('the commits match whichever side is abbreviated, in either case; a run with no commit recorded matches', () => {
-    const sha = 'abc1234' + '0'.repeat(33)
-    expect(ownRuns([candidate({ ref: 'abc1234' })], ctx({ gitRef: sha }), SENT)).toHaveLength(1)
-    expect(ownRuns([candidate({ ref: sha.toUpperCase() })], ctx({ gitRef: 'abc1234' }), SENT)).toHaveLength(1)
-    expect(ownRuns([candidate({ ref: '0000abc1234' })], ctx({ gitRef: 'abc1234' }), SENT)).toEqual([])
-    expect(ownRuns([candidate({ ref: undefined })], ctx({ gitRef: sha }), SENT)).toHaveLength(1)
+  it('a field the step did not send does not decide', () => {
+    expect(ownRuns(listed([candidate({ echoed: { ...candidate({}).echoed, ref: '1'.repeat(40) } })], 0), SENT_FIELDS, SENT)).toHaveLength(1)
   })
 
   it('returns every candidate that matches, so two are never adopted blindly', () => {
-    expect(ownRuns([candidate({ id: '1' }), candidate({ id: '2' })], ctx({}), SENT)).toHaveLength(2)
+    expect(ownRuns(listed([candidate({ id: '1' }), candidate({ id: '2' })], 0), SENT_FIELDS, SENT)).toHaveLength(2)
   })
 })
 
@@ -78,8 +89,9 @@ describe('startRun after an ambiguous failure', () => {
       },
       recentRuns: async () => {
         listed.count++
-        return candidates
-      }
+        return { runs: candidates, clockOffsetMs: 0 }
+      },
+      startIdentity: () => SENT_FIELDS
     })
   }
   const logs: string[] = []
@@ -101,7 +113,7 @@ describe('startRun after an ambiguous failure', () => {
     expect(r).toMatchObject({ adopted: true, run: { id: '77' } })
     expect(logs).toEqual([
       'Acme: the trigger request failed after reaching the platform (HTTP 502 Bad Gateway); looking for the run it may have started, instead of sending it again.',
-      "Found run 77 for build b-812, created by this step's request: following it."
+      "Found run 77 (plan 2090, environment 10, build b-812), created after this step's request: following it."
     ])
   })
 
@@ -111,7 +123,7 @@ describe('startRun after an ambiguous failure', () => {
       trigger: async () => candidate({ id: '9' }).state,
       recentRuns: async () => {
         listed.count++
-        return []
+        return { runs: [] }
       }
     })
     expect(await start(p)).toEqual({ run: candidate({ id: '9' }).state, adopted: false })
@@ -130,7 +142,7 @@ describe('startRun after an ambiguous failure', () => {
       },
       recentRuns: async () => {
         listed.count++
-        return [candidate({})]
+        return { runs: [candidate({})] }
       }
     })
     await expect(start(p)).rejects.toBe(error)
@@ -171,18 +183,47 @@ describe('startRun after an ambiguous failure', () => {
   })
 
   it.each([
-    ['a run of another build', [candidate({ build: 'b-811' })], {}],
-    ['a run of another commit (gitRef chosen)', [candidate({ ref: 'def5678' + '0'.repeat(33) })], { gitRef: 'abc1234' + '0'.repeat(33) }],
-    ['a run created before the request', [candidate({ createdAt: new Date(SENT - 10 * 60_000) })], {}]
-  ] as [string, RunCandidate[], Partial<Inputs>][])(
-    'does not adopt %s: says a run may still appear, and where to look',
-    async (_, list, inputs) => {
-      const e = await failure(start(provider(list), inputs))
-      expect(e.info.hint).toMatch(
-        /no run for build b-812 appeared on Acme, so the request most likely did nothing; one may still appear: look at the Acme runs page/
-      )
-    }
-  )
+    ['a run of another build', [candidate({ echoed: { plan: '2090', environment: '10', build: 'b-811' } })]],
+    ['the sibling leg’s run (another environment)', [candidate({ echoed: { plan: '2090', environment: '11', build: 'b-812' } })]],
+    ['a run created before the request', [candidate({ createdAt: new Date(SENT - 10 * 60_000) })]]
+  ] as [string, RunCandidate[]][])('does not adopt %s: says a run may still appear, and where to look', async (_, list) => {
+    const e = await failure(start(provider(list)))
+    expect(e.info.hint).toMatch(
+      /no run with plan 2090, environment 10, build b-812 was created on Acme after the request, so the request most likely did nothing; one may still appear: look at the Acme runs page/
+    )
+  })
+
+  it('a field the step set that the listing cannot show: adopts nothing, lists nothing, says where to look', async () => {
+    const count = { count: 0 }
+    const p = { ...provider([candidate({})], count), startIdentity: () => ({ ...SENT_FIELDS, unseen: ['variables'] }) }
+    const e = await failure(start(p))
+    expect(count.count).toBe(0)
+    expect(e.info.hint).toMatch(
+      /Acme's run listing does not show variables, so it cannot tell this step's run from another job's: look at the Acme runs page/
+    )
+  })
+
+  it('a refusal that says the plan is already running is named as that, and nothing is listed', async () => {
+    const count = { count: 0 }
+    const busy = new PlatformError({
+      ...ambiguous().info,
+      status: 500,
+      platformMessage: 'EXECUTION_ALREADY_RUNNING: Test plan is already running'
+    })
+    const p = acmeProvider({
+      trigger: async () => {
+        throw busy
+      },
+      recentRuns: async () => {
+        count.count++
+        return { runs: [] }
+      },
+      busyMessage: /already running/
+    })
+    const e = await failure(start(p))
+    expect(count.count).toBe(0)
+    expect(e.info.hint).toMatch(/^Acme says this is already running, so it started no new run/)
+  })
 
   it('lists the runs under the step’s cancel signal, so a cancel during the search is obeyed too', async () => {
     const stop = new AbortController()
@@ -193,8 +234,9 @@ describe('startRun after an ambiguous failure', () => {
       },
       recentRuns: async (_ctx, signal) => {
         heard = signal
-        return [candidate({ id: '5' })]
-      }
+        return { runs: [candidate({ id: '5' })], clockOffsetMs: 0 }
+      },
+      startIdentity: () => SENT_FIELDS
     })
     await start(p, {}, stop.signal)
     expect(heard).toBe(stop.signal)
@@ -203,7 +245,7 @@ describe('startRun after an ambiguous failure', () => {
   it('does not adopt either of two candidates: names both and asks for runId', async () => {
     const e = await failure(start(provider([candidate({ id: '1' }), candidate({ id: '2' })])))
     expect(e.info.hint).toMatch(
-      /2 runs for build b-812 were created on Acme since the request \(ids 1, 2\): look at the Acme runs page and follow the right one with `runId`/
+      /2 runs with plan 2090, environment 10, build b-812 were created on Acme since the request \(ids 1, 2\): look at the Acme runs page and follow the right one with `runId`/
     )
   })
 

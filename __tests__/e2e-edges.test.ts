@@ -169,3 +169,115 @@ describe('vendor details in the outputs', () => {
     })
   )
 })
+
+describe('a matrix: a leg whose start got a 502 never reports its sibling’s run', () => {
+  // Each test starts the sibling leg first, and breaks the next start only once the sibling's run exists.
+  const siblingLeg = () => {
+    let created: () => void = () => undefined
+    const ready = new Promise<void>((resolve) => (created = resolve))
+    return { ready, onStart: whenLogged('Created run', () => created()) }
+  }
+
+  it.concurrent('Testsigma: same plan and build, two environments; the second leg’s start answers 502 (nothing created)', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 3000, total: 3 })
+      const leg0 = siblingLeg()
+      const sibling = run('testsigma', { environment: '11' }, { onStart: leg0.onStart })
+      await leg0.ready
+      box.fault('testsigma', { on: 'trigger', do: 'status', status: 502, html: true })
+      const leg = await run('testsigma', { environment: '10' })
+      expect((await sibling).outputs.status).toBe('passed')
+      expect(leg.code).toBe(1)
+      expect(leg.outputs.status).toBe('error')
+      expect(leg.outputs.runId).toBe('')
+      expect(errorsOf(leg).join('\n')).toMatch(
+        /no run with plan 2090, environment 10, build \w+ was created on Testsigma after the request/
+      )
+    })
+  )
+
+  it.concurrent('Testsigma: a run of the same plan, environment and build created a minute before the request is not adopted', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
+      const earlier = await run('testsigma', { wait: 'false' })
+      // The earlier run's clock is set back a minute: to the platform, it was created before this request.
+      box.platforms.testsigma.book.get(earlier.outputs.runId).createdAt -= 60_000
+      box.fault('testsigma', { on: 'trigger', do: 'status', status: 502, html: true })
+      const leg = await run('testsigma')
+      expect(leg.outputs.runId).toBe('')
+      expect(leg.code).toBe(1)
+    })
+  )
+
+  it.concurrent('Testery: two projects on one environment; the second project’s start answers 502', () =>
+    inSandbox(async (box, run) => {
+      box.script('testery', { queuedMs: 50, runMs: 3000, total: 3 })
+      const env = 'matrix-shared'
+      const leg0 = siblingLeg()
+      const sibling = run('testery', { projectId: 'shop', environment: env }, { onStart: leg0.onStart })
+      await leg0.ready
+      box.fault('testery', { on: 'trigger', do: 'status', status: 502, html: true })
+      const leg = await run('testery', { projectId: 'admin', environment: env })
+      await sibling
+      expect(leg.outputs.runId).toBe('')
+      expect(leg.code).toBe(1)
+      expect(errorsOf(leg).join('\n')).toMatch(/no run with project admin, environment matrix-shared was created on Testery/)
+    })
+  )
+
+  it.concurrent('the leg’s own run, created before a reset, is still adopted', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 3000, total: 3 }, { queuedMs: 50, runMs: 300, total: 3 })
+      const leg0 = siblingLeg()
+      const sibling = run('testsigma', { environment: '11' }, { onStart: leg0.onStart })
+      await leg0.ready
+      box.fault('testsigma', { on: 'trigger', do: 'reset-after' })
+      const leg = await run('testsigma', { environment: '10' })
+      await sibling
+      expect(leg.outputs.status).toBe('passed')
+      expect(leg.stdout).toMatch(/Found run \d+ \(plan 2090, environment 10, build \w+\), created after this step's request/)
+    })
+  )
+})
+
+describe('a stop stops only ours', () => {
+  it.concurrent('Testsigma: with another unfinished run of the plan, no stop is sent, and the warning names it', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 600_000 }, { queuedMs: 50, runMs: 600_000 })
+      const other = await run('testsigma', { wait: 'false', environment: '11' })
+      const from = box.requests.length
+      const ours = await run('testsigma', { timeoutMinutes: '0.05', cancelOnAbort: 'true' })
+      expect(ours.outputs.status).toBe('timed_out')
+      expect(requestsSince(box, from).filter((r) => r.method === 'PUT')).toEqual([])
+      expect(warningsOf(ours).join('\n')).toMatch(
+        new RegExp(`Did not cancel run ${ours.outputs.runId} on Testsigma: .*other unfinished run \\(${other.outputs.runId}\\)`)
+      )
+      // The other job's run goes on.
+      expect(box.platforms.testsigma.book.get(other.outputs.runId).cancelledAt).toBeUndefined()
+    })
+  )
+
+  it.concurrent('Testsigma: alone on the plan, the stop is sent and the run is read again to say it stopped', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
+      const ours = await run('testsigma', { scenarioId: '2091', timeoutMinutes: '0.05', cancelOnAbort: 'true' })
+      expect(ours.outputs.status).toBe('timed_out')
+      expect(ours.stdout).toContain(`Cancelled run ${ours.outputs.runId} on Testsigma.`)
+      expect(ours.stdout).toMatch(new RegExp(`Run ${ours.outputs.runId} has stopped \\(STATUS_COMPLETED/STOPPED\\)`))
+    })
+  )
+
+  it.concurrent('Testsigma: "plan already running" answered as HTTP 500 is named as that', () =>
+    inSandbox(async (box, run) => {
+      box.fault('testsigma', {
+        on: 'trigger',
+        do: 'json',
+        status: 500,
+        body: { timeStamp: 1, error: 'Test plan is already running', code: 'EXECUTION_ALREADY_RUNNING' }
+      })
+      const r = await run('testsigma')
+      expect(r.code).toBe(1)
+      expect(errorsOf(r).join('\n')).toMatch(/Testsigma says this is already running, so it started no new run/)
+    })
+  )
+})

@@ -35,8 +35,9 @@ describe('a failed run', () => {
       const headings = [...r.summary.matchAll(/<h(\d)>(.*?)<\/h\1>/g)].map((m) => `h${m[1]} ${m[2]}`)
       expect(headings).toEqual(['h2 ❌ Tests failed on Testery', 'h3 Failed tests (3)'])
       const runTable = tableAfter(r.summary, 'Tests failed on Testery')
-      expect(runTable.map((row) => row[0])).toEqual(['Platform', 'Run', 'Status', 'Environment', 'Build', 'Test code', 'Tests', 'Duration'])
-      expect(runTable[6][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
+      // No Build row: Testery gets no build unless buildVersion chooses one (docs/platforms.md point 13).
+      expect(runTable.map((row) => row[0])).toEqual(['Platform', 'Run', 'Status', 'Environment', 'Test code', 'Tests', 'Duration'])
+      expect(runTable[5][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
       const failed = tableAfter(r.summary, 'Failed tests (3)')
       expect(failed[0]).toEqual(['Test', 'Suite', 'Error'])
       expect(failed).toHaveLength(4)

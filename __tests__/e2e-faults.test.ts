@@ -33,7 +33,9 @@ const ambiguousCreated = (p: Pollable) =>
 const ambiguousNothing = (p: Pollable) => ({
   code: 1,
   runs: 0,
-  message: CAN_LIST(p) ? /no run for build \w+ appeared on \w+, so the request most likely did nothing/ : /may have taken effect/
+  message: CAN_LIST(p)
+    ? /no run with .+ was created on \w+ after the request, so the request most likely did nothing/
+    : /may have taken effect/
 })
 
 const CASES: Case[] = [

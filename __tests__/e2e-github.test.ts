@@ -180,3 +180,105 @@ describe('commitStatus and prComment', () => {
     })
   )
 })
+
+describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)', () => {
+  const inputs = { prComment: 'true', githubToken: GH_TOKEN }
+
+  it.concurrent('a comment someone else wrote with the marker is never edited; the action’s own newest comment is', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        const env = { GITHUB_API_URL: gh.url, ...pullRequest(9) }
+        const first = await run('testsigma', inputs, { env })
+        expect(first.outputs.status).toBe('passed')
+        const marker = gh.comments[0].body.split('\n')[0]
+        // Somebody quotes the action's comment, marker and all, in a comment of their own.
+        gh.comments.push({ id: 1, issue: 9, body: `${marker}\nlooks good`, user: { login: 'mallory' } })
+        box.script('testsigma', { end: 'failed', failed: 1 })
+        await run('testsigma', inputs, { env })
+        expect(gh.comments.find((c) => c.user.login === 'mallory')?.body).toBe(`${marker}\nlooks good`)
+        const own = gh.comments.filter((c) => c.user.login === 'github-actions[bot]')
+        expect(own).toHaveLength(1)
+        expect(own[0].body).toContain(': failed')
+      })
+    )
+  )
+
+  it.concurrent('comments past the first page are read with the step’s budget: the action’s own on page 2 is updated', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        const env = { GITHUB_API_URL: gh.url, ...pullRequest(11) }
+        await run('testsigma', inputs, { env })
+        const own = gh.comments[0]
+        gh.comments.unshift(
+          ...Array.from({ length: 120 }, (_, i) => ({ id: 5000 + i, issue: 11, body: `chatter ${i}`, user: { login: 'dev' } }))
+        )
+        box.script('testsigma', { end: 'failed', failed: 1 })
+        const second = await run('testsigma', inputs, { env })
+        expect(second.stdout).toContain('Updated the comment on pull request #11.')
+        expect(gh.comments.filter((c) => c.user.login === 'github-actions[bot]')).toEqual([
+          { ...own, body: expect.stringContaining(': failed') }
+        ])
+      })
+    )
+  )
+
+  it.concurrent('platform text mentions no one, even as &#64;', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        box.script('testsigma', { end: 'failed', failed: 1 })
+        box.fault('testsigma', { on: 'poll', do: 'patch', times: 50, body: { execution: { name: 'Plan for @octocat and &#64;hubot' } } })
+        await run('testsigma', inputs, { env: { GITHUB_API_URL: gh.url, ...pullRequest(12) } })
+        const body = gh.comments[0].body
+        // What GitHub does before it finds mentions: decode the entities.
+        const decoded = body.replace(/&#64;/g, '@').replace(/&amp;/g, '&')
+        expect(decoded).not.toMatch(/@(octocat|hubot)/)
+      })
+    )
+  )
+
+  it.concurrent('a secondary rate limit is waited out within the budget and named as what it is', () =>
+    withGitHub((gh) =>
+      inSandbox(async (_box, run) => {
+        const limited = {
+          status: 403,
+          body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+          headers: { 'retry-after': '1' }
+        }
+        gh.refusals.push(limited)
+        const once = await run(
+          'testsigma',
+          { commitStatus: 'true', githubToken: GH_TOKEN },
+          { env: { GITHUB_API_URL: gh.url, ...pullRequest(13) } }
+        )
+        expect(gh.statuses.map((s) => s.state)).toEqual(['pending', 'success'])
+        expect(warningsOf(once)).toEqual([])
+        // Refused past the budget: a warning that says rate limit, not permissions.
+        gh.refusals.push(...Array.from({ length: 6 }, () => ({ ...limited, headers: { 'retry-after': '60' } })))
+        const again = await run(
+          'testsigma',
+          { commitStatus: 'true', githubToken: GH_TOKEN },
+          { env: { GITHUB_API_URL: gh.url, ...pullRequest(13) } }
+        )
+        const warned = warningsOf(again).join('\n')
+        expect(warned).toMatch(/secondary rate limit/)
+        expect(warned).not.toMatch(/permissions:/)
+        expect(again.outputs.status).toBe('passed')
+      })
+    )
+  )
+
+  it.concurrent('wait: false sets no commit status; a later step attached with runId sets pending, then the verdict', () =>
+    withGitHub((gh) =>
+      inSandbox(async (_box, run) => {
+        const env = { GITHUB_API_URL: gh.url, ...pullRequest(14) }
+        const started = await run('testsigma', { commitStatus: 'true', githubToken: GH_TOKEN, wait: 'false' }, { env })
+        expect(started.outputs.status).toBe('triggered')
+        expect(gh.statuses).toEqual([])
+        expect(started.stdout).toContain('sets no commit status')
+        const attached = await run('testsigma', { commitStatus: 'true', githubToken: GH_TOKEN, runId: started.outputs.runId }, { env })
+        expect(attached.outputs.status).toBe('passed')
+        expect(gh.statuses.map((s) => s.state)).toEqual(['success'])
+      })
+    )
+  )
+})

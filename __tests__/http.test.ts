@@ -62,7 +62,9 @@ describe('HttpApi', () => {
   it('sends JSON with the auth header to baseUrl + path and validates the answer', async () => {
     const s = await serve((_req, res) => sendJson(res, 201, { id: 'r1', count: 3, extra: true }))
     const reply = await api(s).request(post)
-    expect(reply).toEqual({ status: 201, data: { id: 'r1', count: 3 } })
+    expect(reply).toEqual({ status: 201, data: { id: 'r1', count: 3 }, clockOffsetMs: expect.any(Number) })
+    // The server's clock, from its Date header: this one runs on ours, to the second.
+    expect(Math.abs(reply.clockOffsetMs!)).toBeLessThan(1500)
     expect(s.hits).toHaveLength(1)
     expect(s.hits[0]).toMatchObject({ method: 'POST', url: '/prefix/runs', body: '{"a":1}' })
     expect(s.hits[0].headers).toMatchObject({

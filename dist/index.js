@@ -4817,7 +4817,8 @@ class HttpApi {
             const parsed = safeParse(spec.schema, json);
             if (!parsed.success)
                 throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
-            return { status, data: parsed.data };
+            const date = Date.parse(String(res.message.headers.date ?? ''));
+            return { status, data: parsed.data, ...(Number.isFinite(date) && { clockOffsetMs: date - Date.now() }) };
         };
         try {
             return await Promise.race([exchange(), interrupted]);
@@ -10645,6 +10646,8 @@ function errorReader(...shapes) {
 }
 /** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
 const RESULTS_MAX_BYTES = 10 * 1024 * 1024;
+/** A listed field as text for comparing, or undefined when the platform did not fill it in. */
+const common_text = (v) => (v === null || v === undefined ? undefined : String(v));
 /** A count that may be absent or null on the wire. */
 const countSchema = schemas_nullish(schemas_int().check(_gte(0)));
 /**
@@ -10984,6 +10987,7 @@ const TestResults = array(object({
 }));
 // Per-test words (docs/platforms.md \u00a73.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' };
+const Project = object({ id: schemas_int(), key: schemas_string() });
 const Account = object({ name: schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,100}$/)) });
 function testeryState(r, account) {
     let mapped = fromWord(STATUS, r.status);
@@ -11041,16 +11045,14 @@ function testCode(inputs) {
         return `the build artifacts uploaded as build ${inputs.buildVersion} (buildVersion)`;
     return 'not chosen by this step: Testery runs the project\u2019s default test code (set gitRef, gitBranch, latestDeploy or buildVersion to choose)';
 }
-/**
- * The account name is the first segment of run links; one read per step, and optional: it only
- * decorates the report, so it gets one short attempt and never holds up a reading of the run.
- */
 const accounts = new WeakMap();
 const ACCOUNT_READ_MS = 5000;
-function accountName({ http }, signal) {
-    let name = accounts.get(http);
-    if (!name) {
-        name = http
+const ACCOUNT_GRACE_MS = 1000;
+function accountRead({ http }, signal) {
+    let read = accounts.get(http);
+    if (!read) {
+        const started = { done: Promise.resolve() };
+        started.done = http
             .request({
             method: 'GET',
             path: '/api/account',
@@ -11060,11 +11062,19 @@ function accountName({ http }, signal) {
             attempts: 1,
             timeoutMs: ACCOUNT_READ_MS
         }, signal)
-            .then((r) => r.data.name)
+            .then((r) => void (started.name = r.data.name))
             .catch(() => undefined);
-        accounts.set(http, name);
+        accounts.set(http, started);
+        read = started;
     }
-    return name;
+    return read;
+}
+/** Waits for the account read up to `ms`, never longer. */
+async function briefly(read, ms) {
+    let timer;
+    await Promise.race([read.done, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    return read.name;
 }
 const testery = {
     name: 'testery',
@@ -11117,6 +11127,7 @@ const testery = {
     startDetails: (inputs) => [{ label: 'Test code', value: testCode(inputs) }],
     async trigger(ctx, signal) {
         const { inputs, http } = ctx;
+        const account = accountRead(ctx, signal);
         const { data } = await http.request({
             method: 'POST',
             path: '/api/test-run-requests-build',
@@ -11126,30 +11137,59 @@ const testery = {
             action: 'start the test run',
             creates: true
         }, signal);
-        return testeryState(data, await accountName(ctx, signal));
+        return testeryState(data, await briefly(account, ACCOUNT_GRACE_MS));
     },
     async status(ctx, runId, signal) {
         const { data } = await ctx.http.request({ method: 'GET', path: path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' }, signal);
-        return testeryState(data, await accountName(ctx, signal));
+        return testeryState(data, accountRead(ctx, signal).name);
     },
-    // The account's latest runs, newest first (a bare array, docs/platforms.md \u00a73.4).
+    // Its listing echoes the project (as its numeric ID), the environment, the build, the commit,
+    // the branch and the tags; not the suite, the filters, the variables or latestDeploy (\u00a73.3).
+    startIdentity: (inputs) => ({
+        shown: {
+            project: inputs.projectId ?? '',
+            environment: inputs.environment ?? '',
+            ...(inputs.buildChosen && { build: inputs.buildVersion }),
+            ...(inputs.gitRef !== undefined && { ref: inputs.gitRef }),
+            ...(inputs.gitBranch !== undefined && { branch: inputs.gitBranch }),
+            ...(inputs.includeTags && { tags: [...inputs.includeTags].sort().join(',') })
+        },
+        unseen: [
+            inputs.scenarioId !== undefined && 'scenarioId (the test suite)',
+            inputs.excludeTags && 'excludeTags',
+            inputs.testFilters && 'testFilters',
+            inputs.variables && 'variables',
+            inputs.latestDeploy && 'latestDeploy'
+        ].filter((n) => !!n)
+    }),
+    // The account's latest runs, newest first (a bare array, docs/platforms.md \u00a73.4). Runs name their
+    // project by ID: the project keys are read as the CLI reads them (\u00a73.2) to tell projects apart.
     async recentRuns(ctx, signal) {
-        const { data } = await ctx.http.request({
+        const { data, clockOffsetMs } = await ctx.http.request({
             method: 'GET',
             path: '/api/test-runs?page=0&limit=50',
             template: '/api/test-runs',
-            schema: array(TestRun),
+            schema: array(schemas_extend(TestRun, { projectId: schemas_nullish(schemas_int()), branch: schemas_nullish(schemas_string()), includeTags: schemas_nullish(array(schemas_string())) })),
             action: 'list the recent runs'
         }, signal);
-        const account = await accountName(ctx, signal);
-        return data
-            .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
-            .map((r) => ({
-            state: testeryState(r, account),
-            build: r.buildKey ?? undefined,
-            ref: r.gitRef ?? undefined,
-            createdAt: toDate(r.createTime)
-        }));
+        const projects = await ctx.http.request({ method: 'GET', path: '/api/projects', template: '/api/projects', schema: array(Project), action: 'read the project keys' }, signal);
+        const keyOf = new Map(projects.data.map((p) => [p.id, p.key]));
+        const account = accountRead(ctx, signal).name;
+        return {
+            clockOffsetMs,
+            runs: data.map((r) => ({
+                state: testeryState(r, account),
+                echoed: {
+                    project: r.projectId === null || r.projectId === undefined ? undefined : keyOf.get(r.projectId),
+                    environment: common_text(r.environment),
+                    build: common_text(r.buildKey),
+                    ref: common_text(r.gitRef),
+                    branch: common_text(r.branch),
+                    tags: r.includeTags ? [...r.includeTags].sort().join(',') : undefined
+                },
+                createdAt: toDate(r.createTime)
+            }))
+        };
     },
     async testResults({ http }, run, signal) {
         const { data } = await http.request({
@@ -11185,6 +11225,7 @@ const testery = {
 ;// CONCATENATED MODULE: ./src/providers/testsigma.ts
 // Testsigma (docs/platforms.md \u00a71): a run is an "execution result" of a test plan. Only
 // STATUS_COMPLETED ends a run; its `result` says how.
+
 
 
 
@@ -11349,20 +11390,39 @@ const testsigma = {
         }, signal);
         return testsigmaState(data, webOriginOf(inputs.baseUrl));
     },
+    // Its listing echoes the plan, the environment and the build; not the run-time data or the
+    // saved configuration (docs/platforms.md \u00a71.2).
+    startIdentity: (inputs) => ({
+        shown: {
+            plan: inputs.scenarioId ?? '',
+            ...(inputs.environment !== undefined && { environment: inputs.environment }),
+            build: inputs.buildVersion
+        },
+        unseen: [inputs.variables && 'variables', inputs.executionConfig !== undefined && 'executionConfig'].filter((n) => !!n)
+    }),
     // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md \u00a71.5).
     async recentRuns({ inputs, http }, signal) {
-        const { data } = await http.request({
+        const { data, clockOffsetMs } = await http.request({
             method: 'GET',
             path: `/api/v1/executions/${segment(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
             template: '/api/v1/executions/{planId}/test_plan_results',
-            schema: object({ content: array(schemas_extend(ExecutionResult, { buildNo: schemas_nullish(schemas_string()) })) }),
+            schema: object({
+                content: array(schemas_extend(ExecutionResult, {
+                    buildNo: schemas_nullish(schemas_string()),
+                    executionId: schemas_nullish(union([schemas_number(), schemas_string()])),
+                    environmentId: schemas_nullish(union([schemas_number(), schemas_string()]))
+                }))
+            }),
             action: 'list the test plan\u2019s runs'
         }, signal);
-        return data.content.map((r) => ({
-            state: testsigmaState(r, webOriginOf(inputs.baseUrl)),
-            build: r.buildNo ?? undefined,
-            createdAt: toDate(r.startTime)
-        }));
+        return {
+            clockOffsetMs,
+            runs: data.content.map((r) => ({
+                state: testsigmaState(r, webOriginOf(inputs.baseUrl)),
+                echoed: { plan: common_text(r.executionId), environment: common_text(r.environmentId), build: common_text(r.buildNo) },
+                createdAt: toDate(r.startTime)
+            }))
+        };
     },
     // docs/platforms.md \u00a71.5: one entry per test case; a result other than the known words is a failure.
     async testResults(ctx, run, signal) {
@@ -11398,6 +11458,18 @@ const testsigma = {
     // running execution unless canStopAll is false; docs/platforms.md point 5). This call names the run in
     // the path and always sends canStopAll: false, so it can never stop another run.
     cancelCaveat: 'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
+    // Its server stops the plan's oldest unfinished run whatever ID the stop names, and one plan may
+    // run several times at once (docs/platforms.md point 14): with another unfinished run of the plan
+    // there, no stop is sent.
+    async otherRunsAtRisk(ctx, run, signal) {
+        const { runs } = await testsigma.recentRuns(ctx, signal);
+        const others = runs.filter((r) => r.state.id !== run.id && !TERMINAL_STATUSES.includes(r.state.status)).map((r) => r.state.id);
+        if (others.length === 0)
+            return undefined;
+        return `Testsigma stops a test plan's oldest unfinished run, whichever run the stop names, and test plan ${ctx.inputs.scenarioId ?? ''} has ${others.length === 1 ? 'another unfinished run' : 'other unfinished runs'} (${others.join(', ')}): stopping could end somebody else's run, so no stop was sent for run ${run.id}. Stop it in Testsigma if it is not wanted.`;
+    },
+    // "Plan already running", which its server answers as HTTP 500 (docs/platforms.md point 15).
+    busyMessage: /already\s+(in\s+)?running|EXECUTION_ALREADY_RUNNING/i,
     async cancel({ http }, run, signal) {
         await http.request({
             method: 'PUT',
@@ -11636,10 +11708,6 @@ async function guardFileAsync(file, write) {
 const runner_files_saveState = (name, value) => guardFile('GITHUB_STATE', () => saveState(name, value));
 /** `core.setOutput`, guarded. */
 const runner_files_setOutput = (name, value) => guardFile('GITHUB_OUTPUT', () => setOutput(name, value));
-/** For tests: forget which files were reported. */
-function resetRunnerFiles() {
-    reported.clear();
-}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // Everything the step shows: outputs, the job summary and annotations.
@@ -11875,8 +11943,12 @@ function readRunContext(env = process.env) {
 
 
 
-/** Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone. */
-const inert = (text, max) => forSummary(text, max).replace(/@/g, '&#64;');
+/**
+ * Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone.
+ * GitHub decodes `&#64;` before it looks for mentions, so the `@` stays and a zero-width joiner
+ * after it breaks the mention (docs/reliability.md, "GitHub").
+ */
+const inert = (text, max) => forSummary(text, max).replace(/@/g, '@\u2060');
 /** Only a pass is a success; a run not followed to its end stays pending, never a pass. */
 function commitState(status) {
     switch (status) {
@@ -11972,6 +12044,12 @@ function commentBody(c, run, tests = []) {
 // is not waited for (the step's verdict does not depend on it).
 const GITHUB_TIMEOUT_MS = 10_000;
 const HURRIED_TIMEOUT_MS = 2000;
+// The workflow token's identity on GitHub.
+const WORKFLOW_BOT = 'github-actions[bot]';
+// 100 comments a page: a pull request with more than 2,000 comments gets a new one.
+const MAX_COMMENT_PAGES = 20;
+// Retries of a call GitHub refused for a while (5xx, a rate limit): at most this many, within the budget.
+const GITHUB_ATTEMPTS = 3;
 /** What a refusal means, per write: the permission the job's token needs for it. */
 const PERMISSION = {
     status: 'statuses: write',
@@ -12006,6 +12084,12 @@ class GitHubPublisher {
     async status(run, signal) {
         if (!this.o.commitStatus)
             return;
+        // A run this step does not follow would leave a pending status nothing resolves: none is set.
+        // A later step that attaches with runId and commitStatus sets one, pending then its verdict.
+        if (run.status === 'triggered') {
+            this.o.info('commitStatus: this step does not wait for the run, so it sets no commit status; a later step with `runId` and `commitStatus: true` sets it.');
+            return;
+        }
         const { owner, repo, sha } = this.o.target;
         const state = commitState(run.status);
         await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, signal, async (gh, request) => {
@@ -12035,8 +12119,9 @@ class GitHubPublisher {
         const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests);
         const marker = commentMarker(this.o.key);
         await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
-            const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pull, per_page: 100, request });
-            const mine = comments.find((c) => c.body?.includes(marker));
+            // Ours: the marker and the token's own identity; the newest one, if a race left two.
+            const me = await this.identity(gh, request);
+            const mine = (await this.comments(gh, pull, request)).filter((c) => c.body?.includes(marker) && c.user?.login === me).pop();
             if (mine) {
                 await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request });
                 this.o.info(`Updated the comment on pull request #${pull}.`);
@@ -12046,6 +12131,39 @@ class GitHubPublisher {
                 this.o.info(`Commented on pull request #${pull}.`);
             }
         });
+    }
+    /**
+     * Every comment of the pull request, page by page, each page within the call's budget and signal
+     * (octokit's paginate drops the request's signal). At most MAX_COMMENT_PAGES pages.
+     */
+    async comments(gh, pull, request) {
+        const { owner, repo } = this.o.target;
+        const all = [];
+        for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+            const { data } = await gh.rest.issues.listComments({ owner, repo, issue_number: pull, per_page: 100, page, request });
+            all.push(...data);
+            if (data.length < 100)
+                break;
+        }
+        return all;
+    }
+    /**
+     * Who the token writes as: the user of a personal token, or the workflow token's bot (a token that
+     * cannot read /user is an app's: GITHUB_TOKEN writes as github-actions[bot]).
+     */
+    login;
+    async identity(gh, request) {
+        if (this.login === undefined) {
+            try {
+                this.login = (await gh.rest.users.getAuthenticated({ request })).data.login;
+            }
+            catch (e) {
+                if (e.status !== 403 && e.status !== 401)
+                    throw e;
+                this.login = WORKFLOW_BOT;
+            }
+        }
+        return this.login;
     }
     /** The open pull request that has this commit (for events that do not name one). */
     async pullOf(sha) {
@@ -12060,8 +12178,25 @@ class GitHubPublisher {
     /** One call to GitHub, within its time budget and the step's signal; a failure is a warning. */
     async attempt(what, action, signal, call) {
         const budget = budgeted(signal, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`);
+        const until = Date.now() + this.timeoutMs;
         try {
-            await call(await this.client(), { signal: budget.signal });
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await call(await this.client(), { signal: budget.signal });
+                    return;
+                }
+                catch (e) {
+                    // 5xx and rate limits pass: tried again while the budget allows (docs/reliability.md, "GitHub").
+                    const wait = retryAfterMs(e, attempt);
+                    if (wait === undefined || attempt >= GITHUB_ATTEMPTS || Date.now() + wait >= until || budget.signal.aborted)
+                        throw e;
+                    this.o.debug(`GitHub: ${action} failed (HTTP ${e.status}); trying again in ${(wait / 1000).toFixed(1)} s`);
+                    await new Promise((resolve) => {
+                        const t = setTimeout(resolve, wait);
+                        budget.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+                    });
+                }
+            }
         }
         catch (e) {
             // The workflow was cancelled: the step says so itself, and the final status follows.
@@ -12081,6 +12216,10 @@ class GitHubPublisher {
         // Octokit reports a request that got no answer as a status 500 with no response.
         if (err.response === undefined)
             return `the request to GitHub's API at ${this.o.target.apiUrl} failed (${said}).`;
+        if (isRateLimit(e))
+            return `GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit held this call past its ${this.timeoutMs / 1000} s budget (${said}).`;
+        if (err.status !== undefined && err.status >= 500)
+            return `GitHub's API answered ${err.status} (${said}), also when tried again.`;
         if (err.status === 403 || err.status === 404) {
             return (`GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`. ` +
                 'A pull request from a fork gets a read-only token whatever the workflow asks for, so there the step cannot write.');
@@ -12089,6 +12228,27 @@ class GitHubPublisher {
             return `GitHub answered 401 (${said}): the token in \`githubToken\` was not accepted.`;
         return `GitHub answered ${err.status} (${said}).`;
     }
+}
+/** A refusal GitHub means for a while: a primary or secondary rate limit (403 or 429 that says so). */
+function isRateLimit(e) {
+    const err = e;
+    if (err.status !== 403 && err.status !== 429)
+        return false;
+    const h = err.response?.headers ?? {};
+    const said = `${err.response?.data?.message ?? ''} ${err.message ?? ''}`;
+    return err.status === 429 || h['retry-after'] !== undefined || h['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said);
+}
+/** How long to wait before trying a call again, or undefined when it must not be tried again. */
+function retryAfterMs(e, attempt) {
+    const err = e;
+    const rateLimited = isRateLimit(e);
+    if (!rateLimited && !(err.status !== undefined && err.status >= 500 && err.response !== undefined))
+        return undefined;
+    const after = Number(err.response?.headers?.['retry-after']);
+    if (Number.isFinite(after) && after >= 0)
+        return after * 1000;
+    // GitHub asks for a minute after a secondary rate limit without Retry-After: past any budget here.
+    return rateLimited ? 60_000 : 1000 * 2 ** (attempt - 1);
 }
 
 ;// CONCATENATED MODULE: ./src/github/target.ts
@@ -12148,23 +12308,38 @@ function readTarget(env = process.env) {
 // module looks for the run the request may have started and adopts it, rather than sending again.
 
 
-// Platform clocks and ours differ, and the trigger itself may take a minute: a run created up to
-// this long before we sent the request can still be ours.
-const CLOCK_SKEW_MS = 120_000;
+// How early a run's creation time may read against the moment the request was sent, once the
+// platform's clock is known from its Date header: both are stamped to the second, and the answer
+// took some time to arrive. Without a Date header the clocks are taken as synced, a little looser.
+const SLACK_MS = 2000;
+const SLACK_WITHOUT_DATE_MS = 5000;
 /**
- * The candidates that this step's request could have created: same build, created since it was
- * sent, and, where the step chose a commit (`gitRef`) and the platform records one, that commit.
+ * The runs this step's request could have created (docs/reliability.md, "Neighbours"): every field
+ * the step sent that the listing shows is the same, and the run was created after the request
+ * was sent, on the platform's clock. A run whose entry does not show a field is not taken.
  */
-function ownRuns(candidates, ctx, sentAtEpochMs) {
-    return candidates.filter((c) => c.build === ctx.inputs.buildVersion &&
-        (c.ref === undefined || ctx.inputs.gitRef === undefined || sameCommit(c.ref, ctx.inputs.gitRef)) &&
+function ownRuns(listing, identity, sentAtEpochMs) {
+    const offset = listing.clockOffsetMs;
+    const earliest = sentAtEpochMs + (offset ?? 0) - (offset === undefined ? SLACK_WITHOUT_DATE_MS : SLACK_MS);
+    return listing.runs.filter((c) => Object.entries(identity.shown).every(([field, sent]) => same(field, c.echoed[field], sent)) &&
         c.createdAt !== undefined &&
-        c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS);
+        c.createdAt.getTime() >= earliest);
 }
-/** A full SHA and an abbreviation of it name the same commit. */
-function sameCommit(a, b) {
-    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
-    return x.startsWith(y) || y.startsWith(x);
+function same(field, echoed, sent) {
+    if (echoed === undefined)
+        return false;
+    // A full SHA and an abbreviation of it name the same commit.
+    if (field === 'ref') {
+        const [x, y] = [echoed.toLowerCase(), sent.toLowerCase()];
+        return x.startsWith(y) || y.startsWith(x);
+    }
+    return echoed === sent;
+}
+/** The step's run in words: "build 812 in environment 10" (what the reader would look for). */
+function described(identity) {
+    return Object.entries(identity.shown)
+        .map(([field, value]) => `${field} ${value}`)
+        .join(', ');
 }
 async function startRun(provider, ctx, log, signal, nowEpochMs = Date.now) {
     const sentAt = nowEpochMs();
@@ -12174,25 +12349,35 @@ async function startRun(provider, ctx, log, signal, nowEpochMs = Date.now) {
     catch (e) {
         if (e instanceof PlatformError && signal?.aborted)
             throw cancelledWhileStarting(provider, e);
+        if (e instanceof PlatformError && e.info.platformMessage && provider.busyMessage?.test(e.info.platformMessage)) {
+            // The platform refused the start because the plan is running already: named as that, whatever its status code.
+            throw withHint(e, `${provider.title} says this is already running, so it started no new run: wait for the running one to end (see ${provider.runsPage}) or stop it there, then run the job again.`);
+        }
         if (!(e instanceof PlatformError) || !mayHaveTakenEffect(e.info) || !provider.recentRuns)
             throw e;
+        const identity = provider.startIdentity?.(ctx.inputs) ?? { shown: {}, unseen: [] };
+        if (identity.unseen.length > 0) {
+            // A run this step started cannot be told from a neighbour's by what the listing shows.
+            throw withHint(e, `the request reached ${provider.title}, so a run may have started; ${provider.title}'s run listing does not show ${identity.unseen.join(', ')}, so it cannot tell this step's run from another job's: look at ${provider.runsPage} before running the job again, and follow the right run with \`runId\`.`);
+        }
         log(`${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`);
         let mine;
         try {
-            mine = ownRuns(await provider.recentRuns(ctx, signal), ctx, sentAt);
+            mine = ownRuns(await provider.recentRuns(ctx, signal), identity, sentAt);
         }
         catch (listError) {
             const why = listError instanceof PlatformError ? whatFailed(listError.info) : 'an unexpected error';
             throw withHint(e, `the request reached ${provider.title}, so a run may have started, and listing the runs to check failed (${why}): look at ${provider.runsPage} before running the job again.`);
         }
+        const what = described(identity);
         if (mine.length === 1) {
-            log(`Found run ${mine[0].state.id} for build ${ctx.inputs.buildVersion}, created by this step's request: following it.`);
+            log(`Found run ${mine[0].state.id} (${what}), created after this step's request: following it.`);
             return { run: mine[0].state, adopted: true };
         }
         if (mine.length === 0) {
-            throw withHint(e, `no run for build ${ctx.inputs.buildVersion} appeared on ${provider.title}, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`);
+            throw withHint(e, `no run with ${what} was created on ${provider.title} after the request, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`);
         }
-        throw withHint(e, `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`);
+        throw withHint(e, `${mine.length} runs with ${what} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`);
     }
 }
 /**
@@ -12692,16 +12877,35 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
     // The reason quotes the platform's last status word: one line, like all platform text in the log.
     if (refused)
         return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` };
+    runner_files_saveState(main_STATE.cancelOwed, 'true');
+    const started = Date.now();
+    const left = () => budgetMs - (Date.now() - started);
+    // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
+    s.ctx.http.setDeadline(Infinity);
+    if (s.provider.otherRunsAtRisk) {
+        // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
+        try {
+            const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
+            if (risk)
+                return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` };
+        }
+        catch (e) {
+            const why = e instanceof PlatformError ? whatFailed(e.info) : 'an unexpected error';
+            return {
+                done: false,
+                owed: true,
+                why: `Did not cancel run ${run.id} on ${s.provider.title}: could not check that no other run of it would be stopped (${why}).`
+            };
+        }
+    }
     if (s.provider.cancelCaveat)
         info(s.provider.cancelCaveat);
-    runner_files_saveState(main_STATE.cancelOwed, 'true');
     try {
-        // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
-        s.ctx.http.setDeadline(Infinity);
-        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(budgetMs));
+        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
         runner_files_saveState(main_STATE.cancelSent, 'true');
         runner_files_saveState(main_STATE.cancelOwed, '');
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
+        await confirmStopped(s, run.id, left());
         return { done: true };
     }
     catch (e) {
@@ -12711,6 +12915,22 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
                 ? e.message
                 : oneLine(redact(String(e), [s.inputs.token]));
         return { done: false, owed: true, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
+    }
+}
+/** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
+async function confirmStopped(s, runId, budgetMs) {
+    if (!s.provider.status || budgetMs < 200)
+        return;
+    try {
+        const after = await s.provider.status(s.ctx, runId, AbortSignal.timeout(budgetMs));
+        if (after.id !== runId)
+            return;
+        info(isTerminal(after)
+            ? `Run ${runId} has stopped (${oneLine(after.providerStatus, 100)}).`
+            : `Run ${runId} still shows ${oneLine(after.providerStatus, 100) || after.status} after the stop: ${s.provider.title} may take a moment, or the stop did not reach it; check ${s.provider.runsPage}.`);
+    }
+    catch {
+        info(`Could not read run ${runId} again after the stop: check ${s.provider.runsPage} that it stopped.`);
     }
 }
 /** Cancels at the timeout or on a signal: a warning when it did not happen, saying what comes next. */
@@ -12782,7 +13002,9 @@ async function openRun(s, signal) {
         info(`Open it: ${run.url}`);
     if (run.message)
         info(`${provider.title} said: ${oneLine(run.message)}`);
-    await s.github?.status(run, signal);
+    // Pending only for a run this step follows to its verdict (docs/reliability.md, "GitHub").
+    if (inputs.wait)
+        await s.github?.status(run, signal);
     return run;
 }
 /**

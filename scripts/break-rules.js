@@ -121,7 +121,7 @@ export const BREAKS = [
     rule: 5,
     what: 'a failed cancel is not owed',
     file: 'src/main.ts',
-    from: "core.saveState(STATE.cancelOwed, 'true')\n",
+    from: "saveState(STATE.cancelOwed, 'true')\n",
     to: '\n',
     tests: [...UNIT('e2e-hardening')]
   },
@@ -239,9 +239,9 @@ export const BREAKS = [
     id: 'R11a',
     only: 'startRun|ownRuns',
     rule: 11,
-    what: 'a run of another build is adopted',
+    what: 'a run of another build, environment or plan is adopted',
     file: 'src/trigger.ts',
-    from: 'c.build === ctx.inputs.buildVersion &&',
+    from: 'Object.entries(identity.shown).every(([field, sent]) => same(field, c.echoed[field], sent)) &&',
     to: '',
     tests: [...UNIT('adoption')]
   },
@@ -251,7 +251,7 @@ export const BREAKS = [
     rule: 11,
     what: 'a run created before the request is adopted',
     file: 'src/trigger.ts',
-    from: 'c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS',
+    from: 'c.createdAt.getTime() >= earliest',
     to: 'true',
     tests: [...UNIT('adoption')]
   },

@@ -71,6 +71,8 @@ export interface RequestSpec<T> {
 export interface Reply<T> {
   status: number
   data: T
+  /** The platform's clock minus ours, ms, from the answer's Date header (absent: none, or unreadable). */
+  clockOffsetMs?: number
 }
 
 export interface HttpApiOptions {
@@ -400,7 +402,8 @@ export class HttpApi {
       }
       const parsed = z.safeParse(spec.schema, json)
       if (!parsed.success) throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true })
-      return { status, data: parsed.data }
+      const date = Date.parse(String(res.message.headers.date ?? ''))
+      return { status, data: parsed.data, ...(Number.isFinite(date) && { clockOffsetMs: date - Date.now() }) }
     }
     try {
       return await Promise.race([exchange(), interrupted])

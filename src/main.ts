@@ -165,15 +165,32 @@ async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TIMEOUT_M
   const refused = s.provider.refuseCancel?.(run)
   // The reason quotes the platform's last status word: one line, like all platform text in the log.
   if (refused) return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` }
-  if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
   saveState(STATE.cancelOwed, 'true')
+  const started = Date.now()
+  const left = () => budgetMs - (Date.now() - started)
+  // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
+  s.ctx.http.setDeadline(Infinity)
+  if (s.provider.otherRunsAtRisk) {
+    // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
+    try {
+      const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
+      if (risk) return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` }
+    } catch (e) {
+      const why = e instanceof PlatformError ? whatFailed(e.info) : 'an unexpected error'
+      return {
+        done: false,
+        owed: true,
+        why: `Did not cancel run ${run.id} on ${s.provider.title}: could not check that no other run of it would be stopped (${why}).`
+      }
+    }
+  }
+  if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
   try {
-    // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
-    s.ctx.http.setDeadline(Infinity)
-    await s.provider.cancel(s.ctx, run, AbortSignal.timeout(budgetMs))
+    await s.provider.cancel(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
     saveState(STATE.cancelSent, 'true')
     saveState(STATE.cancelOwed, '')
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
+    await confirmStopped(s, run.id, left())
     return { done: true }
   } catch (e) {
     const why =
@@ -183,6 +200,22 @@ async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TIMEOUT_M
           ? e.message
           : oneLine(redact(String(e), [s.inputs.token]))
     return { done: false, owed: true, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` }
+  }
+}
+
+/** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
+async function confirmStopped(s: Setup, runId: string, budgetMs: number): Promise<void> {
+  if (!s.provider.status || budgetMs < 200) return
+  try {
+    const after = await s.provider.status(s.ctx, runId, AbortSignal.timeout(budgetMs))
+    if (after.id !== runId) return
+    core.info(
+      isTerminal(after)
+        ? `Run ${runId} has stopped (${oneLine(after.providerStatus, 100)}).`
+        : `Run ${runId} still shows ${oneLine(after.providerStatus, 100) || after.status} after the stop: ${s.provider.title} may take a moment, or the stop did not reach it; check ${s.provider.runsPage}.`
+    )
+  } catch {
+    core.info(`Could not read run ${runId} again after the stop: check ${s.provider.runsPage} that it stopped.`)
   }
 }
 
@@ -254,7 +287,8 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
   core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
   if (run.url) core.info(`Open it: ${run.url}`)
   if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
-  await s.github?.status(run, signal)
+  // Pending only for a run this step follows to its verdict (docs/reliability.md, "GitHub").
+  if (inputs.wait) await s.github?.status(run, signal)
   return run
 }
 

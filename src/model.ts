@@ -53,11 +53,28 @@ export interface TestResult {
 /** A run found on the platform, with the fields that tell whether this step started it. */
 export interface RunCandidate {
   state: RunState
-  /** The build the run was started for (Testsigma buildNo, Testery buildId). */
-  build?: string
-  /** The commit the run was started for, where the platform records it. */
-  ref?: string
+  /**
+   * How the run was started, as the listing shows it, under the names of `StartIdentity.shown`
+   * (plan, project, environment, build, ref, …); undefined where this run's entry does not say.
+   */
+  echoed: Record<string, string | undefined>
+  /** When the platform created it, on the platform's clock. */
   createdAt?: Date
+}
+
+/** A platform's latest runs, and how far its clock is from ours. */
+export interface RunListing {
+  runs: RunCandidate[]
+  /** The platform's clock minus ours, ms, from the listing answer's Date header (absent: not sent). */
+  clockOffsetMs?: number
+}
+
+/** What a start request set that tells its run from a neighbour's (another leg, project or plan). */
+export interface StartIdentity {
+  /** Fields the listing echoes, by name, with the value this step sent. */
+  shown: Record<string, string>
+  /** Inputs this step set that the listing cannot show: while any is set, nothing is adopted. */
+  unseen: string[]
 }
 
 /** A line of the job summary's run table that says how the run was started (e.g. which test code). */

@@ -4,11 +4,13 @@
 import { mayHaveTakenEffect } from './retry-policy.js'
 import { PlatformError, whatFailed } from './errors.js'
 import type { Provider, ProviderContext } from './providers/types.js'
-import type { RunCandidate, RunState } from './model.js'
+import type { RunCandidate, RunListing, RunState, StartIdentity } from './model.js'
 
-// Platform clocks and ours differ, and the trigger itself may take a minute: a run created up to
-// this long before we sent the request can still be ours.
-const CLOCK_SKEW_MS = 120_000
+// How early a run's creation time may read against the moment the request was sent, once the
+// platform's clock is known from its Date header: both are stamped to the second, and the answer
+// took some time to arrive. Without a Date header the clocks are taken as synced, a little looser.
+const SLACK_MS = 2000
+const SLACK_WITHOUT_DATE_MS = 5000
 
 export interface Started {
   run: RunState
@@ -17,23 +19,36 @@ export interface Started {
 }
 
 /**
- * The candidates that this step's request could have created: same build, created since it was
- * sent, and, where the step chose a commit (`gitRef`) and the platform records one, that commit.
+ * The runs this step's request could have created (docs/reliability.md, "Neighbours"): every field
+ * the step sent that the listing shows is the same, and the run was created after the request
+ * was sent, on the platform's clock. A run whose entry does not show a field is not taken.
  */
-export function ownRuns(candidates: RunCandidate[], ctx: ProviderContext, sentAtEpochMs: number): RunCandidate[] {
-  return candidates.filter(
+export function ownRuns(listing: RunListing, identity: StartIdentity, sentAtEpochMs: number): RunCandidate[] {
+  const offset = listing.clockOffsetMs
+  const earliest = sentAtEpochMs + (offset ?? 0) - (offset === undefined ? SLACK_WITHOUT_DATE_MS : SLACK_MS)
+  return listing.runs.filter(
     (c) =>
-      c.build === ctx.inputs.buildVersion &&
-      (c.ref === undefined || ctx.inputs.gitRef === undefined || sameCommit(c.ref, ctx.inputs.gitRef)) &&
+      Object.entries(identity.shown).every(([field, sent]) => same(field, c.echoed[field], sent)) &&
       c.createdAt !== undefined &&
-      c.createdAt.getTime() >= sentAtEpochMs - CLOCK_SKEW_MS
+      c.createdAt.getTime() >= earliest
   )
 }
 
-/** A full SHA and an abbreviation of it name the same commit. */
-function sameCommit(a: string, b: string): boolean {
-  const [x, y] = [a.toLowerCase(), b.toLowerCase()]
-  return x.startsWith(y) || y.startsWith(x)
+function same(field: string, echoed: string | undefined, sent: string): boolean {
+  if (echoed === undefined) return false
+  // A full SHA and an abbreviation of it name the same commit.
+  if (field === 'ref') {
+    const [x, y] = [echoed.toLowerCase(), sent.toLowerCase()]
+    return x.startsWith(y) || y.startsWith(x)
+  }
+  return echoed === sent
+}
+
+/** The step's run in words: "build 812 in environment 10" (what the reader would look for). */
+function described(identity: StartIdentity): string {
+  return Object.entries(identity.shown)
+    .map(([field, value]) => `${field} ${value}`)
+    .join(', ')
 }
 
 export async function startRun(
@@ -48,13 +63,28 @@ export async function startRun(
     return { run: await provider.trigger(ctx, signal), adopted: false }
   } catch (e) {
     if (e instanceof PlatformError && signal?.aborted) throw cancelledWhileStarting(provider, e)
+    if (e instanceof PlatformError && e.info.platformMessage && provider.busyMessage?.test(e.info.platformMessage)) {
+      // The platform refused the start because the plan is running already: named as that, whatever its status code.
+      throw withHint(
+        e,
+        `${provider.title} says this is already running, so it started no new run: wait for the running one to end (see ${provider.runsPage}) or stop it there, then run the job again.`
+      )
+    }
     if (!(e instanceof PlatformError) || !mayHaveTakenEffect(e.info) || !provider.recentRuns) throw e
+    const identity = provider.startIdentity?.(ctx.inputs) ?? { shown: {}, unseen: [] }
+    if (identity.unseen.length > 0) {
+      // A run this step started cannot be told from a neighbour's by what the listing shows.
+      throw withHint(
+        e,
+        `the request reached ${provider.title}, so a run may have started; ${provider.title}'s run listing does not show ${identity.unseen.join(', ')}, so it cannot tell this step's run from another job's: look at ${provider.runsPage} before running the job again, and follow the right run with \`runId\`.`
+      )
+    }
     log(
       `${provider.title}: the trigger request failed after reaching the platform (${whatFailed(e.info)}); looking for the run it may have started, instead of sending it again.`
     )
     let mine: RunCandidate[]
     try {
-      mine = ownRuns(await provider.recentRuns(ctx, signal), ctx, sentAt)
+      mine = ownRuns(await provider.recentRuns(ctx, signal), identity, sentAt)
     } catch (listError) {
       const why = listError instanceof PlatformError ? whatFailed(listError.info) : 'an unexpected error'
       throw withHint(
@@ -62,19 +92,20 @@ export async function startRun(
         `the request reached ${provider.title}, so a run may have started, and listing the runs to check failed (${why}): look at ${provider.runsPage} before running the job again.`
       )
     }
+    const what = described(identity)
     if (mine.length === 1) {
-      log(`Found run ${mine[0].state.id} for build ${ctx.inputs.buildVersion}, created by this step's request: following it.`)
+      log(`Found run ${mine[0].state.id} (${what}), created after this step's request: following it.`)
       return { run: mine[0].state, adopted: true }
     }
     if (mine.length === 0) {
       throw withHint(
         e,
-        `no run for build ${ctx.inputs.buildVersion} appeared on ${provider.title}, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`
+        `no run with ${what} was created on ${provider.title} after the request, so the request most likely did nothing; one may still appear: look at ${provider.runsPage} before running the job again.`
       )
     }
     throw withHint(
       e,
-      `${mine.length} runs for build ${ctx.inputs.buildVersion} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`
+      `${mine.length} runs with ${what} were created on ${provider.title} since the request (ids ${mine.map((m) => m.state.id).join(', ')}): look at ${provider.runsPage} and follow the right one with \`runId\`.`
     )
   }
 }

@@ -5,7 +5,11 @@ import { fakeServer, sendJson, type FakeServer } from './fake-server.js'
 
 export interface FakeGitHub extends FakeServer {
   statuses: { sha: string; state: string; context: string; description?: string; target_url?: string }[]
-  comments: { id: number; issue: number; body: string }[]
+  /** Comments, oldest first, with their author (the token writes as github-actions[bot], as GITHUB_TOKEN does). */
+  comments: { id: number; issue: number; body: string; user: { login: string } }[]
+  /** Answers for the next requests (e.g. a secondary rate limit), used up one by one. */
+  refusals: { status: number; body: object; headers?: Record<string, string> }[]
+
   /** Routes that answer 403 "Resource not accessible by integration". */
   forbid: Set<'statuses' | 'comments'>
   /** What GET /repos/{o}/{r}/commits/{sha}/pulls answers. */
@@ -24,6 +28,8 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
   const state = {
     statuses: [] as FakeGitHub['statuses'],
     comments: [] as FakeGitHub['comments'],
+    refusals: [] as FakeGitHub['refusals'],
+
     forbid: new Set<'statuses' | 'comments'>(),
     pullsOfCommit: [] as FakeGitHub['pullsOfCommit'],
     auth: [] as string[]
@@ -33,6 +39,10 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     state.auth.push(String(req.headers.authorization ?? ''))
     const path = (req.url ?? '').split('?')[0]
     const body = hit.body ? JSON.parse(hit.body) : {}
+    const refusal = state.refusals.shift()
+    if (refusal) return sendJson(res, refusal.status, refusal.body, refusal.headers)
+    // GITHUB_TOKEN cannot read the user it acts for.
+    if (path === '/user') return sendJson(res, 403, { ...FORBIDDEN, documentation_url: 'https://docs.github.com/rest/users/users' })
     let m: RegExpExecArray | null
     if ((m = /^\/repos\/[^/]+\/[^/]+\/statuses\/(\w+)$/.exec(path)) && req.method === 'POST') {
       if (state.forbid.has('statuses')) return sendJson(res, 403, FORBIDDEN)
@@ -41,14 +51,13 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     }
     if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
       const issue = Number(m[1])
-      if (req.method === 'GET')
-        return sendJson(
-          res,
-          200,
-          state.comments.filter((c) => c.issue === issue)
-        )
+      if (req.method === 'GET') {
+        const page = Number(new URL(req.url ?? '', 'http://x').searchParams.get('page') ?? 1)
+        const per = Math.min(100, Number(new URL(req.url ?? '', 'http://x').searchParams.get('per_page') ?? 30))
+        return sendJson(res, 200, state.comments.filter((c) => c.issue === issue).slice((page - 1) * per, page * per))
+      }
       if (state.forbid.has('comments')) return sendJson(res, 403, FORBIDDEN)
-      const c = { id: nextId++, issue, body: body.body }
+      const c = { id: nextId++, issue, body: body.body, user: { login: 'github-actions[bot]' } }
       state.comments.push(c)
       return sendJson(res, 201, c)
     }

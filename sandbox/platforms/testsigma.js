@@ -108,11 +108,17 @@ export function testsigmaSandbox() {
     if (!run) fail(ctx.res, 404, 'Test plan result not found')
     return run
   }
-  /** Stops runs as the vendor documents: canStopAll absent or true stops every running run of the account. */
+  /**
+   * Stops runs as the vendor does: canStopAll absent or true stops every running run of the account;
+   * a stop of one run ends the plan's oldest unfinished run, whichever run it names (its server's
+   * beforeStop(), docs/platforms.md point 14).
+   */
   const stop = (ctx, run) => {
     const b = ctx.body ?? {}
     if (b.result !== 'STOPPED') return fail(ctx.res, 400, 'result must be STOPPED')
-    const targets = b.canStopAll === false ? (run ? [run] : []) : [...book.runs.values()].filter((r) => phaseOf(r).phase !== 'ended')
+    const oldestOfPlan = (r) => [...book.runs.values()].find((o) => o.planId === r.planId && phaseOf(o).phase !== 'ended') ?? r
+    const targets =
+      b.canStopAll === false ? (run ? [oldestOfPlan(run)] : []) : [...book.runs.values()].filter((r) => phaseOf(r).phase !== 'ended')
     if (targets.length === 0) return fail(ctx.res, 400, 'No execution to stop')
     const reply = run ?? targets[0]
     cancelRun(reply, ctx.res, () => {

@@ -4,8 +4,12 @@ import type { RunState, RunStatus, TestResult } from '../model.js'
 import { durationSeconds, MARK } from '../report.js'
 import { forSummary } from '../text.js'
 
-/** Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone. */
-const inert = (text: string, max?: number) => forSummary(text, max).replace(/@/g, '&#64;')
+/**
+ * Platform text in a comment: escaped as in the summary, and no @mention that would notify anyone.
+ * GitHub decodes `&#64;` before it looks for mentions, so the `@` stays and a zero-width joiner
+ * after it breaks the mention (docs/reliability.md, "GitHub").
+ */
+export const inert = (text: string, max?: number) => forSummary(text, max).replace(/@/g, '@\u2060')
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error'
 

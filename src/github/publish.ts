@@ -28,6 +28,14 @@ const GITHUB_TIMEOUT_MS = 10_000
 const HURRIED_TIMEOUT_MS = 2000
 
 type Octokit = ReturnType<(typeof import('@actions/github'))['getOctokit']>
+type Comment = { id: number; body?: string; user?: { login: string } | null }
+
+// The workflow token's identity on GitHub.
+const WORKFLOW_BOT = 'github-actions[bot]'
+// 100 comments a page: a pull request with more than 2,000 comments gets a new one.
+const MAX_COMMENT_PAGES = 20
+// Retries of a call GitHub refused for a while (5xx, a rate limit): at most this many, within the budget.
+const GITHUB_ATTEMPTS = 3
 
 /** What a refusal means, per write: the permission the job's token needs for it. */
 const PERMISSION = {
@@ -63,6 +71,14 @@ export class GitHubPublisher {
    */
   async status(run: RunState, signal?: AbortSignal): Promise<void> {
     if (!this.o.commitStatus) return
+    // A run this step does not follow would leave a pending status nothing resolves: none is set.
+    // A later step that attaches with runId and commitStatus sets one, pending then its verdict.
+    if (run.status === 'triggered') {
+      this.o.info(
+        'commitStatus: this step does not wait for the run, so it sets no commit status; a later step with `runId` and `commitStatus: true` sets it.'
+      )
+      return
+    }
     const { owner, repo, sha } = this.o.target
     const state = commitState(run.status)
     await this.attempt('status', `set the commit status on ${sha.slice(0, 7)}`, signal, async (gh, request) => {
@@ -92,8 +108,9 @@ export class GitHubPublisher {
     const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests)
     const marker = commentMarker(this.o.key)
     await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
-      const comments = await gh.paginate(gh.rest.issues.listComments, { owner, repo, issue_number: pull, per_page: 100, request })
-      const mine = comments.find((c) => c.body?.includes(marker))
+      // Ours: the marker and the token's own identity; the newest one, if a race left two.
+      const me = await this.identity(gh, request)
+      const mine = (await this.comments(gh, pull, request)).filter((c) => c.body?.includes(marker) && c.user?.login === me).pop()
       if (mine) {
         await gh.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body, request })
         this.o.info(`Updated the comment on pull request #${pull}.`)
@@ -102,6 +119,38 @@ export class GitHubPublisher {
         this.o.info(`Commented on pull request #${pull}.`)
       }
     })
+  }
+
+  /**
+   * Every comment of the pull request, page by page, each page within the call's budget and signal
+   * (octokit's paginate drops the request's signal). At most MAX_COMMENT_PAGES pages.
+   */
+  private async comments(gh: Octokit, pull: number, request: { signal: AbortSignal }): Promise<Comment[]> {
+    const { owner, repo } = this.o.target
+    const all: Comment[] = []
+    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+      const { data } = await gh.rest.issues.listComments({ owner, repo, issue_number: pull, per_page: 100, page, request })
+      all.push(...data)
+      if (data.length < 100) break
+    }
+    return all
+  }
+
+  /**
+   * Who the token writes as: the user of a personal token, or the workflow token's bot (a token that
+   * cannot read /user is an app's: GITHUB_TOKEN writes as github-actions[bot]).
+   */
+  private login?: string
+  private async identity(gh: Octokit, request: { signal: AbortSignal }): Promise<string> {
+    if (this.login === undefined) {
+      try {
+        this.login = (await gh.rest.users.getAuthenticated({ request })).data.login
+      } catch (e) {
+        if ((e as { status?: number }).status !== 403 && (e as { status?: number }).status !== 401) throw e
+        this.login = WORKFLOW_BOT
+      }
+    }
+    return this.login
   }
 
   /** The open pull request that has this commit (for events that do not name one). */
@@ -123,8 +172,25 @@ export class GitHubPublisher {
     call: (gh: Octokit, request: { signal: AbortSignal }) => Promise<void>
   ): Promise<void> {
     const budget = budgeted(signal, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`)
+    const until = Date.now() + this.timeoutMs
     try {
-      await call(await this.client(), { signal: budget.signal })
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await call(await this.client(), { signal: budget.signal })
+          return
+        } catch (e) {
+          // 5xx and rate limits pass: tried again while the budget allows (docs/reliability.md, "GitHub").
+          const wait = retryAfterMs(e, attempt)
+          if (wait === undefined || attempt >= GITHUB_ATTEMPTS || Date.now() + wait >= until || budget.signal.aborted) throw e
+          this.o.debug(
+            `GitHub: ${action} failed (HTTP ${(e as { status?: number }).status}); trying again in ${(wait / 1000).toFixed(1)} s`
+          )
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, wait)
+            budget.signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true })
+          })
+        }
+      }
     } catch (e) {
       // The workflow was cancelled: the step says so itself, and the final status follows.
       if (signal?.aborted) return
@@ -141,6 +207,9 @@ export class GitHubPublisher {
       return `GitHub's API at ${this.o.target.apiUrl} did not answer within ${this.timeoutMs / 1000} s.`
     // Octokit reports a request that got no answer as a status 500 with no response.
     if (err.response === undefined) return `the request to GitHub's API at ${this.o.target.apiUrl} failed (${said}).`
+    if (isRateLimit(e))
+      return `GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit held this call past its ${this.timeoutMs / 1000} s budget (${said}).`
+    if (err.status !== undefined && err.status >= 500) return `GitHub's API answered ${err.status} (${said}), also when tried again.`
     if (err.status === 403 || err.status === 404) {
       return (
         `GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`. ` +
@@ -150,4 +219,30 @@ export class GitHubPublisher {
     if (err.status === 401) return `GitHub answered 401 (${said}): the token in \`githubToken\` was not accepted.`
     return `GitHub answered ${err.status} (${said}).`
   }
+}
+
+interface GitHubError {
+  status?: number
+  message?: string
+  response?: { headers?: Record<string, string | undefined>; data?: { message?: string } }
+}
+
+/** A refusal GitHub means for a while: a primary or secondary rate limit (403 or 429 that says so). */
+function isRateLimit(e: unknown): boolean {
+  const err = e as GitHubError
+  if (err.status !== 403 && err.status !== 429) return false
+  const h = err.response?.headers ?? {}
+  const said = `${err.response?.data?.message ?? ''} ${err.message ?? ''}`
+  return err.status === 429 || h['retry-after'] !== undefined || h['x-ratelimit-remaining'] === '0' || /rate limit/i.test(said)
+}
+
+/** How long to wait before trying a call again, or undefined when it must not be tried again. */
+function retryAfterMs(e: unknown, attempt: number): number | undefined {
+  const err = e as GitHubError
+  const rateLimited = isRateLimit(e)
+  if (!rateLimited && !(err.status !== undefined && err.status >= 500 && err.response !== undefined)) return undefined
+  const after = Number(err.response?.headers?.['retry-after'])
+  if (Number.isFinite(after) && after >= 0) return after * 1000
+  // GitHub asks for a minute after a secondary rate limit without Retry-After: past any budget here.
+  return rateLimited ? 60_000 : 1000 * 2 ** (attempt - 1)
 }

@@ -54,6 +54,9 @@ export function errorReader(...shapes: (keyof typeof ERROR_SHAPES)[]): (body: un
 /** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
 export const RESULTS_MAX_BYTES = 10 * 1024 * 1024
 
+/** A listed field as text for comparing, or undefined when the platform did not fill it in. */
+export const text = (v: string | number | null | undefined): string | undefined => (v === null || v === undefined ? undefined : String(v))
+
 /** A count that may be absent or null on the wire. */
 export const countSchema = z.nullish(z.int().check(z.gte(0)))
 

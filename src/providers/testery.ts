@@ -1,9 +1,21 @@
 // Testery (docs/platforms.md §3): a run starts from a build request and is read as a test run.
 import * as z from 'zod/mini'
-import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, segment, sumOf, toDate } from './common.js'
+import {
+  counts,
+  countSchema,
+  errorReader,
+  text,
+  fromWord,
+  RESULTS_MAX_BYTES,
+  runIdSchema,
+  safeLink,
+  segment,
+  sumOf,
+  toDate
+} from './common.js'
 import { ID_SHAPES, type Inputs } from '../inputs.js'
 import type { Provider, ProviderContext } from './types.js'
-import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
+import type { RunListing, RunState, RunStatus, StartIdentity, TestResult } from '../model.js'
 
 const STATUS: Record<string, RunStatus> = {
   SUBMITTED: 'queued',
@@ -48,6 +60,8 @@ export const TestResults = z.array(
 )
 // Per-test words (docs/platforms.md §3.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS: Record<string, TestResult['status']> = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' }
+
+const Project = z.object({ id: z.int(), key: z.string() })
 
 const Account = z.object({ name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}$/)) })
 
@@ -108,15 +122,23 @@ export function testCode(inputs: Inputs): string {
 }
 
 /**
- * The account name is the first segment of run links; one read per step, and optional: it only
- * decorates the report, so it gets one short attempt and never holds up a reading of the run.
+ * The account name is the first segment of run links: one read per step, and optional (it only
+ * decorates the report). It never holds up a status read, which uses it once it has arrived
+ * (docs/reliability.md, "Optional reads"); the start, which it runs beside, gives it at most
+ * ACCOUNT_GRACE_MS more, so a step that does not wait can still link its run.
  */
-const accounts = new WeakMap<object, Promise<string | undefined>>()
+interface AccountRead {
+  name?: string
+  done: Promise<void>
+}
+const accounts = new WeakMap<object, AccountRead>()
 const ACCOUNT_READ_MS = 5000
-function accountName({ http }: ProviderContext, signal?: AbortSignal): Promise<string | undefined> {
-  let name = accounts.get(http)
-  if (!name) {
-    name = http
+const ACCOUNT_GRACE_MS = 1000
+function accountRead({ http }: ProviderContext, signal?: AbortSignal): AccountRead {
+  let read = accounts.get(http)
+  if (!read) {
+    const started: AccountRead = { done: Promise.resolve() }
+    started.done = http
       .request(
         {
           method: 'GET',
@@ -129,11 +151,20 @@ function accountName({ http }: ProviderContext, signal?: AbortSignal): Promise<s
         },
         signal
       )
-      .then((r) => r.data.name)
+      .then((r) => void (started.name = r.data.name))
       .catch(() => undefined)
-    accounts.set(http, name)
+    accounts.set(http, started)
+    read = started
   }
-  return name
+  return read
+}
+
+/** Waits for the account read up to `ms`, never longer. */
+async function briefly(read: AccountRead, ms: number): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([read.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+  return read.name
 }
 
 export const testery: Provider = {
@@ -193,6 +224,7 @@ export const testery: Provider = {
 
   async trigger(ctx: ProviderContext, signal?: AbortSignal): Promise<RunState> {
     const { inputs, http } = ctx
+    const account = accountRead(ctx, signal)
     const { data } = await http.request(
       {
         method: 'POST',
@@ -205,7 +237,7 @@ export const testery: Provider = {
       },
       signal
     )
-    return testeryState(data, await accountName(ctx, signal))
+    return testeryState(data, await briefly(account, ACCOUNT_GRACE_MS))
   },
 
   async status(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {
@@ -213,30 +245,65 @@ export const testery: Provider = {
       { method: 'GET', path: path(runId), template: '/api/test-runs/{id}', schema: TestRun, action: 'read the run status' },
       signal
     )
-    return testeryState(data, await accountName(ctx, signal))
+    return testeryState(data, accountRead(ctx, signal).name)
   },
 
-  // The account's latest runs, newest first (a bare array, docs/platforms.md §3.4).
-  async recentRuns(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
-    const { data } = await ctx.http.request(
+  // Its listing echoes the project (as its numeric ID), the environment, the build, the commit,
+  // the branch and the tags; not the suite, the filters, the variables or latestDeploy (§3.3).
+  startIdentity: (inputs): StartIdentity => ({
+    shown: {
+      project: inputs.projectId ?? '',
+      environment: inputs.environment ?? '',
+      ...(inputs.buildChosen && { build: inputs.buildVersion }),
+      ...(inputs.gitRef !== undefined && { ref: inputs.gitRef }),
+      ...(inputs.gitBranch !== undefined && { branch: inputs.gitBranch }),
+      ...(inputs.includeTags && { tags: [...inputs.includeTags].sort().join(',') })
+    },
+    unseen: [
+      inputs.scenarioId !== undefined && 'scenarioId (the test suite)',
+      inputs.excludeTags && 'excludeTags',
+      inputs.testFilters && 'testFilters',
+      inputs.variables && 'variables',
+      inputs.latestDeploy && 'latestDeploy'
+    ].filter((n): n is string => !!n)
+  }),
+
+  // The account's latest runs, newest first (a bare array, docs/platforms.md §3.4). Runs name their
+  // project by ID: the project keys are read as the CLI reads them (§3.2) to tell projects apart.
+  async recentRuns(ctx: ProviderContext, signal?: AbortSignal): Promise<RunListing> {
+    const { data, clockOffsetMs } = await ctx.http.request(
       {
         method: 'GET',
         path: '/api/test-runs?page=0&limit=50',
         template: '/api/test-runs',
-        schema: z.array(TestRun),
+        schema: z.array(
+          z.extend(TestRun, { projectId: z.nullish(z.int()), branch: z.nullish(z.string()), includeTags: z.nullish(z.array(z.string())) })
+        ),
         action: 'list the recent runs'
       },
       signal
     )
-    const account = await accountName(ctx, signal)
-    return data
-      .filter((r) => r.environment === undefined || r.environment === null || r.environment === ctx.inputs.environment)
-      .map((r) => ({
+    const projects = await ctx.http.request(
+      { method: 'GET', path: '/api/projects', template: '/api/projects', schema: z.array(Project), action: 'read the project keys' },
+      signal
+    )
+    const keyOf = new Map(projects.data.map((p) => [p.id, p.key]))
+    const account = accountRead(ctx, signal).name
+    return {
+      clockOffsetMs,
+      runs: data.map((r) => ({
         state: testeryState(r, account),
-        build: r.buildKey ?? undefined,
-        ref: r.gitRef ?? undefined,
+        echoed: {
+          project: r.projectId === null || r.projectId === undefined ? undefined : keyOf.get(r.projectId),
+          environment: text(r.environment),
+          build: text(r.buildKey),
+          ref: text(r.gitRef),
+          branch: text(r.branch),
+          tags: r.includeTags ? [...r.includeTags].sort().join(',') : undefined
+        },
         createdAt: toDate(r.createTime)
       }))
+    }
   },
 
   async testResults({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]> {

@@ -3,9 +3,28 @@
 import * as core from '@actions/core'
 import * as z from 'zod/mini'
 import { ID_SHAPES } from '../inputs.js'
-import { counts, countSchema, errorReader, fromWord, RESULTS_MAX_BYTES, runIdSchema, safeLink, segment, sumOf, toDate } from './common.js'
+import {
+  counts,
+  countSchema,
+  errorReader,
+  text,
+  fromWord,
+  RESULTS_MAX_BYTES,
+  runIdSchema,
+  safeLink,
+  segment,
+  sumOf,
+  toDate
+} from './common.js'
 import type { Provider, ProviderContext } from './types.js'
-import type { RunCandidate, RunState, RunStatus, TestResult } from '../model.js'
+import {
+  TERMINAL_STATUSES as TERMINAL,
+  type RunListing,
+  type RunState,
+  type RunStatus,
+  type StartIdentity,
+  type TestResult
+} from '../model.js'
 
 const STATUS: Record<string, RunStatus> = {
   STATUS_CREATED: 'queued',
@@ -188,23 +207,45 @@ export const testsigma: Provider = {
     return testsigmaState(data, webOriginOf(inputs.baseUrl))
   },
 
+  // Its listing echoes the plan, the environment and the build; not the run-time data or the
+  // saved configuration (docs/platforms.md §1.2).
+  startIdentity: (inputs): StartIdentity => ({
+    shown: {
+      plan: inputs.scenarioId ?? '',
+      ...(inputs.environment !== undefined && { environment: inputs.environment }),
+      build: inputs.buildVersion
+    },
+    unseen: [inputs.variables && 'variables', inputs.executionConfig !== undefined && 'executionConfig'].filter((n): n is string => !!n)
+  }),
+
   // The plan's latest runs, newest first (the listing seen in third-party clients, docs/platforms.md §1.5).
-  async recentRuns({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]> {
-    const { data } = await http.request(
+  async recentRuns({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunListing> {
+    const { data, clockOffsetMs } = await http.request(
       {
         method: 'GET',
         path: `/api/v1/executions/${segment(inputs.scenarioId ?? '')}/test_plan_results?page=0&size=20&sortBy=id&direction=DESC`,
         template: '/api/v1/executions/{planId}/test_plan_results',
-        schema: z.object({ content: z.array(z.extend(ExecutionResult, { buildNo: z.nullish(z.string()) })) }),
+        schema: z.object({
+          content: z.array(
+            z.extend(ExecutionResult, {
+              buildNo: z.nullish(z.string()),
+              executionId: z.nullish(z.union([z.number(), z.string()])),
+              environmentId: z.nullish(z.union([z.number(), z.string()]))
+            })
+          )
+        }),
         action: 'list the test plan’s runs'
       },
       signal
     )
-    return data.content.map((r) => ({
-      state: testsigmaState(r, webOriginOf(inputs.baseUrl)),
-      build: r.buildNo ?? undefined,
-      createdAt: toDate(r.startTime)
-    }))
+    return {
+      clockOffsetMs,
+      runs: data.content.map((r) => ({
+        state: testsigmaState(r, webOriginOf(inputs.baseUrl)),
+        echoed: { plan: text(r.executionId), environment: text(r.environmentId), build: text(r.buildNo) },
+        createdAt: toDate(r.startTime)
+      }))
+    }
   },
 
   // docs/platforms.md §1.5: one entry per test case; a result other than the known words is a failure.
@@ -245,6 +286,17 @@ export const testsigma: Provider = {
   // the path and always sends canStopAll: false, so it can never stop another run.
   cancelCaveat:
     'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
+  // Its server stops the plan's oldest unfinished run whatever ID the stop names, and one plan may
+  // run several times at once (docs/platforms.md point 14): with another unfinished run of the plan
+  // there, no stop is sent.
+  async otherRunsAtRisk(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<string | undefined> {
+    const { runs } = await testsigma.recentRuns!(ctx, signal)
+    const others = runs.filter((r) => r.state.id !== run.id && !TERMINAL.includes(r.state.status)).map((r) => r.state.id)
+    if (others.length === 0) return undefined
+    return `Testsigma stops a test plan's oldest unfinished run, whichever run the stop names, and test plan ${ctx.inputs.scenarioId ?? ''} has ${others.length === 1 ? 'another unfinished run' : 'other unfinished runs'} (${others.join(', ')}): stopping could end somebody else's run, so no stop was sent for run ${run.id}. Stop it in Testsigma if it is not wanted.`
+  },
+  // "Plan already running", which its server answers as HTTP 500 (docs/platforms.md point 15).
+  busyMessage: /already\s+(in\s+)?running|EXECUTION_ALREADY_RUNNING/i,
   async cancel({ http }: ProviderContext, run: RunState, signal?: AbortSignal): Promise<void> {
     await http.request(
       {

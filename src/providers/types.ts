@@ -3,7 +3,7 @@ import type { HttpApi } from '../http.js'
 import type { ReadLimit } from '../read-pacer.js'
 import type { RateLimitHeaders } from '../retry-policy.js'
 import type { InputRules, Inputs } from '../inputs.js'
-import type { ProviderName, RunCandidate, RunState, RunStatus, StartDetail, TestResult } from '../model.js'
+import type { ProviderName, RunListing, RunState, RunStatus, StartDetail, StartIdentity, TestResult } from '../model.js'
 import type { RunContext } from '../run-context.js'
 
 export interface ProviderContext {
@@ -45,6 +45,13 @@ export interface Provider {
    * stops the job's current run, which is ours only while ours is Started); undefined when it is safe.
    */
   refuseCancel?(run: RunState): string | undefined
+  /**
+   * Why a cancel could reach another run, judged from what the platform shows now (Testsigma's stop
+   * ends the plan's oldest unfinished run, whichever it names): undefined when only ours is there.
+   */
+  otherRunsAtRisk?(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<string | undefined>
+  /** The platform's message when it refuses a start because the plan is already running (Testsigma's 500). */
+  readonly busyMessage?: RegExp
   /** Said in the log before every cancel call, when the call is not confirmed by the vendor. */
   readonly cancelCaveat?: string
   /** How the run is started, beyond the IDs (the log and the summary show it). */
@@ -53,7 +60,9 @@ export interface Provider {
    * The platform's latest runs of what this step starts, with what identifies them, so a run
    * that a failed trigger request may have started can be found (absent: the platform cannot list).
    */
-  recentRuns?(ctx: ProviderContext, signal?: AbortSignal): Promise<RunCandidate[]>
+  recentRuns?(ctx: ProviderContext, signal?: AbortSignal): Promise<RunListing>
+  /** What this step's start request sets that the listing can and cannot show (with `recentRuns`). */
+  startIdentity?(inputs: Inputs): StartIdentity
   /** Per-test results of a run, where the platform exposes them (Testsigma, Testery). */
   testResults?(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<TestResult[]>
   /** Extra headers every request carries (e.g. Gearset's api-version). */
