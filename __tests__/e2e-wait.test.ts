@@ -102,8 +102,9 @@ describe('waiting for a run to end', () => {
     '%s: an unknown word is logged and waited through to the real ending',
     (provider) =>
       inSandbox(async (box, waitStep) => {
-        // The word shows for the second half of the run: 2 s, two reads' worth at one a second.
-        box.script(provider, { queuedMs: 100, runMs: 4000, unknown: 'WARMING_UP', end: 'passed' })
+        // The word shows for the second half of the run: 6 s, six reads' worth at one a second, so a
+        // loaded machine that stalls the step for a few seconds still sees it.
+        box.script(provider, { queuedMs: 100, runMs: 12_000, unknown: 'WARMING_UP', end: 'passed' })
         const r = await waitStep(provider)
         expect(r.code).toBe(0)
         expect(r.outputs.status).toBe('passed')
