@@ -1,6 +1,7 @@
-// End to end: the edges of a step's life (docs/reliability.md, "Edges"): a post step whose main
-// step never began or only attached, runner files that cannot be written. dist/ as the runner
-// runs it, main step and post step, against the sandbox.
+// End to end: the edges of a step's life (docs/reliability.md): a post step whose main step never
+// began or only attached, the jobs beside it, runner files that cannot be written, URLs and IDs.
+// dist/ as the runner runs it, main step and post step, against the sandbox. The tests run one
+// after another: the suite's timing tests elsewhere need the machine's cores more than this file does.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,7 +23,7 @@ const inSandbox = sandboxPerTest(TOKEN, 'edges')
 const requestsSince = (box: Sandbox, from: number) => box.requests.slice(from)
 
 describe('post step: acts only on what its main step recorded', () => {
-  it.concurrent('a post step whose main step never began sends nothing and exits 0', () =>
+  it('a post step whose main step never began sends nothing and exits 0', () =>
     inSandbox(async (box) => {
       const from = box.requests.length
       // The runner runs a cancelled job's post step even when the main step was cancelled before it ran.
@@ -43,10 +44,9 @@ describe('post step: acts only on what its main step recorded', () => {
       expect(post.stdout).toContain('never began')
       expect(errorsOf(post)).toEqual([])
       expect(post.outputs).toEqual({})
-    })
-  )
+    }))
 
-  it.concurrent('action.yml’s post entry cancels the run its main step owes a cancel for', () =>
+  it('action.yml’s post entry cancels the run its main step owes a cancel for', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 600_000 })
       box.fault('testery', { on: 'cancel', do: 'status', status: 500 })
@@ -57,10 +57,9 @@ describe('post step: acts only on what its main step recorded', () => {
       expect(post.code).toBe(0)
       expect(post.state.cancelSent).toBe('true')
       expect(requestsSince(box, from).filter((r) => r.method === 'PATCH')).toHaveLength(1)
-    })
-  )
+    }))
 
-  it.concurrent('attached with runId: a cancel that failed is recorded, and the post step retries it', () =>
+  it('attached with runId: a cancel that failed is recorded, and the post step retries it', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 600_000 })
       const started = await run('testery', { wait: 'false' })
@@ -75,14 +74,13 @@ describe('post step: acts only on what its main step recorded', () => {
       const post = await run('testery', { runId: started.outputs.runId, cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(`Cancelled run ${started.outputs.runId} on Testery.`)
-    })
-  )
+    }))
 })
 
 describe('runner files never change the verdict', () => {
   const missing = () => join(mkdtempSync(join(tmpdir(), 'ttr-files-')), 'gone', 'file')
 
-  it.concurrent('a job summary that cannot be written is a warning: a passed run still passes', () =>
+  it('a job summary that cannot be written is a warning: a passed run still passes', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
       const r = await run('testsigma', {}, { env: { GITHUB_STEP_SUMMARY: missing() } })
@@ -93,10 +91,9 @@ describe('runner files never change the verdict', () => {
       ).toHaveLength(1)
       expect(errorsOf(r)).toEqual([])
       expect(r.stderr).not.toMatch(/\n\s+at /)
-    })
-  )
+    }))
 
-  it.concurrent('outputs that cannot be written: one ::error naming the file and the cause, no stack trace', () =>
+  it('outputs that cannot be written: one ::error naming the file and the cause, no stack trace', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
       const r = await run('testsigma', {}, { env: { GITHUB_OUTPUT: missing() } })
@@ -106,10 +103,9 @@ describe('runner files never change the verdict', () => {
       expect(r.stdout).toMatch(/::notice::Tests passed/)
       expect(r.stderr).not.toMatch(/\n\s+at /)
       expect(r.stdout).not.toMatch(/\n\s+at /)
-    })
-  )
+    }))
 
-  it.concurrent('state that cannot be written: one ::error, and the run is still followed to its verdict', () =>
+  it('state that cannot be written: one ::error, and the run is still followed to its verdict', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3, failed: 1, end: 'failed' })
       const r = await run('testsigma', {}, { env: { GITHUB_STATE: missing() } })
@@ -118,12 +114,11 @@ describe('runner files never change the verdict', () => {
       expect(errors.filter((e) => /Tests failed/.test(e))).toHaveLength(1)
       expect(r.outputs.status).toBe('failed')
       expect(r.code).toBe(1)
-    })
-  )
+    }))
 })
 
 describe('every URL form the README accepts connects', () => {
-  it.concurrent('an IPv6 loopback literal, http://[::1]:port', async () => {
+  it('an IPv6 loopback literal, http://[::1]:port', async () => {
     const box = await startSandbox({ host: '::1' })
     try {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
@@ -149,7 +144,7 @@ describe('every URL form the README accepts connects', () => {
     ['testsigma', '/api/v1'],
     ['gearset', '/public/automation']
   ]
-  it.concurrent.each(VENDOR_PATHS)('%s: a base URL pasted from the vendor’s docs (ending %s) works', (provider, apiPath) =>
+  it.each(VENDOR_PATHS)('%s: a base URL pasted from the vendor’s docs (ending %s) works', (provider, apiPath) =>
     inSandbox(async (box, run) => {
       box.script(provider, { queuedMs: 50, runMs: 300, total: 3 })
       const r = await run(provider, { baseUrl: `${box.baseUrl(provider)}${apiPath}` })
@@ -160,14 +155,13 @@ describe('every URL form the README accepts connects', () => {
 })
 
 describe('vendor details in the outputs', () => {
-  it.concurrent('Gearset: the CI run’s RunId is in the result output as ciRunId', () =>
+  it('Gearset: the CI run’s RunId is in the result output as ciRunId', () =>
     inSandbox(async (box, run) => {
       box.script('gearset', { queuedMs: 50, runMs: 300 })
       const r = await run('gearset')
       expect(r.outputs.status).toBe('passed')
       expect(JSON.parse(r.outputs.result)).toMatchObject({ runId: r.outputs.runId, ciRunId: expect.stringMatching(/^run-\d+$/) })
-    })
-  )
+    }))
 })
 
 describe('a matrix: a leg whose start got a 502 never reports its sibling’s run', () => {
@@ -178,7 +172,7 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
     return { ready, onStart: whenLogged('Created run', () => created()) }
   }
 
-  it.concurrent('Testsigma: same plan and build, two environments; the second leg’s start answers 502 (nothing created)', () =>
+  it('Testsigma: same plan and build, two environments; the second leg’s start answers 502 (nothing created)', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 3000, total: 3 })
       const leg0 = siblingLeg()
@@ -193,10 +187,9 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       expect(errorsOf(leg).join('\n')).toMatch(
         /no run with plan 2090, environment 10, build \w+ was created on Testsigma after the request/
       )
-    })
-  )
+    }))
 
-  it.concurrent('Testsigma: a run of the same plan, environment and build created a minute before the request is not adopted', () =>
+  it('Testsigma: a run of the same plan, environment and build created a minute before the request is not adopted', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
       const earlier = await run('testsigma', { wait: 'false' })
@@ -206,10 +199,9 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       const leg = await run('testsigma')
       expect(leg.outputs.runId).toBe('')
       expect(leg.code).toBe(1)
-    })
-  )
+    }))
 
-  it.concurrent('Testery: two projects on one environment; the second project’s start answers 502', () =>
+  it('Testery: two projects on one environment; the second project’s start answers 502', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 3000, total: 3 })
       const env = 'matrix-shared'
@@ -222,10 +214,9 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       expect(leg.outputs.runId).toBe('')
       expect(leg.code).toBe(1)
       expect(errorsOf(leg).join('\n')).toMatch(/no run with project admin, environment matrix-shared was created on Testery/)
-    })
-  )
+    }))
 
-  it.concurrent('the leg’s own run, created before a reset, is still adopted', () =>
+  it('the leg’s own run, created before a reset, is still adopted', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 3000, total: 3 }, { queuedMs: 50, runMs: 300, total: 3 })
       const leg0 = siblingLeg()
@@ -236,12 +227,11 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       await sibling
       expect(leg.outputs.status).toBe('passed')
       expect(leg.stdout).toMatch(/Found run \d+ \(plan 2090, environment 10, build \w+\), created after this step's request/)
-    })
-  )
+    }))
 })
 
 describe('a stop stops only ours', () => {
-  it.concurrent('Testsigma: with another unfinished run of the plan, no stop is sent, and the warning names it', () =>
+  it('Testsigma: with another unfinished run of the plan, no stop is sent, and the warning names it', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 }, { queuedMs: 50, runMs: 600_000 })
       const other = await run('testsigma', { wait: 'false', environment: '11' })
@@ -254,20 +244,18 @@ describe('a stop stops only ours', () => {
       )
       // The other job's run goes on.
       expect(box.platforms.testsigma.book.get(other.outputs.runId).cancelledAt).toBeUndefined()
-    })
-  )
+    }))
 
-  it.concurrent('Testsigma: alone on the plan, the stop is sent and the run is read again to say it stopped', () =>
+  it('Testsigma: alone on the plan, the stop is sent and the run is read again to say it stopped', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
       const ours = await run('testsigma', { scenarioId: '2091', timeoutMinutes: '0.05', cancelOnAbort: 'true' })
       expect(ours.outputs.status).toBe('timed_out')
       expect(ours.stdout).toContain(`Cancelled run ${ours.outputs.runId} on Testsigma.`)
       expect(ours.stdout).toMatch(new RegExp(`Run ${ours.outputs.runId} has stopped \\(STATUS_COMPLETED/STOPPED\\)`))
-    })
-  )
+    }))
 
-  it.concurrent('Testsigma: "plan already running" answered as HTTP 500 is named as that', () =>
+  it('Testsigma: "plan already running" answered as HTTP 500 is named as that', () =>
     inSandbox(async (box, run) => {
       box.fault('testsigma', {
         on: 'trigger',
@@ -278,6 +266,5 @@ describe('a stop stops only ours', () => {
       const r = await run('testsigma')
       expect(r.code).toBe(1)
       expect(errorsOf(r).join('\n')).toMatch(/Testsigma says this is already running, so it started no new run/)
-    })
-  )
+    }))
 })
