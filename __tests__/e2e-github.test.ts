@@ -181,10 +181,11 @@ describe('commitStatus and prComment', () => {
   )
 })
 
+// One after another: these steps would otherwise add to the load the suite's timing tests run under.
 describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)', () => {
   const inputs = { prComment: 'true', githubToken: GH_TOKEN }
 
-  it.concurrent('a comment someone else wrote with the marker is never edited; the action’s own newest comment is', () =>
+  it('a comment someone else wrote with the marker is never edited; the action’s own newest comment is', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(9) }
@@ -200,10 +201,9 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(own).toHaveLength(1)
         expect(own[0].body).toContain(': failed')
       })
-    )
-  )
+    ))
 
-  it.concurrent('comments past the first page are read with the step’s budget: the action’s own on page 2 is updated', () =>
+  it('comments past the first page are read with the step’s budget: the action’s own on page 2 is updated', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(11) }
@@ -219,10 +219,9 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
           { ...own, body: expect.stringContaining(': failed') }
         ])
       })
-    )
-  )
+    ))
 
-  it.concurrent('platform text mentions no one, even as &#64;', () =>
+  it('platform text mentions no one, even as &#64;', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         box.script('testsigma', { end: 'failed', failed: 1 })
@@ -233,10 +232,9 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         const decoded = body.replace(/&#64;/g, '@').replace(/&amp;/g, '&')
         expect(decoded).not.toMatch(/@(octocat|hubot)/)
       })
-    )
-  )
+    ))
 
-  it.concurrent('a secondary rate limit is waited out within the budget and named as what it is', () =>
+  it('a secondary rate limit is waited out within the budget and named as what it is', () =>
     withGitHub((gh) =>
       inSandbox(async (_box, run) => {
         const limited = {
@@ -264,10 +262,9 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(warned).not.toMatch(/permissions:/)
         expect(again.outputs.status).toBe('passed')
       })
-    )
-  )
+    ))
 
-  it.concurrent('wait: false sets no commit status; a later step attached with runId sets pending, then the verdict', () =>
+  it('wait: false sets no commit status; a later step attached with runId sets pending, then the verdict', () =>
     withGitHub((gh) =>
       inSandbox(async (_box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(14) }
@@ -279,6 +276,5 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(attached.outputs.status).toBe('passed')
         expect(gh.statuses.map((s) => s.state)).toEqual(['success'])
       })
-    )
-  )
+    ))
 })

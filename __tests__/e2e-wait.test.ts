@@ -124,7 +124,8 @@ describe('waiting for a run to end', () => {
       )
       expect(r.summary).toContain('Stopped waiting: timeout reached')
       expect(cancelCalls(box, 'testery')).toHaveLength(0)
-      expect(r.ms).toBeLessThan(10_000)
+      // It separates a step that waits for the 10-minute run; a loaded 2-core machine took 11.2 s.
+      expect(r.ms).toBeLessThan(25_000)
     })
   )
 
