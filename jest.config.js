@@ -1,4 +1,4 @@
-/** ESM TypeScript under jest 29 (see ../shared/toolchain.md). */
+/** ESM TypeScript under jest 29. */
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
@@ -9,8 +9,10 @@ export default {
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
   testTimeout: 30000,
   // Most end-to-end tests wait on real clocks (a run of seconds, a deadline) and use little CPU:
-  // each on a sandbox of its own, up to 40 of a file side by side, four files at a time.
+  // each on a sandbox of its own, several of a file side by side, four files at a time. Each one
+  // starts a Node process, though: 40 at once (the old limit) loaded a 2-core machine past what the
+  // suite's wall-clock bounds allow (load average above 8); 16 keeps it green.
   maxWorkers: 4,
   globalSetup: '<rootDir>/__tests__/global-setup.js',
-  maxConcurrency: 40
+  maxConcurrency: 16
 }

@@ -60,14 +60,15 @@ describe('waiting for a run to end', () => {
 
   it.concurrent('shows progress while waiting and reports counts, duration and the run link', () =>
     inSandbox(async (box, waitStep) => {
-      box.script('testsigma', { queuedMs: 100, runMs: 2500, total: 20, failed: 2, skipped: 1, end: 'failed' })
+      // Running for 8 s: eight reads' worth at one a second, so a loaded machine still reads it mid-run.
+      box.script('testsigma', { queuedMs: 100, runMs: 8000, total: 20, failed: 2, skipped: 1, end: 'failed' })
       const r = await waitStep('testsigma')
       const progress = r.stdout.split('\n').filter((l) => /^(queued|running|failed) \(/.test(l))
       // Testsigma's first status is STATUS_CREATED (docs/platforms.md point 7).
       expect(progress[0]).toMatch(/^queued \(STATUS_CREATED\/QUEUED\) · 0\/20 done/)
       expect(progress.some((l) => /^running \(STATUS_IN_PROGRESS\/QUEUED\) · \d+\/20 done: [1-9]\d* passed/.test(l))).toBe(true)
       expect(progress[progress.length - 1]).toMatch(
-        /^failed \(STATUS_COMPLETED\/FAILURE\) · 20\/20 done: 17 passed, 2 failed · \ds elapsed$/
+        /^failed \(STATUS_COMPLETED\/FAILURE\) · 20\/20 done: 17 passed, 2 failed · \d+s elapsed$/
       )
       expect(r.outputs).toMatchObject({
         totalCount: '20',
