@@ -61,6 +61,11 @@ describe('ownRuns (docs/reliability.md, Neighbours)', () => {
     expect(ownRuns(listed([withRef(undefined)], 0), sent(sha), SENT)).toEqual([])
   })
 
+  it('fields other than the commit match whole: environment 1 is not environment 10', () => {
+    const sent: StartIdentity = { shown: { ...SENT_FIELDS.shown, environment: '1' }, unseen: [] }
+    expect(ownRuns(listed([candidate({})], 0), sent, SENT)).toEqual([])
+  })
+
   it('a field the step did not send does not decide', () => {
     expect(ownRuns(listed([candidate({ echoed: { ...candidate({}).echoed, ref: '1'.repeat(40) } })], 0), SENT_FIELDS, SENT)).toHaveLength(1)
   })
@@ -143,7 +148,8 @@ describe('startRun after an ambiguous failure', () => {
       recentRuns: async () => {
         listed.count++
         return { runs: [candidate({})] }
-      }
+      },
+      busyMessage: /already running/
     })
     await expect(start(p)).rejects.toBe(error)
     expect(listed.count).toBe(0)
@@ -195,13 +201,35 @@ describe('startRun after an ambiguous failure', () => {
 
   it('a field the step set that the listing cannot show: adopts nothing, lists nothing, says where to look', async () => {
     const count = { count: 0 }
-    const p = { ...provider([candidate({})], count), startIdentity: () => ({ ...SENT_FIELDS, unseen: ['variables'] }) }
+    const p = { ...provider([candidate({})], count), startIdentity: () => ({ ...SENT_FIELDS, unseen: ['variables', 'executionConfig'] }) }
     const e = await failure(start(p))
     expect(count.count).toBe(0)
     expect(e.info.hint).toMatch(
-      /Acme's run listing does not show variables, so it cannot tell this step's run from another job's: look at the Acme runs page/
+      /Acme's run listing does not show variables, executionConfig, so it cannot tell this step's run from another job's: look at the Acme runs page/
     )
   })
+
+  it.each([
+    ['a platform message that says something else', 'Bad gateway', /already running/],
+    ['no platform message', undefined, /undefined|already running/],
+    ['a platform that declares no busy message', 'already running', undefined]
+  ] as [string, string | undefined, RegExp | undefined][])(
+    '%s: the ambiguous failure goes on to the listing',
+    async (_, platformMessage, busyMessage) => {
+      const count = { count: 0 }
+      const failed = new PlatformError({ ...ambiguous().info, platformMessage })
+      const p = { ...provider([candidate({ id: '5' })], count), busyMessage, trigger: async () => Promise.reject(failed) }
+      const r = await startRun(
+        p,
+        ctx({}),
+        () => undefined,
+        undefined,
+        () => SENT
+      )
+      expect(count.count).toBe(1)
+      expect(r).toMatchObject({ adopted: true, run: { id: '5' } })
+    }
+  )
 
   it('a refusal that says the plan is already running is named as that, and nothing is listed', async () => {
     const count = { count: 0 }

@@ -11708,6 +11708,10 @@ async function guardFileAsync(file, write) {
 const runner_files_saveState = (name, value) => guardFile('GITHUB_STATE', () => saveState(name, value));
 /** `core.setOutput`, guarded. */
 const runner_files_setOutput = (name, value) => guardFile('GITHUB_OUTPUT', () => setOutput(name, value));
+/** For tests: forget which files were reported. */
+function resetRunnerFiles() {
+    reported.clear();
+}
 
 ;// CONCATENATED MODULE: ./src/report.ts
 // Everything the step shows: outputs, the job summary and annotations.

@@ -71,3 +71,8 @@ export const saveState = (name: string, value: string): boolean => guardFile('GI
 
 /** `core.setOutput`, guarded. */
 export const setOutput = (name: string, value: string): boolean => guardFile('GITHUB_OUTPUT', () => core.setOutput(name, value))
+
+/** For tests: forget which files were reported. */
+export function resetRunnerFiles(): void {
+  reported.clear()
+}
