@@ -278,3 +278,36 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
       })
     ))
 })
+
+describe('a stalled GitHub API and a cancelled workflow', () => {
+  it('the comment call in flight is abandoned at the cancel signal, quietly, and the step ends', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        gh.stall.add('comments')
+        box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
+        let signalledAt = 0
+        const r = await run(
+          'testsigma',
+          { prComment: 'true', githubToken: GH_TOKEN },
+          {
+            env: { GITHUB_API_URL: gh.url, ...pullRequest(15) },
+            // The listing is in flight once it has reached the fake: then the workflow is cancelled.
+            onStart: (child) => {
+              const poll = setInterval(() => {
+                if (!gh.hits.some((h) => h.method === 'GET' && h.url.includes('/issues/15/comments'))) return
+                clearInterval(poll)
+                signalledAt = Date.now()
+                child.kill('SIGINT')
+              }, 50)
+              child.on('exit', () => clearInterval(poll))
+            }
+          }
+        )
+        expect(signalledAt).toBeGreaterThan(0)
+        // Held to its 10 s budget, the call would end in a warning that GitHub did not answer.
+        expect(warningsOf(r).filter((w) => /Could not write the comment/.test(w))).toEqual([])
+        expect(r.stdout).toContain('Received a cancel signal')
+        expect(r.outputs.status).toBe('passed')
+      })
+    ))
+})

@@ -12075,6 +12075,11 @@ class GitHubPublisher {
      * then gets this long, and the comment is left as it was.
      */
     hurried = false;
+    /** The step's cancel signal: a call in flight when the workflow is cancelled is abandoned. */
+    stepSignal;
+    follow(signal) {
+        this.stepSignal = signal;
+    }
     hurry() {
         this.hurried = true;
     }
@@ -12181,7 +12186,10 @@ class GitHubPublisher {
     }
     /** One call to GitHub, within its time budget and the step's signal; a failure is a warning. */
     async attempt(what, action, signal, call) {
-        const budget = budgeted(signal, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`);
+        // The caller's signal, else the step's while it has not fired: a call made after the cancel (the
+        // final status, hurried) gets its own short budget instead.
+        const own = signal ?? (this.stepSignal?.aborted ? undefined : this.stepSignal);
+        const budget = budgeted(own, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`);
         const until = Date.now() + this.timeoutMs;
         try {
             for (let attempt = 1;; attempt++) {
@@ -12204,7 +12212,7 @@ class GitHubPublisher {
         }
         catch (e) {
             // The workflow was cancelled: the step says so itself, and the final status follows.
-            if (signal?.aborted)
+            if (own?.aborted)
                 return;
             this.o.warn(`Could not ${action}: ${this.explain(e, what)} The step's result is unchanged.`);
         }
@@ -13099,6 +13107,7 @@ async function run(clock = realClock) {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    s.github?.follow(stop.signal);
     let current;
     try {
         current = await openRun(s, stop.signal);

@@ -396,6 +396,7 @@ export async function run(clock: Clock = realClock): Promise<void> {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  s.github?.follow(stop.signal)
 
   let current: RunState | undefined
   try {

@@ -7,6 +7,8 @@ export interface FakeGitHub extends FakeServer {
   statuses: { sha: string; state: string; context: string; description?: string; target_url?: string }[]
   /** Comments, oldest first, with their author (the token writes as github-actions[bot], as GITHUB_TOKEN does). */
   comments: { id: number; issue: number; body: string; user: { login: string } }[]
+  /** Routes that never answer (a stalled GitHub API). */
+  stall: Set<'comments'>
   /** Answers for the next requests (e.g. a secondary rate limit), used up one by one. */
   refusals: { status: number; body: object; headers?: Record<string, string> }[]
 
@@ -29,6 +31,7 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     statuses: [] as FakeGitHub['statuses'],
     comments: [] as FakeGitHub['comments'],
     refusals: [] as FakeGitHub['refusals'],
+    stall: new Set<'comments'>(),
 
     forbid: new Set<'statuses' | 'comments'>(),
     pullsOfCommit: [] as FakeGitHub['pullsOfCommit'],
@@ -52,6 +55,7 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     if ((m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(path))) {
       const issue = Number(m[1])
       if (req.method === 'GET') {
+        if (state.stall.has('comments')) return
         const page = Number(new URL(req.url ?? '', 'http://x').searchParams.get('page') ?? 1)
         const per = Math.min(100, Number(new URL(req.url ?? '', 'http://x').searchParams.get('per_page') ?? 30))
         return sendJson(res, 200, state.comments.filter((c) => c.issue === issue).slice((page - 1) * per, page * per))

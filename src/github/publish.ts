@@ -58,6 +58,11 @@ export class GitHubPublisher {
    * then gets this long, and the comment is left as it was.
    */
   private hurried = false
+  /** The step's cancel signal: a call in flight when the workflow is cancelled is abandoned. */
+  private stepSignal?: AbortSignal
+  follow(signal: AbortSignal): void {
+    this.stepSignal = signal
+  }
   hurry(): void {
     this.hurried = true
   }
@@ -171,7 +176,10 @@ export class GitHubPublisher {
     signal: AbortSignal | undefined,
     call: (gh: Octokit, request: { signal: AbortSignal }) => Promise<void>
   ): Promise<void> {
-    const budget = budgeted(signal, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`)
+    // The caller's signal, else the step's while it has not fired: a call made after the cancel (the
+    // final status, hurried) gets its own short budget instead.
+    const own = signal ?? (this.stepSignal?.aborted ? undefined : this.stepSignal)
+    const budget = budgeted(own, this.timeoutMs, `no answer within ${this.timeoutMs / 1000} s`)
     const until = Date.now() + this.timeoutMs
     try {
       for (let attempt = 1; ; attempt++) {
@@ -193,7 +201,7 @@ export class GitHubPublisher {
       }
     } catch (e) {
       // The workflow was cancelled: the step says so itself, and the final status follows.
-      if (signal?.aborted) return
+      if (own?.aborted) return
       this.o.warn(`Could not ${action}: ${this.explain(e, what)} The step's result is unchanged.`)
     } finally {
       budget.release()
