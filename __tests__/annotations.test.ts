@@ -1,8 +1,8 @@
-// Rule 10 of issue 10: GitHub shows 10 annotations of each kind per step; the verdict is never the
+// GitHub shows 10 annotations of each kind per step; the verdict is never the
 // one dropped, and per-test annotations take only the places left.
-import { jest } from '@jest/globals'
 import * as core from '@actions/core'
-import { annotate, resetAnnotations, roomFor, verdict } from '../src/annotations.js'
+import { annotate, roomFor, verdict } from '../src/annotations.js'
+import { captureStdout } from './helpers/stdout.js'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,25 +10,10 @@ import { annotateFailedTests, buildFailedTests, MAX_LISTED_FAILURES, runOutputs,
 import { safeLink } from '../src/providers/common.js'
 import type { TestResult } from '../src/model.js'
 
-let out: string[] = []
-// verdict('error') is core.setFailed, which sets process.exitCode: it must not become the test run's.
-let exitCode: typeof process.exitCode
-beforeEach(() => {
-  exitCode = process.exitCode
-  resetAnnotations()
-  out = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk))
-    return true
-  })
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-  process.exitCode = exitCode
-})
+const printed = captureStdout()
 const commands = (kind: string) =>
-  out
-    .join('')
+  printed
+    .text()
     .split('\n')
     .filter((l) => l.startsWith(`::${kind}`))
 const failedTests = (n: number): TestResult[] =>
@@ -41,8 +26,8 @@ describe('annotation places', () => {
     const warnings = commands('warning')
     expect(warnings).toHaveLength(10)
     expect(warnings.at(-1)).toBe('::warning::the verdict')
-    expect(out.join('')).toContain('Warning: note 9\n')
-    expect(out.join('')).toContain('Warning: note 11\n')
+    expect(printed.text()).toContain('Warning: note 9\n')
+    expect(printed.text()).toContain('Warning: note 11\n')
   })
 
   it('per-test annotations fill only what is left after the step’s other annotations, verdict kept', () => {
@@ -53,7 +38,7 @@ describe('annotation places', () => {
     const errors = commands('error')
     expect(errors).toHaveLength(10)
     expect(errors.at(-1)).toBe('::error::Tests failed')
-    expect(out.join('')).toContain('…and 25 more failed tests (see the job summary).')
+    expect(printed.text()).toContain('…and 25 more failed tests (see the job summary).')
   })
 
   it('one kind does not take the places of another', () => {
@@ -81,8 +66,8 @@ describe('each annotation, and the verdict, counted exactly', () => {
     for (let i = 0; i < 9; i++) annotate('notice', `n ${i}`)
     expect(annotate('error', 'boom', { title: 'checkout spec' })).toBe(false)
     expect(annotate('notice', 'fyi')).toBe(false)
-    expect(out.join('')).toContain('Error: checkout spec: boom\n')
-    expect(out.join('')).toContain('Notice: fyi\n')
+    expect(printed.text()).toContain('Error: checkout spec: boom\n')
+    expect(printed.text()).toContain('Notice: fyi\n')
   })
 
   it('an error verdict fails the step; a warning or notice verdict does not', () => {
@@ -140,7 +125,7 @@ describe('per-test annotations', () => {
       '::warning title=Acme%3A Checkout › pays::expected 80',
       '::warning title=Acme%3A logs in::failed (Acme gives no error text for this test; open the run)'
     ])
-    expect(out.join('')).not.toContain('more failed tests')
+    expect(printed.text()).not.toContain('more failed tests')
   })
 })
 

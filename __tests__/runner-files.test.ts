@@ -1,37 +1,22 @@
 // Runner files that cannot be written (docs/reliability.md, "Runner files"): named once per file,
 // with the file, its path and the cause; an error for outputs and state, a warning for the summary.
 // In process, with the workflow commands read from stdout.
-import { jest } from '@jest/globals'
-import { resetAnnotations } from '../src/annotations.js'
+import { captureStdout } from './helpers/stdout.js'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileProblem, guardFile, guardFileAsync, resetRunnerFiles, saveState, setOutput } from '../src/runner-files.js'
 
-let out: string[] = []
+const printed = captureStdout()
+const commands = printed.commands
 const env = { ...process.env }
-beforeEach(() => {
-  resetAnnotations()
-  resetRunnerFiles()
-  out = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk))
-    return true
-  })
-})
+beforeEach(() => resetRunnerFiles())
 afterEach(() => {
-  jest.restoreAllMocks()
   for (const k of ['GITHUB_OUTPUT', 'GITHUB_STATE'] as const) {
     if (env[k] === undefined) delete process.env[k]
     else process.env[k] = env[k]
   }
 })
-
-const commands = () =>
-  out
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('::'))
 const failing =
   (code?: string, message = 'no such file') =>
   () => {

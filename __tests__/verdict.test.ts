@@ -1,26 +1,10 @@
 // The verdict: every final status → the one annotation that is always shown, and whether the
 // step fails. In process, with the workflow commands read from stdout.
-import { jest } from '@jest/globals'
-import { resetAnnotations } from '../src/annotations.js'
+import { captureStdout } from './helpers/stdout.js'
 import type { RunState } from '../src/model.js'
 import { giveVerdict, runLabel, type VerdictContext } from '../src/verdict.js'
 
-let out: string[] = []
-let exitCode: typeof process.exitCode
-beforeEach(() => {
-  exitCode = process.exitCode
-  process.exitCode = undefined
-  resetAnnotations()
-  out = []
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.push(String(chunk))
-    return true
-  })
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-  process.exitCode = exitCode
-})
+const printed = captureStdout()
 
 const v: VerdictContext = { platform: 'Acme', failOnTestFailure: true, cancelOnAbort: false, timeoutMinutes: 1.5 }
 const run = (status: RunState['status'], extra: Partial<RunState> = {}): RunState => ({
@@ -32,11 +16,7 @@ const run = (status: RunState['status'], extra: Partial<RunState> = {}): RunStat
   counts: { total: 10, failed: 2 },
   ...extra
 })
-const lines = () =>
-  out
-    .join('')
-    .split('\n')
-    .filter((l) => l.startsWith('::'))
+const lines = () => printed.commands()
 const WHERE = 'Acme run Nightly (id 42) https://acme.test/runs/42'
 
 describe('giveVerdict', () => {
