@@ -1,4 +1,4 @@
-// action.yml is a contract (../shared/DESIGN.md): every input and output declared, described,
+// action.yml is a contract (README, Inputs and Outputs): every input and output declared, described,
 // and the code reading and writing exactly those.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'

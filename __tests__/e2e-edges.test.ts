@@ -77,6 +77,23 @@ describe('post step: acts only on what its main step recorded', () => {
     }))
 })
 
+describe('a cancel the platform refused for good is not owed', () => {
+  it('a 404 on the cancel: one warning, no promise of a retry, and the post step sends nothing', () =>
+    inSandbox(async (box, run) => {
+      box.script('testery', { queuedMs: 50, runMs: 600_000 })
+      box.fault('testery', { on: 'cancel', do: 'status', status: 404 })
+      const main = await run('testery', { cancelOnAbort: 'true' }, { onStart: whenLogged('running (', (child) => child.kill('SIGTERM')) })
+      const warned = warningsOf(main).filter((w) => /Could not cancel run \d+ on Testery: .*HTTP 404/.test(w))
+      expect(warned).toHaveLength(1)
+      expect(warned[0]).not.toContain('tries again')
+      expect(main.state.cancelOwed ?? '').toBe('')
+      const from = box.requests.length
+      const post = await run('testery', { cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
+      expect(post.code).toBe(0)
+      expect(requestsSince(box, from)).toEqual([])
+    }))
+})
+
 describe('runner files never change the verdict', () => {
   const missing = () => join(mkdtempSync(join(tmpdir(), 'ttr-files-')), 'gone', 'file')
 

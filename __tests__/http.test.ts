@@ -321,7 +321,7 @@ describe('reliability policy', () => {
     expect(s.hits).toHaveLength(3)
   })
 
-  it('spends retries from a bucket of 500 tokens (5 a retry), then stops retrying and says so (bar B4)', async () => {
+  it('spends retries from a bucket of 500 tokens (5 a retry), then stops retrying and says so', async () => {
     const s = await serve((_req, res) => sendJson(res, 500, { message: 'down' }))
     const client = api(s)
     const errors: PlatformError[] = []

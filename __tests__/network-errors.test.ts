@@ -1,4 +1,4 @@
-// Rule 9 of issue 10: a failure before any answer says whether the request can have reached the
+// README, Reliability, "never sent": a failure before any answer says whether the request can have reached the
 // platform. Only "reached" failures may send the reader looking for a run that may have started.
 import { classifyNetworkError } from '../src/network-errors.js'
 import { describeFailure, type FailureInfo } from '../src/errors.js'

@@ -205,7 +205,7 @@ describe('waitForRun', () => {
   })
 })
 
-describe('issue 10 rules in the wait', () => {
+describe('reliability rules in the wait', () => {
   it('rule 2: an answer about another run is no reading: warned once, never an ending, never onState', async () => {
     const clock = clockAtT0()
     const { provider } = scriptedPlatform(clock, [

@@ -1,7 +1,8 @@
 // Part 1b, measured and not built: what the durations of a job's earlier runs would give a wait
-// without progress counts (issue 13). The action does not read them: Gearset, the platform without
-// counts, lists earlier runs only through its asynchronous Reporting API (10 calls an hour), and the
-// platforms with run listings report counts. The rule below is this bench's, not the action's.
+// without progress counts (BENCHMARKS.md part 1, "no counts"). The action does not read them:
+// Gearset, the platform without counts, lists earlier runs only through its asynchronous Reporting
+// API (10 calls an hour), and the platforms with run listings report counts. The rule below is
+// this bench's, not the action's.
 //
 // Each simulated job has a typical duration (log-uniform, 30 s to 60 min, as part 1); its runs vary
 // around it log-normally (sigma 0.15: a steady job; 0.4: an uneven one), and a share of them stops

@@ -4450,7 +4450,7 @@ function rateLimitWaitMs(headers, nowEpochMs = Date.now(), names = COMMON_RATE_L
 const RATE_LIMIT_FALLBACK_MS = 60_000;
 // The longest wait a platform can ask for between two attempts.
 const MAX_WAIT_MS = 120_000;
-// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
+// The retry budget, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
 // every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
 // wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
 const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
@@ -4459,7 +4459,7 @@ const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
 const LAST_LOOK_MS = 5000;
 // In the last second before the deadline no retry is made: it would only hold up the last look.
 const MIN_RETRY_WINDOW_MS = 1000;
-/** Full-jitter exponential backoff before attempt `attempt + 1` (bar B1: 1 s base, 20 s cap). */
+/** Full-jitter exponential backoff before attempt `attempt + 1` (1 s base, 20 s cap). */
 function backoffMs(attempt, random) {
     return random * Math.min(1000 * 2 ** (attempt - 1), 20_000);
 }
@@ -4567,7 +4567,7 @@ class HttpApi {
     pauseKey(spec) {
         return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*';
     }
-    /** Tokens left in the retry bucket (bar B4). */
+    /** Tokens left in the retry bucket (README, Reliability: retry budget). */
     get retryTokens() {
         return this.tokens;
     }
@@ -10644,7 +10644,7 @@ function errorReader(...shapes) {
         return undefined;
     };
 }
-/** Per-test results may be this large (bar G4: a run of 20,000 tests is about 6 MiB of JSON). */
+/** Per-test results may be this large (a run of 20,000 tests is about 6 MiB of JSON; README, Reliability). */
 const RESULTS_MAX_BYTES = 10 * 1024 * 1024;
 /** A listed field as text for comparing, or undefined when the platform did not fill it in. */
 const common_text = (v) => (v === null || v === undefined ? undefined : String(v));
@@ -12677,7 +12677,7 @@ async function waitForRun(first, o) {
             const now = clock.now();
             const f = e.info;
             // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
-            // window below is what ends a wait for lack of answers (bar B4). A pause the platform asked
+            // window below is what ends a wait for lack of answers (README, Reliability: retry budget). A pause the platform asked
             // for that outlasts the deadline lets the wait run out to it and end as timed out.
             const tolerable = isRetryable('GET', { ...f, budgetExhausted: undefined }) ||
                 f.kind === 'rate-limited' ||
@@ -12926,7 +12926,13 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
             : e instanceof PlatformError
                 ? e.message
                 : oneLine(redact(String(e), [s.inputs.token]));
-        return { done: false, owed: true, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
+        // A refusal the platform means (a 4xx other than 408 and 429: no such run, a token it refuses) is
+        // not owed: sending the same call again would get the same answer.
+        const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0;
+        const definite = status >= 400 && status < 500 && status !== 408 && status !== 429;
+        if (definite)
+            runner_files_saveState(main_STATE.cancelOwed, '');
+        return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
     }
 }
 /** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
@@ -12966,7 +12972,7 @@ async function readTestResults(s, run, clock, signal) {
     }
     catch (e) {
         if (e instanceof PlatformError && e.info.kind === 'too-large') {
-            // Bar G4: past the cap the summary says so; the verdict comes from the run's own status.
+            // Past the size cap the summary says so; the verdict comes from the run's own status.
             s.report.notes.push(`The per-test results of this run are larger than ${e.info.detail}, so they are not listed and no JUnit file was written; the verdict above comes from the run's own status. Open the run for the failed tests.`);
         }
         annotate('warning', `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`);
@@ -13187,7 +13193,9 @@ async function post(clock = realClock) {
         await clock.sleep(1000 * attempt);
     }
     if (last && !last.done)
-        warning(last.owed ? `${last.why} Gave up after ${POST_BUDGET_MS / 1000} s: check ${s.provider.runsPage}.` : last.why);
+        warning(last.owed
+            ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
+            : last.why);
     process.exitCode = 0;
 }
 /** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */

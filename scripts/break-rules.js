@@ -1,5 +1,5 @@
 // Breaks each reliability rule on purpose, one at a time, and checks that the tests meant to guard
-// it go red (issue 10: "break it on purpose once and watch the test go red"). Each break is a
+// it go red (CONTRIBUTING.md: break a rule on purpose once and watch a test go red). Each break is a
 // one-place edit of src/; dist/ is rebuilt when end-to-end tests are among the guards. The tree
 // is restored after every break, also when the script is interrupted.
 //

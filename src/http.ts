@@ -164,7 +164,7 @@ export class HttpApi {
     return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*'
   }
 
-  /** Tokens left in the retry bucket (bar B4). */
+  /** Tokens left in the retry bucket (README, Reliability: retry budget). */
   get retryTokens(): number {
     return this.tokens
   }

@@ -199,7 +199,12 @@ async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TIMEOUT_M
         : e instanceof PlatformError
           ? e.message
           : oneLine(redact(String(e), [s.inputs.token]))
-    return { done: false, owed: true, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` }
+    // A refusal the platform means (a 4xx other than 408 and 429: no such run, a token it refuses) is
+    // not owed: sending the same call again would get the same answer.
+    const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0
+    const definite = status >= 400 && status < 500 && status !== 408 && status !== 429
+    if (definite) saveState(STATE.cancelOwed, '')
+    return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` }
   }
 }
 
@@ -238,7 +243,7 @@ async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: Ab
     return await s.provider.testResults(s.ctx, run, budget.signal)
   } catch (e) {
     if (e instanceof PlatformError && e.info.kind === 'too-large') {
-      // Bar G4: past the cap the summary says so; the verdict comes from the run's own status.
+      // Past the size cap the summary says so; the verdict comes from the run's own status.
       s.report.notes.push(
         `The per-test results of this run are larger than ${e.info.detail}, so they are not listed and no JUnit file was written; the verdict above comes from the run's own status. Open the run for the failed tests.`
       )
@@ -489,7 +494,11 @@ export async function post(clock: Clock = realClock): Promise<void> {
     await clock.sleep(1000 * attempt)
   }
   if (last && !last.done)
-    core.warning(last.owed ? `${last.why} Gave up after ${POST_BUDGET_MS / 1000} s: check ${s.provider.runsPage}.` : last.why)
+    core.warning(
+      last.owed
+        ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
+        : last.why
+    )
   process.exitCode = 0
 }
 

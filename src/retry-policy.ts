@@ -47,7 +47,7 @@ export function rateLimitWaitMs(
 export const RATE_LIMIT_FALLBACK_MS = 60_000
 // The longest wait a platform can ask for between two attempts.
 const MAX_WAIT_MS = 120_000
-// Bar B4, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
+// The retry budget, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
 // every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
 // wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
 export const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 } as const
@@ -57,7 +57,7 @@ export const LAST_LOOK_MS = 5000
 // In the last second before the deadline no retry is made: it would only hold up the last look.
 export const MIN_RETRY_WINDOW_MS = 1000
 
-/** Full-jitter exponential backoff before attempt `attempt + 1` (bar B1: 1 s base, 20 s cap). */
+/** Full-jitter exponential backoff before attempt `attempt + 1` (1 s base, 20 s cap). */
 export function backoffMs(attempt: number, random: number): number {
   return random * Math.min(1000 * 2 ** (attempt - 1), 20_000)
 }
