@@ -19,6 +19,8 @@ interface Case {
   phase: 'trigger' | 'poll' | 'cancel'
   name: string
   faults: (other: string) => Fault[]
+  /** How long the run goes on, when the faults need more reads than a short run gets. */
+  runMs?: number
   /** What the step must end in, for a platform. */
   expect: (p: Pollable) => { code: number; status?: string; runs: number; message?: RegExp; warning?: RegExp }
 }
@@ -88,6 +90,8 @@ const CASES: Case[] = [
       { do: 'stall', ms: 1500 },
       { do: 'status', status: 503, retryAfter: 1 }
     ],
+    // Long enough for every fault of the sequence to meet a read (it once ended before the last).
+    runMs: 8000,
     expect: passes
   },
   {
@@ -154,7 +158,7 @@ describe('fault matrix', () => {
     others.push(other)
     try {
       const cancelCase = phase === 'cancel'
-      sandbox.script(platform, cancelCase ? { queuedMs: 100, runMs: 600_000 } : { queuedMs: 100, runMs: 900 })
+      sandbox.script(platform, cancelCase ? { queuedMs: 100, runMs: 600_000 } : { queuedMs: 100, runMs: c.runMs ?? 900 })
       sandbox.fault(platform, ...c.faults(other.url).map((f) => ({ on: phase, ...f })))
       const r: StepResult = await step({
         inputs: {
@@ -168,6 +172,8 @@ describe('fault matrix', () => {
         },
         timeoutMs: 60_000
       })
+      // A case passes only with its fault: one that no request met proves nothing.
+      expect(sandbox.unfiredFaults(platform)).toEqual([])
       const want = c.expect(platform)
       const created = sandbox.runs[platform] ?? 0
       const verdict = { code: r.code, status: r.outputs.status, runs: created }

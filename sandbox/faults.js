@@ -26,10 +26,19 @@ import { htmlPage, json } from './respond.js'
 export class FaultQueue {
   constructor() {
     this.faults = []
+    // Every fault ever added, with how often it fired: a test can check its faults did.
+    this.added = []
   }
 
   add(...faults) {
-    this.faults.push(...faults.map((f) => ({ times: 1, on: 'any', ...f })))
+    const queued = faults.map((f) => ({ times: 1, on: 'any', ...f, fired: 0 }))
+    this.faults.push(...queued)
+    this.added.push(...queued)
+  }
+
+  /** The faults added that no request ever met (a misspelt phase, a route that changed). */
+  unfired() {
+    return this.added.filter((f) => f.fired === 0).map(({ fired: _fired, ...f }) => f)
   }
 
   /** The fault for the next request of this phase, if any; used up after `times` requests. */
@@ -37,6 +46,7 @@ export class FaultQueue {
     const i = this.faults.findIndex((f) => f.on === phase || f.on === 'any')
     if (i < 0) return undefined
     const f = this.faults[i]
+    f.fired++
     if (--f.times <= 0) this.faults.splice(i, 1)
     return f
   }

@@ -34,7 +34,7 @@ function compile(route) {
  * @param {{ port?: number, host?: string, quiet?: boolean, rateLimit?: { perSecond: number }, tls?: import('node:https').ServerOptions }} [options]
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
- *   fault: (platform: string, ...faults: object[]) => void, clearFaults: () => void, limited: Record<string, number>,
+ *   fault: (platform: string, ...faults: object[]) => void, clearFaults: () => void, unfiredFaults: (platform: string) => object[], limited: Record<string, number>,
  *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
  */
 export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateLimit = undefined, tls = undefined } = {}) {
@@ -152,6 +152,7 @@ export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateL
         script,
         fault,
         clearFaults,
+        unfiredFaults: (platform) => faults[platform].unfired(),
         limited,
         baseUrl: (platform) => `${url}/${platform}`,
         close: () =>
