@@ -1,4 +1,9 @@
 /** ESM TypeScript under jest 29. */
+import { availableParallelism } from 'node:os'
+
+// Sized to the machine: the end-to-end tests start a Node process each.
+const cores = availableParallelism()
+
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
@@ -9,10 +14,10 @@ export default {
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
   testTimeout: 30000,
   // Most end-to-end tests wait on real clocks (a run of seconds, a deadline) and use little CPU:
-  // each on a sandbox of its own, several of a file side by side, four files at a time. Each one
-  // starts a Node process, though: 40 at once (the old limit) loaded a 2-core machine past what the
-  // suite's wall-clock bounds allow (load average above 8); 16 keeps it green.
-  maxWorkers: 4,
+  // each on a sandbox of its own, several of a file side by side, two files a core. Each one starts
+  // a Node process, though: 40 at once (the old limit) loaded a 2-core machine past what the suite's
+  // wall-clock bounds allow (load average above 8); 8 a core (16 on 2 cores) keeps it green.
+  maxWorkers: 2 * cores,
   globalSetup: '<rootDir>/__tests__/global-setup.js',
-  maxConcurrency: 16
+  maxConcurrency: 8 * cores
 }
