@@ -93,7 +93,9 @@ export function runAction({
   }
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    // The Node that runs the step: TTR_NODE when set (npm test sets it to action.yml's runtime, Node 24).
+    const node = process.env.TTR_NODE || process.execPath
+    const child = spawn(node, [join(ROOT, entry)], { cwd: dir, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (c) => (stdout += c))
