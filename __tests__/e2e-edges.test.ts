@@ -272,6 +272,29 @@ describe('a stop stops only ours', () => {
       expect(ours.stdout).toMatch(new RegExp(`Run ${ours.outputs.runId} has stopped \\(STATUS_COMPLETED/STOPPED\\)`))
     }))
 
+  it('Testsigma: a listing that failed for now sends no stop; the post step checks again and stops ours', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
+      box.fault('testsigma', { on: 'list', do: 'status', status: 503, times: 3 })
+      const from = box.requests.length
+      const main = await run('testsigma', { scenarioId: '2092', timeoutMinutes: '0.05', cancelOnAbort: 'true' })
+      expect(requestsSince(box, from).filter((r) => r.method === 'PUT')).toEqual([])
+      expect(warningsOf(main).join('\n')).toMatch(/could not check that no other run of it would be stopped \(HTTP 503/)
+      expect(main.state.cancelOwed).toBe('true')
+      const post = await run('testsigma', { scenarioId: '2092', cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
+      expect(post.state.cancelSent).toBe('true')
+      expect(requestsSince(box, from).filter((r) => r.method === 'PUT')).toHaveLength(1)
+    }))
+
+  it('Testsigma: a server without the listing (404): ours is stopped without the check, and the log says so', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
+      box.fault('testsigma', { on: 'list', do: 'status', status: 404 })
+      const r = await run('testsigma', { scenarioId: '2093', timeoutMinutes: '0.05', cancelOnAbort: 'true' })
+      expect(r.stdout).toMatch(/Could not list the other runs before stopping run \d+ \(HTTP 404.*\): stopping it without that check/)
+      expect(r.stdout).toContain(`Cancelled run ${r.outputs.runId} on Testsigma.`)
+    }))
+
   it('Testsigma: "plan already running" answered as HTTP 500 is named as that', () =>
     inSandbox(async (box, run) => {
       box.fault('testsigma', {
