@@ -164,7 +164,10 @@ describe('commitStatus and prComment', () => {
   )
 
   it.concurrent('the debug log names each poll decision, each status word and each request’s timing, never a token', () =>
-    inSandbox(async (_box, run) => {
+    inSandbox(async (box, run) => {
+      // Running for 12 s: the adaptive schedule reads a run without counts every few seconds, so a
+      // loaded machine still reads it while it is Started.
+      box.script('gearset', { queuedMs: 500, runMs: 12_000 })
       const r = await run('gearset', { pollIntervalSeconds: '' }, { env: { ACTIONS_STEP_DEBUG: 'true' } })
       expect(r.outputs.status).toBe('passed')
       const debug = r.stdout.split('\n').filter((l) => l.startsWith('::debug::'))
