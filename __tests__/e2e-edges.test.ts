@@ -259,8 +259,9 @@ describe('a stop stops only ours', () => {
       expect(warningsOf(ours).join('\n')).toMatch(
         new RegExp(`Did not cancel run ${ours.outputs.runId} on Testsigma: .*other unfinished run \\(${other.outputs.runId}\\)`)
       )
-      // The other job's run goes on.
+      // The other job's run goes on, and no cancel is owed to the post step.
       expect(box.platforms.testsigma.book.get(other.outputs.runId).cancelledAt).toBeUndefined()
+      expect(ours.state.cancelOwed ?? '').toBe('')
     }))
 
   it('Testsigma: alone on the plan, the stop is sent and the run is read again to say it stopped', () =>

@@ -12898,8 +12898,11 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
         // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
         try {
             const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
-            if (risk)
+            if (risk) {
+                // Not owed: the post step would find the same other run.
+                runner_files_saveState(main_STATE.cancelOwed, '');
                 return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` };
+            }
         }
         catch (e) {
             const why = e instanceof PlatformError ? whatFailed(e.info) : 'an unexpected error';

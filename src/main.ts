@@ -174,7 +174,11 @@ async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TIMEOUT_M
     // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
     try {
       const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
-      if (risk) return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` }
+      if (risk) {
+        // Not owed: the post step would find the same other run.
+        saveState(STATE.cancelOwed, '')
+        return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` }
+      }
     } catch (e) {
       const why = e instanceof PlatformError ? whatFailed(e.info) : 'an unexpected error'
       // A server without the listing (404, 405, 501) will never show it: ours is stopped unchecked,
