@@ -116,6 +116,16 @@ describe('action.yml', () => {
   it('sets exactly the declared outputs', () => {
     const out = runOutputs('testery', { id: '1', status: 'passed', providerStatus: 'PASS', counts: {} })
     expect(Object.keys(out).sort()).toEqual([...DESIGN_OUTPUTS].sort())
+    // A platform's other IDs (Gearset's ciRunId) are in `result` only, and cannot replace a field of it.
+    const withRefs = runOutputs('gearset', {
+      id: 'rr-1',
+      status: 'failed',
+      providerStatus: 'Failed',
+      counts: {},
+      refs: { ciRunId: 'run-1', status: 'passed' }
+    })
+    expect(Object.keys(withRefs).sort()).toEqual([...DESIGN_OUTPUTS].sort())
+    expect(JSON.parse(withRefs.result)).toMatchObject({ ciRunId: 'run-1', status: 'failed', runId: 'rr-1' })
   })
 })
 

@@ -178,6 +178,7 @@ describe('vendor details in the outputs', () => {
       const r = await run('gearset')
       expect(r.outputs.status).toBe('passed')
       expect(JSON.parse(r.outputs.result)).toMatchObject({ runId: r.outputs.runId, ciRunId: expect.stringMatching(/^run-\d+$/) })
+      expect(r.outputs).not.toHaveProperty('ciRunId') // an output action.yml does not declare
     }))
 })
 

@@ -62,12 +62,13 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
     passedCount: run.counts.passed,
     failedCount: run.counts.failed,
     skippedCount: run.counts.skipped,
-    durationSeconds: duration,
-    ...run.refs
+    durationSeconds: duration
   }
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(values)) if (k !== 'provider') out[k] = v === undefined ? '' : String(v)
-  out.result = JSON.stringify(values)
+  // The platform's other IDs go in `result` only: the outputs are action.yml's, no more; and none
+  // of them can stand in for a field above.
+  out.result = JSON.stringify({ ...run.refs, ...values })
   return out
 }
 
