@@ -206,7 +206,7 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
       })
     ))
 
-  it('comments past the first page are read with the step’s budget: the action’s own on page 2 is updated', () =>
+  it('comments past the first page are read: the action’s own, on page 2, is updated', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(11) }
@@ -234,6 +234,24 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         // What GitHub does before it finds mentions: decode the entities.
         const decoded = body.replace(/&#64;/g, '@').replace(/&amp;/g, '&')
         expect(decoded).not.toMatch(/@(octocat|hubot)/)
+      })
+    ))
+
+  it('a personal token’s own comment is found by its user, also when reading who it is was rate limited', () =>
+    withGitHub((gh) =>
+      inSandbox(async (box, run) => {
+        gh.identity.login = 'release-bot'
+        const env = { GITHUB_API_URL: gh.url, ...pullRequest(16) }
+        await run('testsigma', inputs, { env })
+        expect(gh.comments.map((c) => c.user.login)).toEqual(['release-bot'])
+        // The first call of the next step, GET /user, meets a secondary rate limit: waited out, not
+        // taken to mean the workflow token (which would miss this comment and write a second one).
+        gh.refusals.push({ status: 403, body: { message: 'You have exceeded a secondary rate limit.' }, headers: { 'retry-after': '1' } })
+        box.script('testsigma', { end: 'failed', failed: 1 })
+        const second = await run('testsigma', inputs, { env })
+        expect(second.stdout).toContain('Updated the comment on pull request #16.')
+        expect(gh.comments).toHaveLength(1)
+        expect(gh.comments[0].body).toContain(': failed')
       })
     ))
 

@@ -12168,7 +12168,9 @@ class GitHubPublisher {
                 this.login = (await gh.rest.users.getAuthenticated({ request })).data.login;
             }
             catch (e) {
-                if (e.status !== 403 && e.status !== 401)
+                // A rate limit says nothing of who the token is: it is waited out like any call's.
+                const status = e.status;
+                if ((status !== 403 && status !== 401) || isRateLimit(e))
                     throw e;
                 this.login = WORKFLOW_BOT;
             }

@@ -7,6 +7,8 @@ export interface FakeGitHub extends FakeServer {
   statuses: { sha: string; state: string; context: string; description?: string; target_url?: string }[]
   /** Comments, oldest first, with their author (the token writes as github-actions[bot], as GITHUB_TOKEN does). */
   comments: { id: number; issue: number; body: string; user: { login: string } }[]
+  /** Who the token is: a personal token's user when `login` is set; else GITHUB_TOKEN, which cannot read /user. */
+  identity: { login?: string }
   /** Routes that never answer (a stalled GitHub API). */
   stall: Set<'comments'>
   /** Answers for the next requests (e.g. a secondary rate limit), used up one by one. */
@@ -32,6 +34,7 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     comments: [] as FakeGitHub['comments'],
     refusals: [] as FakeGitHub['refusals'],
     stall: new Set<'comments'>(),
+    identity: {} as { login?: string },
 
     forbid: new Set<'statuses' | 'comments'>(),
     pullsOfCommit: [] as FakeGitHub['pullsOfCommit'],
@@ -45,7 +48,10 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     const refusal = state.refusals.shift()
     if (refusal) return sendJson(res, refusal.status, refusal.body, refusal.headers)
     // GITHUB_TOKEN cannot read the user it acts for.
-    if (path === '/user') return sendJson(res, 403, { ...FORBIDDEN, documentation_url: 'https://docs.github.com/rest/users/users' })
+    if (path === '/user')
+      return state.identity.login
+        ? sendJson(res, 200, { login: state.identity.login, type: 'User' })
+        : sendJson(res, 403, { ...FORBIDDEN, documentation_url: 'https://docs.github.com/rest/users/users' })
     let m: RegExpExecArray | null
     if ((m = /^\/repos\/[^/]+\/[^/]+\/statuses\/(\w+)$/.exec(path)) && req.method === 'POST') {
       if (state.forbid.has('statuses')) return sendJson(res, 403, FORBIDDEN)
@@ -61,7 +67,7 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
         return sendJson(res, 200, state.comments.filter((c) => c.issue === issue).slice((page - 1) * per, page * per))
       }
       if (state.forbid.has('comments')) return sendJson(res, 403, FORBIDDEN)
-      const c = { id: nextId++, issue, body: body.body, user: { login: 'github-actions[bot]' } }
+      const c = { id: nextId++, issue, body: body.body, user: { login: state.identity.login ?? 'github-actions[bot]' } }
       state.comments.push(c)
       return sendJson(res, 201, c)
     }

@@ -151,7 +151,9 @@ export class GitHubPublisher {
       try {
         this.login = (await gh.rest.users.getAuthenticated({ request })).data.login
       } catch (e) {
-        if ((e as { status?: number }).status !== 403 && (e as { status?: number }).status !== 401) throw e
+        // A rate limit says nothing of who the token is: it is waited out like any call's.
+        const status = (e as { status?: number }).status
+        if ((status !== 403 && status !== 401) || isRateLimit(e)) throw e
         this.login = WORKFLOW_BOT
       }
     }
