@@ -1,15 +1,15 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 770:
+/***/ 6552:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(7528);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 7528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -357,7 +357,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto"
 
 /***/ }),
 
-/***/ 3053:
+/***/ 5434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
@@ -990,7 +990,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(6552);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
 // See package.json: the one name @actions/http-client imports from undici, never constructed here.
 class ProxyAgent {
@@ -2161,7 +2161,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, external_path_namespaceObject.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/node_modules/@actions/exec/index.js
 // See package.json: the one name @actions/core's platform module imports from @actions/exec, never called here.
 function getExecOutput() {
   throw new Error('@actions/exec is not bundled with this action: core.platform.getDetails() is not supported')
@@ -12068,7 +12068,7 @@ class GitHubPublisher {
         this.o = o;
     }
     client() {
-        this.octokit ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)).then(({ getOctokit }) => getOctokit(this.o.token, { baseUrl: this.o.target.apiUrl }));
+        this.octokit ??= __nccwpck_require__.e(/* import() */ 163).then(__nccwpck_require__.bind(__nccwpck_require__, 7163)).then(({ getOctokit }) => getOctokit(this.o.token, { baseUrl: this.o.target.apiUrl }));
         return this.octokit;
     }
     /**

@@ -3,17 +3,54 @@
 // bundle is split (the GitHub client is a chunk of its own, loaded only when used), so the file is
 // written here from package-lock.json's production packages instead.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 
 const NCC = 'node_modules/@vercel/ncc/dist/ncc/cli.js'
 
-/** The license notices of the production packages, one block per package, as ncc writes them. */
+/**
+ * Two packages the bundle takes a stand-in for, each only where its one importer imports it: the
+ * install tree keeps the real ones (npm ls tells the truth, Dependabot updates them), and the
+ * build alone sees the stand-in. Why each is left out: the stand-in's package.json.
+ */
+export const STAND_INS = [
+  { importer: '@actions/http-client', name: 'undici', from: 'stubs/undici' },
+  { importer: '@actions/core', name: '@actions/exec', from: 'stubs/actions-exec' }
+]
+
+/** The lock's path of the package `name` as Node resolves it from the package at `from`. */
+function resolveInLock(packages, from, name) {
+  for (let dir = from; ; dir = dir.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, '')) {
+    const path = `${dir ? `${dir}/` : ''}node_modules/${name}`
+    if (packages[path]) return path
+    if (!dir) return undefined
+  }
+}
+
+/** The lock's paths of the packages the bundle holds: the production tree, less the stood-in edges. */
+function bundledPackages(lock) {
+  const seen = new Set()
+  const visit = (path) => {
+    if (seen.has(path)) return
+    seen.add(path)
+    const info = lock.packages[path]
+    const importer = path.replace(/^.*node_modules\//, '')
+    for (const name of Object.keys(info.dependencies ?? {})) {
+      if (STAND_INS.some((s) => s.importer === importer && s.name === name)) continue
+      const dep = resolveInLock(lock.packages, path, name)
+      if (dep) visit(dep)
+    }
+  }
+  visit('')
+  seen.delete('')
+  return [...seen]
+}
+
+/** The license notices of the packages in the bundle, one block per package, as ncc writes them. */
 export function licenses() {
   const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
   const blocks = new Map()
-  for (const [path, info] of Object.entries(lock.packages)) {
-    if (!path || info.dev) continue
+  for (const path of bundledPackages(lock)) {
     const meta = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'))
     const file = readdirSync(path).find((f) => /^licen[cs]e/i.test(f))
     const text = file ? readFileSync(join(path, file), 'utf8').trim() : ''
@@ -38,11 +75,41 @@ export function asciiOnly(source) {
   return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
+/**
+ * A folder ncc builds from: a copy of src/ and the settings, and of each stand-in's importer with
+ * the stand-in nested in its own node_modules, where resolution from that importer finds it first.
+ * Every other package resolves up to the project's node_modules, as in any build.
+ */
+function stage() {
+  mkdirSync('node_modules/.cache', { recursive: true })
+  const dir = mkdtempSync(resolve('node_modules/.cache/build-'))
+  for (const f of ['src', 'package.json', 'tsconfig.json']) cpSync(f, join(dir, f), { recursive: true })
+  for (const { importer, name, from } of STAND_INS) {
+    const copy = join(dir, 'node_modules', importer)
+    const nested = join(copy, 'node_modules', name)
+    cpSync(join('node_modules', importer), copy, { recursive: true, dereference: true })
+    rmSync(nested, { recursive: true, force: true })
+    mkdirSync(dirname(nested), { recursive: true })
+    cpSync(from, nested, { recursive: true })
+  }
+  return dir
+}
+
 export function build(outDir) {
-  execFileSync(process.execPath, [NCC, 'build', 'src/index.ts', '-o', outDir, '-q'], { stdio: 'inherit' })
+  const dir = stage()
+  try {
+    execFileSync(process.execPath, [resolve(NCC), 'build', 'src/index.ts', '-o', resolve(outDir), '-q'], {
+      cwd: dir,
+      stdio: 'inherit'
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
   for (const f of readdirSync(outDir).filter((n) => n.endsWith('.js'))) {
     const file = join(outDir, f)
-    writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')))
+    // webpack names each module from the folder it built in, the stage two levels inside node_modules.
+    const named = readFileSync(file, 'utf8').replace(/^(;?\/\/ (?:CONCATENATED |EXTERNAL )?MODULE: )\.\.\/\.\.\//gm, '$1./node_modules/')
+    writeFileSync(file, asciiOnly(named))
   }
   writeFileSync(join(outDir, 'licenses.txt'), licenses())
   writeFileSync(join(outDir, 'post.js'), POST_ENTRY)
