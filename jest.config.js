@@ -11,6 +11,8 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }] },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  // StrykerJS's copy of the project (npm run mutate) is not this one.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
   reporters: ['default', '<rootDir>/scripts/jest-closing-line.js'],
   testTimeout: 30000,
   // Most end-to-end tests wait on real clocks (a run of seconds, a deadline) and use little CPU:

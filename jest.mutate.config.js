@@ -13,7 +13,6 @@ export default {
     'dist\\.test',
     'docs\\.test',
     'action-yml\\.test',
-    'break-rules\\.test',
     'undici-stub\\.test',
     'architecture\\.test',
     'vendor\\.test',

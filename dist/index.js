@@ -2550,8 +2550,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/annotations.ts
 // GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the
 // rest. The verdict must never be the one dropped: until it is given, every other annotation
@@ -2590,6 +2588,1186 @@ function resetAnnotations() {
     verdictGiven = false;
 }
 
+;// CONCATENATED MODULE: ./src/errors.ts
+class PlatformError extends Error {
+    info;
+    constructor(info) {
+        super(describeFailure(info));
+        this.info = info;
+        this.name = 'PlatformError';
+    }
+}
+const STATUS_TEXT = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+};
+/** Hints that hold for every platform; a provider's own hints take precedence. */
+const GENERIC_HINTS = {
+    400: 'the platform rejected the request: check the IDs and values in the step inputs.',
+    401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
+    403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
+    404: 'check the IDs in the step inputs.',
+    408: 'the platform timed out; run the job again.',
+    429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
+    500: 'the platform failed; run the job again later and check the platform status page.'
+};
+/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
+function whatFailed(f) {
+    let what;
+    switch (f.kind) {
+        case 'http':
+            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
+            break;
+        case 'network':
+            what = `no connection (${f.detail})`;
+            break;
+        case 'tls':
+            what = `the server's TLS certificate was not accepted (${f.detail})`;
+            break;
+        case 'dns':
+            what = `the host name did not resolve (${f.detail})`;
+            break;
+        case 'proxy':
+            what = `${f.detail}, so no connection to the platform was made`;
+            break;
+        case 'rate-limited':
+            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
+            break;
+        case 'wrong-run':
+            what = `the answer was about run ${f.detail}, not the run asked for`;
+            break;
+        case 'timeout':
+            what = `no answer within ${f.detail}`;
+            break;
+        case 'not-json':
+            what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`;
+            break;
+        case 'shape':
+            what = `the answer did not have the documented shape (${f.detail})`;
+            break;
+        case 'redirect':
+            what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`;
+            break;
+        case 'too-large':
+            what = `the answer was larger than ${f.detail}`;
+            break;
+        case 'aborted':
+            what = 'the step was cancelled';
+            break;
+    }
+    return what;
+}
+function describeFailure(f) {
+    const what = whatFailed(f);
+    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
+        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
+        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
+        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
+    const hint = f.hint ? ` What to do: ${f.hint}` : '';
+    return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
+}
+function hintFor(f, own) {
+    switch (f.kind) {
+        case 'http': {
+            const s = f.status ?? 0;
+            return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
+        }
+        case 'rate-limited':
+            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
+        case 'wrong-run':
+            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
+        case 'timeout':
+            return 'the platform is slow or unreachable; run the job again later.';
+        case 'not-json':
+            return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.';
+        case 'shape':
+            return 'the platform API may have changed; please open an issue on this action with this message.';
+        case 'redirect':
+            return 'set `baseUrl` to the final API address so no redirect is needed.';
+        case 'too-large':
+            return 'check `baseUrl` points at the platform API.';
+        default:
+            return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/clock.ts
+const realClock = {
+    now: () => performance.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: Math.random
+};
+/**
+ * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
+ * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
+ */
+function budgeted(parent, ms, why = 'the time budget ran out') {
+    const c = new AbortController();
+    const onAbort = () => c.abort(parent?.reason);
+    if (parent?.aborted)
+        onAbort();
+    else
+        parent?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => c.abort(new DOMException(why, 'TimeoutError')), ms);
+    return {
+        signal: c.signal,
+        release: () => {
+            clearTimeout(timer);
+            parent?.removeEventListener('abort', onAbort);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/text.ts
+// Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
+// C0/C1 control characters (except tab) and ANSI escape sequences.
+const CONTROLS = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+/**
+ * One log line from untrusted text: no control characters or line breaks, no workflow command
+ * (a line starting with `::`, or `##[` anywhere), at most `max` characters.
+ */
+function oneLine(text, max = 300) {
+    let s = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+    s = s.replace(/##\[/g, '#\u200b#[');
+    if (s.startsWith('::'))
+        s = `:\u200b${s.slice(1)}`;
+    return s.length > max ? `${s.slice(0, max - 1)}\u2026` : s;
+}
+const HTML = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '(': '&#40;',
+    ')': '&#41;',
+    '*': '&#42;',
+    _: '&#95;',
+    '`': '&#96;',
+    '\\': '&#92;'
+};
+/** Untrusted text for the job summary: HTML and Markdown both render it literally. */
+function forSummary(text, max = 300) {
+    return oneLine(text, max).replace(/[&<>"'|[\]()*_`\\]/g, (c) => HTML[c]);
+}
+/** Removes every form in which a secret could be echoed back (plain, base64, URL-encoded). */
+function redact(text, secrets) {
+    let s = text;
+    for (const secret of secrets) {
+        if (secret.length < 4)
+            continue;
+        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
+            s = s.split(form).join('***');
+        }
+    }
+    return s;
+}
+
+;// CONCATENATED MODULE: ./src/junit.ts
+// Per-test results as JUnit XML, the format the test-report actions people already use can publish.
+
+
+
+
+
+const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
+function xml(text) {
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
+}
+const seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
+function toJUnitXml(platform, run, tests) {
+    const suites = new Map();
+    for (const t of tests) {
+        const key = t.suite ?? run.name ?? platform;
+        suites.set(key, [...(suites.get(key) ?? []), t]);
+    }
+    const count = (list, status) => list.filter((t) => t.status === status).length;
+    const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
+    const lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
+    ];
+    for (const [suite, list] of suites) {
+        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`);
+        for (const t of list) {
+            // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
+            const file = t.file ? ` file="${xml(t.file)}"` : '';
+            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${seconds(t.durationMs)}"`;
+            if (t.status === 'passed')
+                lines.push(`${open}/>`);
+            else if (t.status === 'skipped')
+                lines.push(`${open}><skipped/></testcase>`);
+            else {
+                // No error text is invented where the platform gives none (Testsigma often does not).
+                const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
+                lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
+            }
+        }
+        lines.push('  </testsuite>');
+    }
+    lines.push('</testsuites>', '');
+    return lines.join('\n');
+}
+/** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
+function writeJUnitFile(path, xml, count) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
+        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
+    }
+    catch (e) {
+        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/duration.ts
+// A duration for people: 45s, 3m 5s, 1h 2m 0s (the log, the summary, messages).
+function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
+}
+
+;// CONCATENATED MODULE: ./src/verdict.ts
+// The verdict: the final state of a run turned into the step's result, one annotation that is
+// always shown (annotations.ts) and the exit code. It takes plain data, never main.ts's own types.
+
+
+
+/** The run as a reader names it: its name, if any, and its ID. */
+function runLabel(run) {
+    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
+}
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
+function giveVerdict(v, run, cancelled) {
+    const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
+    const c = run.counts;
+    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
+    const word = oneLine(run.providerStatus, 100);
+    switch (run.status) {
+        case 'triggered':
+        case 'queued':
+        case 'running':
+            verdict('notice', `Started ${where}`);
+            return;
+        case 'passed':
+            if (c.total === 0)
+                annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`);
+            verdict('notice', `Tests passed: ${where}`);
+            return;
+        case 'failed':
+            if (v.failOnTestFailure)
+                verdict('error', `Tests failed${tally} (${word}): ${where}`);
+            else
+                verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
+            return;
+        case 'cancelled':
+            // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
+            verdict('error', `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
+            return;
+        case 'error':
+            verdict('error', `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
+            return;
+        case 'timed_out':
+            verdict('error', `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
+                (cancelled
+                    ? 'It was cancelled on the platform.'
+                    : v.cancelOnAbort
+                        ? 'It was not cancelled (see the warning above), so it goes on there.'
+                        : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/runner-files.ts
+// The runner's files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY) can be unwritable: a
+// container job running as another user, a full disk, a file removed by an earlier step. What the
+// run did decides the verdict, never a file (docs/reliability.md, "Runner files"): a file that
+// cannot be written is named once, with the cause, and never ends in a stack trace.
+
+
+const WHAT = {
+    GITHUB_OUTPUT: 'the step outputs',
+    GITHUB_STATE: 'the state the post step reads',
+    GITHUB_STEP_SUMMARY: 'the job summary'
+};
+// What each file not written means for the reader, after the cause.
+const SO = {
+    GITHUB_OUTPUT: 'later steps see no outputs of this step (treat a missing `status` as not passed)',
+    GITHUB_STATE: 'the post step cannot cancel a run this step leaves behind',
+    GITHUB_STEP_SUMMARY: 'the results are in this log only'
+};
+const reported = new Set();
+/** The cause of a failed write in a few words: the system's code, or its message without a stack. */
+function cause(e) {
+    const err = e;
+    if (typeof err?.code === 'string')
+        return err.code;
+    return String(err?.message ?? e)
+        .split('\n')[0]
+        .slice(0, 200);
+}
+/** The line that names an unwritable file: which, where, why, and what follows. */
+function fileProblem(file, e) {
+    const where = process.env[file] ? ` (${process.env[file]})` : '';
+    return `Could not write ${WHAT[file]} to ${file}${where}: ${cause(e)}. The step's result is unchanged; ${SO[file]}.`;
+}
+/**
+ * Runs one write to a runner file. A failure is reported once per file, as an error (outputs and
+ * state) or a warning (the summary), and the step goes on; true when the write went through.
+ */
+function guardFile(file, write) {
+    try {
+        write();
+        return true;
+    }
+    catch (e) {
+        if (!reported.has(file)) {
+            reported.add(file);
+            annotate(file === 'GITHUB_STEP_SUMMARY' ? 'warning' : 'error', fileProblem(file, e));
+        }
+        return false;
+    }
+}
+/** The same for a write that is asynchronous (the job summary). */
+async function guardFileAsync(file, write) {
+    try {
+        await write();
+        return true;
+    }
+    catch (e) {
+        return guardFile(file, () => {
+            throw e;
+        });
+    }
+}
+/** `core.saveState`, guarded. */
+const runner_files_saveState = (name, value) => guardFile('GITHUB_STATE', () => saveState(name, value));
+/** `core.setOutput`, guarded. */
+const runner_files_setOutput = (name, value) => guardFile('GITHUB_OUTPUT', () => setOutput(name, value));
+/** For tests: forget which files were reported. */
+function resetRunnerFiles() {
+    reported.clear();
+}
+
+;// CONCATENATED MODULE: ./src/report.ts
+// Everything the step shows: outputs, the job summary and annotations.
+
+
+
+
+
+
+/** The mark of each status, in the summary and the pull-request comment. */
+const MARK = {
+    triggered: '\ud83d\ude80',
+    queued: '\u23f3',
+    running: '\u23f3',
+    passed: '\u2705',
+    failed: '\u274c',
+    cancelled: '\ud83d\udeab',
+    error: '\u26a0\ufe0f',
+    timed_out: '\u23f1\ufe0f'
+};
+const HEADLINE = {
+    triggered: 'Test run created',
+    queued: 'Test run queued',
+    running: 'Test run still running',
+    passed: 'Tests passed',
+    failed: 'Tests failed',
+    cancelled: 'Test run cancelled',
+    error: 'Test run ended in an error',
+    timed_out: 'Stopped waiting: timeout reached'
+};
+function durationSeconds(run) {
+    if (!run.startedAt || !run.endedAt)
+        return undefined;
+    return Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000));
+}
+/** The step outputs of a run, every value a plain string; platform text as one clean line. */
+function runOutputs(provider, run) {
+    const duration = durationSeconds(run);
+    const values = {
+        provider,
+        runId: run.id,
+        runName: run.name === undefined ? undefined : oneLine(run.name, 300),
+        runUrl: run.url,
+        status: run.status,
+        providerStatus: oneLine(run.providerStatus, 100),
+        totalCount: run.counts.total,
+        passedCount: run.counts.passed,
+        failedCount: run.counts.failed,
+        skippedCount: run.counts.skipped,
+        durationSeconds: duration
+    };
+    const out = {};
+    for (const [k, v] of Object.entries(values))
+        if (k !== 'provider')
+            out[k] = v === undefined ? '' : String(v);
+    // The platform's other IDs go in `result` only: the outputs are action.yml's, no more; and none
+    // of them can stand in for a field above.
+    out.result = JSON.stringify({ ...run.refs, ...values });
+    return out;
+}
+function setOutputs(provider, run) {
+    for (const [name, value] of Object.entries(runOutputs(provider, run)))
+        if (!runner_files_setOutput(name, value))
+            return;
+}
+/** A text bar of passed / failed / skipped, 20 cells wide. */
+function countsBar(c, width = 20) {
+    const total = c.total ?? (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
+    if (!total)
+        return '';
+    const cells = (n = 0) => Math.round((n / total) * width);
+    // Failures are never rounded away: one failed test out of a thousand still shows a red cell.
+    const failed = Math.max(c.failed ? 1 : 0, cells(c.failed));
+    const skipped = Math.min(cells(c.skipped), width - failed);
+    const passed = Math.min(cells(c.passed), width - failed - skipped);
+    const rest = width - passed - failed - skipped;
+    return '\ud83d\udfe9'.repeat(passed) + '\ud83d\udfe5'.repeat(failed) + '\ud83d\udfe8'.repeat(skipped) + '\u2b1c'.repeat(rest);
+}
+/** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
+function report_link(text, url) {
+    let href;
+    try {
+        href = url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
+    }
+    catch {
+        href = undefined;
+    }
+    if (!href)
+        return forSummary(text);
+    return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`;
+}
+function row(label, value) {
+    return [{ data: label, header: true }, value];
+}
+/**
+ * The run's name (a link where the platform gave one) and its ID; the ID once when it has no name,
+ * or a blank one (which would make an invisible link).
+ */
+function runCell(run) {
+    if (!run.name?.trim())
+        return `<code>${report_link(run.id, run.url)}</code>`;
+    return `${report_link(run.name, run.url)} <code>${forSummary(run.id)}</code>`;
+}
+/** Builds the job summary of a run that the platform answered for. */
+function buildRunSummary(ctx, run, note) {
+    const s = summary;
+    s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2);
+    const rows = [
+        row('Platform', forSummary(ctx.platform)),
+        row('Run', runCell(run)),
+        row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
+    ];
+    if (ctx.environment)
+        rows.push(row('Environment', forSummary(ctx.environment)));
+    if (ctx.buildVersion)
+        rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`));
+    for (const d of ctx.details)
+        rows.push(row(forSummary(d.label), forSummary(d.value)));
+    const c = run.counts;
+    if (run.status === 'triggered') {
+        if (c.total !== undefined)
+            rows.push(row('Test cases', String(c.total)));
+    }
+    else if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
+        const parts = [
+            c.total !== undefined ? `${c.total} total` : '',
+            c.passed !== undefined ? `${c.passed} passed` : '',
+            c.failed !== undefined ? `${c.failed} failed` : '',
+            c.skipped !== undefined ? `${c.skipped} skipped` : ''
+        ].filter(Boolean);
+        rows.push(row('Tests', `${parts.join(' \u00b7 ')}<br>${countsBar(c)}`));
+    }
+    const duration = durationSeconds(run);
+    if (duration !== undefined)
+        rows.push(row('Duration', formatDuration(duration)));
+    s.addTable(rows);
+    if (run.message)
+        s.addQuote(forSummary(run.message));
+    addNotes(ctx);
+    if (run.status === 'triggered')
+        s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true);
+    if (note)
+        s.addRaw(`<p>${forSummary(note, 600)}</p>`, true);
+}
+// How many failed tests the summary lists and the log annotates; the rest are counted.
+const MAX_LISTED_FAILURES = 50;
+const MAX_ANNOTATED_FAILURES = 10;
+/** Adds the failed tests to the job summary: name, suite, an excerpt of the error, a link. */
+function buildFailedTests(tests) {
+    const failed = tests.filter((t) => t.status === 'failed');
+    if (failed.length === 0)
+        return;
+    const s = summary;
+    s.addHeading(`Failed tests (${failed.length})`, 3);
+    const rows = [
+        [
+            { data: 'Test', header: true },
+            { data: 'Suite', header: true },
+            { data: 'Error', header: true }
+        ],
+        ...failed
+            .slice(0, MAX_LISTED_FAILURES)
+            .map((t) => [report_link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
+    ];
+    s.addTable(rows);
+    if (failed.length > MAX_LISTED_FAILURES)
+        s.addRaw(`<p>\u2026and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
+}
+/**
+ * One annotation per failed test, in the places GitHub still shows after the step's other
+ * annotations, always leaving one for the verdict (annotations.ts); the rest are counted.
+ */
+function annotateFailedTests(platform, tests, level) {
+    const failed = tests.filter((t) => t.status === 'failed');
+    const shown = failed.slice(0, Math.min(MAX_ANNOTATED_FAILURES, roomFor(level)));
+    for (const t of shown) {
+        annotate(level, oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), {
+            title: oneLine(`${platform}: ${t.suite ? `${t.suite} \u203a ` : ''}${t.name}`, 200)
+        });
+    }
+    if (failed.length > shown.length)
+        info(`\u2026and ${failed.length - shown.length} more failed tests (see the job summary).`);
+    return shown.length;
+}
+/** Builds the job summary of a failure that the platform (or the network) gave us. */
+function buildErrorSummary(ctx, error, run) {
+    const s = summary;
+    const f = error.info;
+    s.addHeading(`\u274c Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2);
+    const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)];
+    rows.push(row('Problem', forSummary(whatFailed(f), 400)));
+    if (run)
+        rows.push(row('Run', runCell(run)));
+    s.addTable(rows);
+    if (f.platformMessage)
+        s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`);
+    if (!f.reached && f.kind !== 'aborted')
+        s.addRaw(`<p>The request never reached ${forSummary(ctx.platform)}, so it changed nothing there.</p>`, true);
+    if (f.hint)
+        s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true);
+    addNotes(ctx);
+}
+function addNotes(ctx) {
+    for (const n of ctx.notes)
+        summary.addRaw(`<p>\u26a0\ufe0f ${forSummary(n, 600)}</p>`, true);
+}
+/** Writes the summary built so far, when the runner gave us a summary file. */
+async function writeSummary() {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        summary.emptyBuffer();
+        return;
+    }
+    // The runner drops a summary over 1 MiB whole: keep well under it.
+    if (Buffer.byteLength(summary.stringify()) > MAX_SUMMARY_BYTES) {
+        const kept = summary.stringify().slice(0, MAX_SUMMARY_BYTES / 2);
+        summary
+            .emptyBuffer()
+            .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
+            .addRaw('\n<p>\u2026the rest of this summary was cut to stay under GitHub\u2019s size limit.</p>', true);
+    }
+    // A summary file that cannot be written is a warning: the verdict comes from the run (runner-files.ts).
+    if (!(await guardFileAsync('GITHUB_STEP_SUMMARY', () => summary.write())))
+        summary.emptyBuffer();
+}
+const MAX_SUMMARY_BYTES = 900 * 1024;
+
+;// CONCATENATED MODULE: ./src/step-state.ts
+// What the main step leaves for its post step, in the runner's saved state: the one place its keys
+// and their meanings live (docs/reliability.md, "Post step").
+
+
+// The runner hands each key to the post step as STATE_<key>.
+const KEY = {
+    began: 'isPost',
+    runId: 'runId',
+    done: 'done',
+    cancelSent: 'cancelSent',
+    cancelOwed: 'cancelOwed',
+    idempotencyKey: 'idempotencyKey'
+};
+const flag = (key) => getState(key) === 'true';
+const stepState = {
+    /** The main step began: saved before its first request. A post step that finds none sends nothing. */
+    began: () => flag(KEY.began),
+    markBegan: () => runner_files_saveState(KEY.began, 'true'),
+    /** The run this step started or attached to: the one a post step may cancel. */
+    runId: () => getState(KEY.runId),
+    setRunId: (id) => runner_files_saveState(KEY.runId, id),
+    /** The main step reported its run to the end: nothing is left for the post step unless a cancel is owed. */
+    done: () => flag(KEY.done),
+    markDone: () => runner_files_saveState(KEY.done, 'true'),
+    /** A cancel the platform confirmed. */
+    cancelSent: () => flag(KEY.cancelSent),
+    markCancelSent: () => runner_files_saveState(KEY.cancelSent, 'true'),
+    /** A cancel was wanted and not confirmed: the post step tries again. */
+    cancelOwed: () => flag(KEY.cancelOwed),
+    oweCancel: (owed) => runner_files_saveState(KEY.cancelOwed, owed ? 'true' : ''),
+    /** One key per invocation, kept across the main and post step: every attempt of the trigger carries it. */
+    idempotencyKey: () => getState(KEY.idempotencyKey),
+    setIdempotencyKey: (key) => runner_files_saveState(KEY.idempotencyKey, key)
+};
+
+;// CONCATENATED MODULE: ./src/retry-policy.ts
+function parseRetryAfter(value, nowEpochMs = Date.now()) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (!v)
+        return undefined;
+    const maxMs = MAX_WAIT_MS;
+    if (/^\s*\d+\s*$/.test(v))
+        return Math.min(Number(v) * 1000, maxMs);
+    const date = Date.parse(v);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.min(Math.max(0, date - nowEpochMs), maxMs);
+}
+/** The common spelling (GitHub, many gateways): what a platform that declares none is read with. */
+const COMMON_RATE_LIMIT_HEADERS = { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' };
+/**
+ * How long rate-limit headers ask us to wait: remaining 0 until reset (epoch seconds or an ISO
+ * date) plus 1 s; a minute when the reset is missing or unreadable.
+ */
+function rateLimitWaitMs(headers, nowEpochMs = Date.now(), names = COMMON_RATE_LIMIT_HEADERS) {
+    const get = (name) => {
+        const v = headers[name];
+        return Array.isArray(v) ? v[0] : v;
+    };
+    if (get(names.remaining)?.trim() !== '0')
+        return undefined;
+    const reset = get(names.reset)?.trim();
+    if (!reset)
+        return RATE_LIMIT_FALLBACK_MS;
+    const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
+    if (Number.isNaN(at))
+        return RATE_LIMIT_FALLBACK_MS;
+    return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS);
+}
+// A rate limit with no word on how long: wait a minute (octokit's fallback).
+const RATE_LIMIT_FALLBACK_MS = 60_000;
+// The longest wait a platform can ask for between two attempts.
+const MAX_WAIT_MS = 120_000;
+// The retry budget, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
+// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
+// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
+const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
+// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
+// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
+const LAST_LOOK_MS = 5000;
+// In the last second before the deadline no retry is made: it would only hold up the last look.
+const MIN_RETRY_WINDOW_MS = 1000;
+/** Full-jitter exponential backoff before attempt `attempt + 1` (1 s base, 20 s cap). */
+function backoffMs(attempt, random) {
+    return random * Math.min(1000 * 2 ** (attempt - 1), 20_000);
+}
+/** A write that failed this way may still have been carried out by the platform. */
+function mayHaveTakenEffect(f) {
+    if (!f.reached || f.kind === 'redirect')
+        return false;
+    if (f.kind === 'http')
+        return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined);
+    return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
+}
+function isRetryable(method, f) {
+    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
+    if (final.includes(f.kind))
+        return false;
+    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
+    if (f.kind === 'proxy')
+        return (f.proxyStatus ?? 0) >= 500;
+    if (method !== 'GET') {
+        if (!f.reached)
+            return true;
+        return (f.kind === 'http' &&
+            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
+    }
+    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
+        return true;
+    const s = f.status ?? 0;
+    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
+}
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The common run model: the only things that cross from a platform's wire format into waiting and
+// reporting. It imports nothing: inputs, providers, wait and report all import it.
+const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'];
+const TERMINAL_STATUSES = ['passed', 'failed', 'cancelled', 'error'];
+
+;// CONCATENATED MODULE: ./src/schedule.ts
+const DEFAULT_SCHEDULE = { minMs: 1000 };
+// Without progress counts: every 2.5 s for the first 30 s (a run that ends in seconds is seen
+// within ~3 s), then easing to every 15 s by minute two (never a longer gap than a 15 s poller's).
+// Most runs last minutes: a quick phase of two minutes cost 28 more reads a run for the same p95.
+const QUICK_MS = 2500;
+const QUICK_UNTIL_MS = 30_000;
+const CRUISE_MS = 15_000;
+const CRUISE_FROM_MS = 120_000;
+// With progress counts: wait a share of the predicted remaining time (at most half of it), at most
+// a minute (a run that ends early, e.g. aborted, is still seen within a minute), at least 2 s.
+const PREDICTED_CAP_MS = 60_000;
+// How much of the prediction the counts can promise. Tests completing one after another are a
+// renewal process: the spread of the completions counted between reads, over their expected number
+// (the index of dispersion), estimates the squared coefficient of variation (CV\u00b2) of one test's
+// time, and the time r tests still take varies by about CV/\u221ar of its prediction. The step sleeps
+// only as long as the end cannot come unless those tests go SURE_Z standard deviations faster than
+// predicted: near half the prediction while many even tests are left, down to a tenth of it when
+// a few uneven ones (or counts that arrive in bursts) are, but not below the overdue reads' 8 s.
+const SURE_Z = 2;
+const MOST_SHARE = 0.5;
+const LEAST_SHARE = 0.1;
+// Fewer reads than this with progress between them tell nothing of the spread: half, as before.
+const SPREAD_MIN_INTERVALS = 3;
+const NEAR_END_MS = 2000;
+// Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s;
+// after half a minute past it, a quarter of the time since (up to the 15 s cruise).
+const OVERDUE_MAX_MS = 8000;
+// The readings the spread is taken from, and the changes of the count the rate is taken from.
+const KEPT = 20;
+/** Plans the next read from what has been seen so far. One planner per wait. */
+class PollPlanner {
+    s;
+    /** The latest readings with counts, for the spread of the completions between them. */
+    seen = [];
+    /**
+     * The latest changes of the count: each the first reading that showed it. A count tells where the
+     * run was when it changed, not when it was read again: counts that stand still (a platform that
+     * refreshes them every 30 s, a slow test) are as old as the first reading that showed them. And
+     * the readings of a long wait on one slow test do not push the changes before it out of the rate.
+     */
+    changes = [];
+    overdueReads = 0;
+    overdueSince;
+    queuedSince;
+    runningSince = 0;
+    /** Why the last delay was chosen, for the debug log. */
+    reason = '';
+    constructor(s) {
+        this.s = s;
+    }
+    /** Records a state read at `t` (ms since the wait began). */
+    observe(t, state) {
+        // How long it has been queued, and since when it runs: a queue says nothing of the run's length.
+        if (state.status === 'queued')
+            this.queuedSince ??= t;
+        else if (this.queuedSince !== undefined) {
+            this.queuedSince = undefined;
+            this.runningSince = t;
+        }
+        const c = state.counts;
+        if (state.status !== 'running' || !c.total)
+            return;
+        const executed = (c.passed ?? 0) + (c.failed ?? 0);
+        // A running run whose counts already account for every test reports the ones still to run as
+        // skipped ("not executed"): those are not done.
+        const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0);
+        const o = { t, done: Math.min(done, c.total), total: c.total };
+        const latest = this.seen[this.seen.length - 1];
+        this.seen.push(o);
+        if (this.seen.length > KEPT)
+            this.seen.shift();
+        if (latest?.done === o.done)
+            return;
+        this.changes.push(o);
+        if (this.changes.length > KEPT)
+            this.changes.shift();
+    }
+    /**
+     * The predicted time left (ms) from the rate at which tests complete, or undefined when the
+     * counts do not tell yet (no counts, or no progress between two reads).
+     */
+    remainingMs(t) {
+        const last = this.seen[this.seen.length - 1];
+        if (!last)
+            return undefined;
+        if (last.done >= last.total)
+            return 0;
+        const rate = this.rate();
+        if (rate === undefined)
+            return undefined;
+        return (last.total - last.done) / rate.perMs - (t - rate.at);
+    }
+    /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
+    rate() {
+        const last = this.changes[this.changes.length - 1];
+        const from = this.changes.find((o) => o.done < last.done);
+        if (!from || last.t <= from.t)
+            return undefined;
+        return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t };
+    }
+    /**
+     * The share of the predicted time left that the step may sleep: MOST_SHARE while the counts are
+     * even or too few to judge, less the fewer and the more unevenly completing tests are left.
+     */
+    sureShare() {
+        const rate = this.rate();
+        const last = this.seen[this.seen.length - 1];
+        const from = this.seen.findIndex((o) => o.done < last.done);
+        if (!rate || from < 0 || this.seen.length - 1 - from < SPREAD_MIN_INTERVALS)
+            return MOST_SHARE;
+        let squares = 0;
+        let expected = 0;
+        for (let i = from + 1; i < this.seen.length; i++) {
+            const e = rate.perMs * (this.seen[i].t - this.seen[i - 1].t);
+            squares += (this.seen[i].done - this.seen[i - 1].done - e) ** 2;
+            expected += e;
+        }
+        const cvLeft = Math.sqrt(squares / expected / Math.max(1, last.total - last.done));
+        return Math.min(MOST_SHARE, Math.max(LEAST_SHARE, 1 - SURE_Z * cvLeft));
+    }
+    /** The wait before the next read, given the time since the wait began. */
+    nextDelayMs(t, random) {
+        if (this.s.fixedMs !== undefined) {
+            this.reason = 'the fixed pollIntervalSeconds';
+            return Math.max(this.s.fixedMs, this.s.minMs);
+        }
+        const remaining = this.remainingMs(t);
+        let delay;
+        if (this.queuedSince !== undefined) {
+            // The longer a run has waited in the queue, the longer it is likely to wait still.
+            const queued = t - this.queuedSince;
+            delay = Math.min(CRUISE_MS, Math.max(QUICK_MS, queued / 4));
+            this.reason = `queued for ${Math.round(queued / 1000)} s: a quarter of that, between 2.5 s and 15 s`;
+        }
+        else if (remaining === undefined) {
+            delay = blindDelayMs(t - this.runningSince);
+            this.reason = 'no progress counts to predict the end from: the quick, easing schedule';
+        }
+        else if (remaining > 0) {
+            this.overdueReads = 0;
+            this.overdueSince = undefined;
+            const share = this.sureShare();
+            // However little the counts promise, no denser than the overdue reads (unless half the
+            // predicted time is shorter still).
+            delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining * share, Math.min(remaining / 2, OVERDUE_MAX_MS)));
+            this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: ${Math.round(share * 100)} % of that (as sure as the counts' spread allows), between 2 s and 60 s`;
+        }
+        else {
+            // As for a queue: the longer the run has overrun its prediction, the less that says, so past
+            // half a minute the gaps grow to a quarter of the overrun, up to 15 s.
+            this.overdueSince ??= t;
+            const overrun = t - this.overdueSince;
+            delay = Math.min(CRUISE_MS, Math.max(overrun / 4, Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)));
+            this.reason = `past the predicted end for ${Math.round(overrun / 1000)} s: overdue read ${this.overdueReads}, 2 s growing to 8 s, then a quarter of the overrun up to 15 s`;
+        }
+        // \u00b110 % so that many jobs started together do not read in step.
+        return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
+    }
+}
+/** The schedule when nothing predicts the end: quick, easing to a steady interval. */
+function blindDelayMs(t) {
+    if (t < QUICK_UNTIL_MS)
+        return QUICK_MS;
+    if (t >= CRUISE_FROM_MS)
+        return CRUISE_MS;
+    return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS);
+}
+
+;// CONCATENATED MODULE: ./src/wait.ts
+// Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
+// Time comes from an injected clock, so tests run hours of polling in milliseconds.
+
+
+
+
+
+
+/** The step stopped waiting because it was told to (workflow cancelled). */
+class WaitAborted extends Error {
+    last;
+    constructor(last) {
+        super('stopped waiting: the step was cancelled');
+        this.last = last;
+        this.name = 'WaitAborted';
+    }
+}
+/** A read failed in a way that waiting longer cannot fix (bad token, run gone, API changed). */
+class WaitFailed extends Error {
+    cause;
+    last;
+    constructor(cause, last, message = cause.message) {
+        super(message);
+        this.cause = cause;
+        this.last = last;
+        this.name = 'WaitFailed';
+    }
+}
+/** A status answer that names another run than the one asked about. */
+function otherRun(platform, asked, answered) {
+    return new PlatformError({
+        platform,
+        action: `read the status of run ${asked}`,
+        endpoint: 'the run status',
+        kind: 'wrong-run',
+        detail: oneLine(answered, 128),
+        reached: true
+    });
+}
+function isTerminal(s) {
+    return TERMINAL_STATUSES.includes(s.status);
+}
+/** A pass only counts when the platform's own counts agree: a "pass" with failed tests is a failure. */
+function checked(s) {
+    if (s.status === 'passed' && (s.counts.failed ?? 0) > 0) {
+        return { ...s, status: 'failed', message: `${s.providerStatus} reported with ${s.counts.failed} failed tests` };
+    }
+    return s;
+}
+/** A one-line progress report: state, counts, elapsed. */
+function progressLine(s, elapsedMs) {
+    const c = s.counts;
+    const parts = [`${s.status} (${oneLine(s.providerStatus || 'no status', 60)})`];
+    if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
+        const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
+        parts.push(`${done}/${c.total ?? '?'} done: ${c.passed ?? 0} passed, ${c.failed ?? 0} failed`);
+    }
+    if (elapsedMs !== undefined)
+        parts.push(`${formatDuration(Math.round(elapsedMs / 1000))} elapsed`);
+    return parts.join(' \u00b7 ');
+}
+const fingerprint = (s) => JSON.stringify([s.status, s.providerStatus, s.counts]);
+/**
+ * Polls until the run ends or the deadline passes. Returns the final state: terminal, or
+ * `timed_out` after one last look. A failed read is "unknown this time", never "the run failed":
+ * only a long unreachable window, or an answer no retry can change, ends the wait early.
+ */
+async function waitForRun(first, o) {
+    const { provider, clock } = o;
+    const status = provider.status?.bind(provider);
+    if (!status)
+        throw new Error(`${provider.title} has no status API`);
+    const started = clock.now();
+    const deadline = o.deadline ?? started + o.timeoutMs;
+    const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000;
+    const notFoundGrace = o.notFoundGraceMs ?? 60_000;
+    const warned = new Set();
+    let last = checked(first);
+    let seen = fingerprint(last);
+    const planner = new PollPlanner(o.schedule);
+    planner.observe(0, last);
+    let failingSince;
+    o.log(progressLine(last, 0));
+    const read = async () => {
+        try {
+            const s = checked(await status(o.ctx, last.id, o.signal));
+            o.debug?.(`Status of run ${oneLine(s.id, 64)}: ${oneLine(s.providerStatus || '(no word)', 100)} \u2192 ${s.status} ${JSON.stringify(s.counts)}`);
+            // Only our run decides our verdict: an answer about another run is no reading of ours.
+            if (s.id !== last.id)
+                throw otherRun(provider.title, last.id, s.id);
+            failingSince = undefined;
+            return s;
+        }
+        catch (e) {
+            if (o.signal?.aborted)
+                throw new WaitAborted(last);
+            if (!(e instanceof PlatformError))
+                throw e;
+            const now = clock.now();
+            const f = e.info;
+            // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
+            // window below is what ends a wait for lack of answers (README, Reliability: retry budget). A pause the platform asked
+            // for that outlasts the deadline lets the wait run out to it and end as timed out.
+            const tolerable = isRetryable('GET', { ...f, budgetExhausted: undefined }) ||
+                f.kind === 'rate-limited' ||
+                f.kind === 'wrong-run' ||
+                (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace);
+            if (!tolerable)
+                throw new WaitFailed(e, last);
+            if (f.kind === 'wrong-run' && !warned.has(`run:${f.detail}`)) {
+                warned.add(`run:${f.detail}`);
+                o.warn(`${e.message} It is not taken as a reading of run ${last.id}; still waiting.`);
+            }
+            failingSince ??= now;
+            if (now - failingSince >= maxUnreachable) {
+                throw new WaitFailed(e, last, `Lost contact with ${provider.title} for ${formatDuration(Math.round((now - failingSince) / 1000))} while waiting for run ${last.id}: ${e.message}`);
+            }
+            o.log(`Could not read the run status this time (${oneLine(e.message, 200)}); still waiting.`);
+            return undefined;
+        }
+    };
+    while (!isTerminal(last)) {
+        const now = clock.now();
+        if (now >= deadline) {
+            // One last look: the run may have ended while we slept.
+            const final = await read().catch((e) => {
+                if (e instanceof WaitAborted)
+                    throw e;
+                return undefined;
+            });
+            if (final)
+                last = final;
+            if (isTerminal(last))
+                break;
+            return { ...last, status: 'timed_out' };
+        }
+        try {
+            // A pause the platform asked for (Retry-After, rate-limit headers, on any answer) is kept by
+            // the HTTP client, which holds every request until it is over; the wait sleeps through it
+            // rather than asking for reads that may not be sent.
+            const planned = planner.nextDelayMs(now - started, clock.random);
+            const paused = o.ctx.http?.pausedForMs() ?? 0;
+            const delay = Math.max(planned, paused);
+            o.debug?.(`Next status read in ${(delay / 1000).toFixed(1)} s: ${paused > planned ? `the platform asked for a pause of ${(paused / 1000).toFixed(1)} s` : planner.reason}.`);
+            await clock.sleep(Math.min(delay, deadline - now), o.signal);
+        }
+        catch {
+            throw new WaitAborted(last);
+        }
+        // Woken at the deadline: the last look above is the one read left.
+        if (clock.now() >= deadline)
+            continue;
+        const next = await read();
+        if (!next)
+            continue;
+        if (next.unknownWord && !warned.has(next.unknownWord)) {
+            warned.add(next.unknownWord);
+            o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`);
+        }
+        last = next;
+        planner.observe(clock.now() - started, last);
+        if (fingerprint(last) !== seen) {
+            seen = fingerprint(last);
+            o.log(progressLine(last, clock.now() - started));
+            o.onState?.(last);
+        }
+    }
+    return last;
+}
+
+;// CONCATENATED MODULE: ./src/cancel.ts
+// Stopping a run on the platform: when the step times out, when the workflow is cancelled, and in
+// the post step. Never throws: what happened comes back as an outcome (docs/reliability.md, "Stops").
+
+
+
+
+
+
+// The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
+const CANCEL_TIMEOUT_MS = 5000;
+/**
+ * Asks the platform to stop a run, within `budgetMs`. Never throws. Only a confirmed cancel (a 2xx
+ * answer) counts as done; one that failed or got no answer is owed, and the post step tries again.
+ */
+async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
+    if (!s.provider.cancel)
+        return { done: false, owed: false, why: `${s.provider.title} has no cancel call: run ${run.id} goes on there.` };
+    const refused = s.provider.refuseCancel?.(run);
+    // The reason quotes the platform's last status word: one line, like all platform text in the log.
+    if (refused)
+        return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` };
+    stepState.oweCancel(true);
+    const started = Date.now();
+    const left = () => budgetMs - (Date.now() - started);
+    // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
+    s.ctx.http.setDeadline(Infinity);
+    if (s.provider.otherRunsAtRisk) {
+        // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
+        try {
+            const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
+            if (risk) {
+                // Not owed: the post step would find the same other run.
+                stepState.oweCancel(false);
+                return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` };
+            }
+        }
+        catch (e) {
+            const why = e instanceof PlatformError ? whatFailed(e.info) : 'an unexpected error';
+            // A server without the listing (404, 405, 501) will never show it: ours is stopped unchecked,
+            // and the log says so. A listing that failed for now is tried again by the post step.
+            const absent = e instanceof PlatformError && [404, 405, 501].includes(e.info.status ?? 0);
+            if (!absent)
+                return {
+                    done: false,
+                    owed: true,
+                    why: `Did not cancel run ${run.id} on ${s.provider.title}: could not check that no other run of it would be stopped (${why}).`
+                };
+            info(`Could not list the other runs before stopping run ${run.id} (${why}): stopping it without that check.`);
+        }
+    }
+    if (s.provider.cancelCaveat)
+        info(s.provider.cancelCaveat);
+    try {
+        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
+        stepState.markCancelSent();
+        stepState.oweCancel(false);
+        info(`Cancelled run ${run.id} on ${s.provider.title}.`);
+        await confirmStopped(s, run.id, left());
+        return { done: true };
+    }
+    catch (e) {
+        const why = e instanceof PlatformError && e.info.kind === 'timeout'
+            ? `no answer within ${(budgetMs / 1000).toFixed(0)} s; it may still be cancelled, check ${s.provider.runsPage}.`
+            : e instanceof PlatformError
+                ? e.message
+                : oneLine(redact(String(e), [s.inputs.token]));
+        // A refusal the platform means (a 4xx other than 408 and 429: no such run, a token it refuses) is
+        // not owed: sending the same call again would get the same answer.
+        const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0;
+        const definite = status >= 400 && status < 500 && status !== 408 && status !== 429;
+        if (definite)
+            stepState.oweCancel(false);
+        return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
+    }
+}
+/** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
+async function confirmStopped(s, runId, budgetMs) {
+    if (!s.provider.status || budgetMs < 200)
+        return;
+    try {
+        const after = await s.provider.status(s.ctx, runId, AbortSignal.timeout(budgetMs));
+        if (after.id !== runId)
+            return;
+        info(isTerminal(after)
+            ? `Run ${runId} has stopped (${oneLine(after.providerStatus, 100)}).`
+            : `Run ${runId} still shows ${oneLine(after.providerStatus, 100) || after.status} after the stop: ${s.provider.title} may take a moment, or the stop did not reach it; check ${s.provider.runsPage}.`);
+    }
+    catch {
+        info(`Could not read run ${runId} again after the stop: check ${s.provider.runsPage} that it stopped.`);
+    }
+}
+/** Cancels at the timeout or on a signal: a warning when it did not happen, saying what comes next. */
+async function cancelNow(s, run) {
+    const outcome = await cancelRemote(s, run);
+    if (outcome.done)
+        return true;
+    annotate('warning', outcome.owed ? `${outcome.why} The post step of this action tries again.` : outcome.why);
+    return false;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -4054,45 +5232,6 @@ const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
 
-;// CONCATENATED MODULE: ./src/clock.ts
-const realClock = {
-    now: () => performance.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, Math.min(Math.max(0, ms), 2 ** 31 - 1));
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-    random: Math.random
-};
-/**
- * A signal that aborts with `parent`, or as a timeout after `ms`. (Not AbortSignal.any with
- * AbortSignal.timeout: on Node 20 the timeout signal inside it may be collected and never fire.)
- */
-function budgeted(parent, ms, why = 'the time budget ran out') {
-    const c = new AbortController();
-    const onAbort = () => c.abort(parent?.reason);
-    if (parent?.aborted)
-        onAbort();
-    else
-        parent?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => c.abort(new DOMException(why, 'TimeoutError')), ms);
-    return {
-        signal: c.signal,
-        release: () => {
-            clearTimeout(timer);
-            parent?.removeEventListener('abort', onAbort);
-        }
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/read-pacer.ts
 // Paces a step's reads under a platform limit that other readers share without knowing of each
 // other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
@@ -4187,167 +5326,6 @@ class ReadPacer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-class PlatformError extends Error {
-    info;
-    constructor(info) {
-        super(describeFailure(info));
-        this.info = info;
-        this.name = 'PlatformError';
-    }
-}
-const STATUS_TEXT = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    408: 'Request Timeout',
-    409: 'Conflict',
-    422: 'Unprocessable Entity',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout'
-};
-/** Hints that hold for every platform; a provider's own hints take precedence. */
-const GENERIC_HINTS = {
-    400: 'the platform rejected the request: check the IDs and values in the step inputs.',
-    401: 'the token was not accepted: regenerate the API token on the platform and update the secret.',
-    403: "the token's account is not allowed to do this: check the plan or licence and the token's permissions.",
-    404: 'check the IDs in the step inputs.',
-    408: 'the platform timed out; run the job again.',
-    429: 'the platform is rate-limiting these requests; run the job again later or poll less often.',
-    500: 'the platform failed; run the job again later and check the platform status page.'
-};
-/** What went wrong, in a few words: "HTTP 401 Unauthorized", "no connection (ECONNREFUSED)". */
-function whatFailed(f) {
-    let what;
-    switch (f.kind) {
-        case 'http':
-            what = `HTTP ${f.status}${STATUS_TEXT[f.status ?? 0] ? ` ${STATUS_TEXT[f.status ?? 0]}` : ''}${f.detail ? ` (${f.detail})` : ''}`;
-            break;
-        case 'network':
-            what = `no connection (${f.detail})`;
-            break;
-        case 'tls':
-            what = `the server's TLS certificate was not accepted (${f.detail})`;
-            break;
-        case 'dns':
-            what = `the host name did not resolve (${f.detail})`;
-            break;
-        case 'proxy':
-            what = `${f.detail}, so no connection to the platform was made`;
-            break;
-        case 'rate-limited':
-            what = `rate limited: the platform asked for no requests until ${f.detail}, past the step's deadline`;
-            break;
-        case 'wrong-run':
-            what = `the answer was about run ${f.detail}, not the run asked for`;
-            break;
-        case 'timeout':
-            what = `no answer within ${f.detail}`;
-            break;
-        case 'not-json':
-            what = `HTTP ${f.status} with a body that is not JSON (${f.detail}), likely an error page from a proxy or gateway`;
-            break;
-        case 'shape':
-            what = `the answer did not have the documented shape (${f.detail})`;
-            break;
-        case 'redirect':
-            what = `HTTP ${f.status}, a redirect to ${f.detail}, which is not followed with credentials`;
-            break;
-        case 'too-large':
-            what = `the answer was larger than ${f.detail}`;
-            break;
-        case 'aborted':
-            what = 'the step was cancelled';
-            break;
-    }
-    return what;
-}
-function describeFailure(f) {
-    const what = whatFailed(f);
-    const said = (f.platformMessage ? ` ${f.platform} said: "${f.platformMessage}".` : '') +
-        // Said plainly, so nobody goes looking for a run that a request which never left could not start.
-        (!f.reached && f.kind !== 'aborted' ? ` The request never reached ${f.platform}.` : '') +
-        (f.budgetExhausted ? ' The retry budget of this step is exhausted, so it was not retried.' : '');
-    const hint = f.hint ? ` What to do: ${f.hint}` : '';
-    return `${f.platform}: could not ${f.action} (${f.endpoint}): ${what}.${said}${hint}`;
-}
-function hintFor(f, own) {
-    switch (f.kind) {
-        case 'http': {
-            const s = f.status ?? 0;
-            return own[s] ?? GENERIC_HINTS[s] ?? (s >= 500 ? GENERIC_HINTS[500] : undefined);
-        }
-        case 'rate-limited':
-            return 'raise `timeoutMinutes`, or poll less often so the platform does not limit the requests.';
-        case 'wrong-run':
-            return 'the platform or a proxy in front of it answered for another run; check `baseUrl` points at the platform API, and report it to the platform if it persists.';
-        case 'timeout':
-            return 'the platform is slow or unreachable; run the job again later.';
-        case 'not-json':
-            return 'the platform or a proxy in front of it is failing; run the job again later, and check `baseUrl` points at the API.';
-        case 'shape':
-            return 'the platform API may have changed; please open an issue on this action with this message.';
-        case 'redirect':
-            return 'set `baseUrl` to the final API address so no redirect is needed.';
-        case 'too-large':
-            return 'check `baseUrl` points at the platform API.';
-        default:
-            return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-// Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
-// C0/C1 control characters (except tab) and ANSI escape sequences.
-const CONTROLS = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-/**
- * One log line from untrusted text: no control characters or line breaks, no workflow command
- * (a line starting with `::`, or `##[` anywhere), at most `max` characters.
- */
-function oneLine(text, max = 300) {
-    let s = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
-    s = s.replace(/##\[/g, '#\u200b#[');
-    if (s.startsWith('::'))
-        s = `:\u200b${s.slice(1)}`;
-    return s.length > max ? `${s.slice(0, max - 1)}\u2026` : s;
-}
-const HTML = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '(': '&#40;',
-    ')': '&#41;',
-    '*': '&#42;',
-    _: '&#95;',
-    '`': '&#96;',
-    '\\': '&#92;'
-};
-/** Untrusted text for the job summary: HTML and Markdown both render it literally. */
-function forSummary(text, max = 300) {
-    return oneLine(text, max).replace(/[&<>"'|[\]()*_`\\]/g, (c) => HTML[c]);
-}
-/** Removes every form in which a secret could be echoed back (plain, base64, URL-encoded). */
-function redact(text, secrets) {
-    let s = text;
-    for (const secret of secrets) {
-        if (secret.length < 4)
-            continue;
-        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
-            s = s.split(form).join('***');
-        }
-    }
-    return s;
-}
-
 ;// CONCATENATED MODULE: ./src/network-errors.ts
 // What a failed exchange says about whether the request reached the platform, and what to do.
 // "Never sent" matters most for a trigger: then no run can have started, and the message must
@@ -4410,84 +5388,6 @@ function classifyNetworkError(e) {
         return { kind: 'dns', detail: code, reached: false, hint: DNS_HINT };
     const detail = code ?? oneLine(message, 80);
     return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
-}
-
-;// CONCATENATED MODULE: ./src/retry-policy.ts
-function parseRetryAfter(value, nowEpochMs = Date.now()) {
-    const v = Array.isArray(value) ? value[0] : value;
-    if (!v)
-        return undefined;
-    const maxMs = MAX_WAIT_MS;
-    if (/^\s*\d+\s*$/.test(v))
-        return Math.min(Number(v) * 1000, maxMs);
-    const date = Date.parse(v);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.min(Math.max(0, date - nowEpochMs), maxMs);
-}
-/** The common spelling (GitHub, many gateways): what a platform that declares none is read with. */
-const COMMON_RATE_LIMIT_HEADERS = { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' };
-/**
- * How long rate-limit headers ask us to wait: remaining 0 until reset (epoch seconds or an ISO
- * date) plus 1 s; a minute when the reset is missing or unreadable.
- */
-function rateLimitWaitMs(headers, nowEpochMs = Date.now(), names = COMMON_RATE_LIMIT_HEADERS) {
-    const get = (name) => {
-        const v = headers[name];
-        return Array.isArray(v) ? v[0] : v;
-    };
-    if (get(names.remaining)?.trim() !== '0')
-        return undefined;
-    const reset = get(names.reset)?.trim();
-    if (!reset)
-        return RATE_LIMIT_FALLBACK_MS;
-    const at = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
-    if (Number.isNaN(at))
-        return RATE_LIMIT_FALLBACK_MS;
-    return Math.min(Math.max(0, at - nowEpochMs) + 1000, MAX_WAIT_MS);
-}
-// A rate limit with no word on how long: wait a minute (octokit's fallback).
-const RATE_LIMIT_FALLBACK_MS = 60_000;
-// The longest wait a platform can ask for between two attempts.
-const MAX_WAIT_MS = 120_000;
-// The retry budget, the AWS SDKs' standard retry token bucket: a retry costs 5 tokens (10 after a timeout),
-// every successful answer gives 1 back. It bounds retry storms in a long burst of failures; the
-// wait itself never ends for an empty bucket while some reads still succeed (see wait.ts).
-const RETRY_BUCKET = { size: 500, retryCost: 5, timeoutCost: 10, refund: 1 };
-// A request sent at or after the deadline (the wait's last look, a cancel, a report read) gets one
-// attempt of this long: long enough for a healthy platform, short enough to end the step soon.
-const LAST_LOOK_MS = 5000;
-// In the last second before the deadline no retry is made: it would only hold up the last look.
-const MIN_RETRY_WINDOW_MS = 1000;
-/** Full-jitter exponential backoff before attempt `attempt + 1` (1 s base, 20 s cap). */
-function backoffMs(attempt, random) {
-    return random * Math.min(1000 * 2 ** (attempt - 1), 20_000);
-}
-/** A write that failed this way may still have been carried out by the platform. */
-function mayHaveTakenEffect(f) {
-    if (!f.reached || f.kind === 'redirect')
-        return false;
-    if (f.kind === 'http')
-        return (f.status ?? 0) >= 500 && !(f.status === 503 && f.retryAfterMs !== undefined);
-    return true; // timeouts, resets, unreadable or unexpected answers: the platform may have acted
-}
-function isRetryable(method, f) {
-    const final = ['aborted', 'shape', 'redirect', 'too-large', 'tls', 'rate-limited', 'wrong-run'];
-    if (final.includes(f.kind))
-        return false;
-    // A proxy that refused the tunnel (403, 407) says the same again; its 5xx is a gateway's blip.
-    if (f.kind === 'proxy')
-        return (f.proxyStatus ?? 0) >= 500;
-    if (method !== 'GET') {
-        if (!f.reached)
-            return true;
-        return (f.kind === 'http' &&
-            (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined) || (f.status === 403 && f.rateLimited === true)));
-    }
-    if (f.kind === 'network' || f.kind === 'dns' || f.kind === 'timeout' || f.kind === 'not-json')
-        return true;
-    const s = f.status ?? 0;
-    return s === 408 || s === 429 || (s === 403 && f.rateLimited === true) || (s >= 500 && s !== 501);
 }
 
 ;// CONCATENATED MODULE: ./src/http.ts
@@ -4668,7 +5568,7 @@ class HttpApi {
             }
             const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0);
             if (paced > 0 && !full)
-                debug(`  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`);
+                debug(`  other readers share the platform's read limit: this read waits ${http_seconds(wait)} (spacing ${http_seconds(pacer.spacingMs)})`);
             await this.clock.sleep(wait, signal);
         }
     }
@@ -4728,7 +5628,7 @@ class HttpApi {
         const started = this.clock.now();
         // The attempt ends by the deadline; at or past it (the last look), it gets one short attempt.
         const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS));
-        const timeoutDetail = `${seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`;
+        const timeoutDetail = `${http_seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`;
         const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024;
         let message;
         let timer;
@@ -4836,7 +5736,7 @@ function abortedBy(signal, inFlight) {
     const timedOut = signal?.reason?.name === 'TimeoutError';
     return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight };
 }
-const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
+const http_seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
 const formatBytes = (n) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
 function contentKind(msg) {
     const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0];
@@ -10358,12 +11258,6 @@ function _function(params) {
 }
 
 
-;// CONCATENATED MODULE: ./src/model.ts
-// The common run model: the only things that cross from a platform's wire format into waiting and
-// reporting. It imports nothing: inputs, providers, wait and report all import it.
-const PROVIDER_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset'];
-const TERMINAL_STATUSES = ['passed', 'failed', 'cancelled', 'error'];
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
 // Reads every input of action.yml, validates it with zod, and returns one typed object.
 // Every problem is collected and reported at once, one line each, naming the input.
@@ -11521,423 +12415,6 @@ function providerFor(name) {
     return PROVIDERS[name];
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/junit.ts
-// Per-test results as JUnit XML, the format the test-report actions people already use can publish.
-
-
-
-
-
-const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-/** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
-function xml(text) {
-    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
-}
-const junit_seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
-function toJUnitXml(platform, run, tests) {
-    const suites = new Map();
-    for (const t of tests) {
-        const key = t.suite ?? run.name ?? platform;
-        suites.set(key, [...(suites.get(key) ?? []), t]);
-    }
-    const count = (list, status) => list.filter((t) => t.status === status).length;
-    const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
-    const lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${junit_seconds(total(tests))}">`
-    ];
-    for (const [suite, list] of suites) {
-        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${junit_seconds(total(list))}">`);
-        for (const t of list) {
-            // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
-            const file = t.file ? ` file="${xml(t.file)}"` : '';
-            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${junit_seconds(t.durationMs)}"`;
-            if (t.status === 'passed')
-                lines.push(`${open}/>`);
-            else if (t.status === 'skipped')
-                lines.push(`${open}><skipped/></testcase>`);
-            else {
-                // No error text is invented where the platform gives none (Testsigma often does not).
-                const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
-                lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
-            }
-        }
-        lines.push('  </testsuite>');
-    }
-    lines.push('</testsuites>', '');
-    return lines.join('\n');
-}
-/** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
-function writeJUnitFile(path, xml, count) {
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
-        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
-    }
-    catch (e) {
-        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/duration.ts
-// A duration for people: 45s, 3m 5s, 1h 2m 0s (the log, the summary, messages).
-function formatDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
-}
-
-;// CONCATENATED MODULE: ./src/verdict.ts
-// The verdict: the final state of a run turned into the step's result, one annotation that is
-// always shown (annotations.ts) and the exit code. It takes plain data, never main.ts's own types.
-
-
-
-/** The run as a reader names it: its name, if any, and its ID. */
-function runLabel(run) {
-    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
-}
-/** Turns the final state into the step's result: the verdict annotation and the exit code. */
-function giveVerdict(v, run, cancelled) {
-    const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
-    const c = run.counts;
-    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
-    const word = oneLine(run.providerStatus, 100);
-    switch (run.status) {
-        case 'triggered':
-        case 'queued':
-        case 'running':
-            verdict('notice', `Started ${where}`);
-            return;
-        case 'passed':
-            if (c.total === 0)
-                annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`);
-            verdict('notice', `Tests passed: ${where}`);
-            return;
-        case 'failed':
-            if (v.failOnTestFailure)
-                verdict('error', `Tests failed${tally} (${word}): ${where}`);
-            else
-                verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
-            return;
-        case 'cancelled':
-            // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
-            verdict('error', `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
-            return;
-        case 'error':
-            verdict('error', `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
-            return;
-        case 'timed_out':
-            verdict('error', `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
-                (cancelled
-                    ? 'It was cancelled on the platform.'
-                    : v.cancelOnAbort
-                        ? 'It was not cancelled (see the warning above), so it goes on there.'
-                        : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/runner-files.ts
-// The runner's files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY) can be unwritable: a
-// container job running as another user, a full disk, a file removed by an earlier step. What the
-// run did decides the verdict, never a file (docs/reliability.md, "Runner files"): a file that
-// cannot be written is named once, with the cause, and never ends in a stack trace.
-
-
-const WHAT = {
-    GITHUB_OUTPUT: 'the step outputs',
-    GITHUB_STATE: 'the state the post step reads',
-    GITHUB_STEP_SUMMARY: 'the job summary'
-};
-// What each file not written means for the reader, after the cause.
-const SO = {
-    GITHUB_OUTPUT: 'later steps see no outputs of this step (treat a missing `status` as not passed)',
-    GITHUB_STATE: 'the post step cannot cancel a run this step leaves behind',
-    GITHUB_STEP_SUMMARY: 'the results are in this log only'
-};
-const reported = new Set();
-/** The cause of a failed write in a few words: the system's code, or its message without a stack. */
-function cause(e) {
-    const err = e;
-    if (typeof err?.code === 'string')
-        return err.code;
-    return String(err?.message ?? e)
-        .split('\n')[0]
-        .slice(0, 200);
-}
-/** The line that names an unwritable file: which, where, why, and what follows. */
-function fileProblem(file, e) {
-    const where = process.env[file] ? ` (${process.env[file]})` : '';
-    return `Could not write ${WHAT[file]} to ${file}${where}: ${cause(e)}. The step's result is unchanged; ${SO[file]}.`;
-}
-/**
- * Runs one write to a runner file. A failure is reported once per file, as an error (outputs and
- * state) or a warning (the summary), and the step goes on; true when the write went through.
- */
-function guardFile(file, write) {
-    try {
-        write();
-        return true;
-    }
-    catch (e) {
-        if (!reported.has(file)) {
-            reported.add(file);
-            annotate(file === 'GITHUB_STEP_SUMMARY' ? 'warning' : 'error', fileProblem(file, e));
-        }
-        return false;
-    }
-}
-/** The same for a write that is asynchronous (the job summary). */
-async function guardFileAsync(file, write) {
-    try {
-        await write();
-        return true;
-    }
-    catch (e) {
-        return guardFile(file, () => {
-            throw e;
-        });
-    }
-}
-/** `core.saveState`, guarded. */
-const runner_files_saveState = (name, value) => guardFile('GITHUB_STATE', () => saveState(name, value));
-/** `core.setOutput`, guarded. */
-const runner_files_setOutput = (name, value) => guardFile('GITHUB_OUTPUT', () => setOutput(name, value));
-/** For tests: forget which files were reported. */
-function resetRunnerFiles() {
-    reported.clear();
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-// Everything the step shows: outputs, the job summary and annotations.
-
-
-
-
-
-
-/** The mark of each status, in the summary and the pull-request comment. */
-const MARK = {
-    triggered: '\ud83d\ude80',
-    queued: '\u23f3',
-    running: '\u23f3',
-    passed: '\u2705',
-    failed: '\u274c',
-    cancelled: '\ud83d\udeab',
-    error: '\u26a0\ufe0f',
-    timed_out: '\u23f1\ufe0f'
-};
-const HEADLINE = {
-    triggered: 'Test run created',
-    queued: 'Test run queued',
-    running: 'Test run still running',
-    passed: 'Tests passed',
-    failed: 'Tests failed',
-    cancelled: 'Test run cancelled',
-    error: 'Test run ended in an error',
-    timed_out: 'Stopped waiting: timeout reached'
-};
-function durationSeconds(run) {
-    if (!run.startedAt || !run.endedAt)
-        return undefined;
-    return Math.max(0, Math.round((run.endedAt.getTime() - run.startedAt.getTime()) / 1000));
-}
-/** The step outputs of a run, every value a plain string; platform text as one clean line. */
-function runOutputs(provider, run) {
-    const duration = durationSeconds(run);
-    const values = {
-        provider,
-        runId: run.id,
-        runName: run.name === undefined ? undefined : oneLine(run.name, 300),
-        runUrl: run.url,
-        status: run.status,
-        providerStatus: oneLine(run.providerStatus, 100),
-        totalCount: run.counts.total,
-        passedCount: run.counts.passed,
-        failedCount: run.counts.failed,
-        skippedCount: run.counts.skipped,
-        durationSeconds: duration
-    };
-    const out = {};
-    for (const [k, v] of Object.entries(values))
-        if (k !== 'provider')
-            out[k] = v === undefined ? '' : String(v);
-    // The platform's other IDs go in `result` only: the outputs are action.yml's, no more; and none
-    // of them can stand in for a field above.
-    out.result = JSON.stringify({ ...run.refs, ...values });
-    return out;
-}
-function setOutputs(provider, run) {
-    for (const [name, value] of Object.entries(runOutputs(provider, run)))
-        if (!runner_files_setOutput(name, value))
-            return;
-}
-/** A text bar of passed / failed / skipped, 20 cells wide. */
-function countsBar(c, width = 20) {
-    const total = c.total ?? (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
-    if (!total)
-        return '';
-    const cells = (n = 0) => Math.round((n / total) * width);
-    // Failures are never rounded away: one failed test out of a thousand still shows a red cell.
-    const failed = Math.max(c.failed ? 1 : 0, cells(c.failed));
-    const skipped = Math.min(cells(c.skipped), width - failed);
-    const passed = Math.min(cells(c.passed), width - failed - skipped);
-    const rest = width - passed - failed - skipped;
-    return '\ud83d\udfe9'.repeat(passed) + '\ud83d\udfe5'.repeat(failed) + '\ud83d\udfe8'.repeat(skipped) + '\u2b1c'.repeat(rest);
-}
-/** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
-function report_link(text, url) {
-    let href;
-    try {
-        href = url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
-    }
-    catch {
-        href = undefined;
-    }
-    if (!href)
-        return forSummary(text);
-    return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`;
-}
-function row(label, value) {
-    return [{ data: label, header: true }, value];
-}
-/**
- * The run's name (a link where the platform gave one) and its ID; the ID once when it has no name,
- * or a blank one (which would make an invisible link).
- */
-function runCell(run) {
-    if (!run.name?.trim())
-        return `<code>${report_link(run.id, run.url)}</code>`;
-    return `${report_link(run.name, run.url)} <code>${forSummary(run.id)}</code>`;
-}
-/** Builds the job summary of a run that the platform answered for. */
-function buildRunSummary(ctx, run, note) {
-    const s = summary;
-    s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2);
-    const rows = [
-        row('Platform', forSummary(ctx.platform)),
-        row('Run', runCell(run)),
-        row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
-    ];
-    if (ctx.environment)
-        rows.push(row('Environment', forSummary(ctx.environment)));
-    if (ctx.buildVersion)
-        rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`));
-    for (const d of ctx.details)
-        rows.push(row(forSummary(d.label), forSummary(d.value)));
-    const c = run.counts;
-    if (run.status === 'triggered') {
-        if (c.total !== undefined)
-            rows.push(row('Test cases', String(c.total)));
-    }
-    else if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
-        const parts = [
-            c.total !== undefined ? `${c.total} total` : '',
-            c.passed !== undefined ? `${c.passed} passed` : '',
-            c.failed !== undefined ? `${c.failed} failed` : '',
-            c.skipped !== undefined ? `${c.skipped} skipped` : ''
-        ].filter(Boolean);
-        rows.push(row('Tests', `${parts.join(' \u00b7 ')}<br>${countsBar(c)}`));
-    }
-    const duration = durationSeconds(run);
-    if (duration !== undefined)
-        rows.push(row('Duration', formatDuration(duration)));
-    s.addTable(rows);
-    if (run.message)
-        s.addQuote(forSummary(run.message));
-    addNotes(ctx);
-    if (run.status === 'triggered')
-        s.addHeading('What happens next', 3).addRaw(`<p>${ctx.nextStep}</p>`, true);
-    if (note)
-        s.addRaw(`<p>${forSummary(note, 600)}</p>`, true);
-}
-// How many failed tests the summary lists and the log annotates; the rest are counted.
-const MAX_LISTED_FAILURES = 50;
-const MAX_ANNOTATED_FAILURES = 10;
-/** Adds the failed tests to the job summary: name, suite, an excerpt of the error, a link. */
-function buildFailedTests(tests) {
-    const failed = tests.filter((t) => t.status === 'failed');
-    if (failed.length === 0)
-        return;
-    const s = summary;
-    s.addHeading(`Failed tests (${failed.length})`, 3);
-    const rows = [
-        [
-            { data: 'Test', header: true },
-            { data: 'Suite', header: true },
-            { data: 'Error', header: true }
-        ],
-        ...failed
-            .slice(0, MAX_LISTED_FAILURES)
-            .map((t) => [report_link(t.name, t.url), forSummary(t.suite ?? '', 120), t.error ? `<code>${forSummary(t.error, 200)}</code>` : ''])
-    ];
-    s.addTable(rows);
-    if (failed.length > MAX_LISTED_FAILURES)
-        s.addRaw(`<p>\u2026and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
-}
-/**
- * One annotation per failed test, in the places GitHub still shows after the step's other
- * annotations, always leaving one for the verdict (annotations.ts); the rest are counted.
- */
-function annotateFailedTests(platform, tests, level) {
-    const failed = tests.filter((t) => t.status === 'failed');
-    const shown = failed.slice(0, Math.min(MAX_ANNOTATED_FAILURES, roomFor(level)));
-    for (const t of shown) {
-        annotate(level, oneLine(t.error ?? `failed (${platform} gives no error text for this test; open the run)`, 500), {
-            title: oneLine(`${platform}: ${t.suite ? `${t.suite} \u203a ` : ''}${t.name}`, 200)
-        });
-    }
-    if (failed.length > shown.length)
-        info(`\u2026and ${failed.length - shown.length} more failed tests (see the job summary).`);
-    return shown.length;
-}
-/** Builds the job summary of a failure that the platform (or the network) gave us. */
-function buildErrorSummary(ctx, error, run) {
-    const s = summary;
-    const f = error.info;
-    s.addHeading(`\u274c Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2);
-    const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)];
-    rows.push(row('Problem', forSummary(whatFailed(f), 400)));
-    if (run)
-        rows.push(row('Run', runCell(run)));
-    s.addTable(rows);
-    if (f.platformMessage)
-        s.addQuote(`${forSummary(ctx.platform)} said: ${forSummary(f.platformMessage)}`);
-    if (!f.reached && f.kind !== 'aborted')
-        s.addRaw(`<p>The request never reached ${forSummary(ctx.platform)}, so it changed nothing there.</p>`, true);
-    if (f.hint)
-        s.addRaw(`<p><strong>What to do:</strong> ${forSummary(f.hint, 600)}</p>`, true);
-    addNotes(ctx);
-}
-function addNotes(ctx) {
-    for (const n of ctx.notes)
-        summary.addRaw(`<p>\u26a0\ufe0f ${forSummary(n, 600)}</p>`, true);
-}
-/** Writes the summary built so far, when the runner gave us a summary file. */
-async function writeSummary() {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        summary.emptyBuffer();
-        return;
-    }
-    // The runner drops a summary over 1 MiB whole: keep well under it.
-    if (Buffer.byteLength(summary.stringify()) > MAX_SUMMARY_BYTES) {
-        const kept = summary.stringify().slice(0, MAX_SUMMARY_BYTES / 2);
-        summary
-            .emptyBuffer()
-            .addRaw(kept.slice(0, kept.lastIndexOf('\n')))
-            .addRaw('\n<p>\u2026the rest of this summary was cut to stay under GitHub\u2019s size limit.</p>', true);
-    }
-    // A summary file that cannot be written is a warning: the verdict comes from the run (runner-files.ts).
-    if (!(await guardFileAsync('GITHUB_STEP_SUMMARY', () => summary.write())))
-        summary.emptyBuffer();
-}
-const MAX_SUMMARY_BYTES = 900 * 1024;
-
 ;// CONCATENATED MODULE: ./src/run-context.ts
 function readRunContext(env = process.env) {
     return { sha: env.GITHUB_SHA ?? '' };
@@ -12317,6 +12794,188 @@ function readTarget(env = process.env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/setup.ts
+// The step's setting up, the same for the main and the post step: the inputs read and checked, the
+// platform's client, the report's context and the GitHub publisher.
+
+
+
+
+
+
+
+
+
+
+
+
+/** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
+function setUp(clock, step = 'main') {
+    const runContext = readRunContext();
+    const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules);
+    // The main step said these already; the post step reads the same inputs.
+    if (step === 'main')
+        for (const w of warnings)
+            annotate('warning', w);
+    if (!inputs) {
+        for (const p of problems)
+            annotate('error', p);
+        verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);
+        return undefined;
+    }
+    const provider = providerFor(inputs.provider);
+    // A secure variable's value is a secret like the token: masked before anything can print it.
+    for (const v of inputs.variables ?? [])
+        if (v.secure && v.value)
+            setSecret(v.value);
+    // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
+    const idempotencyKey = stepState.idempotencyKey() || (0,external_node_crypto_.randomUUID)();
+    stepState.setIdempotencyKey(idempotencyKey);
+    const http = new HttpApi({
+        platform: provider.title,
+        baseUrl: baseUrlOf(inputs, provider, step),
+        authorization: provider.authorization(inputs.token),
+        secrets: [inputs.token],
+        hints: provider.hints,
+        errorMessage: provider.errorMessage,
+        rateLimitHeaders: provider.rateLimitHeaders,
+        runsPage: provider.runsPage,
+        headers: provider.headers,
+        readLimit: provider.readLimit,
+        limitsPerAction: provider.limitsPerAction,
+        idempotencyKey,
+        clock
+    });
+    const deadline = clock.now() + inputs.timeoutMinutes * 60_000;
+    http.setDeadline(deadline);
+    const report = {
+        provider: provider.name,
+        platform: provider.title,
+        environment: inputs.environment,
+        buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
+        details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
+        notes: [],
+        nextStep: provider.nextStep
+    };
+    const note = (line) => {
+        annotate('warning', oneLine(line, 500));
+        report.notes.push(line);
+    };
+    const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined;
+    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github };
+}
+/** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
+function baseUrlOf(inputs, provider, step) {
+    if (!inputs.baseUrl)
+        return provider.defaultBaseUrl;
+    const base = provider.apiPath ? withoutApiPath(inputs.baseUrl, provider.apiPath) : inputs.baseUrl;
+    if (base !== inputs.baseUrl && step === 'main')
+        info(`baseUrl ends with ${provider.apiPath}, the path every ${provider.title} request starts with: sending to ${base}${provider.apiPath}/\u2026`);
+    return base;
+}
+/** The commit status and pull-request comment, when asked for and possible; a warning when not. */
+function gitHubPublisher(inputs, provider) {
+    if (!inputs.commitStatus && !inputs.prComment)
+        return undefined;
+    const asked = [inputs.commitStatus && 'commitStatus', inputs.prComment && 'prComment'].filter(Boolean).join(' and ');
+    if (!inputs.githubToken) {
+        annotate('warning', `${asked}: \`githubToken\` is empty, so nothing is written to GitHub. Leave it out to use the workflow's token.`);
+        return undefined;
+    }
+    setSecret(inputs.githubToken);
+    const target = readTarget();
+    if (typeof target === 'string') {
+        annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`);
+        return undefined;
+    }
+    const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '');
+    const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim();
+    return new GitHubPublisher({
+        token: inputs.githubToken,
+        target,
+        commitStatus: inputs.commitStatus,
+        prComment: inputs.prComment,
+        title,
+        key: [provider.name, plan, inputs.environment ?? ''].join(' '),
+        warn: (l) => annotate('warning', l),
+        info: (l) => info(l),
+        debug: (l) => debug(l)
+    });
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+// The post step: the cancel a main step owes, tried again within its own budget.
+
+
+
+
+
+
+
+
+// The post step's own budget for reading the run and cancelling it, retries included.
+const POST_BUDGET_MS = 20_000;
+/**
+ * The post step (post-if: failure() || cancelled()): cancels the remote run when the main step
+ * owes a cancel: the workflow was cancelled before the main step could, or the main step's cancel
+ * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
+ * safe only while our run is Started), and tries again within its own budget. Never fails the job.
+ */
+async function post(clock = realClock) {
+    const runId = stepState.runId();
+    const owed = stepState.cancelOwed();
+    if (!runId || stepState.cancelSent() || (stepState.done() && !owed))
+        return;
+    const s = setUp(clock, 'post');
+    if (!s || !s.inputs.cancelOnAbort)
+        return;
+    s.ctx.http.setDeadline(Infinity);
+    info(owed
+        ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
+        : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
+    const until = clock.now() + POST_BUDGET_MS;
+    let last;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+        const left = () => until - clock.now();
+        const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()));
+        if (isTerminal(run)) {
+            info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
+            stepState.oweCancel(false);
+            return;
+        }
+        if (left() < 1000)
+            break;
+        last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()));
+        if (last.done || !last.owed)
+            break;
+        info(last.why);
+        if (left() < 2000)
+            break;
+        await clock.sleep(1000 * attempt);
+    }
+    if (last && !last.done)
+        warning(last.owed
+            ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
+            : last.why);
+    process.exitCode = 0;
+}
+/** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
+async function readForCancel(s, runId, budgetMs) {
+    const unknown = { id: runId, status: 'running', providerStatus: '', counts: {} };
+    if (!s.provider.status)
+        return unknown;
+    try {
+        const run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(Math.max(budgetMs, 1)));
+        if (run.id === runId)
+            return run;
+        info(`Reading run ${runId} before cancelling it gave run ${run.id} instead; going by what is known.`);
+    }
+    catch (e) {
+        info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`);
+    }
+    return unknown;
+}
+
 ;// CONCATENATED MODULE: ./src/trigger.ts
 // Starting a run exactly once. The HTTP client re-sends a trigger only when it provably did not
 // arrive; after an ambiguous failure (reset after sending, timeout, 5xx, unreadable answer) this
@@ -12409,348 +13068,9 @@ function withHint(e, hint) {
     return new PlatformError({ ...e.info, hint });
 }
 
-;// CONCATENATED MODULE: ./src/schedule.ts
-const DEFAULT_SCHEDULE = { minMs: 1000 };
-// Without progress counts: every 2.5 s for the first 30 s (a run that ends in seconds is seen
-// within ~3 s), then easing to every 15 s by minute two (never a longer gap than a 15 s poller's).
-// Most runs last minutes: a quick phase of two minutes cost 28 more reads a run for the same p95.
-const QUICK_MS = 2500;
-const QUICK_UNTIL_MS = 30_000;
-const CRUISE_MS = 15_000;
-const CRUISE_FROM_MS = 120_000;
-// With progress counts: wait a share of the predicted remaining time (at most half of it), at most
-// a minute (a run that ends early, e.g. aborted, is still seen within a minute), at least 2 s.
-const PREDICTED_CAP_MS = 60_000;
-// How much of the prediction the counts can promise. Tests completing one after another are a
-// renewal process: the spread of the completions counted between reads, over their expected number
-// (the index of dispersion), estimates the squared coefficient of variation (CV\u00b2) of one test's
-// time, and the time r tests still take varies by about CV/\u221ar of its prediction. The step sleeps
-// only as long as the end cannot come unless those tests go SURE_Z standard deviations faster than
-// predicted: near half the prediction while many even tests are left, down to a tenth of it when
-// a few uneven ones (or counts that arrive in bursts) are, but not below the overdue reads' 8 s.
-const SURE_Z = 2;
-const MOST_SHARE = 0.5;
-const LEAST_SHARE = 0.1;
-// Fewer reads than this with progress between them tell nothing of the spread: half, as before.
-const SPREAD_MIN_INTERVALS = 3;
-const NEAR_END_MS = 2000;
-// Past the predicted end (all tests done, the run finishing): 2 s, growing 1.3x per read to 8 s;
-// after half a minute past it, a quarter of the time since (up to the 15 s cruise).
-const OVERDUE_MAX_MS = 8000;
-// The readings the spread is taken from, and the changes of the count the rate is taken from.
-const KEPT = 20;
-/** Plans the next read from what has been seen so far. One planner per wait. */
-class PollPlanner {
-    s;
-    /** The latest readings with counts, for the spread of the completions between them. */
-    seen = [];
-    /**
-     * The latest changes of the count: each the first reading that showed it. A count tells where the
-     * run was when it changed, not when it was read again: counts that stand still (a platform that
-     * refreshes them every 30 s, a slow test) are as old as the first reading that showed them. And
-     * the readings of a long wait on one slow test do not push the changes before it out of the rate.
-     */
-    changes = [];
-    overdueReads = 0;
-    overdueSince;
-    queuedSince;
-    runningSince = 0;
-    /** Why the last delay was chosen, for the debug log. */
-    reason = '';
-    constructor(s) {
-        this.s = s;
-    }
-    /** Records a state read at `t` (ms since the wait began). */
-    observe(t, state) {
-        // How long it has been queued, and since when it runs: a queue says nothing of the run's length.
-        if (state.status === 'queued')
-            this.queuedSince ??= t;
-        else if (this.queuedSince !== undefined) {
-            this.queuedSince = undefined;
-            this.runningSince = t;
-        }
-        const c = state.counts;
-        if (state.status !== 'running' || !c.total)
-            return;
-        const executed = (c.passed ?? 0) + (c.failed ?? 0);
-        // A running run whose counts already account for every test reports the ones still to run as
-        // skipped ("not executed"): those are not done.
-        const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0);
-        const o = { t, done: Math.min(done, c.total), total: c.total };
-        const latest = this.seen[this.seen.length - 1];
-        this.seen.push(o);
-        if (this.seen.length > KEPT)
-            this.seen.shift();
-        if (latest?.done === o.done)
-            return;
-        this.changes.push(o);
-        if (this.changes.length > KEPT)
-            this.changes.shift();
-    }
-    /**
-     * The predicted time left (ms) from the rate at which tests complete, or undefined when the
-     * counts do not tell yet (no counts, or no progress between two reads).
-     */
-    remainingMs(t) {
-        const last = this.seen[this.seen.length - 1];
-        if (!last)
-            return undefined;
-        if (last.done >= last.total)
-            return 0;
-        const rate = this.rate();
-        if (rate === undefined)
-            return undefined;
-        return (last.total - last.done) / rate.perMs - (t - rate.at);
-    }
-    /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
-    rate() {
-        const last = this.changes[this.changes.length - 1];
-        const from = this.changes.find((o) => o.done < last.done);
-        if (!from || last.t <= from.t)
-            return undefined;
-        return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t };
-    }
-    /**
-     * The share of the predicted time left that the step may sleep: MOST_SHARE while the counts are
-     * even or too few to judge, less the fewer and the more unevenly completing tests are left.
-     */
-    sureShare() {
-        const rate = this.rate();
-        const last = this.seen[this.seen.length - 1];
-        const from = this.seen.findIndex((o) => o.done < last.done);
-        if (!rate || from < 0 || this.seen.length - 1 - from < SPREAD_MIN_INTERVALS)
-            return MOST_SHARE;
-        let squares = 0;
-        let expected = 0;
-        for (let i = from + 1; i < this.seen.length; i++) {
-            const e = rate.perMs * (this.seen[i].t - this.seen[i - 1].t);
-            squares += (this.seen[i].done - this.seen[i - 1].done - e) ** 2;
-            expected += e;
-        }
-        const cvLeft = Math.sqrt(squares / expected / Math.max(1, last.total - last.done));
-        return Math.min(MOST_SHARE, Math.max(LEAST_SHARE, 1 - SURE_Z * cvLeft));
-    }
-    /** The wait before the next read, given the time since the wait began. */
-    nextDelayMs(t, random) {
-        if (this.s.fixedMs !== undefined) {
-            this.reason = 'the fixed pollIntervalSeconds';
-            return Math.max(this.s.fixedMs, this.s.minMs);
-        }
-        const remaining = this.remainingMs(t);
-        let delay;
-        if (this.queuedSince !== undefined) {
-            // The longer a run has waited in the queue, the longer it is likely to wait still.
-            const queued = t - this.queuedSince;
-            delay = Math.min(CRUISE_MS, Math.max(QUICK_MS, queued / 4));
-            this.reason = `queued for ${Math.round(queued / 1000)} s: a quarter of that, between 2.5 s and 15 s`;
-        }
-        else if (remaining === undefined) {
-            delay = blindDelayMs(t - this.runningSince);
-            this.reason = 'no progress counts to predict the end from: the quick, easing schedule';
-        }
-        else if (remaining > 0) {
-            this.overdueReads = 0;
-            this.overdueSince = undefined;
-            const share = this.sureShare();
-            // However little the counts promise, no denser than the overdue reads (unless half the
-            // predicted time is shorter still).
-            delay = Math.min(PREDICTED_CAP_MS, Math.max(NEAR_END_MS, remaining * share, Math.min(remaining / 2, OVERDUE_MAX_MS)));
-            this.reason = `the counts predict the end in ${Math.round(remaining / 1000)} s: ${Math.round(share * 100)} % of that (as sure as the counts' spread allows), between 2 s and 60 s`;
-        }
-        else {
-            // As for a queue: the longer the run has overrun its prediction, the less that says, so past
-            // half a minute the gaps grow to a quarter of the overrun, up to 15 s.
-            this.overdueSince ??= t;
-            const overrun = t - this.overdueSince;
-            delay = Math.min(CRUISE_MS, Math.max(overrun / 4, Math.min(OVERDUE_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)));
-            this.reason = `past the predicted end for ${Math.round(overrun / 1000)} s: overdue read ${this.overdueReads}, 2 s growing to 8 s, then a quarter of the overrun up to 15 s`;
-        }
-        // \u00b110 % so that many jobs started together do not read in step.
-        return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
-    }
-}
-/** The schedule when nothing predicts the end: quick, easing to a steady interval. */
-function blindDelayMs(t) {
-    if (t < QUICK_UNTIL_MS)
-        return QUICK_MS;
-    if (t >= CRUISE_FROM_MS)
-        return CRUISE_MS;
-    return QUICK_MS + ((t - QUICK_UNTIL_MS) / (CRUISE_FROM_MS - QUICK_UNTIL_MS)) * (CRUISE_MS - QUICK_MS);
-}
-
-;// CONCATENATED MODULE: ./src/wait.ts
-// Following a run until it ends: the polling schedule, the deadline, and what a failed poll means.
-// Time comes from an injected clock, so tests run hours of polling in milliseconds.
-
-
-
-
-
-
-/** The step stopped waiting because it was told to (workflow cancelled). */
-class WaitAborted extends Error {
-    last;
-    constructor(last) {
-        super('stopped waiting: the step was cancelled');
-        this.last = last;
-        this.name = 'WaitAborted';
-    }
-}
-/** A read failed in a way that waiting longer cannot fix (bad token, run gone, API changed). */
-class WaitFailed extends Error {
-    cause;
-    last;
-    constructor(cause, last, message = cause.message) {
-        super(message);
-        this.cause = cause;
-        this.last = last;
-        this.name = 'WaitFailed';
-    }
-}
-/** A status answer that names another run than the one asked about. */
-function otherRun(platform, asked, answered) {
-    return new PlatformError({
-        platform,
-        action: `read the status of run ${asked}`,
-        endpoint: 'the run status',
-        kind: 'wrong-run',
-        detail: oneLine(answered, 128),
-        reached: true
-    });
-}
-function isTerminal(s) {
-    return TERMINAL_STATUSES.includes(s.status);
-}
-/** A pass only counts when the platform's own counts agree: a "pass" with failed tests is a failure. */
-function checked(s) {
-    if (s.status === 'passed' && (s.counts.failed ?? 0) > 0) {
-        return { ...s, status: 'failed', message: `${s.providerStatus} reported with ${s.counts.failed} failed tests` };
-    }
-    return s;
-}
-/** A one-line progress report: state, counts, elapsed. */
-function progressLine(s, elapsedMs) {
-    const c = s.counts;
-    const parts = [`${s.status} (${oneLine(s.providerStatus || 'no status', 60)})`];
-    if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
-        const done = (c.passed ?? 0) + (c.failed ?? 0) + (c.skipped ?? 0);
-        parts.push(`${done}/${c.total ?? '?'} done: ${c.passed ?? 0} passed, ${c.failed ?? 0} failed`);
-    }
-    if (elapsedMs !== undefined)
-        parts.push(`${formatDuration(Math.round(elapsedMs / 1000))} elapsed`);
-    return parts.join(' \u00b7 ');
-}
-const fingerprint = (s) => JSON.stringify([s.status, s.providerStatus, s.counts]);
-/**
- * Polls until the run ends or the deadline passes. Returns the final state: terminal, or
- * `timed_out` after one last look. A failed read is "unknown this time", never "the run failed":
- * only a long unreachable window, or an answer no retry can change, ends the wait early.
- */
-async function waitForRun(first, o) {
-    const { provider, clock } = o;
-    const status = provider.status?.bind(provider);
-    if (!status)
-        throw new Error(`${provider.title} has no status API`);
-    const started = clock.now();
-    const deadline = o.deadline ?? started + o.timeoutMs;
-    const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000;
-    const notFoundGrace = o.notFoundGraceMs ?? 60_000;
-    const warned = new Set();
-    let last = checked(first);
-    let seen = fingerprint(last);
-    const planner = new PollPlanner(o.schedule);
-    planner.observe(0, last);
-    let failingSince;
-    o.log(progressLine(last, 0));
-    const read = async () => {
-        try {
-            const s = checked(await status(o.ctx, last.id, o.signal));
-            o.debug?.(`Status of run ${oneLine(s.id, 64)}: ${oneLine(s.providerStatus || '(no word)', 100)} \u2192 ${s.status} ${JSON.stringify(s.counts)}`);
-            // Only our run decides our verdict: an answer about another run is no reading of ours.
-            if (s.id !== last.id)
-                throw otherRun(provider.title, last.id, s.id);
-            failingSince = undefined;
-            return s;
-        }
-        catch (e) {
-            if (o.signal?.aborted)
-                throw new WaitAborted(last);
-            if (!(e instanceof PlatformError))
-                throw e;
-            const now = clock.now();
-            const f = e.info;
-            // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
-            // window below is what ends a wait for lack of answers (README, Reliability: retry budget). A pause the platform asked
-            // for that outlasts the deadline lets the wait run out to it and end as timed out.
-            const tolerable = isRetryable('GET', { ...f, budgetExhausted: undefined }) ||
-                f.kind === 'rate-limited' ||
-                f.kind === 'wrong-run' ||
-                (f.kind === 'http' && f.status === 404 && o.justCreated && now - started < notFoundGrace);
-            if (!tolerable)
-                throw new WaitFailed(e, last);
-            if (f.kind === 'wrong-run' && !warned.has(`run:${f.detail}`)) {
-                warned.add(`run:${f.detail}`);
-                o.warn(`${e.message} It is not taken as a reading of run ${last.id}; still waiting.`);
-            }
-            failingSince ??= now;
-            if (now - failingSince >= maxUnreachable) {
-                throw new WaitFailed(e, last, `Lost contact with ${provider.title} for ${formatDuration(Math.round((now - failingSince) / 1000))} while waiting for run ${last.id}: ${e.message}`);
-            }
-            o.log(`Could not read the run status this time (${oneLine(e.message, 200)}); still waiting.`);
-            return undefined;
-        }
-    };
-    while (!isTerminal(last)) {
-        const now = clock.now();
-        if (now >= deadline) {
-            // One last look: the run may have ended while we slept.
-            const final = await read().catch((e) => {
-                if (e instanceof WaitAborted)
-                    throw e;
-                return undefined;
-            });
-            if (final)
-                last = final;
-            if (isTerminal(last))
-                break;
-            return { ...last, status: 'timed_out' };
-        }
-        try {
-            // A pause the platform asked for (Retry-After, rate-limit headers, on any answer) is kept by
-            // the HTTP client, which holds every request until it is over; the wait sleeps through it
-            // rather than asking for reads that may not be sent.
-            const planned = planner.nextDelayMs(now - started, clock.random);
-            const paused = o.ctx.http?.pausedForMs() ?? 0;
-            const delay = Math.max(planned, paused);
-            o.debug?.(`Next status read in ${(delay / 1000).toFixed(1)} s: ${paused > planned ? `the platform asked for a pause of ${(paused / 1000).toFixed(1)} s` : planner.reason}.`);
-            await clock.sleep(Math.min(delay, deadline - now), o.signal);
-        }
-        catch {
-            throw new WaitAborted(last);
-        }
-        // Woken at the deadline: the last look above is the one read left.
-        if (clock.now() >= deadline)
-            continue;
-        const next = await read();
-        if (!next)
-            continue;
-        if (next.unknownWord && !warned.has(next.unknownWord)) {
-            warned.add(next.unknownWord);
-            o.warn(`${provider.title} reported the status "${oneLine(next.unknownWord, 60)}", which this action does not know: it is not taken as the end of the run; still waiting.`);
-        }
-        last = next;
-        planner.observe(clock.now() - started, last);
-        if (fingerprint(last) !== seen) {
-            seen = fingerprint(last);
-            o.log(progressLine(last, clock.now() - started));
-            o.onState?.(last);
-        }
-    }
-    return last;
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
-// The one place that touches the process: exit code, signals, the main and the post step.
+// The process shell: signals, the main step's sequence (open, follow, report) and the entry point
+// that tells the main step from the post step.
 
 
 
@@ -12766,210 +13086,9 @@ async function waitForRun(first, o) {
 
 
 
-
-
-
-
-
-// The runner sends SIGINT, then SIGTERM 7.5 s later, then kills: a cancel call must fit in that.
-const CANCEL_TIMEOUT_MS = 5000;
-// The post step's own budget for reading the run and cancelling it, retries included.
-const POST_BUDGET_MS = 20_000;
 // Reads that only decorate the report (per-test results) end by the deadline, or this long after
 // it when the run ended at the last moment: the verdict is never held up longer.
 const REPORT_GRACE_MS = 10_000;
-// Saved state, read by the post step. `isPost`: the main step began (saved before its first request).
-// `cancelOwed`: a cancel was wanted and not confirmed.
-const main_STATE = {
-    isPost: 'isPost',
-    runId: 'runId',
-    done: 'done',
-    cancelSent: 'cancelSent',
-    cancelOwed: 'cancelOwed',
-    idempotencyKey: 'idempotencyKey'
-};
-/** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
-function setUp(clock, step = 'main') {
-    const runContext = readRunContext();
-    const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules);
-    // The main step said these already; the post step reads the same inputs.
-    if (step === 'main')
-        for (const w of warnings)
-            annotate('warning', w);
-    if (!inputs) {
-        for (const p of problems)
-            annotate('error', p);
-        verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);
-        return undefined;
-    }
-    const provider = providerFor(inputs.provider);
-    // A secure variable's value is a secret like the token: masked before anything can print it.
-    for (const v of inputs.variables ?? [])
-        if (v.secure && v.value)
-            setSecret(v.value);
-    // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
-    const idempotencyKey = getState(main_STATE.idempotencyKey) || (0,external_node_crypto_.randomUUID)();
-    runner_files_saveState(main_STATE.idempotencyKey, idempotencyKey);
-    const http = new HttpApi({
-        platform: provider.title,
-        baseUrl: baseUrlOf(inputs, provider, step),
-        authorization: provider.authorization(inputs.token),
-        secrets: [inputs.token],
-        hints: provider.hints,
-        errorMessage: provider.errorMessage,
-        rateLimitHeaders: provider.rateLimitHeaders,
-        runsPage: provider.runsPage,
-        headers: provider.headers,
-        readLimit: provider.readLimit,
-        limitsPerAction: provider.limitsPerAction,
-        idempotencyKey,
-        clock
-    });
-    const deadline = clock.now() + inputs.timeoutMinutes * 60_000;
-    http.setDeadline(deadline);
-    const report = {
-        provider: provider.name,
-        platform: provider.title,
-        environment: inputs.environment,
-        buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
-        details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
-        notes: [],
-        nextStep: provider.nextStep
-    };
-    const note = (line) => {
-        annotate('warning', oneLine(line, 500));
-        report.notes.push(line);
-    };
-    const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined;
-    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github };
-}
-/** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
-function baseUrlOf(inputs, provider, step) {
-    if (!inputs.baseUrl)
-        return provider.defaultBaseUrl;
-    const base = provider.apiPath ? withoutApiPath(inputs.baseUrl, provider.apiPath) : inputs.baseUrl;
-    if (base !== inputs.baseUrl && step === 'main')
-        info(`baseUrl ends with ${provider.apiPath}, the path every ${provider.title} request starts with: sending to ${base}${provider.apiPath}/\u2026`);
-    return base;
-}
-/** The commit status and pull-request comment, when asked for and possible; a warning when not. */
-function gitHubPublisher(inputs, provider) {
-    if (!inputs.commitStatus && !inputs.prComment)
-        return undefined;
-    const asked = [inputs.commitStatus && 'commitStatus', inputs.prComment && 'prComment'].filter(Boolean).join(' and ');
-    if (!inputs.githubToken) {
-        annotate('warning', `${asked}: \`githubToken\` is empty, so nothing is written to GitHub. Leave it out to use the workflow's token.`);
-        return undefined;
-    }
-    setSecret(inputs.githubToken);
-    const target = readTarget();
-    if (typeof target === 'string') {
-        annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`);
-        return undefined;
-    }
-    const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '');
-    const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim();
-    return new GitHubPublisher({
-        token: inputs.githubToken,
-        target,
-        commitStatus: inputs.commitStatus,
-        prComment: inputs.prComment,
-        title,
-        key: [provider.name, plan, inputs.environment ?? ''].join(' '),
-        warn: (l) => annotate('warning', l),
-        info: (l) => info(l),
-        debug: (l) => debug(l)
-    });
-}
-/**
- * Asks the platform to stop a run, within `budgetMs`. Never throws. Only a confirmed cancel (a 2xx
- * answer) counts as done; one that failed or got no answer is owed, and the post step tries again.
- */
-async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
-    if (!s.provider.cancel)
-        return { done: false, owed: false, why: `${s.provider.title} has no cancel call: run ${run.id} goes on there.` };
-    const refused = s.provider.refuseCancel?.(run);
-    // The reason quotes the platform's last status word: one line, like all platform text in the log.
-    if (refused)
-        return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` };
-    runner_files_saveState(main_STATE.cancelOwed, 'true');
-    const started = Date.now();
-    const left = () => budgetMs - (Date.now() - started);
-    // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
-    s.ctx.http.setDeadline(Infinity);
-    if (s.provider.otherRunsAtRisk) {
-        // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
-        try {
-            const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
-            if (risk) {
-                // Not owed: the post step would find the same other run.
-                runner_files_saveState(main_STATE.cancelOwed, '');
-                return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` };
-            }
-        }
-        catch (e) {
-            const why = e instanceof PlatformError ? whatFailed(e.info) : 'an unexpected error';
-            // A server without the listing (404, 405, 501) will never show it: ours is stopped unchecked,
-            // and the log says so. A listing that failed for now is tried again by the post step.
-            const absent = e instanceof PlatformError && [404, 405, 501].includes(e.info.status ?? 0);
-            if (!absent)
-                return {
-                    done: false,
-                    owed: true,
-                    why: `Did not cancel run ${run.id} on ${s.provider.title}: could not check that no other run of it would be stopped (${why}).`
-                };
-            info(`Could not list the other runs before stopping run ${run.id} (${why}): stopping it without that check.`);
-        }
-    }
-    if (s.provider.cancelCaveat)
-        info(s.provider.cancelCaveat);
-    try {
-        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
-        runner_files_saveState(main_STATE.cancelSent, 'true');
-        runner_files_saveState(main_STATE.cancelOwed, '');
-        info(`Cancelled run ${run.id} on ${s.provider.title}.`);
-        await confirmStopped(s, run.id, left());
-        return { done: true };
-    }
-    catch (e) {
-        const why = e instanceof PlatformError && e.info.kind === 'timeout'
-            ? `no answer within ${(budgetMs / 1000).toFixed(0)} s; it may still be cancelled, check ${s.provider.runsPage}.`
-            : e instanceof PlatformError
-                ? e.message
-                : oneLine(redact(String(e), [s.inputs.token]));
-        // A refusal the platform means (a 4xx other than 408 and 429: no such run, a token it refuses) is
-        // not owed: sending the same call again would get the same answer.
-        const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0;
-        const definite = status >= 400 && status < 500 && status !== 408 && status !== 429;
-        if (definite)
-            runner_files_saveState(main_STATE.cancelOwed, '');
-        return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
-    }
-}
-/** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
-async function confirmStopped(s, runId, budgetMs) {
-    if (!s.provider.status || budgetMs < 200)
-        return;
-    try {
-        const after = await s.provider.status(s.ctx, runId, AbortSignal.timeout(budgetMs));
-        if (after.id !== runId)
-            return;
-        info(isTerminal(after)
-            ? `Run ${runId} has stopped (${oneLine(after.providerStatus, 100)}).`
-            : `Run ${runId} still shows ${oneLine(after.providerStatus, 100) || after.status} after the stop: ${s.provider.title} may take a moment, or the stop did not reach it; check ${s.provider.runsPage}.`);
-    }
-    catch {
-        info(`Could not read run ${runId} again after the stop: check ${s.provider.runsPage} that it stopped.`);
-    }
-}
-/** Cancels at the timeout or on a signal: a warning when it did not happen, saying what comes next. */
-async function cancelNow(s, run) {
-    const outcome = await cancelRemote(s, run);
-    if (outcome.done)
-        return true;
-    annotate('warning', outcome.owed ? `${outcome.why} The post step of this action tries again.` : outcome.why);
-    return false;
-}
 /**
  * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
  * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
@@ -13018,14 +13137,14 @@ async function openRun(s, signal) {
         if (found.id !== runId)
             throw otherRun(provider.title, runId, found.id);
         // Recorded like a started run: a cancel owed on it is the post step's to retry.
-        runner_files_saveState(main_STATE.runId, runId);
+        stepState.setRunId(runId);
         return found;
     }
     info(`Starting a test run on ${provider.title}\u2026`);
     for (const d of s.report.details)
         info(`${d.label}: ${oneLine(d.value)}`);
     const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal);
-    runner_files_saveState(main_STATE.runId, run.id);
+    stepState.setRunId(run.id);
     info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
     if (run.url)
         info(`Open it: ${run.url}`);
@@ -13099,7 +13218,7 @@ async function stopped(s, last) {
     const { inputs, provider } = s;
     const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false;
     const shown = { ...last, status: 'cancelled' };
-    runner_files_saveState(main_STATE.done, 'true');
+    stepState.markDone();
     s.github?.hurry();
     const fate = cancelled
         ? 'cancelled it on the platform.'
@@ -13109,7 +13228,7 @@ async function stopped(s, last) {
     await finish(s, shown, () => buildRunSummary(s.report, shown, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`), () => verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`));
 }
 /** The main step. Resolves when the step is over; never throws. */
-async function run(clock = realClock) {
+async function run(clock = realClock, exit = process.exit) {
     const s = setUp(clock);
     if (!s)
         return;
@@ -13118,7 +13237,7 @@ async function run(clock = realClock) {
     const stop = new AbortController();
     const onSignal = () => {
         if (stop.signal.aborted)
-            process.exit(1);
+            exit(1);
         info('Received a cancel signal from the runner; stopping.');
         stop.abort();
     };
@@ -13137,7 +13256,7 @@ async function run(clock = realClock) {
             current = triggered;
             await finish(s, triggered, () => buildRunSummary(report, triggered), () => giveVerdict(verdictContext(s), triggered, false));
         }
-        runner_files_saveState(main_STATE.done, 'true');
+        stepState.markDone();
     }
     catch (e) {
         if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
@@ -13166,77 +13285,17 @@ async function run(clock = realClock) {
     }
 }
 /**
- * The post step (post-if: failure() || cancelled()): cancels the remote run when the main step
- * owes a cancel: the workflow was cancelled before the main step could, or the main step's cancel
- * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
- * safe only while our run is Started), and tries again within its own budget. Never fails the job.
- */
-async function post(clock = realClock) {
-    const runId = getState(main_STATE.runId);
-    const owed = getState(main_STATE.cancelOwed) === 'true';
-    if (!runId || getState(main_STATE.cancelSent) === 'true' || (getState(main_STATE.done) === 'true' && !owed))
-        return;
-    const s = setUp(clock, 'post');
-    if (!s || !s.inputs.cancelOnAbort)
-        return;
-    s.ctx.http.setDeadline(Infinity);
-    info(owed
-        ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
-        : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
-    const until = clock.now() + POST_BUDGET_MS;
-    let last;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-        const left = () => until - clock.now();
-        const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()));
-        if (isTerminal(run)) {
-            info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
-            runner_files_saveState(main_STATE.cancelOwed, '');
-            return;
-        }
-        if (left() < 1000)
-            break;
-        last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()));
-        if (last.done || !last.owed)
-            break;
-        info(last.why);
-        if (left() < 2000)
-            break;
-        await clock.sleep(1000 * attempt);
-    }
-    if (last && !last.done)
-        warning(last.owed
-            ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
-            : last.why);
-    process.exitCode = 0;
-}
-/** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
-async function readForCancel(s, runId, budgetMs) {
-    const unknown = { id: runId, status: 'running', providerStatus: '', counts: {} };
-    if (!s.provider.status)
-        return unknown;
-    try {
-        const run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(Math.max(budgetMs, 1)));
-        if (run.id === runId)
-            return run;
-        info(`Reading run ${runId} before cancelling it gave run ${run.id} instead; going by what is known.`);
-    }
-    catch (e) {
-        info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`);
-    }
-    return unknown;
-}
-/**
  * Entry point. action.yml runs the main step as dist/index.js and the post step as dist/post.js
  * (`entry`); a post step run as index.js is known by the mark its main step saved. The mark is
  * saved before the main step's first request: a post step that finds none (the workflow was
  * cancelled before the main step ran) sends nothing (docs/reliability.md, "Post step").
  */
-async function start(entry = process.argv[1] ?? '') {
+async function start(entry = process.argv[1] ?? '', exit = process.exit) {
     // Mask the token before anything else can print.
     const token = getInput('token');
     if (token)
         setSecret(token);
-    const began = getState(main_STATE.isPost) === 'true';
+    const began = stepState.began();
     if (/(^|[\\/])post\.js$/.test(entry) || began) {
         if (began)
             await post();
@@ -13244,11 +13303,11 @@ async function start(entry = process.argv[1] ?? '') {
             info('The main step of this action never began (the workflow was cancelled before it ran): nothing to clean up.');
     }
     else {
-        runner_files_saveState(main_STATE.isPost, 'true');
-        await run();
+        stepState.markBegan();
+        await run(realClock, exit);
     }
     // Pending sockets of abandoned requests must not hold the step open.
-    process.exit();
+    exit();
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

@@ -37,19 +37,10 @@ export function parseCommandFile(text) {
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
 
 /**
- * Runs `node <entry>` as a step. Resolves to
- * { code, signal, stdout, stderr, outputs, state, summary, ms }.
- * `onStart(child)` gets the process, e.g. to send it a signal.
+ * The step's environment as the runner sets it, with its runner files in a new folder `dir`:
+ * { dir, files, env }. `inputs` get action.yml's defaults filled in; `state` becomes STATE_*.
  */
-// Tests run the bundle jest's global setup built from the current sources (TTR_BUNDLE); the demo runs dist/.
-export function runAction({
-  inputs = {},
-  env = {},
-  entry = process.env.TTR_BUNDLE ?? 'dist/index.js',
-  state = {},
-  onStart,
-  timeoutMs = 60_000
-} = {}) {
+export function stepEnvironment({ inputs = {}, env = {}, state = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ttr-step-'))
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
@@ -69,7 +60,7 @@ export function runAction({
   for (const [name, value] of Object.entries(inputs)) inputEnv[inputVariable(name)] = String(value)
   // A post step gets the main step's saved state as STATE_* variables.
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, String(v)]))
-  const childEnv = {
+  const stepEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GITHUB_ACTIONS: 'true',
@@ -91,6 +82,24 @@ export function runAction({
     ...stateEnv,
     ...env
   }
+  return { dir, files, env: stepEnv }
+}
+
+/**
+ * Runs `node <entry>` as a step. Resolves to
+ * { code, signal, stdout, stderr, outputs, state, summary, ms }.
+ * `onStart(child)` gets the process, e.g. to send it a signal.
+ */
+// Tests run the bundle jest's global setup built from the current sources (TTR_BUNDLE); the demo runs dist/.
+export function runAction({
+  inputs = {},
+  env = {},
+  entry = process.env.TTR_BUNDLE ?? 'dist/index.js',
+  state = {},
+  onStart,
+  timeoutMs = 60_000
+} = {}) {
+  const { dir, files, env: childEnv } = stepEnvironment({ inputs, env, state })
   const started = Date.now()
   return new Promise((resolve, reject) => {
     // The Node that runs the step: TTR_NODE when set (npm test sets it to action.yml's runtime, Node 24).

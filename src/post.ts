@@ -1,0 +1,71 @@
+// The post step: the cancel a main step owes, tried again within its own budget.
+import * as core from '@actions/core'
+import { cancelRemote, CANCEL_TIMEOUT_MS, type CancelOutcome } from './cancel.js'
+import { realClock, type Clock } from './clock.js'
+import { PlatformError, whatFailed } from './errors.js'
+import type { RunState } from './model.js'
+import { setUp, type Setup } from './setup.js'
+import { stepState } from './step-state.js'
+import { oneLine } from './text.js'
+import { isTerminal } from './wait.js'
+
+// The post step's own budget for reading the run and cancelling it, retries included.
+const POST_BUDGET_MS = 20_000
+
+/**
+ * The post step (post-if: failure() || cancelled()): cancels the remote run when the main step
+ * owes a cancel: the workflow was cancelled before the main step could, or the main step's cancel
+ * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
+ * safe only while our run is Started), and tries again within its own budget. Never fails the job.
+ */
+export async function post(clock: Clock = realClock): Promise<void> {
+  const runId = stepState.runId()
+  const owed = stepState.cancelOwed()
+  if (!runId || stepState.cancelSent() || (stepState.done() && !owed)) return
+  const s = setUp(clock, 'post')
+  if (!s || !s.inputs.cancelOnAbort) return
+  s.ctx.http.setDeadline(Infinity)
+  core.info(
+    owed
+      ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
+      : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`
+  )
+  const until = clock.now() + POST_BUDGET_MS
+  let last: CancelOutcome | undefined
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const left = () => until - clock.now()
+    const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()))
+    if (isTerminal(run)) {
+      core.info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`)
+      stepState.oweCancel(false)
+      return
+    }
+    if (left() < 1000) break
+    last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()))
+    if (last.done || !last.owed) break
+    core.info(last.why)
+    if (left() < 2000) break
+    await clock.sleep(1000 * attempt)
+  }
+  if (last && !last.done)
+    core.warning(
+      last.owed
+        ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
+        : last.why
+    )
+  process.exitCode = 0
+}
+
+/** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
+async function readForCancel(s: Setup, runId: string, budgetMs: number): Promise<RunState> {
+  const unknown: RunState = { id: runId, status: 'running', providerStatus: '', counts: {} }
+  if (!s.provider.status) return unknown
+  try {
+    const run = await s.provider.status(s.ctx, runId, AbortSignal.timeout(Math.max(budgetMs, 1)))
+    if (run.id === runId) return run
+    core.info(`Reading run ${runId} before cancelling it gave run ${run.id} instead; going by what is known.`)
+  } catch (e) {
+    core.info(`Could not read run ${runId} before cancelling it (${e instanceof PlatformError ? whatFailed(e.info) : 'unexpected error'}).`)
+  }
+  return unknown
+}

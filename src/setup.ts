@@ -1,0 +1,122 @@
+// The step's setting up, the same for the main and the post step: the inputs read and checked, the
+// platform's client, the report's context and the GitHub publisher.
+import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
+import { annotate, verdict } from './annotations.js'
+import { HttpApi } from './http.js'
+import type { Clock } from './clock.js'
+import { readInputs, type Inputs } from './inputs.js'
+import { providerFor } from './providers/index.js'
+import { withoutApiPath } from './providers/common.js'
+import type { Provider, ProviderContext } from './providers/types.js'
+import type { ReportContext } from './report.js'
+import { readRunContext } from './run-context.js'
+import { GitHubPublisher } from './github/publish.js'
+import { readTarget } from './github/target.js'
+import { oneLine } from './text.js'
+import { stepState } from './step-state.js'
+
+export interface Setup {
+  inputs: Inputs
+  provider: Provider
+  ctx: ProviderContext
+  report: ReportContext
+  /** The step's deadline on the clock: `timeoutMinutes` from the start, bounding every request. */
+  deadline: number
+  /** The commit status and pull-request comment, when asked for. */
+  github?: GitHubPublisher
+}
+
+/** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
+export function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined {
+  const runContext = readRunContext()
+  const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules)
+  // The main step said these already; the post step reads the same inputs.
+  if (step === 'main') for (const w of warnings) annotate('warning', w)
+  if (!inputs) {
+    for (const p of problems) annotate('error', p)
+    verdict(
+      'error',
+      `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`
+    )
+    return undefined
+  }
+  const provider = providerFor(inputs.provider)
+  // A secure variable's value is a secret like the token: masked before anything can print it.
+  for (const v of inputs.variables ?? []) if (v.secure && v.value) core.setSecret(v.value)
+  // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
+  const idempotencyKey = stepState.idempotencyKey() || randomUUID()
+  stepState.setIdempotencyKey(idempotencyKey)
+  const http = new HttpApi({
+    platform: provider.title,
+    baseUrl: baseUrlOf(inputs, provider, step),
+    authorization: provider.authorization(inputs.token),
+    secrets: [inputs.token],
+    hints: provider.hints,
+    errorMessage: provider.errorMessage,
+    rateLimitHeaders: provider.rateLimitHeaders,
+    runsPage: provider.runsPage,
+    headers: provider.headers,
+    readLimit: provider.readLimit,
+    limitsPerAction: provider.limitsPerAction,
+    idempotencyKey,
+    clock
+  })
+  const deadline = clock.now() + inputs.timeoutMinutes * 60_000
+  http.setDeadline(deadline)
+  const report: ReportContext = {
+    provider: provider.name,
+    platform: provider.title,
+    environment: inputs.environment,
+    buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
+    details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
+    notes: [],
+    nextStep: provider.nextStep
+  }
+  const note = (line: string) => {
+    annotate('warning', oneLine(line, 500))
+    report.notes.push(line)
+  }
+  const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined
+  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github }
+}
+
+/** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
+function baseUrlOf(inputs: Inputs, provider: Provider, step: 'main' | 'post'): string {
+  if (!inputs.baseUrl) return provider.defaultBaseUrl
+  const base = provider.apiPath ? withoutApiPath(inputs.baseUrl, provider.apiPath) : inputs.baseUrl
+  if (base !== inputs.baseUrl && step === 'main')
+    core.info(
+      `baseUrl ends with ${provider.apiPath}, the path every ${provider.title} request starts with: sending to ${base}${provider.apiPath}/…`
+    )
+  return base
+}
+
+/** The commit status and pull-request comment, when asked for and possible; a warning when not. */
+function gitHubPublisher(inputs: Inputs, provider: Provider): GitHubPublisher | undefined {
+  if (!inputs.commitStatus && !inputs.prComment) return undefined
+  const asked = [inputs.commitStatus && 'commitStatus', inputs.prComment && 'prComment'].filter(Boolean).join(' and ')
+  if (!inputs.githubToken) {
+    annotate('warning', `${asked}: \`githubToken\` is empty, so nothing is written to GitHub. Leave it out to use the workflow's token.`)
+    return undefined
+  }
+  core.setSecret(inputs.githubToken)
+  const target = readTarget()
+  if (typeof target === 'string') {
+    annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`)
+    return undefined
+  }
+  const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '')
+  const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim()
+  return new GitHubPublisher({
+    token: inputs.githubToken,
+    target,
+    commitStatus: inputs.commitStatus,
+    prComment: inputs.prComment,
+    title,
+    key: [provider.name, plan, inputs.environment ?? ''].join(' '),
+    warn: (l) => annotate('warning', l),
+    info: (l) => core.info(l),
+    debug: (l) => core.debug(l)
+  })
+}
