@@ -10,6 +10,7 @@ import {
   type PollingStep,
   type Sandbox
 } from './helpers/step.js'
+import { CANCELLABLE_NAMES, POLLABLE_NAMES } from './helpers/platforms.js'
 
 const TOKEN = 'tok-CANARY-wait-77aa'
 // Short scripted runs, polled every second.
@@ -99,18 +100,16 @@ describe('waiting for a run to end', () => {
     })
   )
 
-  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)(
-    '%s: an unknown word is logged and waited through to the real ending',
-    (provider) =>
-      inSandbox(async (box, waitStep) => {
-        // The word shows for the second half of the run: 6 s, six reads' worth at one a second, so a
-        // loaded machine that stalls the step for a few seconds still sees it.
-        box.script(provider, { queuedMs: 100, runMs: 12_000, unknown: 'WARMING_UP', end: 'passed' })
-        const r = await waitStep(provider)
-        expect(r.code).toBe(0)
-        expect(r.outputs.status).toBe('passed')
-        expect(warningsOf(r)).toEqual([expect.stringContaining('reported the status "WARMING_UP", which this action does not know')])
-      })
+  it.concurrent.each(POLLABLE_NAMES)('%s: an unknown word is logged and waited through to the real ending', (provider) =>
+    inSandbox(async (box, waitStep) => {
+      // The word shows for the second half of the run: 6 s, six reads' worth at one a second, so a
+      // loaded machine that stalls the step for a few seconds still sees it.
+      box.script(provider, { queuedMs: 100, runMs: 12_000, unknown: 'WARMING_UP', end: 'passed' })
+      const r = await waitStep(provider)
+      expect(r.code).toBe(0)
+      expect(r.outputs.status).toBe('passed')
+      expect(warningsOf(r)).toEqual([expect.stringContaining('reported the status "WARMING_UP", which this action does not know')])
+    })
   )
 
   it.concurrent('times out: one last look, status timed_out, the run left going', () =>
@@ -179,7 +178,7 @@ it.concurrent('Gearset: polling every second stays within 5 status reads per 5 s
 )
 
 describe('attaching to a run by runId', () => {
-  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)('%s: one step triggers, a later one waits and reports', (provider) =>
+  it.concurrent.each(POLLABLE_NAMES)('%s: one step triggers, a later one waits and reports', (provider) =>
     inSandbox(async (box, waitStep) => {
       box.script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
       const created = box.runs[provider] ?? 0
@@ -206,34 +205,32 @@ describe('attaching to a run by runId', () => {
 })
 
 describe('cancellation', () => {
-  it.concurrent.each(['testsigma', 'testery', 'gearset'] as const)(
-    '%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero',
-    (provider) =>
-      inSandbox(async (box, waitStep) => {
-        box.script(provider, { queuedMs: 100, runMs: 60_000 })
-        const before = cancelCalls(box, provider).length
-        let sentAt = 0
-        const r = await waitStep(
-          provider,
-          { cancelOnAbort: 'true' },
-          {
-            onStart: whenLogged('running (', (child) => {
-              sentAt = Date.now()
-              child.kill('SIGTERM')
-            })
-          }
-        )
-        const exitedAfter = Date.now() - sentAt
-        expect(r.code).toBe(1)
-        expect(exitedAfter).toBeLessThan(6000)
-        expect(cancelCalls(box, provider).length - before).toBe(1)
-        expect(r.outputs.status).toBe('cancelled')
-        expect(r.outputs.runId).not.toBe('')
-        expect(r.summary).toContain('The run was cancelled on the platform too.')
-        expect(errorsOf(r)[0]).toMatch(/The workflow was cancelled while waiting for .*: cancelled it on the platform\./)
-        expect(r.state).toMatchObject({ runId: r.outputs.runId, cancelSent: 'true', done: 'true' })
-        expectNoLeak(r, TOKEN)
-      })
+  it.concurrent.each(CANCELLABLE_NAMES)('%s: SIGTERM while waiting cancels the run (cancelOnAbort) and exits non-zero', (provider) =>
+    inSandbox(async (box, waitStep) => {
+      box.script(provider, { queuedMs: 100, runMs: 60_000 })
+      const before = cancelCalls(box, provider).length
+      let sentAt = 0
+      const r = await waitStep(
+        provider,
+        { cancelOnAbort: 'true' },
+        {
+          onStart: whenLogged('running (', (child) => {
+            sentAt = Date.now()
+            child.kill('SIGTERM')
+          })
+        }
+      )
+      const exitedAfter = Date.now() - sentAt
+      expect(r.code).toBe(1)
+      expect(exitedAfter).toBeLessThan(6000)
+      expect(cancelCalls(box, provider).length - before).toBe(1)
+      expect(r.outputs.status).toBe('cancelled')
+      expect(r.outputs.runId).not.toBe('')
+      expect(r.summary).toContain('The run was cancelled on the platform too.')
+      expect(errorsOf(r)[0]).toMatch(/The workflow was cancelled while waiting for .*: cancelled it on the platform\./)
+      expect(r.state).toMatchObject({ runId: r.outputs.runId, cancelSent: 'true', done: 'true' })
+      expectNoLeak(r, TOKEN)
+    })
   )
 
   it.concurrent('exits within 6 s even when the cancel call hangs', () =>

@@ -1,5 +1,5 @@
 // Fault injection for the sandbox: each platform has a queue of faults, and each fault applies to
-// the next request(s) of its phase — `trigger`, `poll`, `cancel`, `list` or `any` — so a test can
+// the next request(s) of its phase (PHASES) or of `any` phase, so a test can
 // script any sequence: `sandbox.fault('testery', { on: 'poll', do: 'status', status: 502, html: true, times: 2 })`.
 //
 // What a fault can do:
@@ -23,6 +23,18 @@
 // Any fault that answers may add response `headers` (e.g. Retry-After on a successful read).
 import { htmlPage, json } from './respond.js'
 
+/**
+ * What a request does, as routes declare it and faults name it. A phase outside this list is an
+ * error at once, in a route and in a fault: a misspelt one would let its faults pass unfired.
+ */
+export const PHASES = ['trigger', 'poll', 'cancel', 'list', 'results', 'meta']
+
+/** The phase, checked against PHASES (`any` as well, for a fault). */
+export function checkPhase(phase, what, anyAllowed = false) {
+  if (PHASES.includes(phase) || (anyAllowed && phase === 'any')) return phase
+  throw new Error(`${what}: unknown phase ${JSON.stringify(phase)}; the phases are ${PHASES.join(', ')}${anyAllowed ? ', any' : ''}`)
+}
+
 export class FaultQueue {
   constructor() {
     this.faults = []
@@ -32,6 +44,7 @@ export class FaultQueue {
 
   add(...faults) {
     const queued = faults.map((f) => ({ times: 1, on: 'any', ...f, fired: 0 }))
+    for (const f of queued) checkPhase(f.on, `fault ${JSON.stringify(f.do)}`, true)
     this.faults.push(...queued)
     this.added.push(...queued)
   }

@@ -7,10 +7,10 @@ import { evaficySandbox } from './platforms/evaficy.js'
 import { gearsetSandbox } from './platforms/gearset.js'
 import { testerySandbox } from './platforms/testery.js'
 import { testsigmaSandbox } from './platforms/testsigma.js'
-import { FaultQueue, withFault } from './faults.js'
+import { checkPhase, FaultQueue, withFault } from './faults.js'
 import { authStatus, json } from './respond.js'
 
-const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
+export const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
 export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
 
 /** @typedef {{ platform: string, method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any, at: number }} SandboxRequest */
@@ -19,7 +19,7 @@ function compile(route) {
   const [method, pattern] = route.route.split(' ')
   const names = []
   const re = new RegExp(`^${pattern.replace(/:([a-zA-Z]+)/g, (_, n) => (names.push(n), '([^/]+)'))}$`)
-  return { method, re, names, handle: route.handle, phase: route.phase }
+  return { method, re, names, handle: route.handle, phase: checkPhase(route.phase, `route ${route.route}`) }
 }
 
 /**
@@ -31,19 +31,27 @@ function compile(route) {
  * Over HTTP: POST /__sandbox/<platform>/scripts or /faults with one (or an array) as the body.
  * `tls` ({ key, cert }, PEM): serve HTTPS instead, as the real platforms do, so tests can drive a
  * private certificate authority and a CONNECT proxy (its URL then names `localhost`).
- * @param {{ port?: number, host?: string, quiet?: boolean, rateLimit?: { perSecond: number }, tls?: import('node:https').ServerOptions }} [options]
+ * `factories`: the platforms served (each platforms/<name>.js; a test may add one of its own).
+ * @param {{ port?: number, host?: string, quiet?: boolean, rateLimit?: { perSecond: number }, tls?: import('node:https').ServerOptions, factories?: Array<() => any> }} [options]
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
  *   fault: (platform: string, ...faults: object[]) => void, clearFaults: () => void, unfiredFaults: (platform: string) => object[], limited: Record<string, number>,
  *   baseUrl: (platform: string) => string, close: () => Promise<void> }>}
  */
-export function startSandbox({ port = 0, host = '127.0.0.1', quiet = true, rateLimit = undefined, tls = undefined } = {}) {
+export function startSandbox({
+  port = 0,
+  host = '127.0.0.1',
+  quiet = true,
+  rateLimit = undefined,
+  tls = undefined,
+  factories = FACTORIES
+} = {}) {
   /** @type {SandboxRequest[]} */
   const requests = []
   /** @type {Record<string, number>} */
   const runs = {}
   const state = { requests, runs }
-  const platforms = Object.fromEntries(FACTORIES.map((make) => make()).map((p) => [p.name, p]))
+  const platforms = Object.fromEntries(factories.map((make) => make()).map((p) => [p.name, p]))
   const table = Object.values(platforms).map((p) => ({ platform: p, routes: p.routes.map(compile) }))
   const script = (platform, ...scripts) => platforms[platform].book.enqueue(...scripts)
   const faults = Object.fromEntries(Object.keys(platforms).map((name) => [name, new FaultQueue()]))

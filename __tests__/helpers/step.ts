@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { runAction } from '../../scripts/github-runner.js'
 import { startSandbox } from '../../sandbox/server.js'
+import type { ProviderName } from '../../src/model.js'
+import { PLATFORMS } from './platforms.js'
 
 export interface StepResult {
   code: number
@@ -33,29 +35,23 @@ export const POST_ENTRY = (process.env.TTR_BUNDLE ?? 'dist/index.js').replace(/i
 
 export const step = (o: StepOptions): Promise<StepResult> => runAction(o) as Promise<StepResult>
 
-/** What a step of each pollable platform starts on the sandbox. */
-export const POLLABLE = {
-  testsigma: { scenarioId: '2090', environment: '10' },
-  testery: { projectId: 'shop', environment: 'staging' },
-  gearset: { scenarioId: 'job-42' }
-} as const
-export type Pollable = keyof typeof POLLABLE
+/** What a step of each pollable platform starts on the sandbox (its sandbox file's stepInputs). */
+export const POLLABLE: Record<string, Record<string, string>> = Object.fromEntries(
+  PLATFORMS.filter((p) => p.pollable).map((p) => [p.name, p.stepInputs])
+)
+export type Pollable = ProviderName
 
 /**
- * A step that waits for a run of a pollable platform, polled every second. Testery runs one run
- * per environment at a time, and a Gearset CI job one run at a time (docs/platforms.md points 3 and 8):
- * each step gets its own environment or job, so a run an earlier test left running does not hold
- * this one in the queue.
+ * A step that waits for a run of a pollable platform, polled every second. Where a platform runs
+ * one run at a time per environment or job (Testery, Gearset: docs/platforms.md points 3 and 8;
+ * its sandbox file's oneRunAtATimePer), each step gets its own, so a run an earlier test left
+ * running does not hold this one in the queue.
  */
 export function pollingStep(box: { get(): Sandbox }, token: string, prefix: string) {
   let fresh = 0
   return (provider: Pollable, inputs: Record<string, string> = {}, extra: StepOptions = {}): Promise<StepResult> => {
-    const own: Record<string, string> =
-      provider === 'testery'
-        ? { environment: `${prefix}-${++fresh}` }
-        : provider === 'gearset'
-          ? { scenarioId: `${prefix}-job-${++fresh}` }
-          : {}
+    const queue = PLATFORMS.find((p) => p.name === provider)?.oneRunAtATimePer
+    const own: Record<string, string> = queue ? { [queue]: `${prefix}-${++fresh}` } : {}
     return step({
       inputs: {
         provider,

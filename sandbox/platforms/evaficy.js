@@ -22,6 +22,8 @@ export function evaficySandbox() {
     auth: 'Bearer',
     fail,
     name: 'evaficy',
+    // The inputs a step sends to start a run here (the tests' shared suites start runs with them).
+    stepInputs: { projectId: '65f1c0ffee0000000000abcd', scenarioId: '65f1c0ffee0000000000dcba' },
     routes: [
       {
         route: 'POST /runs/trigger',

@@ -69,6 +69,10 @@ export function gearsetSandbox() {
     auth: 'token',
     fail,
     name: 'gearset',
+    // The inputs a step sends to start a run here (the tests' shared suites start runs with them).
+    // One run at a time per scenarioId (docs/platforms.md): steps side by side each take their own.
+    oneRunAtATimePer: 'scenarioId',
+    stepInputs: { scenarioId: 'job-42' },
     book,
     violations: 0,
     routes: [

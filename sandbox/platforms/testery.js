@@ -119,6 +119,10 @@ export function testerySandbox() {
     auth: 'Bearer',
     fail,
     name: 'testery',
+    // The inputs a step sends to start a run here (the tests' shared suites start runs with them).
+    // One run at a time per environment (docs/platforms.md): steps side by side each take their own.
+    oneRunAtATimePer: 'environment',
+    stepInputs: { projectId: 'shop', environment: 'staging' },
     book,
     routes: [
       {

@@ -131,6 +131,8 @@ export function testsigmaSandbox() {
     auth: 'Bearer',
     fail,
     name: 'testsigma',
+    // The inputs a step sends to start a run here (the tests' shared suites start runs with them).
+    stepInputs: { scenarioId: '2090', environment: '10' },
     book,
     routes: [
       {
