@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { renderReadme } from '../scripts/docs.js'
+import { PROVIDER_NAMES } from '../src/model.js'
 import { workflowSources } from '../scripts/workflow-sources.js'
 
 const action = parse(readFileSync('action.yml', 'utf8'))
@@ -37,7 +38,7 @@ const num = z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/), e
 const text = z.union([z.string().min(1), z.number()])
 const With = z
   .object({
-    provider: z.union([z.enum(['evaficy', 'testsigma', 'testery', 'gearset']), expr]).optional(),
+    provider: z.union([z.enum(PROVIDER_NAMES), expr]).optional(),
     token: z.string().min(1),
     projectId: text.optional(),
     scenarioId: text.optional(),

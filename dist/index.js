@@ -10102,7 +10102,7 @@ function _promise(Class, innerType) {
 }
 // @__NO_SIDE_EFFECTS__
 function _custom(Class, fn, _params) {
-    const norm = util.normalizeParams(_params);
+    const norm = normalizeParams(_params);
     norm.abort ?? (norm.abort = true); // default to abort:false
     const schema = new Class({
         type: "custom",
@@ -11193,7 +11193,7 @@ function check(fn, params) {
 // ZodCustom custom schema
 // @__NO_SIDE_EFFECTS__
 function custom(fn, _params) {
-    return core._custom(ZodMiniCustom, fn ?? (() => true), _params);
+    return _custom(ZodMiniCustom, fn ?? (() => true), _params);
 }
 // refine
 // @__NO_SIDE_EFFECTS__
@@ -11378,7 +11378,8 @@ const baseUrl = pipe(schemas_string(), transform((v, ctx) => {
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }));
 const schema = object({
-    provider: schemas_enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` }),
+    // Checked against the registry's names in parseInputs: a name there is a ProviderName.
+    provider: custom((v) => typeof v === 'string'),
     token: schemas_string().check(_minLength(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' }), refine((t) => !/^(bearer|token)[:\s]/i.test(t), {
         error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme'
     }), refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })),
@@ -11456,14 +11457,16 @@ function platformProblems(p, rules) {
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
  * Returns every problem at once; `inputs` is set only when there are none.
  */
-function parseInputs(raw, defaultBuildVersion, rulesOf) {
+function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) {
     const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]]));
     // Each input is parsed on its own so that one bad value does not hide the problems of the others.
     const problems = [];
     const values = {};
     for (const name of INPUT_NAMES) {
         const r = safeParse(schema.shape[name], withDefaults[name]);
-        if (r.success)
+        if (name === 'provider' && !names.includes(withDefaults[name]))
+            problems.push(`Input \`provider\` must be one of ${names.join(', ')}.`);
+        else if (r.success)
             values[name] = r.data;
         else
             problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`); // the first problem of each input is enough
@@ -11487,9 +11490,9 @@ function parseInputs(raw, defaultBuildVersion, rulesOf) {
     };
 }
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
-function readInputs(defaultBuildVersion, rulesOf) {
+function readInputs(defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) {
     const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
-    return parseInputs(raw, defaultBuildVersion, rulesOf);
+    return parseInputs(raw, defaultBuildVersion, rulesOf, names);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/common.ts
@@ -12414,6 +12417,8 @@ const PROVIDERS = { evaficy: evaficy, testsigma: testsigma, testery: testery, ge
 function providerFor(name) {
     return PROVIDERS[name];
 }
+/** The registry the action runs with; tests may hand the step another (a platform of their own). */
+const REGISTRY = { names: Object.keys(PROVIDERS), providerFor };
 
 ;// CONCATENATED MODULE: ./src/run-context.ts
 function readRunContext(env = process.env) {
@@ -12810,9 +12815,9 @@ function readTarget(env = process.env) {
 
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
-function setUp(clock, step = 'main') {
+function setUp(clock, step = 'main', registry = REGISTRY) {
     const runContext = readRunContext();
-    const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules);
+    const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names);
     // The main step said these already; the post step reads the same inputs.
     if (step === 'main')
         for (const w of warnings)
@@ -12823,7 +12828,7 @@ function setUp(clock, step = 'main') {
         verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);
         return undefined;
     }
-    const provider = providerFor(inputs.provider);
+    const provider = registry.providerFor(inputs.provider);
     // A secure variable's value is a secret like the token: masked before anything can print it.
     for (const v of inputs.variables ?? [])
         if (v.secure && v.value)
@@ -12921,12 +12926,12 @@ const POST_BUDGET_MS = 20_000;
  * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
  * safe only while our run is Started), and tries again within its own budget. Never fails the job.
  */
-async function post(clock = realClock) {
+async function post(clock = realClock, registry) {
     const runId = stepState.runId();
     const owed = stepState.cancelOwed();
     if (!runId || stepState.cancelSent() || (stepState.done() && !owed))
         return;
-    const s = setUp(clock, 'post');
+    const s = setUp(clock, 'post', registry);
     if (!s || !s.inputs.cancelOnAbort)
         return;
     s.ctx.http.setDeadline(Infinity);
@@ -13228,8 +13233,8 @@ async function stopped(s, last) {
     await finish(s, shown, () => buildRunSummary(s.report, shown, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`), () => verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`));
 }
 /** The main step. Resolves when the step is over; never throws. */
-async function run(clock = realClock, exit = process.exit) {
-    const s = setUp(clock);
+async function run(clock = realClock, exit = process.exit, registry) {
+    const s = setUp(clock, 'main', registry);
     if (!s)
         return;
     const { inputs, provider, report } = s;

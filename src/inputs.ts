@@ -212,7 +212,8 @@ const baseUrl = z.pipe(
 )
 
 const schema = z.object({
-  provider: z.enum(PROVIDER_NAMES, { error: `must be one of ${PROVIDER_NAMES.join(', ')}` }),
+  // Checked against the registry's names in parseInputs: a name there is a ProviderName.
+  provider: z.custom<ProviderName>((v) => typeof v === 'string'),
   token: z.string().check(
     z.minLength(1, { error: 'is required: pass the platform API token from a secret, e.g. token: ${{ secrets.TEST_PLATFORM_TOKEN }}' }),
     z.refine((t) => !/^(bearer|token)[:\s]/i.test(t), {
@@ -341,7 +342,8 @@ export interface ReadInputsResult {
 export function parseInputs(
   raw: Record<InputName, string>,
   defaultBuildVersion: string,
-  rulesOf: (provider: ProviderName) => InputRules
+  rulesOf: (provider: ProviderName) => InputRules,
+  names: readonly string[] = PROVIDER_NAMES
 ): ReadInputsResult {
   const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]])) as Record<
     InputName,
@@ -352,7 +354,8 @@ export function parseInputs(
   const values: Record<string, unknown> = {}
   for (const name of INPUT_NAMES) {
     const r = z.safeParse(schema.shape[name], withDefaults[name])
-    if (r.success) values[name] = r.data
+    if (name === 'provider' && !names.includes(withDefaults[name])) problems.push(`Input \`provider\` must be one of ${names.join(', ')}.`)
+    else if (r.success) values[name] = r.data
     else problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`) // the first problem of each input is enough
   }
   const p = values as ParsedInputs
@@ -375,7 +378,11 @@ export function parseInputs(
 }
 
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
-export function readInputs(defaultBuildVersion: string, rulesOf: (provider: ProviderName) => InputRules): ReadInputsResult {
+export function readInputs(
+  defaultBuildVersion: string,
+  rulesOf: (provider: ProviderName) => InputRules,
+  names: readonly string[] = PROVIDER_NAMES
+): ReadInputsResult {
   const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>
-  return parseInputs(raw, defaultBuildVersion, rulesOf)
+  return parseInputs(raw, defaultBuildVersion, rulesOf, names)
 }

@@ -11,6 +11,7 @@ import { annotateFailedTests, buildErrorSummary, buildFailedTests, buildRunSumma
 import { cancelNow } from './cancel.js'
 import { post } from './post.js'
 import { setUp, type Setup } from './setup.js'
+import type { Registry } from './providers/index.js'
 import { stepState } from './step-state.js'
 import { startRun } from './trigger.js'
 import { oneLine, redact } from './text.js'
@@ -176,8 +177,8 @@ async function stopped(s: Setup, last: RunState): Promise<void> {
 }
 
 /** The main step. Resolves when the step is over; never throws. */
-export async function run(clock: Clock = realClock, exit: (code?: number) => void = process.exit): Promise<void> {
-  const s = setUp(clock)
+export async function run(clock: Clock = realClock, exit: (code?: number) => void = process.exit, registry?: Registry): Promise<void> {
+  const s = setUp(clock, 'main', registry)
   if (!s) return
   const { inputs, provider, report } = s
 

@@ -5,6 +5,7 @@ import { realClock, type Clock } from './clock.js'
 import { PlatformError, whatFailed } from './errors.js'
 import type { RunState } from './model.js'
 import { setUp, type Setup } from './setup.js'
+import type { Registry } from './providers/index.js'
 import { stepState } from './step-state.js'
 import { oneLine } from './text.js'
 import { isTerminal } from './wait.js'
@@ -18,11 +19,11 @@ const POST_BUDGET_MS = 20_000
  * failed or got no answer. Reads the run first (an ended run needs nothing; Gearset's cancel is
  * safe only while our run is Started), and tries again within its own budget. Never fails the job.
  */
-export async function post(clock: Clock = realClock): Promise<void> {
+export async function post(clock: Clock = realClock, registry?: Registry): Promise<void> {
   const runId = stepState.runId()
   const owed = stepState.cancelOwed()
   if (!runId || stepState.cancelSent() || (stepState.done() && !owed)) return
-  const s = setUp(clock, 'post')
+  const s = setUp(clock, 'post', registry)
   if (!s || !s.inputs.cancelOnAbort) return
   s.ctx.http.setDeadline(Infinity)
   core.info(

@@ -6,7 +6,7 @@ import { annotate, verdict } from './annotations.js'
 import { HttpApi } from './http.js'
 import type { Clock } from './clock.js'
 import { readInputs, type Inputs } from './inputs.js'
-import { providerFor } from './providers/index.js'
+import { REGISTRY, type Registry } from './providers/index.js'
 import { withoutApiPath } from './providers/common.js'
 import type { Provider, ProviderContext } from './providers/types.js'
 import type { ReportContext } from './report.js'
@@ -28,9 +28,9 @@ export interface Setup {
 }
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
-export function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | undefined {
+export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Registry = REGISTRY): Setup | undefined {
   const runContext = readRunContext()
-  const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => providerFor(name).inputRules)
+  const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names)
   // The main step said these already; the post step reads the same inputs.
   if (step === 'main') for (const w of warnings) annotate('warning', w)
   if (!inputs) {
@@ -41,7 +41,7 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main'): Setup | und
     )
     return undefined
   }
-  const provider = providerFor(inputs.provider)
+  const provider = registry.providerFor(inputs.provider)
   // A secure variable's value is a secret like the token: masked before anything can print it.
   for (const v of inputs.variables ?? []) if (v.secure && v.value) core.setSecret(v.value)
   // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.

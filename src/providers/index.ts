@@ -11,3 +11,12 @@ const PROVIDERS: Record<ProviderName, Provider> = { evaficy, testsigma, testery,
 export function providerFor(name: ProviderName): Provider {
   return PROVIDERS[name]
 }
+
+/** The platforms a step can name in `provider`, and each one's provider. */
+export interface Registry {
+  readonly names: readonly string[]
+  providerFor(name: ProviderName): Provider
+}
+
+/** The registry the action runs with; tests may hand the step another (a platform of their own). */
+export const REGISTRY: Registry = { names: Object.keys(PROVIDERS), providerFor }

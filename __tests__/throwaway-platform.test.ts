@@ -1,0 +1,97 @@
+// A fifth platform that exists only in this test (fixtures/throwaway-platform.ts: a provider and its
+// sandbox) joins a registry of the test's own and meets the shared suites: every fault case of the
+// end-to-end matrix that does not wait on the wall clock, and the endings. The step runs in this
+// process on the virtual clock; nothing in src/ names the platform.
+import { run } from '../src/main.js'
+import { REGISTRY, type Registry } from '../src/providers/index.js'
+import type { ProviderName } from '../src/model.js'
+import { startSandbox } from '../sandbox/server.js'
+import { kiwi, kiwiSandbox } from './fixtures/throwaway-platform.js'
+import { CASES } from './helpers/fault-cases.js'
+import { FakeClock } from './helpers/fake-clock.js'
+import { inProcessStep } from './helpers/in-process.js'
+import { platformUnderTest } from './helpers/platforms.js'
+
+const TOKEN = 'tok-CANARY-kiwi-5e0'
+const registry: Registry = {
+  names: [...REGISTRY.names, kiwi.name],
+  providerFor: (name: ProviderName) => (name === kiwi.name ? kiwi : REGISTRY.providerFor(name))
+}
+const KIWI = platformUnderTest(kiwi, kiwiSandbox().stepInputs)
+const step = inProcessStep()
+
+type Box = Awaited<ReturnType<typeof startSandbox>>
+let box: Box
+let other: Box
+beforeEach(async () => {
+  box = await startSandbox({ factories: [kiwiSandbox] })
+  other = await startSandbox({ factories: [kiwiSandbox] })
+})
+afterEach(() => Promise.all([box.close(), other.close()]))
+
+/** The step on the virtual clock: sleeps, backoffs and the timeout take no wall-clock time. */
+async function kiwiStep(inputs: Record<string, string>) {
+  step.enter({
+    inputs: {
+      provider: 'kiwi',
+      token: TOKEN,
+      wait: 'true',
+      pollIntervalSeconds: '1',
+      baseUrl: box.baseUrl('kiwi'),
+      ...KIWI.stepInputs,
+      ...inputs
+    }
+  })
+  await run(new FakeClock(0.5, 1000), () => undefined, registry)
+  return { code: process.exitCode === 1 ? 1 : 0, outputs: step.outputs() }
+}
+
+it('the platform is what its provider declares: it can be waited for, cancelled and listed', () => {
+  expect(KIWI).toMatchObject({ pollable: true, canCancel: true, canList: true })
+})
+
+// Faults that hold a request for wall-clock time (stall, drip) stay in the end-to-end matrix.
+const QUICK = CASES.filter((c) => c.runMs === undefined && !c.faults('http://x').some((f) => f.do === 'stall' || f.do === 'drip'))
+
+describe('the fault matrix on a fifth platform', () => {
+  it.each(QUICK.map((c) => [c.phase, c.name, c] as const))('%s: %s', async (phase, _name, c) => {
+    const cancelCase = phase === 'cancel'
+    box.script('kiwi', cancelCase ? { queuedMs: 0, runMs: 600_000 } : { queuedMs: 0, runMs: 1 })
+    box.fault('kiwi', ...c.faults(other.url).map((f) => ({ on: phase, ...f })))
+    const r = await kiwiStep(cancelCase ? { timeoutMinutes: '0.03', cancelOnAbort: 'true' } : { timeoutMinutes: '2' })
+    expect(box.unfiredFaults('kiwi')).toEqual([])
+    const want = c.expect(KIWI)
+    const created = box.runs.kiwi ?? 0
+    expect({ code: r.code, status: r.outputs.status, runs: created }).toEqual({
+      code: want.code,
+      status: want.status ?? r.outputs.status,
+      runs: want.runs
+    })
+    if (want.status !== 'passed') expect(r.outputs.status).not.toBe('passed')
+    if (want.message) expect(step.errors().join('\n')).toMatch(want.message)
+    if (want.warning) expect(step.warnings().join('\n')).toMatch(want.warning)
+    expect(other.requests).toHaveLength(0)
+    expect(step.stdout().replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
+  })
+})
+
+describe('the endings on a fifth platform', () => {
+  it.each([
+    ['passed', {}, 'passed', 0],
+    ['failed', { end: 'failed', failed: 3 }, 'failed', 1],
+    ['cancelled', { end: 'cancelled' }, 'cancelled', 1],
+    ['error', { end: 'error' }, 'error', 1]
+  ] as const)('a run that ends %s', async (_word, script, status, code) => {
+    box.script('kiwi', { queuedMs: 0, runMs: 1, ...script })
+    const r = await kiwiStep({})
+    expect(r).toMatchObject({ code, outputs: { status, runId: expect.stringMatching(/^\d+$/) } })
+    expect(step.summary()).toContain('Kiwi')
+  })
+
+  it('a word the provider does not list is never an ending: the step waits through it to the real one', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 400, unknown: 'WARMING', end: 'passed' })
+    const r = await kiwiStep({})
+    expect(r.outputs.status).toBe('passed')
+    expect(step.stdout()).toMatch(/WARMING/)
+  })
+})
