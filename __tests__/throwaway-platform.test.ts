@@ -3,20 +3,15 @@
 // end-to-end matrix that does not wait on the wall clock, and the endings. The step runs in this
 // process on the virtual clock; nothing in src/ names the platform.
 import { run } from '../src/main.js'
-import { REGISTRY, type Registry } from '../src/providers/index.js'
-import type { ProviderName } from '../src/model.js'
 import { startSandbox } from '../sandbox/server.js'
-import { kiwi, kiwiSandbox } from './fixtures/throwaway-platform.js'
+import { kiwi, kiwiSandbox, registryWith } from './fixtures/throwaway-platform.js'
 import { CASES } from './helpers/fault-cases.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
 import { platformUnderTest } from './helpers/platforms.js'
 
 const TOKEN = 'tok-CANARY-kiwi-5e0'
-const registry: Registry = {
-  names: [...REGISTRY.names, kiwi.name],
-  providerFor: (name: ProviderName) => (name === kiwi.name ? kiwi : REGISTRY.providerFor(name))
-}
+const registry = registryWith(kiwi)
 const KIWI = platformUnderTest(kiwi, kiwiSandbox().stepInputs)
 const step = inProcessStep()
 

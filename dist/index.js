@@ -3738,7 +3738,9 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
         const definite = status >= 400 && status < 500 && status !== 408 && status !== 429;
         if (definite)
             stepState.oweCancel(false);
-        return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` };
+        // A sentence, so the line after it ("The post step \u2026 tries again.") reads as its own.
+        const said = /[.!?]$/.test(why) ? why : `${why}.`;
+        return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${said}` };
     }
 }
 /** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */

@@ -71,7 +71,9 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
     const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0
     const definite = status >= 400 && status < 500 && status !== 408 && status !== 429
     if (definite) stepState.oweCancel(false)
-    return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${why}` }
+    // A sentence, so the line after it ("The post step … tries again.") reads as its own.
+    const said = /[.!?]$/.test(why) ? why : `${why}.`
+    return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${said}` }
   }
 }
 
