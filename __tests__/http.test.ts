@@ -298,8 +298,7 @@ describe('reliability policy', () => {
   it('does not sleep past the deadline: a long rate limit fails at once, saying until when', async () => {
     const s = await serve((_req, res) => sendJson(res, 429, {}, { 'Retry-After': '100' }))
     const clock = instantClock()
-    const client = api(s, { clock })
-    client.setDeadline(50_000)
+    const client = api(s, { clock }).until(50_000)
     const e = await failure(client.request(get))
     expect(e.message).toMatch(/HTTP 429 Too Many Requests \(rate limited until \d{4}-\d\d-\d\dT.*past the step's deadline\)/)
     expect(clock.slept).toEqual([])
@@ -310,14 +309,13 @@ describe('reliability policy', () => {
     let n = 0
     const s = await serve((_req, res) => (++n === 1 ? sendJson(res, 502, { message: 'busy' }) : sendJson(res, 200, { id: 'r', count: 1 })))
     const clock = instantClock(1)
-    const client = api(s, { clock })
-    client.setDeadline(1300)
+    const client = api(s, { clock }).until(1300)
     await client.request(get)
     expect(clock.slept).toEqual([1000])
     // In the last second before the deadline, no retry: the wait's last look comes next.
     n = 0
-    client.setDeadline(clock.now() + 900)
-    expect((await failure(client.request(get))).info.status).toBe(502)
+    const nearly = client.until(clock.now() + 900)
+    expect((await failure(nearly.request(get))).info.status).toBe(502)
     expect(s.hits).toHaveLength(3)
   })
 
@@ -391,8 +389,7 @@ describe('reliability policy', () => {
   it('does not send a request the platform asked to hold past the deadline: rate limited, never reached', async () => {
     const s = await serve((_req, res) => sendJson(res, 429, {}, { 'Retry-After': '90' }))
     const clock = instantClock()
-    const client = api(s, { clock, maxAttempts: 1 })
-    client.setDeadline(60_000)
+    const client = api(s, { clock, maxAttempts: 1 }).until(60_000)
     await failure(client.request(get))
     const e = await failure(client.request(get))
     expect(e.info.kind).toBe('rate-limited')
@@ -406,8 +403,7 @@ describe('reliability policy', () => {
 
   it('shrinks the attempt timeout to the time left before the deadline, and says so', async () => {
     const s = await serve(() => undefined) // never answers
-    const client = api(s, { clock: realClockForTest(), lastLookMs: 100, getTimeoutMs: 30_000 })
-    client.setDeadline(performance.now() + 400)
+    const client = api(s, { clock: realClockForTest(), lastLookMs: 100, getTimeoutMs: 30_000 }).until(performance.now() + 400)
     const started = Date.now()
     const e = await failure(client.request(get))
     expect(e.info.kind).toBe('timeout')
@@ -421,8 +417,7 @@ describe('reliability policy', () => {
     const s = await serve(() => undefined)
     // Short against the usual 30 s, yet long enough for the request to reach the server on a loaded
     // machine (at 150 ms it once did not, and the test saw no attempt at all).
-    const client = api(s, { clock: realClockForTest(), lastLookMs: 500, getTimeoutMs: 30_000 })
-    client.setDeadline(performance.now() - 1)
+    const client = api(s, { clock: realClockForTest(), lastLookMs: 500, getTimeoutMs: 30_000 }).until(performance.now() - 1)
     const started = Date.now()
     const e = await failure(client.request(get))
     expect(e.info.kind).toBe('timeout')
@@ -600,10 +595,26 @@ describe('a read limit shared with other readers (Gearset: every reader of a job
     const clock = instantClock(1)
     const client = shared(s, clock)
     for (let i = 0; i < 3; i++) await client.request(get) // the spacing grows far past the 4 s left
-    client.setDeadline(clock.now() + 4000)
-    await client.request(get)
+    await client.until(clock.now() + 4000).request(get)
     expect(clock.slept.at(-1)).toBe(4000)
     expect(s.hits).toHaveLength(4)
+  })
+
+  it('a view bound to another deadline shares the pauses and the retry budget, never the deadline', async () => {
+    let n = 0
+    const s = await serve((_req, res) =>
+      ++n === 1 ? sendJson(res, 429, {}, { 'Retry-After': '30' }) : sendJson(res, 500, { message: 'down' })
+    )
+    const clock = instantClock()
+    const client = api(s, { clock, maxAttempts: 1 })
+    await failure(client.request(get))
+    const soon = client.until(clock.now() + 10_000)
+    expect([client.deadline, soon.deadline]).toEqual([Infinity, clock.now() + 10_000])
+    // The platform's 30 s pause, heard through one view, ends past the other's deadline: not sent.
+    expect((await failure(soon.request(get))).info.kind).toBe('rate-limited')
+    expect(s.hits).toHaveLength(1)
+    expect(soon.pausedForMs()).toBe(client.pausedForMs())
+    expect(soon.retryTokens).toBe(client.retryTokens)
   })
 
   it('limits counted per action: a refused read holds the next read, not a start or a cancel', async () => {

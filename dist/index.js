@@ -3691,11 +3691,11 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
     const started = Date.now();
     const left = () => budgetMs - (Date.now() - started);
     // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
-    s.ctx.http.setDeadline(Infinity);
+    const ctx = { ...s.ctx, http: s.ctx.http.until(Infinity) };
     if (s.provider.otherRunsAtRisk) {
         // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
         try {
-            const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
+            const risk = await s.provider.otherRunsAtRisk(ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
             if (risk) {
                 // Not owed: the post step would find the same other run.
                 stepState.oweCancel(false);
@@ -3719,11 +3719,11 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
     if (s.provider.cancelCaveat)
         info(s.provider.cancelCaveat);
     try {
-        await s.provider.cancel(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
+        await s.provider.cancel(ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
         stepState.markCancelSent();
         stepState.oweCancel(false);
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
-        await confirmStopped(s, run.id, left());
+        await confirmStopped(s, ctx, run.id, left());
         return { done: true };
     }
     catch (e) {
@@ -3744,11 +3744,11 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
     }
 }
 /** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
-async function confirmStopped(s, runId, budgetMs) {
+async function confirmStopped(s, ctx, runId, budgetMs) {
     if (!s.provider.status || budgetMs < 200)
         return;
     try {
-        const after = await s.provider.status(s.ctx, runId, AbortSignal.timeout(budgetMs));
+        const after = await s.provider.status(ctx, runId, AbortSignal.timeout(budgetMs));
         if (after.id !== runId)
             return;
         info(isTerminal(after)
@@ -5234,6 +5234,210 @@ const _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
 };
 const safeDecodeAsync = /* @__PURE__*/ _safeDecodeAsync($ZodRealError);
 
+;// CONCATENATED MODULE: ./src/network-errors.ts
+// What a failed exchange says about whether the request reached the platform, and what to do.
+// "Never sent" matters most for a trigger: then no run can have started, and the message must
+// not send the reader looking for one.
+
+// Certificate checks that failed before any byte of the request was sent (Node's TLS error codes).
+const TLS_CODES = new Set([
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'CERT_REVOKED',
+    'CERT_SIGNATURE_FAILURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'EPROTO'
+]);
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
+// Connection failures where nothing was sent: safe to re-send even a trigger.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const CA_HINT = 'the runner does not trust the certificate the server presented. If the platform (or a proxy that inspects TLS) uses a private certificate authority, ' +
+    'give the runner its certificate with the environment variable NODE_EXTRA_CA_CERTS=/path/to/ca.pem; check `baseUrl` otherwise. This action never turns certificate checks off.';
+const PROTOCOL_HINT = 'the server did not speak TLS: check `baseUrl` (https:// to a plain-HTTP port?) and the proxy settings.';
+const DNS_HINT = 'the host name could not be resolved: check the spelling of `baseUrl`, and that the runner has DNS for it (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+const PROXY_AUTH_HINT = 'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.';
+const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform\u2019s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
+const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform\u2019s host to NO_PROXY if the runner reaches it directly.';
+const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
+/** Classifies an error thrown by the transport before any answer arrived. */
+function classifyNetworkError(e) {
+    const err = e;
+    const code = typeof err?.code === 'string' ? err.code : undefined;
+    const message = typeof err?.message === 'string' ? err.message : String(e);
+    // The tunnel agent of @actions/http-client reports every failed CONNECT as ECONNRESET with this message.
+    const tunnel = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s.exec(message);
+    if (tunnel?.[1]) {
+        const status = Number(tunnel[1]);
+        return {
+            kind: 'proxy',
+            detail: `the proxy answered the CONNECT with ${status}`,
+            reached: false,
+            proxyStatus: status,
+            hint: status === 407 ? PROXY_AUTH_HINT : PROXY_REFUSED_HINT
+        };
+    }
+    if (tunnel) {
+        const cause = /\b(E[A-Z_]+)\b/.exec(tunnel[2] ?? '')?.[1] ?? oneLine(tunnel[2] ?? '', 60);
+        return { kind: 'network', detail: `proxy unreachable: ${cause}`, reached: false, hint: PROXY_DOWN_HINT };
+    }
+    if (code && TLS_CODES.has(code)) {
+        const protocol = code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER';
+        return { kind: 'tls', detail: code, reached: false, hint: protocol ? PROTOCOL_HINT : CA_HINT };
+    }
+    if (code && DNS_CODES.has(code))
+        return { kind: 'dns', detail: code, reached: false, hint: DNS_HINT };
+    const detail = code ?? oneLine(message, 80);
+    return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
+}
+
+;// CONCATENATED MODULE: ./src/exchange.ts
+
+
+
+/**
+ * Sends one request and reads its answer. Throws what `fail` makes of a failure before a whole
+ * answer arrived: never sent, reset, timed out, aborted by the signal, or larger than the cap.
+ */
+async function exchange(client, x, fail, signal) {
+    let message;
+    let timer;
+    let onAbort;
+    // Settles with a timeout or abort failure; whichever of it and the exchange comes first wins.
+    const interrupted = new Promise((_, reject) => {
+        timer = setTimeout(() => {
+            message?.destroy();
+            reject(fail({ kind: 'timeout', detail: x.timeoutDetail, reached: true }));
+        }, x.timeoutMs);
+        onAbort = () => {
+            message?.destroy();
+            reject(fail(abortedBy(signal, true)));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const send = async () => {
+        let res;
+        try {
+            res = await client.request(x.method, x.url, x.payload, x.headers);
+        }
+        catch (e) {
+            const n = classifyNetworkError(e);
+            throw fail({ kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint });
+        }
+        message = res.message;
+        const status = res.message.statusCode ?? 0;
+        const text = await readCapped(res.message, x.maxBytes).catch((e) => {
+            throw fail({
+                kind: e.message === 'too-large' ? 'too-large' : 'network',
+                detail: e.message === 'too-large' ? formatBytes(x.maxBytes) : 'connection closed while reading the answer',
+                status,
+                reached: true
+            });
+        });
+        return { status, headers: res.message.headers, text };
+    };
+    try {
+        return await Promise.race([send(), interrupted]);
+    }
+    finally {
+        clearTimeout(timer);
+        if (onAbort)
+            signal?.removeEventListener('abort', onAbort);
+        interrupted.catch(() => undefined);
+    }
+}
+/** What an answer means: its data, checked against the schema, or the failure it is. */
+function interpret(a, r, fail) {
+    const { status } = a;
+    if (status >= 300 && status < 400) {
+        const location = a.headers.location;
+        let where = 'an unknown place';
+        try {
+            where = location ? new URL(location, r.url).origin : where;
+        }
+        catch {
+            /* keep the default */
+        }
+        throw fail({ kind: 'redirect', status, detail: where, reached: true });
+    }
+    let json;
+    let isJson = true;
+    try {
+        json = a.text === '' ? undefined : JSON.parse(a.text);
+    }
+    catch {
+        isJson = false;
+    }
+    if (status < 200 || status >= 300) {
+        const said = isJson ? r.errorMessage?.(json) : undefined;
+        const platformMessage = said ? oneLine(redact(said, r.secrets), 300) : undefined;
+        if (!isJson && status >= 500) {
+            throw fail({ kind: 'not-json', status, detail: contentKind(a.headers), reached: true, retryAfterMs: r.retryAfterMs });
+        }
+        throw fail({ kind: 'http', status, platformMessage, reached: true, retryAfterMs: r.retryAfterMs, rateLimited: r.rateLimited });
+    }
+    // A 2xx must be JSON (or empty); an HTML page with 200 is a proxy's or a login page.
+    const type = String(a.headers['content-type'] ?? '');
+    if (a.text !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type))
+        isJson = false;
+    if (!isJson)
+        throw fail({ kind: 'not-json', status, detail: contentKind(a.headers), reached: true });
+    const parsed = safeParse(r.schema, json);
+    if (!parsed.success)
+        throw fail({ kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
+    const date = Date.parse(String(a.headers.date ?? ''));
+    return { data: parsed.data, ...(Number.isFinite(date) && { clockOffsetMs: date - Date.now() }) };
+}
+/** Why a request stopped when its signal fired: a caller's AbortSignal.timeout() is a timeout, not a cancellation. */
+function abortedBy(signal, inFlight) {
+    const timedOut = signal?.reason?.name === 'TimeoutError';
+    return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight };
+}
+/** Names the first place a response departs from its schema, never the value found there. */
+function shapeDetail(error) {
+    const issue = error.issues[0];
+    const path = issue.path.length ? issue.path.join('.') : 'body';
+    const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
+    return `${path}: ${expected}`;
+}
+const formatBytes = (n) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
+function contentKind(headers) {
+    const type = String(headers['content-type'] ?? 'no content type').split(';')[0];
+    return oneLine(type, 60);
+}
+function readCapped(msg, max) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let size = 0;
+        msg.on('data', (c) => {
+            size += c.length;
+            if (size > max) {
+                msg.destroy();
+                reject(new Error('too-large'));
+            }
+            else
+                chunks.push(c);
+        });
+        let ended = false;
+        msg.on('end', () => {
+            ended = true;
+            resolve(Buffer.concat(chunks).toString('utf8'));
+        });
+        msg.on('error', reject);
+        msg.on('close', () => {
+            if (!ended)
+                reject(new Error('closed'));
+        });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/read-pacer.ts
 // Paces a step's reads under a platform limit that other readers share without knowing of each
 // other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
@@ -5328,74 +5532,110 @@ class ReadPacer {
     }
 }
 
-;// CONCATENATED MODULE: ./src/network-errors.ts
-// What a failed exchange says about whether the request reached the platform, and what to do.
-// "Never sent" matters most for a trigger: then no run can have started, and the message must
-// not send the reader looking for one.
+;// CONCATENATED MODULE: ./src/pauses.ts
+// The pauses a platform asks for, and the pace it documents: a Retry-After or rate-limit answer
+// holds the next requests (all of them, or only the same action's where the platform counts its
+// limits per action), and a documented read limit, shared with other readers, spaces this step's
+// reads (read-pacer.ts). Every wait ends by the deadline it is given.
 
-// Certificate checks that failed before any byte of the request was sent (Node's TLS error codes).
-const TLS_CODES = new Set([
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'CERT_UNTRUSTED',
-    'CERT_REJECTED',
-    'CERT_REVOKED',
-    'CERT_SIGNATURE_FAILURE',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    'EPROTO'
-]);
-const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
-// Connection failures where nothing was sent: safe to re-send even a trigger.
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
-const CA_HINT = 'the runner does not trust the certificate the server presented. If the platform (or a proxy that inspects TLS) uses a private certificate authority, ' +
-    'give the runner its certificate with the environment variable NODE_EXTRA_CA_CERTS=/path/to/ca.pem; check `baseUrl` otherwise. This action never turns certificate checks off.';
-const PROTOCOL_HINT = 'the server did not speak TLS: check `baseUrl` (https:// to a plain-HTTP port?) and the proxy settings.';
-const DNS_HINT = 'the host name could not be resolved: check the spelling of `baseUrl`, and that the runner has DNS for it (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
-const PROXY_AUTH_HINT = 'the proxy asked for credentials (407): put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:8080, or ask who runs the proxy.';
-const PROXY_REFUSED_HINT = 'the proxy in HTTPS_PROXY refused to open a connection to the platform: ask who runs it to allow the platform\u2019s host, or, if the runner reaches the platform directly, add the host to NO_PROXY.';
-const PROXY_DOWN_HINT = 'the proxy in HTTPS_PROXY could not be reached: check HTTPS_PROXY, or add the platform\u2019s host to NO_PROXY if the runner reaches it directly.';
-const CONNECT_HINT = 'check `baseUrl` and that the runner can reach the platform (a self-hosted runner behind a proxy needs HTTPS_PROXY).';
-/** Classifies an error thrown by the transport before any answer arrived. */
-function classifyNetworkError(e) {
-    const err = e;
-    const code = typeof err?.code === 'string' ? err.code : undefined;
-    const message = typeof err?.message === 'string' ? err.message : String(e);
-    // The tunnel agent of @actions/http-client reports every failed CONNECT as ECONNRESET with this message.
-    const tunnel = /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))$/s.exec(message);
-    if (tunnel?.[1]) {
-        const status = Number(tunnel[1]);
-        return {
-            kind: 'proxy',
-            detail: `the proxy answered the CONNECT with ${status}`,
-            reached: false,
-            proxyStatus: status,
-            hint: status === 407 ? PROXY_AUTH_HINT : PROXY_REFUSED_HINT
-        };
+
+/** How much longer than a platform's documented window the read limit keeps its sends. */
+const READ_LIMIT_MARGIN_MS = 300;
+class Pauses {
+    o;
+    /** No request is sent before these clock times, by pause key. */
+    notBefore = new Map();
+    /** This step's reads within the platform's window: when, and under which pause key. */
+    recentReads = [];
+    pacer;
+    /** The pause key of the run-status read, once one was sent. */
+    runReadKey;
+    constructor(o) {
+        this.o = o;
+        if (o.readLimit)
+            this.pacer = new ReadPacer(o.readLimit);
     }
-    if (tunnel) {
-        const cause = /\b(E[A-Z_]+)\b/.exec(tunnel[2] ?? '')?.[1] ?? oneLine(tunnel[2] ?? '', 60);
-        return { kind: 'network', detail: `proxy unreachable: ${cause}`, reached: false, hint: PROXY_DOWN_HINT };
+    /** Which pause holds this request. */
+    keyOf(r) {
+        return this.o.limitsPerAction ? `${r.method} ${r.template}` : '*';
     }
-    if (code && TLS_CODES.has(code)) {
-        const protocol = code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER';
-        return { kind: 'tls', detail: code, reached: false, hint: protocol ? PROTOCOL_HINT : CA_HINT };
+    /** Notes the request about to be sent; the run-status read's key is the one `pausedForMs` reports. */
+    sending(r) {
+        if (r.readsRun)
+            this.runReadKey = this.keyOf(r);
     }
-    if (code && DNS_CODES.has(code))
-        return { kind: 'dns', detail: code, reached: false, hint: DNS_HINT };
-    const detail = code ?? oneLine(message, 80);
-    return { kind: 'network', detail, reached: !NOT_CONNECTED.has(detail), hint: CONNECT_HINT };
+    /**
+     * Clock ms until the platform allows the wait's next read of the run (0: now). Where limits are
+     * counted per action, that is the pause of the run-status read, whatever other actions were refused.
+     */
+    pausedForMs() {
+        const key = this.o.limitsPerAction ? this.runReadKey : '*';
+        return key === undefined ? 0 : Math.max(0, (this.notBefore.get(key) ?? 0) - this.o.clock.now());
+    }
+    /** The platform asked for a pause of `ms` after this request: it holds the next ones of its key. */
+    asked(r, ms) {
+        const key = this.keyOf(r);
+        this.notBefore.set(key, Math.max(this.notBefore.get(key) ?? 0, this.o.clock.now() + ms));
+    }
+    /**
+     * Clock ms this request must wait for a pause (0: none); `past` when the pause ends after the
+     * deadline, where waiting would be pointless.
+     */
+    pauseFor(r, deadline) {
+        const notBefore = this.notBefore.get(this.keyOf(r)) ?? 0;
+        return { waitMs: Math.max(0, notBefore - this.o.clock.now()), past: notBefore > deadline };
+    }
+    /**
+     * Waits until one more GET fits in the documented read limit, and until the pace this step keeps
+     * for the readers it shares the limit with allows it (never past the deadline: the last look is sent).
+     */
+    async throttle(r, deadline, signal) {
+        const limit = this.o.readLimit;
+        const pacer = this.pacer;
+        if (!limit || !pacer)
+            return;
+        for (;;) {
+            const now = this.o.clock.now();
+            // The platform counts arrivals, which jitter: a window is kept READ_LIMIT_MARGIN_MS longer.
+            const window = limit.perMs + READ_LIMIT_MARGIN_MS;
+            while (this.recentReads.length && now - this.recentReads[0].at >= window)
+                this.recentReads.shift();
+            const full = this.recentReads.length >= limit.count;
+            const paced = Math.min(pacer.nextAt(), deadline) - now;
+            if (!full && paced <= 0) {
+                this.recentReads.push({ at: now, key: this.keyOf(r) });
+                pacer.sent(now, this.o.clock.random());
+                return;
+            }
+            const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0);
+            if (paced > 0 && !full)
+                debug(`  other readers share the platform's read limit: this read waits ${pauses_seconds(wait)} (spacing ${pauses_seconds(pacer.spacingMs)})`);
+            await this.o.clock.sleep(wait, signal);
+        }
+    }
+    /** What a GET's answer says of the shared read limit, for the pacer; `resent`: a refused read is sent again. */
+    heard(r, status, remainingHeader, sentAt, resent) {
+        const limit = this.o.readLimit;
+        if (!limit || !this.pacer)
+            return;
+        // The platform's window counts this action's reads only, where it counts limits per action.
+        const key = this.keyOf(r);
+        const own = this.recentReads.filter((x) => x.key === key && sentAt - x.at < limit.perMs).length;
+        // A refused read that is not sent again holds nobody to its Retry-After: it is taken for what
+        // it says, a window full of other readers' reads.
+        if (status === 429)
+            return this.pacer.refused(own, resent);
+        const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader;
+        if (v !== undefined && /^\s*\d+\s*$/.test(v))
+            this.pacer.answered(Number(v), own);
+    }
 }
+const pauses_seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
 
 ;// CONCATENATED MODULE: ./src/http.ts
-// The one HTTP client (the transport): auth header, JSON in and out, per-attempt timeout bounded by
-// the deadline, response size cap, zod validation of every answer, and the retry policy applied.
-
+// The one HTTP client (the transport) a provider talks through: the auth header, JSON in and out,
+// and the retry loop, each request bounded by the deadline of the client view it is sent through
+// (`until`). One exchange is exchange.ts's; the pauses a platform asks for are pauses.ts's.
 
 
 
@@ -5417,74 +5657,50 @@ const ipv6Literals = {
     canHandleAuthentication: () => false,
     handleAuthentication: () => Promise.reject(new Error('not used'))
 };
-/** Names the first place a response departs from its schema, never the value found there. */
-function shapeDetail(error) {
-    const issue = error.issues[0];
-    const path = issue.path.length ? issue.path.join('.') : 'body';
-    const expected = 'expected' in issue && typeof issue.expected === 'string' ? `expected ${issue.expected}` : issue.code;
-    return `${path}: ${expected}`;
-}
-/** How much longer than a platform's documented window the read limit keeps its sends. */
-const READ_LIMIT_MARGIN_MS = 300;
+
 class HttpApi {
     o;
-    client;
-    clock;
+    deadline;
+    s;
     platform;
-    /** This step's reads within the platform's window: when, and under which limit (`pauseKey`). */
-    recentReads = [];
-    /** Spaces reads under a limit shared with other readers. */
-    pacer;
-    tokens = RETRY_BUCKET.size;
-    /** The step's deadline (clock ms): attempts shrink to it, and no wait ends past it. */
-    deadline = Infinity;
+    clock;
     /**
-     * No request is sent before these clock times: the platform asked for a pause. One pause holds
-     * every request, or, where the platform counts its limits per action, each action has its own.
+     * `deadline` (clock ms) bounds every request sent through this client: per-attempt timeouts shrink
+     * to the time left, no retry or pause ends past it, and at or after it a request gets one short
+     * attempt. `until` gives the same client bound to another deadline.
      */
-    notBefore = new Map();
-    /** The pause key of the run-status read, once one was sent. */
-    runReadKey;
-    /**
-     * Bounds every request by this clock time: per-attempt timeouts shrink to the time left, no retry
-     * or rate-limit wait ends past it, and at or after it a request gets one short attempt.
-     */
-    setDeadline(clockMs) {
-        this.deadline = clockMs;
-    }
-    /**
-     * Clock ms until the platform allows the wait's next read of the run (0: now). Where limits are
-     * counted per action, that is the pause of the run-status read (`readsRun`), whatever other
-     * actions were refused (a job-status read before the start holds only job-status reads).
-     */
-    pausedForMs() {
-        const key = this.o.limitsPerAction ? this.runReadKey : '*';
-        return key === undefined ? 0 : Math.max(0, (this.notBefore.get(key) ?? 0) - this.clock.now());
-    }
-    /** How many times this request may be sent. */
-    attemptsOf(spec) {
-        return spec.attempts ?? this.o.maxAttempts ?? 3;
-    }
-    /** Which pause holds this request. */
-    pauseKey(spec) {
-        return this.o.limitsPerAction ? `${spec.method} ${spec.template}` : '*';
-    }
-    /** Tokens left in the retry bucket (README, Reliability: retry budget). */
-    get retryTokens() {
-        return this.tokens;
-    }
-    constructor(o) {
-        this.o = o;
-        this.platform = o.platform;
-        this.clock = o.clock ?? realClock;
-        if (o.readLimit)
-            this.pacer = new ReadPacer(o.readLimit);
-        this.client = new HttpClient(o.userAgent ?? 'trigger-test-run', [ipv6Literals], {
+    constructor(o, deadline = Infinity, s = {
+        client: new HttpClient(o.userAgent ?? 'trigger-test-run', [ipv6Literals], {
             allowRedirects: false,
             allowRetries: false,
             keepAlive: false,
             socketTimeout: Math.max(o.getTimeoutMs ?? 30_000, o.postTimeoutMs ?? 60_000)
-        });
+        }),
+        clock: o.clock ?? realClock,
+        pauses: new Pauses({ clock: o.clock ?? realClock, limitsPerAction: o.limitsPerAction, readLimit: o.readLimit }),
+        tokens: RETRY_BUCKET.size
+    }) {
+        this.o = o;
+        this.deadline = deadline;
+        this.s = s;
+        this.platform = o.platform;
+        this.clock = s.clock;
+    }
+    /** The same client (its pauses, pace and retry budget) with every request bounded by `deadline`. */
+    until(deadline) {
+        return new HttpApi(this.o, deadline, this.s);
+    }
+    /** Clock ms until the platform allows the wait's next read of the run (0: now). */
+    pausedForMs() {
+        return this.s.pauses.pausedForMs();
+    }
+    /** Tokens left in the retry bucket (docs/reliability.md: retry budget). */
+    get retryTokens() {
+        return this.s.tokens;
+    }
+    /** How many times this request may be sent. */
+    attemptsOf(spec) {
+        return spec.attempts ?? this.o.maxAttempts ?? 3;
     }
     /**
      * Sends a request, retrying where that is safe:
@@ -5499,7 +5715,7 @@ class HttpApi {
         for (let attempt = 1;; attempt++) {
             try {
                 const reply = await this.once(spec, signal);
-                this.tokens = Math.min(RETRY_BUCKET.size, this.tokens + RETRY_BUCKET.refund);
+                this.s.tokens = Math.min(RETRY_BUCKET.size, this.s.tokens + RETRY_BUCKET.refund);
                 return reply;
             }
             catch (e) {
@@ -5511,7 +5727,7 @@ class HttpApi {
                 if (left <= MIN_RETRY_WINDOW_MS)
                     throw e;
                 const cost = e.info.kind === 'timeout' ? RETRY_BUCKET.timeoutCost : RETRY_BUCKET.retryCost;
-                if (this.tokens < cost)
+                if (this.s.tokens < cost)
                     throw new PlatformError({ ...e.info, budgetExhausted: true });
                 const asked = e.info.retryAfterMs ?? (e.info.rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
                 if (asked !== undefined && asked > left) {
@@ -5521,7 +5737,7 @@ class HttpApi {
                 }
                 const backoff = backoffMs(attempt, this.clock.random());
                 const delay = asked ?? Math.min(backoff, left);
-                this.tokens -= cost;
+                this.s.tokens -= cost;
                 const log = this.o.log ?? info;
                 log(`${this.platform}: ${spec.method} ${spec.template} failed (${shortReason(e.info)}); retrying in ${(delay / 1000).toFixed(1)} s`);
                 await this.clock.sleep(delay, signal).catch(() => {
@@ -5532,63 +5748,17 @@ class HttpApi {
     }
     /** Holds the request until the platform's requested pause is over; never past the deadline. */
     async obeyPause(spec, signal) {
-        const notBefore = this.notBefore.get(this.pauseKey(spec)) ?? 0;
-        const wait = notBefore - this.clock.now();
-        if (wait <= 0)
+        const { waitMs, past } = this.s.pauses.pauseFor(spec, this.deadline);
+        if (waitMs <= 0)
             return;
-        if (notBefore > this.deadline) {
-            const until = new Date(Date.now() + wait).toISOString();
+        if (past) {
+            const until = new Date(Date.now() + waitMs).toISOString();
             throw this.fail(spec, { kind: 'rate-limited', detail: until, reached: false, rateLimited: true });
         }
-        debug(`${spec.method} ${spec.template}: the platform asked for a pause; waiting ${(wait / 1000).toFixed(1)} s before sending`);
-        await this.clock.sleep(wait, signal).catch(() => {
+        debug(`${spec.method} ${spec.template}: the platform asked for a pause; waiting ${(waitMs / 1000).toFixed(1)} s before sending`);
+        await this.clock.sleep(waitMs, signal).catch(() => {
             throw this.fail(spec, abortedBy(signal, false));
         });
-    }
-    /**
-     * Waits until one more GET fits in the platform's documented rate limit, and until the pace this
-     * step keeps for readers it shares the limit with allows it (that pace never holds a read past
-     * the step's deadline: the last look is sent).
-     */
-    async throttle(spec, signal) {
-        const limit = this.o.readLimit;
-        const pacer = this.pacer;
-        if (!limit || !pacer)
-            return;
-        for (;;) {
-            const now = this.clock.now();
-            // The platform counts arrivals, which jitter: a window is kept READ_LIMIT_MARGIN_MS longer.
-            const window = limit.perMs + READ_LIMIT_MARGIN_MS;
-            while (this.recentReads.length && now - this.recentReads[0].at >= window)
-                this.recentReads.shift();
-            const full = this.recentReads.length >= limit.count;
-            const paced = Math.min(pacer.nextAt(), this.deadline) - now;
-            if (!full && paced <= 0) {
-                this.recentReads.push({ at: now, key: this.pauseKey(spec) });
-                pacer.sent(now, this.clock.random());
-                return;
-            }
-            const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0);
-            if (paced > 0 && !full)
-                debug(`  other readers share the platform's read limit: this read waits ${http_seconds(wait)} (spacing ${http_seconds(pacer.spacingMs)})`);
-            await this.clock.sleep(wait, signal);
-        }
-    }
-    /** What a GET's answer says of the shared read limit, for the pacer. */
-    heard(spec, status, remainingHeader, sentAt) {
-        const limit = this.o.readLimit;
-        if (!limit || !this.pacer)
-            return;
-        // The platform's window counts this action's reads only, where it counts limits per action.
-        const key = this.pauseKey(spec);
-        const own = this.recentReads.filter((r) => r.key === key && sentAt - r.at < limit.perMs).length;
-        // A refused read that is not sent again holds nobody to its Retry-After: it is taken for what
-        // it says, a window full of other readers' reads.
-        if (status === 429)
-            return this.pacer.refused(own, this.attemptsOf(spec) > 1);
-        const v = Array.isArray(remainingHeader) ? remainingHeader[0] : remainingHeader;
-        if (v !== undefined && /^\s*\d+\s*$/.test(v))
-            this.pacer.answered(Number(v), own);
     }
     fail(spec, f) {
         const base = { ...f, platform: this.o.platform, action: spec.action, endpoint: `${spec.method} ${spec.template}`, method: spec.method };
@@ -5599,18 +5769,20 @@ class HttpApi {
         }
         return new PlatformError({ ...base, hint });
     }
+    /** One attempt: the pauses obeyed, the request sent and its answer read. */
     async once(spec, signal) {
-        if (spec.readsRun)
-            this.runReadKey = this.pauseKey(spec);
+        const pauses = this.s.pauses;
+        pauses.sending(spec);
+        const fail = (f) => this.fail(spec, f);
         if (signal?.aborted)
-            throw this.fail(spec, abortedBy(signal, false));
+            throw fail(abortedBy(signal, false));
         await this.obeyPause(spec, signal);
         if (spec.method === 'GET') {
             try {
-                await this.throttle(spec, signal);
+                await pauses.throttle(spec, this.deadline, signal);
             }
             catch {
-                throw this.fail(spec, abortedBy(signal, false));
+                throw fail(abortedBy(signal, false));
             }
         }
         const url = `${this.o.baseUrl}${spec.path}`;
@@ -5630,119 +5802,33 @@ class HttpApi {
         const started = this.clock.now();
         // The attempt ends by the deadline; at or past it (the last look), it gets one short attempt.
         const timeoutMs = Math.min(usual, Math.max(this.deadline - started, this.o.lastLookMs ?? LAST_LOOK_MS));
-        const timeoutDetail = `${http_seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`;
-        const maxBytes = spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024;
-        let message;
-        let timer;
-        let onAbort;
-        // Settles with a timeout or abort failure; whichever of it and the exchange comes first wins.
-        const interrupted = new Promise((_, reject) => {
-            timer = setTimeout(() => {
-                message?.destroy();
-                reject(this.fail(spec, { kind: 'timeout', detail: timeoutDetail, reached: true }));
-            }, timeoutMs);
-            onAbort = () => {
-                message?.destroy();
-                reject(this.fail(spec, abortedBy(signal, true)));
-            };
-            signal?.addEventListener('abort', onAbort, { once: true });
-        });
-        const exchange = async () => {
-            let res;
-            try {
-                res = await this.client.request(spec.method, url, payload, headers);
-            }
-            catch (e) {
-                const n = classifyNetworkError(e);
-                throw this.fail(spec, { kind: n.kind, detail: n.detail, reached: n.reached, proxyStatus: n.proxyStatus, hint: n.hint });
-            }
-            message = res.message;
-            const status = res.message.statusCode ?? 0;
-            const text = await readCapped(res.message, maxBytes).catch((e) => {
-                throw this.fail(spec, {
-                    kind: e.message === 'too-large' ? 'too-large' : 'network',
-                    detail: e.message === 'too-large' ? formatBytes(maxBytes) : 'connection closed while reading the answer',
-                    status,
-                    reached: true
-                });
-            });
-            debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
-            const names = this.o.rateLimitHeaders ?? COMMON_RATE_LIMIT_HEADERS;
-            const seen = ['retry-after', names.remaining, names.reset].filter((h) => res.message.headers[h] !== undefined);
-            if (seen.length)
-                debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(res.message.headers[h]), 60)}`).join(', ')}`);
-            if (spec.method === 'GET')
-                this.heard(spec, status, res.message.headers[names.remaining], started);
-            const limitMs = rateLimitWaitMs(res.message.headers, Date.now(), this.o.rateLimitHeaders);
-            const retryAfterMs = parseRetryAfter(res.message.headers['retry-after']) ?? limitMs;
-            const rateLimited = status === 429 || limitMs !== undefined;
-            // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
-            const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
-            if (pause !== undefined) {
-                const key = this.pauseKey(spec);
-                this.notBefore.set(key, Math.max(this.notBefore.get(key) ?? 0, this.clock.now() + pause));
-            }
-            if (status >= 300 && status < 400) {
-                const location = res.message.headers.location;
-                let where = 'an unknown place';
-                try {
-                    where = location ? new URL(location, url).origin : where;
-                }
-                catch {
-                    /* keep the default */
-                }
-                throw this.fail(spec, { kind: 'redirect', status, detail: where, reached: true });
-            }
-            let json;
-            let isJson = true;
-            try {
-                json = text === '' ? undefined : JSON.parse(text);
-            }
-            catch {
-                isJson = false;
-            }
-            if (status < 200 || status >= 300) {
-                const said = isJson ? this.o.errorMessage?.(json) : undefined;
-                const platformMessage = said ? oneLine(redact(said, this.o.secrets), 300) : undefined;
-                if (!isJson && status >= 500) {
-                    throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true, retryAfterMs });
-                }
-                throw this.fail(spec, { kind: 'http', status, platformMessage, reached: true, retryAfterMs, rateLimited });
-            }
-            // A 2xx must be JSON (or empty); an HTML page with 200 is a proxy's or a login page.
-            const type = String(res.message.headers['content-type'] ?? '');
-            if (text !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type))
-                isJson = false;
-            if (!isJson) {
-                throw this.fail(spec, { kind: 'not-json', status, detail: contentKind(res.message), reached: true });
-            }
-            const parsed = safeParse(spec.schema, json);
-            if (!parsed.success)
-                throw this.fail(spec, { kind: 'shape', status, detail: shapeDetail(parsed.error), reached: true });
-            const date = Date.parse(String(res.message.headers.date ?? ''));
-            return { status, data: parsed.data, ...(Number.isFinite(date) && { clockOffsetMs: date - Date.now() }) };
-        };
-        try {
-            return await Promise.race([exchange(), interrupted]);
-        }
-        finally {
-            clearTimeout(timer);
-            if (onAbort)
-                signal?.removeEventListener('abort', onAbort);
-            interrupted.catch(() => undefined);
-        }
+        const answer = await exchange(this.s.client, {
+            method: spec.method,
+            url,
+            payload,
+            headers,
+            timeoutMs,
+            timeoutDetail: `${pauses_seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`,
+            maxBytes: spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024
+        }, fail, signal);
+        const { status } = answer;
+        debug(`${spec.method} ${spec.template} -> ${status} in ${Math.round(this.clock.now() - started)} ms`);
+        const names = this.o.rateLimitHeaders ?? COMMON_RATE_LIMIT_HEADERS;
+        const seen = ['retry-after', names.remaining, names.reset].filter((h) => answer.headers[h] !== undefined);
+        if (seen.length)
+            debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(answer.headers[h]), 60)}`).join(', ')}`);
+        if (spec.method === 'GET')
+            pauses.heard(spec, status, answer.headers[names.remaining], started, this.attemptsOf(spec) > 1);
+        const limitMs = rateLimitWaitMs(answer.headers, Date.now(), this.o.rateLimitHeaders);
+        const retryAfterMs = parseRetryAfter(answer.headers['retry-after']) ?? limitMs;
+        const rateLimited = status === 429 || limitMs !== undefined;
+        // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
+        const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
+        if (pause !== undefined)
+            pauses.asked(spec, pause);
+        const read = interpret(answer, { url, schema: spec.schema, errorMessage: this.o.errorMessage, secrets: this.o.secrets, retryAfterMs, rateLimited }, fail);
+        return { status, ...read };
     }
-}
-/** Why a request stopped when its signal fired: a caller's AbortSignal.timeout() is a timeout, not a cancellation. */
-function abortedBy(signal, inFlight) {
-    const timedOut = signal?.reason?.name === 'TimeoutError';
-    return timedOut ? { kind: 'timeout', detail: 'the time allowed', reached: inFlight } : { kind: 'aborted', reached: inFlight };
-}
-const http_seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
-const formatBytes = (n) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`);
-function contentKind(msg) {
-    const type = String(msg.headers['content-type'] ?? 'no content type').split(';')[0];
-    return oneLine(type, 60);
 }
 function shortReason(f) {
     if (f.kind === 'http')
@@ -5750,31 +5836,6 @@ function shortReason(f) {
     if (f.kind === 'not-json')
         return `HTTP ${f.status}, not JSON`;
     return f.detail ? `${f.kind}: ${f.detail}` : f.kind;
-}
-function readCapped(msg, max) {
-    return new Promise((resolve, reject) => {
-        const chunks = [];
-        let size = 0;
-        msg.on('data', (c) => {
-            size += c.length;
-            if (size > max) {
-                msg.destroy();
-                reject(new Error('too-large'));
-            }
-            else
-                chunks.push(c);
-        });
-        let ended = false;
-        msg.on('end', () => {
-            ended = true;
-            resolve(Buffer.concat(chunks).toString('utf8'));
-        });
-        msg.on('error', reject);
-        msg.on('close', () => {
-            if (!ended)
-                reject(new Error('closed'));
-        });
-    });
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/checks.js
@@ -12838,6 +12899,7 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
     // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
     const idempotencyKey = stepState.idempotencyKey() || (0,external_node_crypto_.randomUUID)();
     stepState.setIdempotencyKey(idempotencyKey);
+    const deadline = step === 'main' ? clock.now() + inputs.timeoutMinutes * 60_000 : Infinity;
     const http = new HttpApi({
         platform: provider.title,
         baseUrl: baseUrlOf(inputs, provider, step),
@@ -12852,9 +12914,7 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
         limitsPerAction: provider.limitsPerAction,
         idempotencyKey,
         clock
-    });
-    const deadline = clock.now() + inputs.timeoutMinutes * 60_000;
-    http.setDeadline(deadline);
+    }, deadline);
     const report = {
         provider: provider.name,
         platform: provider.title,
@@ -12936,7 +12996,6 @@ async function post(clock = realClock, registry) {
     const s = setUp(clock, 'post', registry);
     if (!s || !s.inputs.cancelOnAbort)
         return;
-    s.ctx.http.setDeadline(Infinity);
     info(owed
         ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
         : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { annotate } from './annotations.js'
 import { PlatformError, whatFailed } from './errors.js'
 import type { RunState } from './model.js'
+import type { ProviderContext } from './providers/types.js'
 import type { Setup } from './setup.js'
 import { stepState } from './step-state.js'
 import { oneLine, redact } from './text.js'
@@ -27,11 +28,11 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
   const started = Date.now()
   const left = () => budgetMs - (Date.now() - started)
   // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
-  s.ctx.http.setDeadline(Infinity)
+  const ctx = { ...s.ctx, http: s.ctx.http.until(Infinity) }
   if (s.provider.otherRunsAtRisk) {
     // A stop that can reach another run is sent only while ours is the only one (docs/reliability.md, "Stops").
     try {
-      const risk = await s.provider.otherRunsAtRisk(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
+      const risk = await s.provider.otherRunsAtRisk(ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
       if (risk) {
         // Not owed: the post step would find the same other run.
         stepState.oweCancel(false)
@@ -53,11 +54,11 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
   }
   if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
   try {
-    await s.provider.cancel(s.ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
+    await s.provider.cancel(ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
     stepState.markCancelSent()
     stepState.oweCancel(false)
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
-    await confirmStopped(s, run.id, left())
+    await confirmStopped(s, ctx, run.id, left())
     return { done: true }
   } catch (e) {
     const why =
@@ -78,10 +79,10 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
 }
 
 /** Reads the run once more after a stop and says whether it stopped; a read that fails says so too. */
-async function confirmStopped(s: Setup, runId: string, budgetMs: number): Promise<void> {
+async function confirmStopped(s: Setup, ctx: ProviderContext, runId: string, budgetMs: number): Promise<void> {
   if (!s.provider.status || budgetMs < 200) return
   try {
-    const after = await s.provider.status(s.ctx, runId, AbortSignal.timeout(budgetMs))
+    const after = await s.provider.status(ctx, runId, AbortSignal.timeout(budgetMs))
     if (after.id !== runId) return
     core.info(
       isTerminal(after)

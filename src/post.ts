@@ -25,7 +25,6 @@ export async function post(clock: Clock = realClock, registry?: Registry): Promi
   if (!runId || stepState.cancelSent() || (stepState.done() && !owed)) return
   const s = setUp(clock, 'post', registry)
   if (!s || !s.inputs.cancelOnAbort) return
-  s.ctx.http.setDeadline(Infinity)
   core.info(
     owed
       ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`

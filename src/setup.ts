@@ -21,7 +21,10 @@ export interface Setup {
   provider: Provider
   ctx: ProviderContext
   report: ReportContext
-  /** The step's deadline on the clock: `timeoutMinutes` from the start, bounding every request. */
+  /**
+   * The step's deadline on the clock: `timeoutMinutes` from the start, bounding every request of
+   * the main step. The post step has its own budget, and no deadline from the main step's inputs.
+   */
   deadline: number
   /** The commit status and pull-request comment, when asked for. */
   github?: GitHubPublisher
@@ -47,23 +50,25 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Re
   // One key per invocation, saved before the first attempt: every attempt of the trigger carries it.
   const idempotencyKey = stepState.idempotencyKey() || randomUUID()
   stepState.setIdempotencyKey(idempotencyKey)
-  const http = new HttpApi({
-    platform: provider.title,
-    baseUrl: baseUrlOf(inputs, provider, step),
-    authorization: provider.authorization(inputs.token),
-    secrets: [inputs.token],
-    hints: provider.hints,
-    errorMessage: provider.errorMessage,
-    rateLimitHeaders: provider.rateLimitHeaders,
-    runsPage: provider.runsPage,
-    headers: provider.headers,
-    readLimit: provider.readLimit,
-    limitsPerAction: provider.limitsPerAction,
-    idempotencyKey,
-    clock
-  })
-  const deadline = clock.now() + inputs.timeoutMinutes * 60_000
-  http.setDeadline(deadline)
+  const deadline = step === 'main' ? clock.now() + inputs.timeoutMinutes * 60_000 : Infinity
+  const http = new HttpApi(
+    {
+      platform: provider.title,
+      baseUrl: baseUrlOf(inputs, provider, step),
+      authorization: provider.authorization(inputs.token),
+      secrets: [inputs.token],
+      hints: provider.hints,
+      errorMessage: provider.errorMessage,
+      rateLimitHeaders: provider.rateLimitHeaders,
+      runsPage: provider.runsPage,
+      headers: provider.headers,
+      readLimit: provider.readLimit,
+      limitsPerAction: provider.limitsPerAction,
+      idempotencyKey,
+      clock
+    },
+    deadline
+  )
   const report: ReportContext = {
     provider: provider.name,
     platform: provider.title,
