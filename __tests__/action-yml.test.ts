@@ -7,7 +7,8 @@ import { z } from 'zod'
 import { INPUT_DEFAULTS, INPUT_NAMES } from '../src/inputs.js'
 import { runOutputs } from '../src/report.js'
 
-const DESIGN_INPUTS = [
+// The interface contract's inputs and outputs, in order: their names never change.
+const CONTRACT_INPUTS = [
   'provider',
   'token',
   'projectId',
@@ -24,7 +25,7 @@ const DESIGN_INPUTS = [
   'junitPath',
   'baseUrl'
 ]
-// Added after DESIGN.md (run parameters, docs/platforms.md's points 1, 2 and 11), after its inputs.
+// Added later (run parameters, docs/platforms.md's points 1, 2 and 11), after the original contract's inputs.
 const ADDED_INPUTS = [
   'gitRef',
   'gitBranch',
@@ -40,7 +41,7 @@ const ADDED_INPUTS = [
   'prComment',
   'githubToken'
 ]
-const DESIGN_OUTPUTS = [
+const CONTRACT_OUTPUTS = [
   'runId',
   'runName',
   'runUrl',
@@ -77,9 +78,9 @@ function sources(dir: string): string[] {
 }
 
 describe('action.yml', () => {
-  it('declares every input and output of DESIGN.md, each with a description', () => {
-    expect(Object.keys(action.inputs)).toEqual([...DESIGN_INPUTS, ...ADDED_INPUTS])
-    expect(Object.keys(action.outputs)).toEqual(DESIGN_OUTPUTS)
+  it('declares every input and output of the contract (README, Inputs and Outputs), each with a description', () => {
+    expect(Object.keys(action.inputs)).toEqual([...CONTRACT_INPUTS, ...ADDED_INPUTS])
+    expect(Object.keys(action.outputs)).toEqual(CONTRACT_OUTPUTS)
   })
 
   it('requires only the token, and gives every boolean input a default', () => {
@@ -115,7 +116,7 @@ describe('action.yml', () => {
 
   it('sets exactly the declared outputs', () => {
     const out = runOutputs('testery', { id: '1', status: 'passed', providerStatus: 'PASS', counts: {} })
-    expect(Object.keys(out).sort()).toEqual([...DESIGN_OUTPUTS].sort())
+    expect(Object.keys(out).sort()).toEqual([...CONTRACT_OUTPUTS].sort())
     // A platform's other IDs (Gearset's ciRunId) are in `result` only, and cannot replace a field of it.
     const withRefs = runOutputs('gearset', {
       id: 'rr-1',
@@ -124,7 +125,7 @@ describe('action.yml', () => {
       counts: {},
       refs: { ciRunId: 'run-1', status: 'passed' }
     })
-    expect(Object.keys(withRefs).sort()).toEqual([...DESIGN_OUTPUTS].sort())
+    expect(Object.keys(withRefs).sort()).toEqual([...CONTRACT_OUTPUTS].sort())
     expect(JSON.parse(withRefs.result)).toMatchObject({ ciRunId: 'run-1', status: 'failed', runId: 'rr-1' })
   })
 })

@@ -23,7 +23,7 @@ const inSandbox = sandboxPerTest(TOKEN, 'edges')
 const requestsSince = (box: Sandbox, from: number) => box.requests.slice(from)
 
 describe('post step: acts only on what its main step recorded', () => {
-  it('a post step whose main step never began sends nothing and exits 0', () =>
+  it.concurrent('a post step whose main step never began sends nothing and exits 0', () =>
     inSandbox(async (box) => {
       const from = box.requests.length
       // The runner runs a cancelled job's post step even when the main step was cancelled before it ran.
@@ -44,9 +44,10 @@ describe('post step: acts only on what its main step recorded', () => {
       expect(post.stdout).toContain('never began')
       expect(errorsOf(post)).toEqual([])
       expect(post.outputs).toEqual({})
-    }))
+    })
+  )
 
-  it('action.yml’s post entry cancels the run its main step owes a cancel for', () =>
+  it.concurrent('action.yml’s post entry cancels the run its main step owes a cancel for', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 600_000 })
       box.fault('testery', { on: 'cancel', do: 'status', status: 500 })
@@ -57,9 +58,10 @@ describe('post step: acts only on what its main step recorded', () => {
       expect(post.code).toBe(0)
       expect(post.state.cancelSent).toBe('true')
       expect(requestsSince(box, from).filter((r) => r.method === 'PATCH')).toHaveLength(1)
-    }))
+    })
+  )
 
-  it('attached with runId: a cancel that failed is recorded, and the post step retries it', () =>
+  it.concurrent('attached with runId: a cancel that failed is recorded, and the post step retries it', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 600_000 })
       const started = await run('testery', { wait: 'false' })
@@ -74,11 +76,12 @@ describe('post step: acts only on what its main step recorded', () => {
       const post = await run('testery', { runId: started.outputs.runId, cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
       expect(post.code).toBe(0)
       expect(post.stdout).toContain(`Cancelled run ${started.outputs.runId} on Testery.`)
-    }))
+    })
+  )
 })
 
 describe('a cancel the platform refused for good is not owed', () => {
-  it('a 404 on the cancel: one warning, no promise of a retry, and the post step sends nothing', () =>
+  it.concurrent('a 404 on the cancel: one warning, no promise of a retry, and the post step sends nothing', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 600_000 })
       box.fault('testery', { on: 'cancel', do: 'status', status: 404 })
@@ -91,13 +94,14 @@ describe('a cancel the platform refused for good is not owed', () => {
       const post = await run('testery', { cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
       expect(post.code).toBe(0)
       expect(requestsSince(box, from)).toEqual([])
-    }))
+    })
+  )
 })
 
 describe('runner files never change the verdict', () => {
   const missing = () => join(mkdtempSync(join(tmpdir(), 'ttr-files-')), 'gone', 'file')
 
-  it('a job summary that cannot be written is a warning: a passed run still passes', () =>
+  it.concurrent('a job summary that cannot be written is a warning: a passed run still passes', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
       const r = await run('testsigma', {}, { env: { GITHUB_STEP_SUMMARY: missing() } })
@@ -108,9 +112,10 @@ describe('runner files never change the verdict', () => {
       ).toHaveLength(1)
       expect(errorsOf(r)).toEqual([])
       expect(r.stderr).not.toMatch(/\n\s+at /)
-    }))
+    })
+  )
 
-  it('outputs that cannot be written: one ::error naming the file and the cause, no stack trace', () =>
+  it.concurrent('outputs that cannot be written: one ::error naming the file and the cause, no stack trace', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
       const r = await run('testsigma', {}, { env: { GITHUB_OUTPUT: missing() } })
@@ -120,9 +125,10 @@ describe('runner files never change the verdict', () => {
       expect(r.stdout).toMatch(/::notice::Tests passed/)
       expect(r.stderr).not.toMatch(/\n\s+at /)
       expect(r.stdout).not.toMatch(/\n\s+at /)
-    }))
+    })
+  )
 
-  it('state that cannot be written: one ::error, and the run is still followed to its verdict', () =>
+  it.concurrent('state that cannot be written: one ::error, and the run is still followed to its verdict', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3, failed: 1, end: 'failed' })
       const r = await run('testsigma', {}, { env: { GITHUB_STATE: missing() } })
@@ -131,11 +137,12 @@ describe('runner files never change the verdict', () => {
       expect(errors.filter((e) => /Tests failed/.test(e))).toHaveLength(1)
       expect(r.outputs.status).toBe('failed')
       expect(r.code).toBe(1)
-    }))
+    })
+  )
 })
 
 describe('every URL form the README accepts connects', () => {
-  it('an IPv6 loopback literal, http://[::1]:port', async () => {
+  it.concurrent('an IPv6 loopback literal, http://[::1]:port', async () => {
     const box = await startSandbox({ host: '::1' })
     try {
       box.script('testsigma', { queuedMs: 50, runMs: 300, total: 3 })
@@ -161,7 +168,7 @@ describe('every URL form the README accepts connects', () => {
     ['testsigma', '/api/v1'],
     ['gearset', '/public/automation']
   ]
-  it.each(VENDOR_PATHS)('%s: a base URL pasted from the vendor’s docs (ending %s) works', (provider, apiPath) =>
+  it.concurrent.each(VENDOR_PATHS)('%s: a base URL pasted from the vendor’s docs (ending %s) works', (provider, apiPath) =>
     inSandbox(async (box, run) => {
       box.script(provider, { queuedMs: 50, runMs: 300, total: 3 })
       const r = await run(provider, { baseUrl: `${box.baseUrl(provider)}${apiPath}` })
@@ -172,14 +179,15 @@ describe('every URL form the README accepts connects', () => {
 })
 
 describe('vendor details in the outputs', () => {
-  it('Gearset: the CI run’s RunId is in the result output as ciRunId', () =>
+  it.concurrent('Gearset: the CI run’s RunId is in the result output as ciRunId', () =>
     inSandbox(async (box, run) => {
       box.script('gearset', { queuedMs: 50, runMs: 300 })
       const r = await run('gearset')
       expect(r.outputs.status).toBe('passed')
       expect(JSON.parse(r.outputs.result)).toMatchObject({ runId: r.outputs.runId, ciRunId: expect.stringMatching(/^run-\d+$/) })
       expect(r.outputs).not.toHaveProperty('ciRunId') // an output action.yml does not declare
-    }))
+    })
+  )
 })
 
 describe('a matrix: a leg whose start got a 502 never reports its sibling’s run', () => {
@@ -190,7 +198,7 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
     return { ready, onStart: whenLogged('Created run', () => created()) }
   }
 
-  it('Testsigma: same plan and build, two environments; the second leg’s start answers 502 (nothing created)', () =>
+  it.concurrent('Testsigma: same plan and build, two environments; the second leg’s start answers 502 (nothing created)', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 3000, total: 3 })
       const leg0 = siblingLeg()
@@ -205,9 +213,10 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       expect(errorsOf(leg).join('\n')).toMatch(
         /no run with plan 2090, environment 10, build \w+ was created on Testsigma after the request/
       )
-    }))
+    })
+  )
 
-  it('Testsigma: a run of the same plan, environment and build created a minute before the request is not adopted', () =>
+  it.concurrent('Testsigma: a run of the same plan, environment and build created a minute before the request is not adopted', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
       const earlier = await run('testsigma', { wait: 'false' })
@@ -217,9 +226,10 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       const leg = await run('testsigma')
       expect(leg.outputs.runId).toBe('')
       expect(leg.code).toBe(1)
-    }))
+    })
+  )
 
-  it('Testery: two projects on one environment; the second project’s start answers 502', () =>
+  it.concurrent('Testery: two projects on one environment; the second project’s start answers 502', () =>
     inSandbox(async (box, run) => {
       box.script('testery', { queuedMs: 50, runMs: 3000, total: 3 })
       const env = 'matrix-shared'
@@ -232,9 +242,10 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       expect(leg.outputs.runId).toBe('')
       expect(leg.code).toBe(1)
       expect(errorsOf(leg).join('\n')).toMatch(/no run with project admin, environment matrix-shared was created on Testery/)
-    }))
+    })
+  )
 
-  it('the leg’s own run, created before a reset, is still adopted', () =>
+  it.concurrent('the leg’s own run, created before a reset, is still adopted', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 3000, total: 3 }, { queuedMs: 50, runMs: 300, total: 3 })
       const leg0 = siblingLeg()
@@ -245,11 +256,12 @@ describe('a matrix: a leg whose start got a 502 never reports its sibling’s ru
       await sibling
       expect(leg.outputs.status).toBe('passed')
       expect(leg.stdout).toMatch(/Found run \d+ \(plan 2090, environment 10, build \w+\), created after this step's request/)
-    }))
+    })
+  )
 })
 
 describe('a stop stops only ours', () => {
-  it('Testsigma: with another unfinished run of the plan, no stop is sent, and the warning names it', () =>
+  it.concurrent('Testsigma: with another unfinished run of the plan, no stop is sent, and the warning names it', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 }, { queuedMs: 50, runMs: 600_000 })
       const other = await run('testsigma', { wait: 'false', environment: '11' })
@@ -263,18 +275,20 @@ describe('a stop stops only ours', () => {
       // The other job's run goes on, and no cancel is owed to the post step.
       expect(box.platforms.testsigma.book.get(other.outputs.runId).cancelledAt).toBeUndefined()
       expect(ours.state.cancelOwed ?? '').toBe('')
-    }))
+    })
+  )
 
-  it('Testsigma: alone on the plan, the stop is sent and the run is read again to say it stopped', () =>
+  it.concurrent('Testsigma: alone on the plan, the stop is sent and the run is read again to say it stopped', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
       const ours = await run('testsigma', { scenarioId: '2091', timeoutMinutes: '0.05', cancelOnAbort: 'true' })
       expect(ours.outputs.status).toBe('timed_out')
       expect(ours.stdout).toContain(`Cancelled run ${ours.outputs.runId} on Testsigma.`)
       expect(ours.stdout).toMatch(new RegExp(`Run ${ours.outputs.runId} has stopped \\(STATUS_COMPLETED/STOPPED\\)`))
-    }))
+    })
+  )
 
-  it('Testsigma: a listing that failed for now sends no stop; the post step checks again and stops ours', () =>
+  it.concurrent('Testsigma: a listing that failed for now sends no stop; the post step checks again and stops ours', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
       box.fault('testsigma', { on: 'list', do: 'status', status: 503, times: 3 })
@@ -286,18 +300,20 @@ describe('a stop stops only ours', () => {
       const post = await run('testsigma', { scenarioId: '2092', cancelOnAbort: 'true' }, { entry: POST_ENTRY, state: main.state })
       expect(post.state.cancelSent).toBe('true')
       expect(requestsSince(box, from).filter((r) => r.method === 'PUT')).toHaveLength(1)
-    }))
+    })
+  )
 
-  it('Testsigma: a server without the listing (404): ours is stopped without the check, and the log says so', () =>
+  it.concurrent('Testsigma: a server without the listing (404): ours is stopped without the check, and the log says so', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { queuedMs: 50, runMs: 600_000 })
       box.fault('testsigma', { on: 'list', do: 'status', status: 404 })
       const r = await run('testsigma', { scenarioId: '2093', timeoutMinutes: '0.05', cancelOnAbort: 'true' })
       expect(r.stdout).toMatch(/Could not list the other runs before stopping run \d+ \(HTTP 404.*\): stopping it without that check/)
       expect(r.stdout).toContain(`Cancelled run ${r.outputs.runId} on Testsigma.`)
-    }))
+    })
+  )
 
-  it('Testsigma: "plan already running" answered as HTTP 500 is named as that', () =>
+  it.concurrent('Testsigma: "plan already running" answered as HTTP 500 is named as that', () =>
     inSandbox(async (box, run) => {
       box.fault('testsigma', {
         on: 'trigger',
@@ -308,5 +324,6 @@ describe('a stop stops only ours', () => {
       const r = await run('testsigma')
       expect(r.code).toBe(1)
       expect(errorsOf(r).join('\n')).toMatch(/Testsigma says this is already running, so it started no new run/)
-    }))
+    })
+  )
 })

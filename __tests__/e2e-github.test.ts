@@ -188,7 +188,7 @@ describe('commitStatus and prComment', () => {
 describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)', () => {
   const inputs = { prComment: 'true', githubToken: GH_TOKEN }
 
-  it('a comment someone else wrote with the marker is never edited; the action’s own newest comment is', () =>
+  it.concurrent('a comment someone else wrote with the marker is never edited; the action’s own newest comment is', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(9) }
@@ -204,9 +204,10 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(own).toHaveLength(1)
         expect(own[0].body).toContain(': failed')
       })
-    ))
+    )
+  )
 
-  it('comments past the first page are read: the action’s own, on page 2, is updated', () =>
+  it.concurrent('comments past the first page are read: the action’s own, on page 2, is updated', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(11) }
@@ -222,9 +223,10 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
           { ...own, body: expect.stringContaining(': failed') }
         ])
       })
-    ))
+    )
+  )
 
-  it('platform text mentions no one, even as &#64;', () =>
+  it.concurrent('platform text mentions no one, even as &#64;', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         box.script('testsigma', { end: 'failed', failed: 1 })
@@ -235,9 +237,10 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         const decoded = body.replace(/&#64;/g, '@').replace(/&amp;/g, '&')
         expect(decoded).not.toMatch(/@(octocat|hubot)/)
       })
-    ))
+    )
+  )
 
-  it('a personal token’s own comment is found by its user, also when reading who it is was rate limited', () =>
+  it.concurrent('a personal token’s own comment is found by its user, also when reading who it is was rate limited', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         gh.identity.login = 'release-bot'
@@ -253,9 +256,10 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(gh.comments).toHaveLength(1)
         expect(gh.comments[0].body).toContain(': failed')
       })
-    ))
+    )
+  )
 
-  it('a secondary rate limit is waited out within the budget and named as what it is', () =>
+  it.concurrent('a secondary rate limit is waited out within the budget and named as what it is', () =>
     withGitHub((gh) =>
       inSandbox(async (_box, run) => {
         const limited = {
@@ -283,9 +287,10 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(warned).not.toMatch(/permissions:/)
         expect(again.outputs.status).toBe('passed')
       })
-    ))
+    )
+  )
 
-  it('wait: false sets no commit status; a later step attached with runId sets pending, then the verdict', () =>
+  it.concurrent('wait: false sets no commit status; a later step attached with runId sets pending, then the verdict', () =>
     withGitHub((gh) =>
       inSandbox(async (_box, run) => {
         const env = { GITHUB_API_URL: gh.url, ...pullRequest(14) }
@@ -297,11 +302,12 @@ describe('GitHub calls are bounded, inert and ours (docs/reliability.md, GitHub)
         expect(attached.outputs.status).toBe('passed')
         expect(gh.statuses.map((s) => s.state)).toEqual(['success'])
       })
-    ))
+    )
+  )
 })
 
 describe('a stalled GitHub API and a cancelled workflow', () => {
-  it('the comment call in flight is abandoned at the cancel signal, quietly, and the step ends', () =>
+  it.concurrent('the comment call in flight is abandoned at the cancel signal, quietly, and the step ends', () =>
     withGitHub((gh) =>
       inSandbox(async (box, run) => {
         gh.stall.add('comments')
@@ -330,5 +336,6 @@ describe('a stalled GitHub API and a cancelled workflow', () => {
         expect(r.stdout).toContain('Received a cancel signal')
         expect(r.outputs.status).toBe('passed')
       })
-    ))
+    )
+  )
 })

@@ -155,7 +155,7 @@ export class HttpApi {
     return this.s.pauses.pausedForMs()
   }
 
-  /** Tokens left in the retry bucket (docs/reliability.md: retry budget). */
+  /** Tokens left in the retry bucket (README, Reliability: retry budget). */
   get retryTokens(): number {
     return this.s.tokens
   }

@@ -1,12 +1,8 @@
-// Paces a step's reads under a platform limit that other readers share without knowing of each
-// other (Gearset: 5 status reads per 5 s per job, for everyone who reads that job; docs/platforms.md
-// point 11). Each answer under the limit says how many reads are left in the window; whatever of
-// the window this step did not use, other readers did. So the spacing between this step's reads
-// grows while others fill the window (and at least doubles on a refusal that shows a crowd), and
-// shrinks back to the platform's own pace (perMs / count) once the window is quiet again. A step
-// that reads the job alone is not slowed: its own reads are not counted as crowding, and its gaps
-// are not jittered. Once others are seen, each send is jittered so that steps that started together
-// (or were refused together) drift apart instead of colliding again.
+// Paces a step's reads under a limit other readers share unseen (Gearset: 5 status reads per 5 s
+// per job, for everyone; docs/platforms.md point 11). Reads left in the window that this step did
+// not use, others did: the spacing grows while they fill it (at least doubles on a refusal), shrinks
+// back to the platform's own pace when it is quiet, and is jittered once others are seen, so steps
+// that started together drift apart. A step alone is never slowed.
 
 export interface ReadLimit {
   count: number
