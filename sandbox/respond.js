@@ -1,4 +1,5 @@
 // What every sandbox platform answers with: JSON, gateway error pages, scripted statuses.
+import { runNow } from './clock.js'
 
 /** Writes a JSON answer. */
 export function json(res, status, body, headers = {}) {
@@ -51,7 +52,7 @@ export function authStatus(req, scheme) {
 export function cancelRun(run, res, ok) {
   if (run.script.cancel === 'hang') return
   if (run.script.cancel === 'fail') return json(res, 500, { message: 'cancel failed' })
-  run.cancelledAt ??= Date.now()
+  run.cancelledAt ??= runNow()
   ok()
 }
 

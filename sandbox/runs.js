@@ -15,6 +15,7 @@
 // A platform that runs one run at a time (a Testery environment, a Gearset CI job) sets `run.after`
 // to the run this one waits behind: it stays queued until that run ends. `run.maxLifeMs` cancels a
 // run that has not ended that long after it was created (Testery's 3 hours).
+import { runNow } from './clock.js'
 
 export const DEFAULT_SCRIPT = Object.freeze({ queuedMs: 500, runMs: 2500, total: 10, failed: 0, skipped: 0, end: 'passed', cancel: 'ok' })
 
@@ -32,7 +33,7 @@ export class RunBook {
 
   create(fields = {}) {
     const script = { ...DEFAULT_SCRIPT, ...(this.queue.shift() ?? {}) }
-    const run = { id: String(++this.nextId), createdAt: Date.now(), script, cancelledAt: undefined, ...fields }
+    const run = { id: String(++this.nextId), createdAt: runNow(), script, cancelledAt: undefined, ...fields }
     this.runs.set(run.id, run)
     return run
   }
@@ -46,7 +47,7 @@ export class RunBook {
  * Where a run is at `now`: { phase: queued | running | ended, progress (0..1), counts, end,
  * unknown (the unknown word, when showing), startedAt, endedAt }.
  */
-export function phaseOf(run, now = Date.now()) {
+export function phaseOf(run, now = runNow()) {
   const s = run.script
   const { startedAt, endedAt, end } = timeline(run)
   const final = { total: s.total, failed: s.failed, skipped: s.skipped, passed: s.total - s.failed - s.skipped }
@@ -105,7 +106,7 @@ const ERRORS = [
  * The tests of a run, as far as it has got: { name, suite, status (passed | failed | skipped),
  * durationMs, error }. The first `failed` tests fail and the next `skipped` are skipped.
  */
-export function testsOf(run, now = Date.now()) {
+export function testsOf(run, now = runNow()) {
   const p = phaseOf(run, now)
   const { total, failed, skipped } = run.script
   const tests = []

@@ -9,6 +9,7 @@ import { testerySandbox } from './platforms/testery.js'
 import { testsigmaSandbox } from './platforms/testsigma.js'
 import { checkPhase, FaultQueue, withFault } from './faults.js'
 import { authStatus, json } from './respond.js'
+import { driveRunClock } from './clock.js'
 
 export const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
 export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
@@ -32,7 +33,8 @@ function compile(route) {
  * `tls` ({ key, cert }, PEM): serve HTTPS instead, as the real platforms do, so tests can drive a
  * private certificate authority and a CONNECT proxy (its URL then names `localhost`).
  * `factories`: the platforms served (each platforms/<name>.js; a test may add one of its own).
- * @param {{ port?: number, host?: string, quiet?: boolean, rateLimit?: { perSecond: number }, tls?: import('node:https').ServerOptions, factories?: Array<() => any> }} [options]
+ * `now`: drives the run clock (clock.js) with a test's own clock, epoch ms; close() gives it back.
+ * @param {{ port?: number, host?: string, quiet?: boolean, rateLimit?: { perSecond: number }, tls?: import('node:https').ServerOptions, factories?: Array<() => any>, now?: () => number }} [options]
  * @returns {Promise<{ url: string, port: number, requests: SandboxRequest[], runs: Record<string, number>,
  *   platforms: Record<string, any>, script: (platform: string, ...scripts: object[]) => void,
  *   fault: (platform: string, ...faults: object[]) => void, clearFaults: () => void, unfiredFaults: (platform: string) => object[], limited: Record<string, number>,
@@ -44,8 +46,10 @@ export function startSandbox({
   quiet = true,
   rateLimit = undefined,
   tls = undefined,
-  factories = FACTORIES
+  factories = FACTORIES,
+  now = undefined
 } = {}) {
+  if (now) driveRunClock(now)
   /** @type {SandboxRequest[]} */
   const requests = []
   /** @type {Record<string, number>} */
@@ -165,6 +169,7 @@ export function startSandbox({
         baseUrl: (platform) => `${url}/${platform}`,
         close: () =>
           new Promise((done) => {
+            if (now) driveRunClock(undefined)
             server.closeAllConnections?.()
             server.close(() => done())
           })

@@ -6,6 +6,7 @@
 // gets 429 with Retry-After in seconds, counted in `violations`. Error bodies: { Error: { Code, Message } }.
 import { phaseOf, RunBook } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
+import { runNow } from '../clock.js'
 
 const END_WORD = { passed: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', error: 'Error', partial: 'Partial' }
 const MESSAGES = {
@@ -43,7 +44,7 @@ export function gearsetSandbox() {
   /** Counts a read against its job's limit: the headers to answer with, or undefined when over it. */
   const admitRead = (job, action) => {
     const key = `${job} ${action}`
-    const now = Date.now()
+    const now = runNow()
     const recent = (reads.get(key) ?? []).filter((t) => now - t < READS.perMs)
     reads.set(key, recent)
     if (recent.length >= READS.count) return { over: true, retryAfter: Math.max(1, Math.ceil((recent[0] + READS.perMs - now) / 1000)) }

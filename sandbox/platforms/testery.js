@@ -6,6 +6,7 @@
 // 3 hours after it was created. Error bodies: { message }.
 import { phaseOf, RunBook, testsOf } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
+import { runNow } from '../clock.js'
 
 const END_WORD = { passed: 'PASS', failed: 'FAIL', cancelled: 'CANCELED', error: 'FAIL' }
 const MESSAGES = {
@@ -111,7 +112,7 @@ export function testerySandbox() {
   /** Starts a run in an environment that runs one at a time, superseding any run still queued there. */
   const admit = (environment) => {
     const waiting = [...book.runs.values()].filter((r) => r.environment === environment && phaseOf(r).phase !== 'ended')
-    for (const r of waiting) if (phaseOf(r).phase === 'queued') r.cancelledAt = r.supersededAt = Date.now()
+    for (const r of waiting) if (phaseOf(r).phase === 'queued') r.cancelledAt = r.supersededAt = runNow()
     return waiting.find((r) => phaseOf(r).phase === 'running')
   }
   return {

@@ -6,6 +6,7 @@
 // Error bodies as the OSS server: { timeStamp, error, code }.
 import { phaseOf, RunBook, testsOf } from '../runs.js'
 import { cancelRun, errorAnswer, json, scriptedStatus } from '../respond.js'
+import { runNow } from '../clock.js'
 
 const END_WORD = { passed: 'SUCCESS', failed: 'FAILURE', cancelled: 'STOPPED', error: 'ABORTED' }
 const MESSAGES = { 400: 'executionId is required', 401: 'Unauthorized: invalid API key', 403: 'Forbidden', 404: 'Test plan not found' }
@@ -122,7 +123,7 @@ export function testsigmaSandbox() {
     if (targets.length === 0) return fail(ctx.res, 400, 'No execution to stop')
     const reply = run ?? targets[0]
     cancelRun(reply, ctx.res, () => {
-      for (const r of targets) r.cancelledAt ??= Date.now()
+      for (const r of targets) r.cancelledAt ??= runNow()
       json(ctx.res, 200, view(reply))
     })
   }

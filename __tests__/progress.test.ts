@@ -1,0 +1,55 @@
+// Progress and the debug log, on one virtual clock for the step and the sandbox's runs
+// (sandbox/clock.js): what the step sees and says is exact, whatever the machine's load.
+import { run } from '../src/main.js'
+import { startSandbox } from '../sandbox/server.js'
+import { FakeClock } from './helpers/fake-clock.js'
+import { inProcessStep } from './helpers/in-process.js'
+import { POLLABLE } from './helpers/step.js'
+
+const TOKEN = 'tok-CANARY-progress-2b'
+const step = inProcessStep()
+let clock: FakeClock
+let box: Awaited<ReturnType<typeof startSandbox>>
+beforeEach(async () => {
+  clock = new FakeClock(0.5, 1000)
+  const epoch = Date.now()
+  box = await startSandbox({ now: () => epoch + clock.elapsed() })
+})
+afterEach(() => box.close())
+
+async function follow(provider: string, inputs: Record<string, string> = {}) {
+  step.enter({
+    inputs: { provider, token: TOKEN, wait: 'true', baseUrl: box.baseUrl(provider), ...POLLABLE[provider], ...inputs },
+    env: { RUNNER_DEBUG: '1' }
+  })
+  await run(clock, () => undefined)
+  return step.stdout()
+}
+
+it('a fixed interval: one read a second, each counted line as the run moves, the end seen at the first read after it', async () => {
+  box.script('testsigma', { queuedMs: 2000, runMs: 10_000, total: 10 })
+  const out = await follow('testsigma', { pollIntervalSeconds: '1' })
+  const reads = box.requests.filter((r) => r.method === 'GET' && /execution_results\/\d+$/.test(r.path))
+  // Queued 2 s, running 10 s: the read at 12 s sees the end.
+  expect(reads).toHaveLength(12)
+  expect(clock.elapsed()).toBe(12_000)
+  const done = [...out.matchAll(/· (\d+)\/10 done/g)].map((m) => Number(m[1]))
+  expect(done).toEqual([...done].sort((a, b) => a - b))
+  expect(done.at(-1)).toBe(10)
+  expect(out.match(/::debug::Next status read in 1\.0 s: the fixed pollIntervalSeconds\./g)).toHaveLength(12)
+  expect(out).toMatch(/::debug::Status of run \d+: STATUS_IN_PROGRESS\/QUEUED → running/)
+  expect(out).toMatch(/::debug::GET \/api\/v1\/execution_results\/\{id\} -> 200 in \d+ ms/)
+  expect(step.outputs().status).toBe('passed')
+  expect(out.replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
+})
+
+it('the adaptive schedule on a Gearset run (no counts): the end seen within 5 s, in far fewer reads than a second each', async () => {
+  box.script('gearset', { queuedMs: 1000, runMs: 60_000 })
+  const out = await follow('gearset')
+  const reads = box.requests.filter((r) => r.method === 'GET' && /run-requests\//.test(r.path))
+  expect(step.outputs().status).toBe('passed')
+  expect(clock.elapsed() - 61_000).toBeGreaterThanOrEqual(0)
+  expect(clock.elapsed() - 61_000).toBeLessThanOrEqual(5000)
+  expect(reads.length).toBeLessThan(30)
+  expect(out).toMatch(/::debug::Status of run rr-\d+: Started → running/)
+})
