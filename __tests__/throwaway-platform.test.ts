@@ -1,11 +1,10 @@
 // A fifth platform that exists only in this test (fixtures/throwaway-platform.ts: a provider and its
-// sandbox) joins a registry of the test's own and meets the shared suites: every fault case of the
-// end-to-end matrix that does not wait on the wall clock, and the endings. The step runs in this
-// process on the virtual clock; nothing in src/ names the platform.
+// sandbox) joins a registry of the test's own and meets the shared suites: the fault matrix
+// (faults.test.ts runs it on every platform and this one) and, here, the endings. The step runs in
+// this process on the virtual clock; nothing in src/ names the platform.
 import { run } from '../src/main.js'
 import { startSandbox } from '../sandbox/server.js'
 import { kiwi, kiwiSandbox, registryWith } from './fixtures/throwaway-platform.js'
-import { CASES } from './helpers/fault-cases.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
 import { platformUnderTest } from './helpers/platforms.js'
@@ -17,12 +16,10 @@ const step = inProcessStep()
 
 type Box = Awaited<ReturnType<typeof startSandbox>>
 let box: Box
-let other: Box
 beforeEach(async () => {
   box = await startSandbox({ factories: [kiwiSandbox] })
-  other = await startSandbox({ factories: [kiwiSandbox] })
 })
-afterEach(() => Promise.all([box.close(), other.close()]))
+afterEach(() => box.close())
 
 /** The step on the virtual clock: sleeps, backoffs and the timeout take no wall-clock time. */
 async function kiwiStep(inputs: Record<string, string>) {
@@ -43,31 +40,6 @@ async function kiwiStep(inputs: Record<string, string>) {
 
 it('the platform is what its provider declares: it can be waited for, cancelled and listed', () => {
   expect(KIWI).toMatchObject({ pollable: true, canCancel: true, canList: true })
-})
-
-// Faults that hold a request for wall-clock time (stall, drip) stay in the end-to-end matrix.
-const QUICK = CASES.filter((c) => c.runMs === undefined && !c.faults('http://x').some((f) => f.do === 'stall' || f.do === 'drip'))
-
-describe('the fault matrix on a fifth platform', () => {
-  it.each(QUICK.map((c) => [c.phase, c.name, c] as const))('%s: %s', async (phase, _name, c) => {
-    const cancelCase = phase === 'cancel'
-    box.script('kiwi', cancelCase ? { queuedMs: 0, runMs: 600_000 } : { queuedMs: 0, runMs: 1 })
-    box.fault('kiwi', ...c.faults(other.url).map((f) => ({ on: phase, ...f })))
-    const r = await kiwiStep(cancelCase ? { timeoutMinutes: '0.03', cancelOnAbort: 'true' } : { timeoutMinutes: '2' })
-    expect(box.unfiredFaults('kiwi')).toEqual([])
-    const want = c.expect(KIWI)
-    const created = box.runs.kiwi ?? 0
-    expect({ code: r.code, status: r.outputs.status, runs: created }).toEqual({
-      code: want.code,
-      status: want.status ?? r.outputs.status,
-      runs: want.runs
-    })
-    if (want.status !== 'passed') expect(r.outputs.status).not.toBe('passed')
-    if (want.message) expect(step.errors().join('\n')).toMatch(want.message)
-    if (want.warning) expect(step.warnings().join('\n')).toMatch(want.warning)
-    expect(other.requests).toHaveLength(0)
-    expect(step.stdout().replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
-  })
 })
 
 describe('the endings on a fifth platform', () => {
