@@ -196,5 +196,9 @@ describe('Marketplace metadata', () => {
   it('runs on node24, the runtime GitHub runs JavaScript actions on', () => {
     expect(action.runs.using).toBe('node24')
     expect(readFileSync('.node-version', 'utf8').trim()).toMatch(/^24(\.|$)/)
+    // The engines and the Node types the code is checked against name the same runtime.
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
+    expect(pkg.engines.node).toBe('>=24')
+    expect(pkg.devDependencies['@types/node']).toMatch(/^\^24\./)
   })
 })
