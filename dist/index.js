@@ -2740,10 +2740,15 @@ function budgeted(parent, ms, why = 'the time budget ran out') {
     };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/duration.ts
+// A duration for people: 45s, 3m 5s, 1h 2m 0s (the log, the summary, messages).
+function formatDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/text.ts
 // Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
 // C0/C1 control characters (except tab) and ANSI escape sequences.
@@ -2790,73 +2795,6 @@ function redact(text, secrets) {
         }
     }
     return s;
-}
-
-;// CONCATENATED MODULE: ./src/junit.ts
-// Per-test results as JUnit XML, the format the test-report actions people already use can publish.
-
-
-
-
-
-const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
-/** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
-function xml(text) {
-    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
-}
-const seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
-function toJUnitXml(platform, run, tests) {
-    const suites = new Map();
-    for (const t of tests) {
-        const key = t.suite ?? run.name ?? platform;
-        suites.set(key, [...(suites.get(key) ?? []), t]);
-    }
-    const count = (list, status) => list.filter((t) => t.status === status).length;
-    const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
-    const lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
-    ];
-    for (const [suite, list] of suites) {
-        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`);
-        for (const t of list) {
-            // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
-            const file = t.file ? ` file="${xml(t.file)}"` : '';
-            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${seconds(t.durationMs)}"`;
-            if (t.status === 'passed')
-                lines.push(`${open}/>`);
-            else if (t.status === 'skipped')
-                lines.push(`${open}><skipped/></testcase>`);
-            else {
-                // No error text is invented where the platform gives none (Testsigma often does not).
-                const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
-                lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
-            }
-        }
-        lines.push('  </testsuite>');
-    }
-    lines.push('</testsuites>', '');
-    return lines.join('\n');
-}
-/** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
-function writeJUnitFile(path, xml, count) {
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
-        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
-    }
-    catch (e) {
-        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/duration.ts
-// A duration for people: 45s, 3m 5s, 1h 2m 0s (the log, the summary, messages).
-function formatDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
 }
 
 ;// CONCATENATED MODULE: ./src/verdict.ts
@@ -5605,7 +5543,7 @@ class Pauses {
             }
             const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0);
             if (paced > 0 && !full)
-                debug(`  other readers share the platform's read limit: this read waits ${pauses_seconds(wait)} (spacing ${pauses_seconds(pacer.spacingMs)})`);
+                debug(`  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`);
             await this.o.clock.sleep(wait, signal);
         }
     }
@@ -5626,7 +5564,7 @@ class Pauses {
             this.pacer.answered(Number(v), own);
     }
 }
-const pauses_seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
+const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, '') : Math.round(ms / 1000)} s`;
 
 ;// CONCATENATED MODULE: ./src/http.ts
 // The one HTTP client (the transport) a provider talks through: the auth header, JSON in and out,
@@ -5804,7 +5742,7 @@ class HttpApi {
             payload,
             headers,
             timeoutMs,
-            timeoutDetail: `${pauses_seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`,
+            timeoutDetail: `${seconds(timeoutMs)}${timeoutMs < usual ? " (the time left before the step's deadline)" : ''}`,
             maxBytes: spec.maxBytes ?? this.o.maxBodyBytes ?? 1024 * 1024
         }, fail, signal);
         const { status } = answer;
@@ -12807,6 +12745,8 @@ function retryAfterMs(e, attempt) {
     return rateLimited ? 60_000 : 1000 * 2 ** (attempt - 1);
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/github/target.ts
 // Where results go on GitHub: the repository, the commit that was tested and its pull request,
 // read from the runner's variables and the event that started the workflow. A pull request's
@@ -13038,6 +12978,142 @@ async function readForCancel(s, runId, budgetMs) {
     return unknown;
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/junit.ts
+// Per-test results as JUnit XML, the format the test-report actions people already use can publish.
+
+
+
+
+
+const XML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+/** Text for an XML attribute or element: escaped, and without characters XML 1.0 forbids. */
+function xml(text) {
+    return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
+}
+const junit_seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
+function toJUnitXml(platform, run, tests) {
+    const suites = new Map();
+    for (const t of tests) {
+        const key = t.suite ?? run.name ?? platform;
+        suites.set(key, [...(suites.get(key) ?? []), t]);
+    }
+    const count = (list, status) => list.filter((t) => t.status === status).length;
+    const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
+    const lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${junit_seconds(total(tests))}">`
+    ];
+    for (const [suite, list] of suites) {
+        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${junit_seconds(total(list))}">`);
+        for (const t of list) {
+            // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
+            const file = t.file ? ` file="${xml(t.file)}"` : '';
+            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${junit_seconds(t.durationMs)}"`;
+            if (t.status === 'passed')
+                lines.push(`${open}/>`);
+            else if (t.status === 'skipped')
+                lines.push(`${open}><skipped/></testcase>`);
+            else {
+                // No error text is invented where the platform gives none (Testsigma often does not).
+                const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
+                lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
+            }
+        }
+        lines.push('  </testsuite>');
+    }
+    lines.push('</testsuites>', '');
+    return lines.join('\n');
+}
+/** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
+function writeJUnitFile(path, xml, count) {
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, xml);
+        info(`Wrote the results of ${count} tests as JUnit XML to ${path}.`);
+    }
+    catch (e) {
+        annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+// How the main step ended, as one tagged union, and the one function that says what each ending
+// means: the outputs, the job summary, and what comes after it (per-test annotations, the JUnit
+// file, the verdict and so the exit code). Building the report sends nothing; main.ts writes it.
+
+
+
+
+
+/** The outputs of a step that has no run to name. */
+const noRun = (status) => ({ id: '', status, providerStatus: '', counts: {} });
+function reportOf(o, { inputs, title, report }) {
+    const verdictContext = {
+        platform: title,
+        failOnTestFailure: inputs.failOnTestFailure,
+        cancelOnAbort: inputs.cancelOnAbort,
+        timeoutMinutes: inputs.timeoutMinutes
+    };
+    switch (o.kind) {
+        case 'triggered':
+            return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) };
+        case 'followed': {
+            const { run, tests, cancelled } = o;
+            const timeoutNote = cancelled
+                ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
+                : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.';
+            return {
+                outputs: run,
+                tests,
+                summary: () => {
+                    buildRunSummary(report, run, run.status === 'timed_out' ? timeoutNote : undefined);
+                    if (tests)
+                        buildFailedTests(tests);
+                },
+                conclude: () => {
+                    if (tests && inputs.annotateTests)
+                        annotateFailedTests(title, tests, run.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
+                    if (tests && inputs.junitPath)
+                        writeJUnitFile(inputs.junitPath, toJUnitXml(title, run, tests), tests.length);
+                    giveVerdict(verdictContext, run, cancelled);
+                }
+            };
+        }
+        case 'stopped': {
+            const shown = { ...o.last, status: 'cancelled' };
+            const fate = o.cancelled
+                ? 'cancelled it on the platform.'
+                : inputs.cancelOnAbort
+                    ? 'it was not cancelled (see the warning above).'
+                    : 'it goes on there (cancelOnAbort is false).';
+            const goesOn = o.cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.';
+            return {
+                outputs: shown,
+                summary: () => buildRunSummary(report, shown, `The workflow was cancelled while this step waited. ${goesOn}`),
+                conclude: () => verdict('error', `The workflow was cancelled while waiting for ${title} run ${runLabel(o.last)}: ${fate}`)
+            };
+        }
+        case 'failed': {
+            // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
+            const status = o.cancelled ? 'cancelled' : 'error';
+            return {
+                outputs: o.last ? { ...o.last, status } : noRun(status),
+                summary: () => buildErrorSummary(report, o.error, o.last),
+                conclude: () => verdict('error', o.message)
+            };
+        }
+        case 'bug':
+            // Said plainly, without a stack trace and without any secret.
+            return {
+                outputs: o.last ? { ...o.last, status: 'error' } : noRun('error'),
+                summary: () => undefined,
+                conclude: () => verdict('error', `Unexpected error in the action: ${oneLine(redact(o.message, [inputs.token]), 500)}. Please report it.`)
+            };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/trigger.ts
 // Starting a run exactly once. The HTTP client re-sends a trigger only when it provably did not
 // arrive; after an ambiguous failure (reset after sending, timeout, 5xx, unreadable answer) this
@@ -13174,12 +13250,6 @@ async function readTestResults(s, run, clock, signal) {
         budget.release();
     }
 }
-const verdictContext = (s) => ({
-    platform: s.provider.title,
-    failOnTestFailure: s.inputs.failOnTestFailure,
-    cancelOnAbort: s.inputs.cancelOnAbort,
-    timeoutMinutes: s.inputs.timeoutMinutes
-});
 /** Attaches to the run in `runId`, or starts one. */
 async function openRun(s, signal) {
     const { inputs, provider, ctx } = s;
@@ -13221,17 +13291,16 @@ async function openRun(s, signal) {
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
  * comes after it (per-test annotations, the JUnit file) and last the verdict.
  */
-async function finish(s, outputs, summary, conclude, tests) {
-    setOutputs(s.provider.name, outputs);
-    summary();
+async function finish(s, outcome) {
+    const r = reportOf(outcome, { inputs: s.inputs, title: s.provider.title, report: s.report });
+    setOutputs(s.provider.name, r.outputs);
+    r.summary();
     await writeSummary();
-    await s.github?.status(outputs);
-    if (outputs.id)
-        await s.github?.comment(outputs, tests);
-    conclude();
+    await s.github?.status(r.outputs);
+    if (r.outputs.id)
+        await s.github?.comment(r.outputs, r.tests);
+    r.conclude();
 }
-/** The outputs of a step that has no run to name. */
-const noRun = (status) => ({ id: '', status, providerStatus: '', counts: {} });
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s, first, clock, signal, onState) {
     const { inputs, provider, ctx } = s;
@@ -13260,41 +13329,21 @@ async function follow(s, first, clock, signal, onState) {
     const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final));
     const tests = await readTestResults(s, final, clock, signal);
     info(`Final: ${progressLine(final)}`);
-    const timeoutNote = cancelled
-        ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
-        : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.';
-    await finish(s, final, () => {
-        buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined);
-        if (tests)
-            buildFailedTests(tests);
-    }, () => {
-        if (tests && inputs.annotateTests)
-            annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
-        if (tests && inputs.junitPath)
-            writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length);
-        giveVerdict(verdictContext(s), final, cancelled);
-    }, tests);
+    await finish(s, { kind: 'followed', run: final, tests, cancelled });
 }
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s, last) {
-    const { inputs, provider } = s;
-    const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false;
-    const shown = { ...last, status: 'cancelled' };
+    const cancelled = s.inputs.cancelOnAbort ? await cancelNow(s, last) : false;
     stepState.markDone();
     s.github?.hurry();
-    const fate = cancelled
-        ? 'cancelled it on the platform.'
-        : inputs.cancelOnAbort
-            ? 'it was not cancelled (see the warning above).'
-            : 'it goes on there (cancelOnAbort is false).';
-    await finish(s, shown, () => buildRunSummary(s.report, shown, `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`), () => verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`));
+    await finish(s, { kind: 'stopped', last, cancelled });
 }
 /** The main step. Resolves when the step is over; never throws. */
 async function run(clock = realClock, exit = process.exit, registry) {
     const s = setUp(clock, 'main', registry);
     if (!s)
         return;
-    const { inputs, provider, report } = s;
+    const { inputs, provider } = s;
     // First signal: stop waiting (and cancel the remote run if asked). A second one: stop at once.
     const stop = new AbortController();
     const onSignal = () => {
@@ -13314,32 +13363,20 @@ async function run(clock = realClock, exit = process.exit, registry) {
             await follow(s, current, clock, stop.signal, (st) => (current = st));
         }
         else {
-            const triggered = { ...current, status: 'triggered' };
-            current = triggered;
-            await finish(s, triggered, () => buildRunSummary(report, triggered), () => giveVerdict(verdictContext(s), triggered, false));
+            current = { ...current, status: 'triggered' };
+            await finish(s, { kind: 'triggered', run: current });
         }
         stepState.markDone();
     }
     catch (e) {
-        if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
+        if (e instanceof WaitAborted || (stop.signal.aborted && current))
             await stopped(s, e instanceof WaitAborted ? e.last : current);
-        }
-        else if (e instanceof WaitFailed) {
-            const failed = e;
-            await finish(s, { ...failed.last, status: 'error' }, () => buildErrorSummary(report, failed.cause, failed.last), () => verdict('error', failed.message));
-        }
-        else if (e instanceof PlatformError) {
-            // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
-            const status = stop.signal.aborted ? 'cancelled' : 'error';
-            const known = current;
-            await finish(s, known ? { ...known, status } : noRun(status), () => buildErrorSummary(report, e, known), () => verdict('error', e.message));
-        }
-        else {
-            // A bug of ours: say so plainly, without a stack trace and without any secret.
-            const message = e instanceof Error ? e.message : String(e);
-            const known = current;
-            await finish(s, known ? { ...known, status: 'error' } : noRun('error'), () => undefined, () => verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`));
-        }
+        else if (e instanceof WaitFailed)
+            await finish(s, { kind: 'failed', error: e.cause, message: e.message, last: e.last, cancelled: false });
+        else if (e instanceof PlatformError)
+            await finish(s, { kind: 'failed', error: e, message: e.message, last: current, cancelled: stop.signal.aborted });
+        else
+            await finish(s, { kind: 'bug', message: e instanceof Error ? e.message : String(e), last: current });
     }
     finally {
         process.off('SIGINT', onSignal);

@@ -1,16 +1,16 @@
 // The process shell: signals, the main step's sequence (open, follow, report) and the entry point
 // that tells the main step from the post step.
 import * as core from '@actions/core'
-import { annotate, verdict } from './annotations.js'
+import { annotate } from './annotations.js'
 import { PlatformError } from './errors.js'
 import { budgeted, realClock, type Clock } from './clock.js'
-import { toJUnitXml, writeJUnitFile } from './junit.js'
-import { giveVerdict, runLabel, type VerdictContext } from './verdict.js'
+import { runLabel } from './verdict.js'
 import type { RunState, TestResult } from './model.js'
-import { annotateFailedTests, buildErrorSummary, buildFailedTests, buildRunSummary, setOutputs, writeSummary } from './report.js'
+import { setOutputs, writeSummary } from './report.js'
 import { cancelNow } from './cancel.js'
 import { post } from './post.js'
 import { setUp, type Setup } from './setup.js'
+import { reportOf, type Outcome } from './outcome.js'
 import type { Registry } from './providers/index.js'
 import { stepState } from './step-state.js'
 import { startRun } from './trigger.js'
@@ -48,13 +48,6 @@ async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: Ab
   }
 }
 
-const verdictContext = (s: Setup): VerdictContext => ({
-  platform: s.provider.title,
-  failOnTestFailure: s.inputs.failOnTestFailure,
-  cancelOnAbort: s.inputs.cancelOnAbort,
-  timeoutMinutes: s.inputs.timeoutMinutes
-})
-
 /** Attaches to the run in `runId`, or starts one. */
 async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
   const { inputs, provider, ctx } = s
@@ -91,17 +84,15 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
  * comes after it (per-test annotations, the JUnit file) and last the verdict.
  */
-async function finish(s: Setup, outputs: RunState, summary: () => void, conclude: () => void, tests?: TestResult[]): Promise<void> {
-  setOutputs(s.provider.name, outputs)
-  summary()
+async function finish(s: Setup, outcome: Outcome): Promise<void> {
+  const r = reportOf(outcome, { inputs: s.inputs, title: s.provider.title, report: s.report })
+  setOutputs(s.provider.name, r.outputs)
+  r.summary()
   await writeSummary()
-  await s.github?.status(outputs)
-  if (outputs.id) await s.github?.comment(outputs, tests)
-  conclude()
+  await s.github?.status(r.outputs)
+  if (r.outputs.id) await s.github?.comment(r.outputs, r.tests)
+  r.conclude()
 }
-
-/** The outputs of a step that has no run to name. */
-const noRun = (status: RunState['status']): RunState => ({ id: '', status, providerStatus: '', counts: {} })
 
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSignal, onState: (st: RunState) => void): Promise<void> {
@@ -131,56 +122,22 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
   const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final))
   const tests = await readTestResults(s, final, clock, signal)
   core.info(`Final: ${progressLine(final)}`)
-  const timeoutNote = cancelled
-    ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
-    : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
-  await finish(
-    s,
-    final,
-    () => {
-      buildRunSummary(s.report, final, final.status === 'timed_out' ? timeoutNote : undefined)
-      if (tests) buildFailedTests(tests)
-    },
-    () => {
-      if (tests && inputs.annotateTests)
-        annotateFailedTests(provider.title, tests, final.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
-      if (tests && inputs.junitPath) writeJUnitFile(inputs.junitPath, toJUnitXml(provider.title, final, tests), tests.length)
-      giveVerdict(verdictContext(s), final, cancelled)
-    },
-    tests
-  )
+  await finish(s, { kind: 'followed', run: final, tests, cancelled })
 }
 
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s: Setup, last: RunState): Promise<void> {
-  const { inputs, provider } = s
-  const cancelled = inputs.cancelOnAbort ? await cancelNow(s, last) : false
-  const shown: RunState = { ...last, status: 'cancelled' }
+  const cancelled = s.inputs.cancelOnAbort ? await cancelNow(s, last) : false
   stepState.markDone()
   s.github?.hurry()
-  const fate = cancelled
-    ? 'cancelled it on the platform.'
-    : inputs.cancelOnAbort
-      ? 'it was not cancelled (see the warning above).'
-      : 'it goes on there (cancelOnAbort is false).'
-  await finish(
-    s,
-    shown,
-    () =>
-      buildRunSummary(
-        s.report,
-        shown,
-        `The workflow was cancelled while this step waited. ${cancelled ? 'The run was cancelled on the platform too.' : 'The run goes on on the platform.'}`
-      ),
-    () => verdict('error', `The workflow was cancelled while waiting for ${provider.title} run ${runLabel(last)}: ${fate}`)
-  )
+  await finish(s, { kind: 'stopped', last, cancelled })
 }
 
 /** The main step. Resolves when the step is over; never throws. */
 export async function run(clock: Clock = realClock, exit: (code?: number) => void = process.exit, registry?: Registry): Promise<void> {
   const s = setUp(clock, 'main', registry)
   if (!s) return
-  const { inputs, provider, report } = s
+  const { inputs, provider } = s
 
   // First signal: stop waiting (and cancel the remote run if asked). A second one: stop at once.
   const stop = new AbortController()
@@ -200,48 +157,17 @@ export async function run(clock: Clock = realClock, exit: (code?: number) => voi
       setOutputs(provider.name, current)
       await follow(s, current, clock, stop.signal, (st) => (current = st))
     } else {
-      const triggered: RunState = { ...current, status: 'triggered' }
-      current = triggered
-      await finish(
-        s,
-        triggered,
-        () => buildRunSummary(report, triggered),
-        () => giveVerdict(verdictContext(s), triggered, false)
-      )
+      current = { ...current, status: 'triggered' }
+      await finish(s, { kind: 'triggered', run: current })
     }
     stepState.markDone()
   } catch (e) {
-    if (e instanceof WaitAborted || (stop.signal.aborted && current)) {
-      await stopped(s, e instanceof WaitAborted ? e.last : current!)
-    } else if (e instanceof WaitFailed) {
-      const failed = e
-      await finish(
-        s,
-        { ...failed.last, status: 'error' },
-        () => buildErrorSummary(report, failed.cause, failed.last),
-        () => verdict('error', failed.message)
-      )
-    } else if (e instanceof PlatformError) {
-      // Outputs on every path: a step cancelled while starting says cancelled, with no run ID.
-      const status = stop.signal.aborted ? 'cancelled' : 'error'
-      const known = current
-      await finish(
-        s,
-        known ? { ...known, status } : noRun(status),
-        () => buildErrorSummary(report, e, known),
-        () => verdict('error', e.message)
-      )
-    } else {
-      // A bug of ours: say so plainly, without a stack trace and without any secret.
-      const message = e instanceof Error ? e.message : String(e)
-      const known = current
-      await finish(
-        s,
-        known ? { ...known, status: 'error' } : noRun('error'),
-        () => undefined,
-        () => verdict('error', `Unexpected error in the action: ${oneLine(redact(message, [inputs.token]), 500)}. Please report it.`)
-      )
-    }
+    if (e instanceof WaitAborted || (stop.signal.aborted && current)) await stopped(s, e instanceof WaitAborted ? e.last : current!)
+    else if (e instanceof WaitFailed)
+      await finish(s, { kind: 'failed', error: e.cause, message: e.message, last: e.last, cancelled: false })
+    else if (e instanceof PlatformError)
+      await finish(s, { kind: 'failed', error: e, message: e.message, last: current, cancelled: stop.signal.aborted })
+    else await finish(s, { kind: 'bug', message: e instanceof Error ? e.message : String(e), last: current })
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
