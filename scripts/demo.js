@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSandbox } from '../sandbox/server.js'
+import { FACTORIES, startSandbox } from '../sandbox/server.js'
 import { runAction } from './github-runner.js'
 
 const args = Object.fromEntries(
@@ -57,29 +57,27 @@ function logAsShown(stdout) {
 
 const rule = (title) => console.log(`\n\x1b[1m── ${title} ${'─'.repeat(Math.max(0, 66 - title.length))}\x1b[0m`)
 
-// What each platform needs to start a run in the sandbox.
-const TARGETS = {
-  evaficy: {
-    projectId: '65f1c0ffee0000000000abcd',
-    scenarioId: '65f1c0ffee0000000000dcba',
-    environment: 'Staging',
-    runName: 'CI Run — build #812'
-  },
-  testsigma: { scenarioId: '2090', environment: '10', wait: 'true' },
-  testery: { projectId: 'shop', environment: 'staging', gitRef: '3f786850e387550fdab836ed7e6dc881de23001b', wait: 'true' },
+// What the demo adds to a platform's own start inputs (its sandbox file's stepInputs): a run name,
+// a commit, and waiting where the platform can be followed. A platform not listed is waited for.
+const EXTRAS = {
+  evaficy: { environment: 'Staging', runName: 'CI Run — build #812' },
+  testsigma: { wait: 'true' },
+  testery: { gitRef: '3f786850e387550fdab836ed7e6dc881de23001b', wait: 'true' },
   gearset: { scenarioId: 'ci-job-7f3a', wait: 'true' }
 }
 
 const { outcome = 'passed', seconds = '8', ...overrides } = args
 const provider = overrides.provider ?? 'testsigma'
-if (!TARGETS[provider]) {
-  console.error(`demo: provider must be one of ${Object.keys(TARGETS).join(', ')}`)
+const known = Object.fromEntries(FACTORIES.map((make) => make()).map((p) => [p.name, p.stepInputs]))
+if (!known[provider]) {
+  console.error(`demo: provider must be one of ${Object.keys(known).join(', ')}`)
   process.exit(2)
 }
+const TARGET = { ...known[provider], ...(EXTRAS[provider] ?? { wait: 'true' }) }
 
 const sandbox = await startSandbox()
 try {
-  const inputs = { provider, token: 'demo-token-not-a-secret', ...TARGETS[provider], baseUrl: sandbox.baseUrl(provider), ...overrides }
+  const inputs = { provider, token: 'demo-token-not-a-secret', ...TARGET, baseUrl: sandbox.baseUrl(provider), ...overrides }
   if (provider !== 'evaficy') {
     const runMs = Math.max(1, Number(seconds)) * 1000
     sandbox.script(provider, {
