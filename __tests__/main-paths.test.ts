@@ -360,3 +360,79 @@ describe('a signal while waiting', () => {
     expect(r.state.done).toBe('true')
   })
 })
+
+describe('what each ending writes', () => {
+  const tests = [{ name: 'checkout', status: 'failed' as const, error: 'expected 200' }]
+
+  it('a failed run with failOnTestFailure false: the failed tests are warnings, like the verdict', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 1, end: 'failed', failed: 1 })
+    const r = await kiwiStep({ failOnTestFailure: 'false' }, { ...kiwi, testResults: async () => tests })
+    expect(step.errors()).toEqual([])
+    expect(step.warnings().some((l) => l.startsWith('::warning ') && l.includes('checkout'))).toBe(true)
+    expect(r.code).toBe(0)
+  })
+
+  it('annotateTests false: the failed tests are in the summary, not annotations', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 1, end: 'failed', failed: 1 })
+    await kiwiStep({ annotateTests: 'false' }, { ...kiwi, testResults: async () => tests })
+    expect(step.summary()).toContain('checkout')
+    expect([...step.errors(), ...step.warnings()].some((l) => l.includes('checkout'))).toBe(false)
+  })
+
+  it('a JUnit file asked of a platform without per-test results: none is written, and nothing breaks', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 1 })
+    const junit = join(tmpdir(), `ttr-junit-none-${process.pid}.xml`)
+    const r = await kiwiStep({ junitPath: junit })
+    expect(existsSync(junit)).toBe(false)
+    expect(r.outputs.status).toBe('passed')
+  })
+
+  it('the timeout without a cancel: the summary says the run goes on, the step fails', async () => {
+    longRun()
+    const r = await kiwiStep({ timeoutMinutes: '0.03' })
+    expect(stops()).toEqual([])
+    expect(step.summary()).toContain(
+      'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'
+    )
+    expect(r.out).toMatch(/Final: timed_out \(RUNNING\)/)
+    expect(r.code).toBe(1)
+  })
+
+  it('a bug once the run is known: its ID stays in the outputs, status error', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 60_000 })
+    const r = await kiwiStep({}, { ...kiwi, status: () => Promise.reject(new TypeError('x is undefined')) })
+    expect(r.outputs).toMatchObject({ status: 'error', runId: expect.stringMatching(/^\d+$/) })
+    expect(step.errors().at(-1)).toBe('::error::Unexpected error in the action: x is undefined. Please report it.')
+  })
+
+  it('how the run is started is logged before it is: the platform’s details, one line each', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 1 })
+    const r = await kiwiStep(
+      { wait: 'false' },
+      {
+        ...kiwi,
+        startDetails: () => [{ label: 'Branch', value: 'main\nnext' }],
+        trigger: async (ctx, signal) => ({ ...(await kiwi.trigger(ctx, signal)), counts: {} })
+      }
+    )
+    expect(r.out).toMatch(/Starting a test run on Kiwi…\nBranch: main next\n/)
+    expect(r.out).toMatch(/Created run \(id \d+\)\.\n/)
+    expect(r.out).not.toMatch(/Open it:|Kiwi said:/)
+  })
+})
+
+describe('a signal while waiting, the cancel done', () => {
+  it('the log says it was received; the summary and verdict say the run was cancelled too', async () => {
+    longRun()
+    const before = new Set(process.listeners('SIGTERM'))
+    const done = kiwiStep({ cancelOnAbort: 'true' }, kiwi, realClock)
+    const deadline = Date.now() + 20_000
+    while (!box.requests.some((q) => q.method === 'GET') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    ;(process.listeners('SIGTERM').find((l) => !before.has(l)) as () => void)()
+    const r = await done
+    expect(r.out).toContain('Received a cancel signal from the runner; stopping.')
+    expect(step.summary()).toContain('The workflow was cancelled while this step waited. The run was cancelled on the platform too.')
+    expect(step.errors().at(-1)).toMatch(/: cancelled it on the platform\.$/)
+    expect(r.outputs.status).toBe('cancelled')
+  })
+})

@@ -79,6 +79,30 @@ describe('start: which step runs', () => {
   })
 })
 
+describe('start: the entry’s name', () => {
+  it.each(['/a/dist/notpost.js', '/a/dist/post.js.map', 'post.jsx'])('%s is the main step', async (entry) => {
+    step.enter({ inputs: testsigma({ wait: 'false' }) })
+    await start(entry, jest.fn())
+    expect(requests('testsigma', 'POST')).toHaveLength(1)
+    expect(step.state().isPost).toBe('true')
+  })
+
+  it('a post step whose main step began, and owes a cancel: the post step runs it', async () => {
+    const id = await runningRun()
+    box.get().requests.length = 0
+    step.enter({ inputs: testsigma(), state: { isPost: 'true', runId: id } })
+    await start('C:\\runner\\_actions\\ttr\\dist\\post.js', jest.fn())
+    expect(requests('testsigma', 'PUT')).toHaveLength(1)
+  })
+
+  it('no token: nothing to mask, and the inputs say what is missing', async () => {
+    step.enter({ inputs: testsigma({ token: '' }) })
+    await start('index.js', jest.fn())
+    expect(step.stdout()).not.toContain('::add-mask::')
+    expect(step.errors()[0]).toMatch(/^::error::Input `token` is required/)
+  })
+})
+
 describe('run: the main step', () => {
   it('inputs with problems: one error each and the verdict, no request, the step fails', async () => {
     step.enter({ inputs: testsigma({ scenarioId: '', timeoutMinutes: 'soon' }) })

@@ -12925,6 +12925,15 @@ const POST_BUDGET_MS = 20_000;
  * safe only while our run is Started), and tries again within its own budget. Never fails the job.
  */
 async function post(clock = realClock, registry) {
+    try {
+        await retryCancel(clock, registry);
+    }
+    finally {
+        // The post step never fails the job: what it could not do is a warning.
+        process.exitCode = 0;
+    }
+}
+async function retryCancel(clock, registry) {
     const runId = stepState.runId();
     const owed = stepState.cancelOwed();
     if (!runId || stepState.cancelSent() || (stepState.done() && !owed))
@@ -12948,18 +12957,16 @@ async function post(clock = realClock, registry) {
         if (left() < 1000)
             break;
         last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()));
-        if (last.done || !last.owed)
+        // No wait after the last try, nor one the budget cannot follow with a try: the warning says it.
+        if (last.done || !last.owed || attempt === 3 || left() < 2000)
             break;
-        info(last.why);
-        if (left() < 2000)
-            break;
+        info(`${last.why} Trying again in ${attempt} s.`);
         await clock.sleep(1000 * attempt);
     }
     if (last && !last.done)
         warning(last.owed
             ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
             : last.why);
-    process.exitCode = 0;
 }
 /** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
 async function readForCancel(s, runId, budgetMs) {

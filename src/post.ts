@@ -20,6 +20,15 @@ const POST_BUDGET_MS = 20_000
  * safe only while our run is Started), and tries again within its own budget. Never fails the job.
  */
 export async function post(clock: Clock = realClock, registry?: Registry): Promise<void> {
+  try {
+    await retryCancel(clock, registry)
+  } finally {
+    // The post step never fails the job: what it could not do is a warning.
+    process.exitCode = 0
+  }
+}
+
+async function retryCancel(clock: Clock, registry?: Registry): Promise<void> {
   const runId = stepState.runId()
   const owed = stepState.cancelOwed()
   if (!runId || stepState.cancelSent() || (stepState.done() && !owed)) return
@@ -42,9 +51,9 @@ export async function post(clock: Clock = realClock, registry?: Registry): Promi
     }
     if (left() < 1000) break
     last = await cancelRemote(s, run, Math.min(CANCEL_TIMEOUT_MS, left()))
-    if (last.done || !last.owed) break
-    core.info(last.why)
-    if (left() < 2000) break
+    // No wait after the last try, nor one the budget cannot follow with a try: the warning says it.
+    if (last.done || !last.owed || attempt === 3 || left() < 2000) break
+    core.info(`${last.why} Trying again in ${attempt} s.`)
     await clock.sleep(1000 * attempt)
   }
   if (last && !last.done)
@@ -53,7 +62,6 @@ export async function post(clock: Clock = realClock, registry?: Registry): Promi
         ? `${last.why} Gave up after ${Math.round((clock.now() - (until - POST_BUDGET_MS)) / 1000)} s: check ${s.provider.runsPage}.`
         : last.why
     )
-  process.exitCode = 0
 }
 
 /** The run's state before a cancel; "running, status unknown" when the read fails or names another run. */
