@@ -18,6 +18,11 @@ import {
   type StepResult
 } from './helpers/step.js'
 
+// These tests say that the step ends; one that hangs meets this timeout. How soon the deadline ends
+// a request is proven on the virtual clock (http.test.ts, "near the deadline"), not on a loaded
+// machine's wall clock here.
+const ENDS_OR_HANGS_MS = 60_000
+
 const TOKEN = 'tok-CANARY-hard-2e9'
 const inSandbox = sandboxPerTest(TOKEN, 'hard')
 const scratch = () => mkdtempSync(join(tmpdir(), 'ttr-junit-'))
@@ -118,12 +123,11 @@ describe('rule 3: the deadline bounds every request', () => {
         box.fault('testsigma', { on: 'trigger', do: 'stall' })
         const r = await run('testsigma', { timeoutMinutes: '0.1' })
         expect(r.code).toBe(1)
-        expect(r.ms).toBeLessThan(20_000)
         expect(errorsOf(r).at(-1)).toMatch(/no answer within (6|5\.\d) s \(the time left before the step's deadline\)/)
         // It reached the platform, so it may have started a run: the step says where to look.
         expect(errorsOf(r).at(-1)).toMatch(/look at the test plan’s Run History in Testsigma/)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -134,10 +138,9 @@ describe('rule 3: the deadline bounds every request', () => {
         box.fault('testsigma', { on: 'poll', do: 'stall', times: 100 })
         const r = await run('testsigma', { timeoutMinutes: '0.1' })
         expect(r.outputs.status).toBe('timed_out')
-        expect(r.ms).toBeLessThan(20_000)
         expect(errorsOf(r).at(-1)).toMatch(/^::error::Stopped waiting after 6s/)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -147,10 +150,9 @@ describe('rule 3: the deadline bounds every request', () => {
         box.fault('gearset', { on: 'any', do: 'stall', times: 100 })
         const r = await run('gearset', { timeoutMinutes: '0.1' })
         expect(r.code).toBe(1)
-        expect(r.ms).toBeLessThan(20_000)
         box.fault('gearset', { on: 'any', do: 'pass', times: 0 })
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -163,9 +165,8 @@ describe('rule 3: the deadline bounds every request', () => {
         expect(r.outputs.status).toBe('failed')
         expect(errorsOf(r).at(-1)).toMatch(/^::error::Tests failed: 2 of 6/)
         expect(warningsOf(r).some((w) => w.startsWith('::warning::Could not read the per-test results'))).toBe(true)
-        expect(r.ms).toBeLessThan(20_000)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -178,10 +179,9 @@ describe('rule 3: the deadline bounds every request', () => {
         expect(r.outputs.status).toBe('passed')
         expect(r.outputs.runUrl).toBe('')
         // `passed` is what separates: a read held for its 5 s at every status read would reach the
-        // 12 s deadline (timed_out). The bound only says the step ends; 20 s leaves a loaded machine room.
-        expect(r.ms).toBeLessThan(20_000)
+        // 12 s deadline (timed_out).
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -277,7 +277,7 @@ describe('rule 4: signals are obeyed in every phase', () => {
         expect(r.outputs.status).toBe('timed_out')
         expect(r.summary).toContain('Stopped waiting')
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 })
 
@@ -320,7 +320,7 @@ describe('rule 5: a cancel that did not happen is retried by the post step', () 
         expect(cancels(box, from)).toHaveLength(2)
         expect(post.ms).toBeLessThan(20_000 + 3000)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent('a cancel at the timeout that failed is owed too (the post step runs on failure())', () =>
@@ -367,7 +367,7 @@ describe('rule 7: rate limits are obeyed by the wait itself', () => {
         const reads = requestsOf(box, 'testery', from).filter((q) => q.method === 'GET' && /^\/api\/test-runs\/\d+$/.test(q.path))
         for (let i = 0; i < 3; i++) expect(gapsAfter(reads, i)).toBeGreaterThanOrEqual(2950)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -387,7 +387,7 @@ describe('rule 7: rate limits are obeyed by the wait itself', () => {
         // on the virtual clock in wait.test.ts; here only that the pause did not stick).
         expect(gapsAfter(reads, 1)).toBeLessThan(2900)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -405,7 +405,7 @@ describe('rule 7: rate limits are obeyed by the wait itself', () => {
         const reads = requestsOf(box, 'testsigma', from).filter((q) => q.method === 'GET')
         expect(reads).toHaveLength(1) // the 429, and no last look that would break the limit
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 })
 
@@ -439,7 +439,7 @@ describe('rule 8: big runs report fully', () => {
         expect(r.summary).toContain('larger than 10 MiB, so they are not listed and no JUnit file was written')
         expect(errorsOf(r).at(-1)).toMatch(/^::error::Tests failed: 3 of 10/)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 })
 
@@ -525,7 +525,7 @@ describe('rule 11: the rest that must be proven', () => {
         expect(reads.length).toBeGreaterThan(10)
         for (let i = 5; i < reads.length; i++) expect(reads[i].at - reads[i - 5].at).toBeGreaterThanOrEqual(4000)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent(
@@ -554,7 +554,7 @@ describe('rule 11: the rest that must be proven', () => {
         const firstPoll = sent.find((q) => q.path.includes('/run-requests/') && q.method === 'GET')
         expect(firstPoll && firstPoll.at - refused.at).toBeLessThan(28_000)
       }),
-    30_000
+    ENDS_OR_HANGS_MS
   )
 
   it.concurrent('Gearset: a gateway page for the job-status read is named by its HTTP status, and the start goes on', () =>

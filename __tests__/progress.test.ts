@@ -53,3 +53,12 @@ it('the adaptive schedule on a Gearset run (no counts): the end seen within 5 s,
   expect(reads.length).toBeLessThan(30)
   expect(out).toMatch(/::debug::Status of run rr-\d+: Started → running/)
 })
+
+it('Gearset at one read a second: within 5 status reads per 5 s per job, none refused, the end seen', async () => {
+  box.script('gearset', { queuedMs: 100, runMs: 7000 })
+  await follow('gearset', { pollIntervalSeconds: '1' })
+  const reads = box.requests.filter((r) => r.method === 'GET' && /run-requests\//.test(r.path))
+  expect(step.outputs().status).toBe('passed')
+  expect(reads.length).toBeGreaterThanOrEqual(6)
+  expect(box.platforms.gearset.violations).toBe(0)
+})

@@ -1,6 +1,6 @@
-// `npm test`: every test (jest's global setup builds the bundle the end-to-end tests run), with the
-// static checks (type-check, ESLint, Prettier, knip, actionlint) side by side with them. Each check's output is printed whole
-// when it ends; any check that fails fails the run, after the tests have finished.
+// `npm test`: the static checks side by side (each is one process on one core, and the bundle the
+// end-to-end tests run is built among them), then every test. Each check's output is printed whole
+// when it ends; the first check that fails fails the run, after the others have finished.
 import { execFile, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
@@ -10,7 +10,9 @@ const checks = [
   ['eslint', 'npm', ['run', '-s', 'lint:eslint']],
   ['prettier', 'npm', ['run', '-s', 'lint:prettier']],
   ['knip', 'npm', ['run', '-s', 'lint:knip']],
-  ['actionlint and GitHub’s schemas', 'npm', ['run', '-s', 'lint:workflows']]
+  ['actionlint and GitHub’s schemas', 'npm', ['run', '-s', 'lint:workflows']],
+  // jest's global setup would build it; built here, it is ready (cached) when jest starts.
+  ['bundle', process.execPath, ['-e', 'import("./__tests__/global-setup.js").then((m) => m.default())']]
 ]
 
 function run(name, cmd, args) {
@@ -61,17 +63,13 @@ function runtimeNode() {
   })
 }
 
-// jest starts once the runtime is known (its global setup builds the bundle, or takes it from the
-// cache); the checks go on beside it.
-const staticResults = Promise.all(checks.map((c) => run(...c)))
-const node = await runtimeNode()
+const [results, node] = await Promise.all([Promise.all(checks.map((c) => run(...c))), runtimeNode()])
 if (node) process.env.TTR_NODE = node
-const jest = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...process.argv.slice(2)], {
-  stdio: 'inherit'
-})
-const [jestCode, results] = await Promise.all([new Promise((resolve) => jest.on('close', (code) => resolve(code ?? 1))), staticResults])
 if (results.includes(false)) {
   process.stdout.write('\nA check failed (above): fix it, then run `npm test` again.\n')
   process.exit(1)
 }
-process.exit(jestCode)
+const jest = spawn(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...process.argv.slice(2)], {
+  stdio: 'inherit'
+})
+jest.on('close', (code) => process.exit(code ?? 1))
