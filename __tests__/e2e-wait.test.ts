@@ -223,7 +223,8 @@ describe('cancellation', () => {
       )
       const exitedAfter = Date.now() - sentAt
       expect(r.code).toBe(1)
-      expect(exitedAfter).toBeLessThan(6000)
+      // Ends on the signal, not with the minute-long run.
+      expect(exitedAfter).toBeLessThan(20_000)
       expect(cancelCalls(box, provider).length - before).toBe(1)
       expect(r.outputs.status).toBe('cancelled')
       expect(r.outputs.runId).not.toBe('')
@@ -249,7 +250,8 @@ describe('cancellation', () => {
         }
       )
       expect(r.code).toBe(1)
-      expect(Date.now() - sentAt).toBeLessThan(6500)
+      // Ends on the signal, not with the minute-long run.
+      expect(Date.now() - sentAt).toBeLessThan(20_000)
       expect(r.outputs.status).toBe('cancelled')
       expect(warningsOf(r)[0]).toMatch(/Could not cancel run \d+ on Testery: .*no answer within 5 s/)
       expect(r.state.cancelSent).toBeUndefined()

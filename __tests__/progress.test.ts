@@ -62,3 +62,15 @@ it('Gearset at one read a second: within 5 status reads per 5 s per job, none re
   expect(reads.length).toBeGreaterThanOrEqual(6)
   expect(box.platforms.gearset.violations).toBe(0)
 })
+
+it('a Retry-After on a successful read spaces the next read, and only that one', async () => {
+  box.script('testsigma', { queuedMs: 0, runMs: 10_000 })
+  box.fault('testsigma', { on: 'poll', do: 'pass', headers: { 'Retry-After': '3' } })
+  await follow('testsigma', { pollIntervalSeconds: '1' })
+  expect(step.outputs().status).toBe('passed')
+  // 1 s to the first read, whose answer asks for 3 s; then 1 s again, to the end.
+  const [first, paused, ...after] = clock.sleeps
+  expect([first, paused]).toEqual([1000, 3000])
+  expect(after.length).toBeGreaterThanOrEqual(4)
+  expect(new Set(after)).toEqual(new Set([1000]))
+})
