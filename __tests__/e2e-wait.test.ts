@@ -11,6 +11,7 @@ import {
   type Sandbox
 } from './helpers/step.js'
 import { CANCELLABLE_NAMES, POLLABLE_NAMES } from './helpers/platforms.js'
+import { ENDINGS_END_TO_END } from './helpers/endings.js'
 
 const TOKEN = 'tok-CANARY-wait-77aa'
 // Short scripted runs, polled every second.
@@ -21,28 +22,9 @@ const inSandbox = sandboxPerTest(TOKEN, 'staging')
 const cancelCalls = (box: Sandbox, provider: Pollable) =>
   box.requests.filter((r) => r.platform === provider && (r.method === 'PUT' || r.method === 'PATCH' || r.path.endsWith('/cancel')))
 
-// Every documented terminal state of every pollable platform, and what the step makes of it.
-const ENDINGS: [Pollable, string, Record<string, unknown>, string, number][] = [
-  ['testsigma', 'STATUS_COMPLETED/SUCCESS', { end: 'passed' }, 'passed', 0],
-  ['testsigma', 'STATUS_COMPLETED/FAILURE', { end: 'failed', failed: 2 }, 'failed', 1],
-  ['testsigma', 'STATUS_COMPLETED/STOPPED', { end: 'cancelled' }, 'cancelled', 1],
-  ['testsigma', 'STATUS_COMPLETED/ABORTED', { end: 'ABORTED' }, 'error', 1],
-  ['testsigma', 'STATUS_COMPLETED/NOT_EXECUTED', { end: 'NOT_EXECUTED' }, 'error', 1],
-  ['testery', 'PASS', { end: 'passed' }, 'passed', 0],
-  ['testery', 'FAIL', { end: 'failed', failed: 3 }, 'failed', 1],
-  ['testery', 'CANCELED', { end: 'CANCELED' }, 'cancelled', 1],
-  ['testery', 'CANCEL', { end: 'CANCEL' }, 'cancelled', 1],
-  ['testery', 'FAIL', { end: 'error' }, 'error', 1],
-  ['gearset', 'Succeeded', { end: 'passed' }, 'passed', 0],
-  ['gearset', 'Failed', { end: 'failed' }, 'failed', 1],
-  ['gearset', 'Partial', { end: 'Partial' }, 'failed', 1],
-  // docs/platforms.md point 10: these end the wait, never run into the timeout.
-  ['gearset', 'Error', { end: 'error' }, 'error', 1],
-  ['gearset', 'Cancelled', { end: 'cancelled' }, 'cancelled', 1]
-]
-
 describe('waiting for a run to end', () => {
-  it.concurrent.each(ENDINGS)('%s %s (script %j) → status %s, exit %d', (provider, word, script, status, code) =>
+  // Every ending on every platform, in-process: endings.test.ts.
+  it.concurrent.each(ENDINGS_END_TO_END)('%s %s (script %j) → status %s, exit %d', (provider, word, script, status, code) =>
     inSandbox(async (box, waitStep) => {
       box.script(provider, { ...QUICK, ...script })
       const r = await waitStep(provider)
@@ -100,7 +82,8 @@ describe('waiting for a run to end', () => {
     })
   )
 
-  it.concurrent.each(POLLABLE_NAMES)('%s: an unknown word is logged and waited through to the real ending', (provider) =>
+  // On every platform, in-process: endings.test.ts.
+  it.concurrent.each(POLLABLE_NAMES.slice(0, 1))('%s: an unknown word is logged and waited through to the real ending', (provider) =>
     inSandbox(async (box, waitStep) => {
       // The word shows for the second half of the run: 6 s, six reads' worth at one a second, so a
       // loaded machine that stalls the step for a few seconds still sees it.
@@ -179,7 +162,8 @@ it.concurrent('Gearset: polling every second stays within 5 status reads per 5 s
 )
 
 describe('attaching to a run by runId', () => {
-  it.concurrent.each(POLLABLE_NAMES)('%s: one step triggers, a later one waits and reports', (provider) =>
+  // On every platform, in-process: endings.test.ts.
+  it.concurrent.each(POLLABLE_NAMES.slice(-1))('%s: one step triggers, a later one waits and reports', (provider) =>
     inSandbox(async (box, waitStep) => {
       box.script(provider, { queuedMs: 100, runMs: 1500, end: 'passed' })
       const created = box.runs[provider] ?? 0

@@ -1,7 +1,14 @@
 // The retry policy's pure functions, one boundary per row: what is retried, what a failed write
 // may have done, how long a platform asks us to wait. (http.test.ts drives them through the client.)
 import type { FailureInfo } from '../src/errors.js'
-import { isRetryable, mayHaveTakenEffect, parseRetryAfter, RATE_LIMIT_FALLBACK_MS, rateLimitWaitMs } from '../src/retry-policy.js'
+import {
+  isRetryable,
+  mayHaveTakenEffect,
+  parseRetryAfter,
+  platformNow,
+  RATE_LIMIT_FALLBACK_MS,
+  rateLimitWaitMs
+} from '../src/retry-policy.js'
 
 const NOW = Date.parse('2026-12-01T12:00:00Z')
 const f = (x: Partial<FailureInfo>): FailureInfo => ({ platform: 'p', action: 'a', endpoint: 'e', kind: 'http', reached: true, ...x })
@@ -22,6 +29,22 @@ describe('parseRetryAfter', () => {
     ['soon', undefined]
   ] as [string | string[] | undefined, number | undefined][])('%j → %s ms', (value, ms) => {
     expect(parseRetryAfter(value, NOW)).toBe(ms)
+  })
+})
+
+describe('platformNow: a wait is measured on the platform’s clock', () => {
+  it.each([
+    [{ date: 'Tue, 01 Dec 2026 11:59:50 GMT' }, NOW - 10_000],
+    [{ date: 'yesterday-ish' }, NOW],
+    [{}, NOW]
+  ] as [Record<string, string>, number][])('%j → its Date, else this machine’s', (headers, at) => {
+    expect(platformNow(headers, NOW)).toBe(at)
+  })
+
+  it('a reset 5 s after the platform’s Date is a 6 s wait, whatever this machine’s clock says', () => {
+    const headers = { date: 'Tue, 01 Dec 2026 11:59:50 GMT', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2026-12-01T11:59:55Z' }
+    expect(rateLimitWaitMs(headers, platformNow(headers, NOW))).toBe(6000)
+    expect(parseRetryAfter('Tue, 01 Dec 2026 11:59:55 GMT', platformNow(headers, NOW))).toBe(5000)
   })
 })
 

@@ -48,15 +48,16 @@ function scriptedPlatform(clock: FakeClock, script: { at: number; answer: RunSta
 function options(clock: FakeClock, provider: Provider, extra: Partial<WaitOptions> = {}) {
   const lines: string[] = []
   const warnings: string[] = []
+  const { deadline, timeoutMs = 60 * 60_000, ...rest } = extra
   const o: WaitOptions = {
     provider,
     ctx: {} as ProviderContext,
     clock,
-    timeoutMs: 60 * 60_000,
     schedule: DEFAULT_SCHEDULE,
     log: (l) => lines.push(l),
     warn: (l) => warnings.push(l),
-    ...extra
+    ...rest,
+    ...(deadline !== undefined ? { deadline } : { timeoutMs })
   }
   return { o, lines, warnings }
 }
@@ -263,7 +264,7 @@ describe('reliability rules in the wait', () => {
     const clock = clockAtT0()
     clock.ms = T0 + 50_000
     const { provider } = scriptedPlatform(clock, [{ at: 0, answer: run('running', 'RUNNING') }])
-    const { o } = options(clock, provider, { timeoutMs: 60_000, deadline: T0 + 60_000 })
+    const { o } = options(clock, provider, { deadline: T0 + 60_000 })
     const final = await waitForRun(run('running', 'RUNNING'), o)
     expect(final.status).toBe('timed_out')
     expect(clock.elapsed()).toBe(60_000)

@@ -3192,6 +3192,15 @@ function parseRetryAfter(value, nowEpochMs = Date.now()) {
         return undefined;
     return Math.min(Math.max(0, date - nowEpochMs), maxMs);
 }
+/**
+ * The platform's time of an answer: its Date header, else this machine's clock. A Retry-After date
+ * or a rate-limit reset is a time on the platform's clock, so a runner whose clock is off by
+ * seconds neither sends early nor waits longer than asked.
+ */
+function platformNow(headers, localEpochMs = Date.now()) {
+    const date = Date.parse(headers.date ?? '');
+    return Number.isNaN(date) ? localEpochMs : date;
+}
 /** The common spelling (GitHub, many gateways): what a platform that declares none is read with. */
 const COMMON_RATE_LIMIT_HEADERS = { remaining: 'x-ratelimit-remaining', reset: 'x-ratelimit-reset' };
 /**
@@ -5753,8 +5762,9 @@ class HttpApi {
             debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(answer.headers[h]), 60)}`).join(', ')}`);
         if (spec.method === 'GET')
             pauses.heard(spec, status, answer.headers[names.remaining], started, this.attemptsOf(spec) > 1);
-        const limitMs = rateLimitWaitMs(answer.headers, Date.now(), this.o.rateLimitHeaders);
-        const retryAfterMs = parseRetryAfter(answer.headers['retry-after']) ?? limitMs;
+        const theirNow = platformNow(answer.headers);
+        const limitMs = rateLimitWaitMs(answer.headers, theirNow, this.o.rateLimitHeaders);
+        const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], theirNow) ?? limitMs;
         const rateLimited = status === 429 || limitMs !== undefined;
         // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
         const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined);
@@ -13315,7 +13325,6 @@ async function follow(s, first, clock, signal, onState) {
         provider,
         ctx,
         clock,
-        timeoutMs: inputs.timeoutMinutes * 60_000,
         deadline: s.deadline,
         schedule: {
             ...DEFAULT_SCHEDULE,

@@ -9,7 +9,7 @@ import { testerySandbox } from './platforms/testery.js'
 import { testsigmaSandbox } from './platforms/testsigma.js'
 import { checkPhase, FaultQueue, withFault } from './faults.js'
 import { authStatus, json } from './respond.js'
-import { driveRunClock } from './clock.js'
+import { driveRunClock, runNow } from './clock.js'
 
 export const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
 export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
@@ -77,6 +77,8 @@ export function startSandbox({
   }
 
   const handler = (req, res) => {
+    // Its answers' Date agrees with its run clock (what rate-limit resets are stamped in).
+    res.setHeader('Date', new Date(runNow()).toUTCString())
     const chunks = []
     req.on('data', (c) => chunks.push(c))
     req.on('end', () => {

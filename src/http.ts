@@ -19,6 +19,7 @@ import {
   MIN_RETRY_WINDOW_MS,
   parseRetryAfter,
   RATE_LIMIT_FALLBACK_MS,
+  platformNow,
   rateLimitWaitMs,
   RETRY_BUCKET,
   type RateLimitHeaders
@@ -280,8 +281,9 @@ export class HttpApi {
     const seen = ['retry-after', names.remaining, names.reset].filter((h) => answer.headers[h] !== undefined)
     if (seen.length) core.debug(`  rate-limit headers: ${seen.map((h) => `${h}: ${oneLine(String(answer.headers[h]), 60)}`).join(', ')}`)
     if (spec.method === 'GET') pauses.heard(spec, status, answer.headers[names.remaining], started, this.attemptsOf(spec) > 1)
-    const limitMs = rateLimitWaitMs(answer.headers, Date.now(), this.o.rateLimitHeaders)
-    const retryAfterMs = parseRetryAfter(answer.headers['retry-after']) ?? limitMs
+    const theirNow = platformNow(answer.headers)
+    const limitMs = rateLimitWaitMs(answer.headers, theirNow, this.o.rateLimitHeaders)
+    const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], theirNow) ?? limitMs
     const rateLimited = status === 429 || limitMs !== undefined
     // A pause the platform asked for holds every next request, of any kind, not only a retry of this one.
     const pause = retryAfterMs ?? (rateLimited ? RATE_LIMIT_FALLBACK_MS : undefined)

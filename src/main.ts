@@ -101,7 +101,6 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
     provider,
     ctx,
     clock,
-    timeoutMs: inputs.timeoutMinutes * 60_000,
     deadline: s.deadline,
     schedule: {
       ...DEFAULT_SCHEDULE,

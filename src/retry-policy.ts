@@ -13,6 +13,16 @@ export function parseRetryAfter(value: string | string[] | undefined, nowEpochMs
   return Math.min(Math.max(0, date - nowEpochMs), maxMs)
 }
 
+/**
+ * The platform's time of an answer: its Date header, else this machine's clock. A Retry-After date
+ * or a rate-limit reset is a time on the platform's clock, so a runner whose clock is off by
+ * seconds neither sends early nor waits longer than asked.
+ */
+export function platformNow(headers: IncomingHttpHeaders, localEpochMs = Date.now()): number {
+  const date = Date.parse(headers.date ?? '')
+  return Number.isNaN(date) ? localEpochMs : date
+}
+
 /** The names of a platform's rate-limit headers (lower case); a provider declares its own. */
 export interface RateLimitHeaders {
   remaining: string

@@ -9,13 +9,13 @@ import { formatDuration } from './duration.js'
 import { PollPlanner, type Schedule } from './schedule.js'
 import { oneLine } from './text.js'
 
-export interface WaitOptions {
+/** When the wait ends: the step's deadline (clock ms), or a timeout from the wait's own start. */
+type Until = { deadline: number; timeoutMs?: never } | { timeoutMs: number; deadline?: never }
+
+export type WaitOptions = Until & {
   provider: Provider
   ctx: ProviderContext
   clock: Clock
-  timeoutMs: number
-  /** The step's deadline (clock ms), when it began before the wait did; else start + timeoutMs. */
-  deadline?: number
   schedule: Schedule
   signal?: AbortSignal
   log(line: string): void
@@ -100,7 +100,7 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
   const status = provider.status?.bind(provider)
   if (!status) throw new Error(`${provider.title} has no status API`)
   const started = clock.now()
-  const deadline = o.deadline ?? started + o.timeoutMs
+  const deadline = o.deadline ?? started + o.timeoutMs!
   const maxUnreachable = o.maxUnreachableMs ?? 10 * 60_000
   const notFoundGrace = o.notFoundGraceMs ?? 60_000
   const warned = new Set<string>()
