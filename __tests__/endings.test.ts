@@ -2,7 +2,6 @@
 // every documented terminal state of every pollable platform, a word the provider does not list,
 // and attaching by runId. The end-to-end suite (e2e-wait.test.ts) runs one of each kind through
 // dist/index.js.
-import { run } from '../src/main.js'
 import { FACTORIES, startSandbox } from '../sandbox/server.js'
 import { ENDINGS } from './helpers/endings.js'
 import { FakeClock } from './helpers/fake-clock.js'
@@ -24,21 +23,8 @@ afterEach(() => box.close())
 
 async function waitStep(provider: string, inputs: Record<string, string> = {}) {
   const p = PLATFORMS.find((x) => x.name === provider)!
-  step.enter({
-    inputs: {
-      provider,
-      token: TOKEN,
-      wait: 'true',
-      pollIntervalSeconds: '1',
-      timeoutMinutes: '10',
-      baseUrl: box.baseUrl(provider),
-      ...p.stepInputs,
-      ...inputs
-    }
-  })
-  await run(clock, () => undefined, undefined)
-  expect(step.stdout().replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
-  return { code: process.exitCode === 1 ? 1 : 0, outputs: step.outputs() }
+  const base = { provider, token: TOKEN, wait: 'true', pollIntervalSeconds: '1', timeoutMinutes: '10', baseUrl: box.baseUrl(provider) }
+  return step.main({ inputs: { ...base, ...p.stepInputs, ...inputs } }, { clock })
 }
 
 describe('every documented ending', () => {

@@ -2,7 +2,6 @@
 // (fixtures/throwaway-platform.ts): each case that does not hold a request for wall-clock time,
 // on one virtual clock for the step and the sandbox's runs. The end-to-end matrix
 // (e2e-faults.test.ts) runs the cases through dist/index.js as the runner does.
-import { run } from '../src/main.js'
 import { FACTORIES, startSandbox } from '../sandbox/server.js'
 import { kiwi, kiwiSandbox, registryWith } from './fixtures/throwaway-platform.js'
 import { CASES } from './helpers/fault-cases.js'
@@ -32,19 +31,20 @@ describe('fault matrix, in-process on the virtual clock', () => {
       const cancelCase = phase === 'cancel'
       box.script(platform, cancelCase ? { queuedMs: 100, runMs: 600_000 } : { queuedMs: 100, runMs: c.runMs ?? 900 })
       box.fault(platform, ...c.faults(other.url).map((f) => ({ on: phase, ...f })))
-      step.enter({
-        inputs: {
-          provider: platform,
-          token: TOKEN,
-          wait: 'true',
-          pollIntervalSeconds: '1',
-          baseUrl: box.baseUrl(platform),
-          ...p.stepInputs,
-          ...(cancelCase ? { timeoutMinutes: '0.03', cancelOnAbort: 'true' } : { timeoutMinutes: '2' })
-        }
-      })
-      await run(clock, () => undefined, registry)
-      const outputs = step.outputs()
+      const { outputs } = await step.main(
+        {
+          inputs: {
+            provider: platform,
+            token: TOKEN,
+            wait: 'true',
+            pollIntervalSeconds: '1',
+            baseUrl: box.baseUrl(platform),
+            ...p.stepInputs,
+            ...(cancelCase ? { timeoutMinutes: '0.03', cancelOnAbort: 'true' } : { timeoutMinutes: '2' })
+          }
+        },
+        { clock, registry }
+      )
       expect(box.unfiredFaults(platform)).toEqual([])
       const want = c.expect(p)
       const created = box.runs[platform] ?? 0
@@ -57,7 +57,6 @@ describe('fault matrix, in-process on the virtual clock', () => {
       if (want.message) expect(step.errors().join('\n')).toMatch(want.message)
       if (want.warning) expect(step.warnings().join('\n')).toMatch(want.warning)
       expect(other.requests).toHaveLength(0)
-      expect(step.stdout().replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
     } finally {
       await Promise.all([box.close(), other.close()])
     }

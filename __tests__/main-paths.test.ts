@@ -5,7 +5,6 @@ import { jest } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { run } from '../src/main.js'
 import { realClock, type Clock } from '../src/clock.js'
 import { PlatformError } from '../src/errors.js'
 import type { Provider } from '../src/providers/types.js'
@@ -27,21 +26,15 @@ const stops = () => box.requests.filter((r) => r.path.endsWith('/stop'))
 const longRun = () => box.script('kiwi', { queuedMs: 0, runMs: 600_000 })
 
 async function kiwiStep(inputs: Record<string, string> = {}, provider: Provider = kiwi, clock: Clock = new FakeClock(0.5, 1000)) {
-  step.enter({
-    inputs: {
-      provider: 'kiwi',
-      token: TOKEN,
-      wait: 'true',
-      pollIntervalSeconds: '1',
-      baseUrl: box.baseUrl('kiwi'),
-      scenarioId: 'plan-7',
-      ...inputs
-    }
-  })
-  await run(clock, () => undefined, registryWith(provider))
-  const out = step.stdout()
-  expect(out.replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
-  return { code: process.exitCode === 1 ? 1 : 0, outputs: step.outputs(), state: step.state(), out }
+  const base = {
+    provider: 'kiwi',
+    token: TOKEN,
+    wait: 'true',
+    pollIntervalSeconds: '1',
+    baseUrl: box.baseUrl('kiwi'),
+    scenarioId: 'plan-7'
+  }
+  return step.main({ inputs: { ...base, ...inputs } }, { clock, registry: registryWith(provider) })
 }
 
 /** A PlatformError as the transport makes it. */

@@ -1,6 +1,5 @@
 // Progress and the debug log, on one virtual clock for the step and the sandbox's runs
 // (sandbox/clock.js): what the step sees and says is exact, whatever the machine's load.
-import { run } from '../src/main.js'
 import { startSandbox } from '../sandbox/server.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
@@ -18,12 +17,8 @@ beforeEach(async () => {
 afterEach(() => box.close())
 
 async function follow(provider: string, inputs: Record<string, string> = {}) {
-  step.enter({
-    inputs: { provider, token: TOKEN, wait: 'true', baseUrl: box.baseUrl(provider), ...POLLABLE[provider], ...inputs },
-    env: { RUNNER_DEBUG: '1' }
-  })
-  await run(clock, () => undefined)
-  return step.stdout()
+  const base = { provider, token: TOKEN, wait: 'true', baseUrl: box.baseUrl(provider) }
+  return (await step.main({ inputs: { ...base, ...POLLABLE[provider], ...inputs }, env: { RUNNER_DEBUG: '1' } }, { clock })).out
 }
 
 it('a fixed interval: one read a second, each counted line as the run moves, the end seen at the first read after it', async () => {

@@ -2,10 +2,8 @@
 // sandbox) joins a registry of the test's own and meets the shared suites: the fault matrix
 // (faults.test.ts runs it on every platform and this one) and, here, the endings. The step runs in
 // this process on the virtual clock; nothing in src/ names the platform.
-import { run } from '../src/main.js'
 import { startSandbox } from '../sandbox/server.js'
 import { kiwi, kiwiSandbox, registryWith } from './fixtures/throwaway-platform.js'
-import { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
 import { platformUnderTest } from './helpers/platforms.js'
 
@@ -23,19 +21,8 @@ afterEach(() => box.close())
 
 /** The step on the virtual clock: sleeps, backoffs and the timeout take no wall-clock time. */
 async function kiwiStep(inputs: Record<string, string>) {
-  step.enter({
-    inputs: {
-      provider: 'kiwi',
-      token: TOKEN,
-      wait: 'true',
-      pollIntervalSeconds: '1',
-      baseUrl: box.baseUrl('kiwi'),
-      ...KIWI.stepInputs,
-      ...inputs
-    }
-  })
-  await run(new FakeClock(0.5, 1000), () => undefined, registry)
-  return { code: process.exitCode === 1 ? 1 : 0, outputs: step.outputs() }
+  const base = { provider: 'kiwi', token: TOKEN, wait: 'true', pollIntervalSeconds: '1', baseUrl: box.baseUrl('kiwi') }
+  return step.main({ inputs: { ...base, ...KIWI.stepInputs, ...inputs } }, { registry })
 }
 
 it('the platform is what its provider declares: it can be waited for, cancelled and listed', () => {

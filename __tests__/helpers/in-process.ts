@@ -6,6 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCommandFile, stepEnvironment } from '../../scripts/github-runner.js'
+import { run } from '../../src/main.js'
+import type { Clock } from '../../src/clock.js'
+import type { Registry } from '../../src/providers/index.js'
+import { FakeClock } from './fake-clock.js'
 import { captureStdout } from './stdout.js'
 
 export interface StepSetting {
@@ -15,7 +19,7 @@ export interface StepSetting {
 }
 
 export function inProcessStep() {
-  const out = captureStdout()
+  const log = captureStdout()
   // core.summary keeps the first summary path it reads: one file for the whole test file.
   const summaryDir = mkdtempSync(join(tmpdir(), 'ttr-summary-'))
   const summaryFile = join(summaryDir, 'summary.md')
@@ -38,6 +42,8 @@ export function inProcessStep() {
   afterAll(() => rmSync(summaryDir, { recursive: true, force: true }))
 
   const read = (f: string) => readFileSync(f, 'utf8')
+  const outputs = () => parseCommandFile(read(files.GITHUB_OUTPUT)) as Record<string, string>
+  const state = () => parseCommandFile(read(files.GITHUB_STATE)) as Record<string, string>
   return {
     /** Sets up the step: inputs (with action.yml's defaults), saved state, other variables. */
     enter(o: StepSetting) {
@@ -51,11 +57,23 @@ export function inProcessStep() {
         else process.env[k] = v
       }
     },
-    outputs: () => parseCommandFile(read(files.GITHUB_OUTPUT)) as Record<string, string>,
-    state: () => parseCommandFile(read(files.GITHUB_STATE)) as Record<string, string>,
+    /**
+     * The main step with these inputs, on `clock` (a virtual one unless given) and `registry`: its
+     * exit code, outputs, saved state and log. The token, if any, never shows in the log.
+     */
+    async main(setting: StepSetting, o: { clock?: Clock; registry?: Registry } = {}) {
+      this.enter(setting)
+      await run(o.clock ?? new FakeClock(0.5, 1000), () => undefined, o.registry)
+      const out = log.text()
+      const token = setting.inputs?.token
+      if (token && out.replaceAll(`::add-mask::${token}`, '').includes(token)) throw new Error('the token is in the log')
+      return { code: process.exitCode === 1 ? 1 : 0, outputs: outputs(), state: state(), out }
+    },
+    outputs,
+    state,
     summary: () => read(summaryFile),
-    stdout: out.text,
-    errors: () => out.commands().filter((l) => l.startsWith('::error')),
-    warnings: () => out.commands().filter((l) => l.startsWith('::warning'))
+    stdout: log.text,
+    errors: () => log.commands().filter((l) => l.startsWith('::error')),
+    warnings: () => log.commands().filter((l) => l.startsWith('::warning'))
   }
 }
