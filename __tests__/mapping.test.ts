@@ -2,7 +2,7 @@
 // links): each boundary on its own row, as mutation testing asked for.
 import { counts, safeLink, toDate } from '../src/providers/common.js'
 import { gearsetState } from '../src/providers/gearset.js'
-import { testeryState } from '../src/providers/testery.js'
+import { testeryState, testStatus } from '../src/providers/testery.js'
 import { caseStatus, testsigmaState, webOriginOf } from '../src/providers/testsigma.js'
 
 describe('toDate', () => {
@@ -121,5 +121,32 @@ describe('vendor details (docs/platforms.md points 16, 17, 20)', () => {
     expect(gearsetState('rr-1', { State: 'Started', RunId: 'run-55' }).refs).toEqual({ ciRunId: 'run-55' })
     expect(gearsetState('rr-1', { State: 'Pending', RunId: null }).refs).toBeUndefined()
     expect(gearsetState('rr-1', { State: 'Started', RunId: 'x\nstatus=passed' }).refs).toBeUndefined()
+  })
+})
+
+describe('how one test ended, word by word (a word not listed is a failure, never a pass)', () => {
+  it.each([
+    ['SUCCESS', 'passed'],
+    ['FAILURE', 'failed'],
+    ['ABORTED', 'failed'],
+    ['STOPPED', 'skipped'],
+    ['NOT_EXECUTED', 'skipped'],
+    ['QUEUED', 'skipped'],
+    ['', 'failed'],
+    [undefined, 'failed']
+  ] as const)('Testsigma %j → %s', (word, status) => expect(caseStatus(word)).toBe(status))
+
+  it.each([
+    ['PASS', 'passed'],
+    ['FAIL', 'failed'],
+    ['IGNORED', 'skipped'],
+    ['PENDING', 'skipped'],
+    ['WEIRD', 'failed'],
+    [null, 'failed']
+  ] as const)('Testery %j → %s', (word, status) => expect(testStatus(word)).toBe(status))
+
+  it('a completed Testsigma run with a result word not listed is an error', () => {
+    expect(testsigmaState({ id: '1', status: 'STATUS_COMPLETED', result: 'WEIRD' }).status).toBe('error')
+    expect(testsigmaState({ id: '1', status: 'STATUS_COMPLETED' }).status).toBe('error')
   })
 })

@@ -11891,6 +11891,8 @@ const TestResults = array(object({
 }));
 // Per-test words (docs/platforms.md \u00a73.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' };
+/** How one test ended; a word not in the table is a failure, never a pass. */
+const testStatus = (word) => TEST_STATUS[word ?? ''] ?? 'failed';
 const Project = object({ id: schemas_int(), key: schemas_string() });
 const Account = object({ name: schemas_string().check(_regex(/^[A-Za-z0-9._-]{1,100}$/)) });
 function testeryState(r, account) {
@@ -12108,7 +12110,7 @@ const testery = {
             name: t.projectTest?.name ?? `test ${t.id}`,
             suite: t.projectTest?.file ?? undefined,
             file: t.projectTest?.file ?? undefined,
-            status: TEST_STATUS[t.status ?? ''] ?? 'failed',
+            status: testStatus(t.status),
             durationMs: t.duration ?? undefined,
             error: t.error ?? undefined,
             url: run.url ? `${run.url}/tests/${t.id}` : undefined

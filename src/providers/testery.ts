@@ -61,6 +61,9 @@ export const TestResults = z.array(
 // Per-test words (docs/platforms.md §3.3); anything else that is not a pass counts as a failure.
 const TEST_STATUS: Record<string, TestResult['status']> = { PASS: 'passed', FAIL: 'failed', IGNORED: 'skipped', PENDING: 'skipped' }
 
+/** How one test ended; a word not in the table is a failure, never a pass. */
+export const testStatus = (word: string | null | undefined): TestResult['status'] => TEST_STATUS[word ?? ''] ?? 'failed'
+
 const Project = z.object({ id: z.int(), key: z.string() })
 
 const Account = z.object({ name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,100}$/)) })
@@ -322,7 +325,7 @@ export const testery: Provider = {
       name: t.projectTest?.name ?? `test ${t.id}`,
       suite: t.projectTest?.file ?? undefined,
       file: t.projectTest?.file ?? undefined,
-      status: TEST_STATUS[t.status ?? ''] ?? 'failed',
+      status: testStatus(t.status),
       durationMs: t.duration ?? undefined,
       error: t.error ?? undefined,
       url: run.url ? `${run.url}/tests/${t.id}` : undefined
