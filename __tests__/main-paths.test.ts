@@ -458,7 +458,7 @@ describe('the wait’s settings and edges', () => {
     expect(attached.outputs.status).toBe('error')
   })
 
-  it('a run that passed is not cancelled, with cancelOnAbort or without', async () => {
+  it('a run that passed is not cancelled, even with cancelOnAbort', async () => {
     box.script('kiwi', { queuedMs: 0, runMs: 2000 })
     const r = await kiwiStep({ cancelOnAbort: 'true' }, kiwi, clock)
     expect(r.outputs.status).toBe('passed')
@@ -470,22 +470,24 @@ describe('the wait’s settings and edges', () => {
   it('a run still going at the timeout: its per-test results are not read', async () => {
     longRun()
     const read = jest.fn(async () => [])
-    const r = await kiwiStep({ timeoutMinutes: '0.03' }, { ...kiwi, testResults: read })
+    const r = await kiwiStep({ timeoutMinutes: '0.03' }, { ...kiwi, testResults: read }, clock)
     expect(r.outputs.status).toBe('timed_out')
     expect(read).not.toHaveBeenCalled()
   })
 
   it('attaching to a run the platform fails to read (500): no hint that the run is not there', async () => {
     box.fault('kiwi', { on: 'poll', do: 'status', status: 500, times: 20 })
-    const r = await kiwiStep({ runId: '31337', timeoutMinutes: '0.5' })
+    const r = await kiwiStep({ runId: '31337', timeoutMinutes: '0.5' }, kiwi, clock)
     expect(r.code).toBe(1)
+    expect(step.errors().join('\n')).toMatch(/HTTP 500/)
     expect(step.errors().join('\n')).not.toMatch(/there is no run/)
   })
 
   it('takes its signal listeners away when it ends', async () => {
     box.script('kiwi', { queuedMs: 0, runMs: 1 })
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]
-    await kiwiStep()
+    const r = await kiwiStep({}, kiwi, clock)
+    expect(r.outputs.status).toBe('passed')
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before)
   })
 })
