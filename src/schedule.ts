@@ -40,6 +40,15 @@ const NEAR_END_MS = 2000
 const OVERDUE_MAX_MS = 8000
 // The readings the spread is taken from, and the changes of the count the rate is taken from.
 const KEPT = 20
+// Every test counted but the run goes on (plan hooks, videos, reports), or a first failure that may
+// stop it: the end can come at any read and nothing predicts when. Reads stay as dense as the
+// overdue reads' growth allows, never easing past 9 s: with ±10 % jitter a gap of 9.9 s at most,
+// so such an end is seen at least as soon as a 10 s poller sees it.
+const FINISHING_MAX_MS = 9000
+// Counts that stood still this many times longer than the run's usual time per test (and at least
+// half a minute) were stopped (an agent or device restarting): that time is left out of the rate.
+const STOP_FACTOR = 10
+const STOP_MIN_MS = 30_000
 
 interface Observation {
   t: number
@@ -60,6 +69,10 @@ export class PollPlanner {
   private readonly changes: Observation[] = []
   private overdueReads = 0
   private overdueSince?: number
+  /** The run went from no failed test to some while running: it may be about to stop. */
+  private failedSince?: number
+  private failedDone = 0
+  private lastFailed = 0
   private queuedSince?: number
   private runningSince = 0
   /** Why the last delay was chosen, for the debug log. */
@@ -83,6 +96,12 @@ export class PollPlanner {
     const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0)
     const o = { t, done: Math.min(done, c.total), total: c.total }
     const latest = this.seen[this.seen.length - 1]
+    // A first failed test: until another test completes, the run may be stopping on it.
+    if ((c.failed ?? 0) > 0 && this.lastFailed === 0) {
+      this.failedSince = t
+      this.failedDone = o.done
+    } else if (this.failedSince !== undefined && o.done > this.failedDone) this.failedSince = undefined
+    this.lastFailed = c.failed ?? 0
     this.seen.push(o)
     if (this.seen.length > KEPT) this.seen.shift()
     if (latest?.done === o.done) return
@@ -103,12 +122,21 @@ export class PollPlanner {
     return (last.total - last.done) / rate.perMs - (t - rate.at)
   }
 
-  /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
+  /**
+   * Tests done per ms over the changes kept, from the first with fewer done to the last, leaving
+   * out the time of a stop: a stretch between two changes far longer per test than the others.
+   */
   private rate(): { perMs: number; at: number } | undefined {
     const last = this.changes[this.changes.length - 1]
-    const from = this.changes.find((o) => o.done < last.done)
-    if (!from || last.t <= from.t) return undefined
-    return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t }
+    const from = this.changes.findIndex((o) => o.done < last.done)
+    if (from < 0 || last.t <= this.changes[from].t) return undefined
+    const steps = this.changes.slice(from + 1).map((o, i) => ({ ms: o.t - this.changes[from + i].t, done: o.done - this.changes[from + i].done }))
+    const perTest = steps.map((x) => x.ms / x.done).sort((a, b) => a - b)
+    const usual = perTest[Math.floor((perTest.length - 1) / 2)]
+    const kept = steps.filter((x) => x.ms / x.done <= usual * STOP_FACTOR || x.ms < STOP_MIN_MS)
+    const ms = kept.reduce((a, x) => a + x.ms, 0)
+    if (ms <= 0) return undefined
+    return { perMs: kept.reduce((a, x) => a + x.done, 0) / ms, at: last.t }
   }
 
   /**
@@ -147,6 +175,14 @@ export class PollPlanner {
     } else if (remaining === undefined) {
       delay = blindDelayMs(t - this.runningSince)
       this.reason = 'no progress counts to predict the end from: the quick, easing schedule'
+    } else if (remaining === 0 || this.failedSince !== undefined) {
+      // Every test counted, or a first failure: the end may come at any read (FINISHING_MAX_MS).
+      this.overdueSince ??= t
+      delay = Math.min(FINISHING_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
+      this.reason =
+        remaining === 0
+          ? `every test is counted and the run goes on: finishing read ${this.overdueReads}, 2 s growing to 9 s`
+          : `a test failed and no other has completed since: the run may stop on it; read ${this.overdueReads}, 2 s growing to 9 s`
     } else if (remaining > 0) {
       this.overdueReads = 0
       this.overdueSince = undefined
