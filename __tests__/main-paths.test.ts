@@ -429,3 +429,63 @@ describe('a signal while waiting, the cancel done', () => {
     expect(r.outputs.status).toBe('cancelled')
   })
 })
+
+describe('the wait’s settings and edges', () => {
+  // The sandbox's runs move on the step's own virtual clock.
+  let clock: FakeClock
+  beforeEach(async () => {
+    await box.close()
+    clock = new FakeClock(0.5, 1000)
+    const epoch = Date.now()
+    box = await startSandbox({ factories: [kiwiSandbox], now: () => epoch + clock.elapsed() })
+  })
+
+  it('pollIntervalSeconds sets every gap between reads, in seconds', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 10_000 })
+    const r = await kiwiStep({ pollIntervalSeconds: '3' }, kiwi, clock)
+    expect(r.outputs.status).toBe('passed')
+    expect(clock.sleeps.length).toBeGreaterThan(1)
+    expect(new Set(clock.sleeps)).toEqual(new Set([3000]))
+  })
+
+  it('a run this step just created may answer 404 for a moment: waited through; an attached one may not', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 5000 })
+    box.fault('kiwi', { on: 'poll', do: 'status', status: 404 })
+    const r = await kiwiStep({}, kiwi, clock)
+    expect(r.outputs.status).toBe('passed')
+    box.fault('kiwi', { on: 'poll', do: 'status', status: 404 })
+    const attached = await kiwiStep({ runId: r.outputs.runId }, kiwi, clock)
+    expect(attached.outputs.status).toBe('error')
+  })
+
+  it('a run that passed is not cancelled, with cancelOnAbort or without', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 2000 })
+    const r = await kiwiStep({ cancelOnAbort: 'true' }, kiwi, clock)
+    expect(r.outputs.status).toBe('passed')
+    expect(stops()).toEqual([])
+    expect(r.out).toMatch(/^running \(RUNNING\) · /m)
+    expect(r.out).toMatch(/^Final: passed \(PASS\)/m)
+  })
+
+  it('a run still going at the timeout: its per-test results are not read', async () => {
+    longRun()
+    const read = jest.fn(async () => [])
+    const r = await kiwiStep({ timeoutMinutes: '0.03' }, { ...kiwi, testResults: read })
+    expect(r.outputs.status).toBe('timed_out')
+    expect(read).not.toHaveBeenCalled()
+  })
+
+  it('attaching to a run the platform fails to read (500): no hint that the run is not there', async () => {
+    box.fault('kiwi', { on: 'poll', do: 'status', status: 500, times: 20 })
+    const r = await kiwiStep({ runId: '31337', timeoutMinutes: '0.5' })
+    expect(r.code).toBe(1)
+    expect(step.errors().join('\n')).not.toMatch(/there is no run/)
+  })
+
+  it('takes its signal listeners away when it ends', async () => {
+    box.script('kiwi', { queuedMs: 0, runMs: 1 })
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]
+    await kiwiStep()
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before)
+  })
+})

@@ -255,3 +255,10 @@ describe('post: the cancel the main step owes', () => {
     expect(process.exitCode).toBe(0)
   })
 })
+
+it('start: an entry named post.js, without a folder, is the post step', async () => {
+  step.enter({ inputs: testsigma() })
+  await start('post.js', jest.fn())
+  expect(step.stdout()).toContain('The main step of this action never began')
+  expect(requests('testsigma')).toEqual([])
+})
