@@ -137,7 +137,8 @@ export const SHAPES = [
   },
   {
     name: 'no counts',
-    says: 'no progress counts at all (Gearset; any run whose platform reports none)',
+    says: 'no progress counts at all (Gearset, whose provider says so: noProgressCounts)',
+    schedule: { noProgressCounts: true },
     draw: (rnd) => ({ ...baseRun(rnd), counts: 'none' })
   }
 ]
