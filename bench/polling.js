@@ -16,7 +16,7 @@ export function mulberry32(seed) {
 }
 
 /** Follows one simulated run with the real wait loop; returns status reads and detection delay. */
-async function follow(run, schedule, rnd) {
+export async function follow(run, schedule, rnd) {
   let now = 0
   let reads = 0
   const clock = { now: () => now, random: rnd, sleep: async (ms) => void (now += ms) }
