@@ -39,15 +39,50 @@ describe('PollPlanner', () => {
     expect(slow.nextDelayMs(10_000, mid)).toBe(60_000)
   })
 
-  it('reads every 2 s near the end, and backs off gently when the run overruns its prediction', () => {
+  it('reads every 2 s near the end; every test counted and the run goes on: growing to 9 s, and no further', () => {
     const p = new PollPlanner(DEFAULT_SCHEDULE)
     p.observe(0, running(0))
     p.observe(99_000, running(99))
     expect(p.nextDelayMs(99_000, mid)).toBe(2000)
     p.observe(101_000, running(100))
     expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map(() => p.nextDelayMs(101_000, mid))).toEqual([
-      2000, 2600, 3380, 4394, 5712, 7426, 8000, 8000, 8000
+      2000, 2600, 3380, 4394, 5712, 7426, 9000, 9000, 9000
     ])
+    // Minutes later (plan hooks, videos, reports still running): 9 s, not the overrun's 15 s.
+    expect(p.nextDelayMs(400_000, mid)).toBe(9000)
+    expect(p.nextDelayMs(400_000, () => 0.999)).toBe(9898)
+    expect(p.reason).toMatch(/^every test is counted and the run goes on: finishing read 11, 2 s growing to 9 s$/)
+  })
+
+  it('a first failed test with none completed since: the run may be stopping, read as it finishes', () => {
+    const p = new PollPlanner(DEFAULT_SCHEDULE)
+    p.observe(0, running(0, 1000))
+    p.observe(10_000, running(10, 1000)) // 1 test/s: 990 s left, a minute's sleep
+    expect(p.nextDelayMs(10_000, mid)).toBe(60_000)
+    p.observe(70_000, { ...running(69, 1000), counts: { total: 1000, passed: 69, failed: 1 } })
+    expect([1, 2, 3].map(() => p.nextDelayMs(70_000, mid))).toEqual([2000, 2600, 3380])
+    expect(p.reason).toMatch(/^a test failed and no other has completed since/)
+    // Still 70 done: still stopping.
+    p.observe(73_000, { ...running(69, 1000), counts: { total: 1000, passed: 69, failed: 1 } })
+    expect(p.nextDelayMs(73_000, mid)).toBe(4394)
+    // Another test completed: the run goes on, and the counts predict again.
+    p.observe(76_000, { ...running(70, 1000), counts: { total: 1000, passed: 70, failed: 1 } })
+    expect(p.nextDelayMs(76_000, mid)).toBe(60_000)
+    // A second failure is not a first one.
+    p.observe(136_000, { ...running(128, 1000), counts: { total: 1000, passed: 128, failed: 2 } })
+    expect(p.nextDelayMs(136_000, mid)).toBe(60_000)
+  })
+
+  it('a platform whose runs report no counts: a steady 15 s, queued or running, early or late', () => {
+    const p = new PollPlanner({ ...DEFAULT_SCHEDULE, noProgressCounts: true })
+    p.observe(0, { ...running(0), status: 'queued', counts: {} })
+    expect(p.nextDelayMs(0, mid)).toBe(15_000)
+    p.observe(20_000, { ...running(0), counts: {} })
+    expect([20_000, 60_000, 3_600_000].map((t) => p.nextDelayMs(t, mid))).toEqual([15_000, 15_000, 15_000])
+    expect(p.nextDelayMs(0, () => 0)).toBe(13_500)
+    expect(p.reason).toBe('the platform reports no progress counts: a steady 15 s')
+    // The user's pollIntervalSeconds still wins.
+    expect(new PollPlanner({ ...DEFAULT_SCHEDULE, noProgressCounts: true, fixedMs: 5000 }).nextDelayMs(0, mid)).toBe(5000)
   })
 
   it('past half a minute overdue, the gaps grow to a quarter of the overrun, never past 15 s', () => {
@@ -61,9 +96,11 @@ describe('PollPlanner', () => {
     expect(p.nextDelayMs(200_000, mid)).toBe(15_000) // not 45 s
     expect(p.reason).toBe('past the predicted end for 180 s: overdue read 5, 2 s growing to 8 s, then a quarter of the overrun up to 15 s')
     // Counts that move again end the overrun: the next one counts from its own start.
-    p.observe(200_000, running(60)) // 60 in 200 s: 40 left, 133 s
-    expect(p.nextDelayMs(200_000, mid)).toBe(60_000)
-    expect(p.nextDelayMs(340_000, mid)).toBe(2000)
+    // 60 at 200 s: the 190 s for 10 tests was a stop, left out of the rate: 40 left at 5 a second.
+    p.observe(200_000, running(60))
+    expect(p.remainingMs(200_000)).toBe(8000)
+    expect(p.nextDelayMs(200_000, mid)).toBe(4000)
+    expect(p.nextDelayMs(220_000, mid)).toBe(2000)
   })
 
   it('falls back to the blind schedule while counts do not move', () => {
@@ -155,14 +192,30 @@ describe('PollPlanner boundaries', () => {
     expect(p.remainingMs(120_000)).toBeCloseTo(79_900, -2)
   })
 
-  it('readings that repeat a count do not push earlier changes out: a slow test does not set the rate alone', () => {
+  it('counts that stood still far longer per test than the rest (a stop, an agent restarting) are left out of the rate', () => {
     const p = new PollPlanner(DEFAULT_SCHEDULE)
     for (let i = 0; i <= 4; i++) p.observe(i * 10_000, running(i * 10)) // 1 test/s until 40 s
-    for (let k = 1; k <= 30; k++) p.observe(40_000 + k * 8000, running(40)) // one test takes 4 minutes
+    for (let k = 1; k <= 30; k++) p.observe(40_000 + k * 8000, running(40)) // 4 minutes without a test
     p.observe(288_000, running(41))
-    // 41 tests in 288 s, from the first reading: 59 left. Kept as read, the last 20 readings would
-    // hold only the slow test, and 59 tests at its pace would take hours.
-    expect(p.remainingMs(288_000)).toBeCloseTo((59 * 288_000) / 41, 0)
+    // Kept as read, the last 20 readings would hold only the stop, and 59 tests at its pace would
+    // take hours; with the stop in the rate, 414 s. Without it: 59 s at 1 a second.
+    expect(p.remainingMs(288_000)).toBeCloseTo(59_000, 0)
+  })
+
+  it('a stretch is a stop only when 10x longer per test than the usual one and at least 30 s', () => {
+    const at = (gapMs: number) => {
+      const p = new PollPlanner(DEFAULT_SCHEDULE)
+      for (let i = 0; i <= 4; i++) p.observe(i * 2000, running(i)) // 2 s a test
+      p.observe(8000 + gapMs, running(5))
+      return p.remainingMs(8000 + gapMs)
+    }
+    expect(at(20_000)).toBeCloseTo(95 * (28_000 / 5), 0) // 10x but under 30 s: in the rate
+    expect(at(29_999)).toBeCloseTo(95 * (37_999 / 5), 0) // 15x, under 30 s: in the rate
+    expect(at(30_000)).toBeCloseTo(95 * 2000, 0) // 15x and 30 s: left out
+    const q = new PollPlanner(DEFAULT_SCHEDULE)
+    for (let i = 0; i <= 4; i++) q.observe(i * 10_000, running(i)) // 10 s a test
+    q.observe(40_000 + 100_000, running(5)) // exactly 10x: in the rate
+    expect(q.remainingMs(140_000)).toBeCloseTo(95 * 28_000, 0)
   })
 
   it('the rate comes from exactly the last 20 changes of the count', () => {

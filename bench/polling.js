@@ -16,7 +16,7 @@ export function mulberry32(seed) {
 }
 
 /** Follows one simulated run with the real wait loop; returns status reads and detection delay. */
-async function follow(run, schedule, rnd) {
+export async function follow(run, schedule, rnd) {
   let now = 0
   let reads = 0
   const clock = { now: () => now, random: rnd, sleep: async (ms) => void (now += ms) }
@@ -40,7 +40,24 @@ async function follow(run, schedule, rnd) {
   return { reads, delayMs: now - run.endMs }
 }
 
-export const STRATEGIES = [['ours', DEFAULT_SCHEDULE], ...[5, 10, 15, 30].map((s) => [`fixed ${s} s`, { minMs: 1000, fixedMs: s * 1000 }])]
+// The fixed pollers that draw the frontier: for any number of requests, the best p95 a fixed
+// interval gets for it (interpolated between neighbours).
+export const FIXED_SECONDS = [5, 10, 15, 20, 30, 45, 60]
+export const STRATEGIES = [['ours', DEFAULT_SCHEDULE], ...FIXED_SECONDS.map((s) => [`fixed ${s} s`, { minMs: 1000, fixedMs: s * 1000 }])]
+
+/**
+ * The p95 a fixed poller spending `requests` would get, from the fixed pollers' (requests, p95)
+ * points of the same runs: linear between the two that bracket it, the nearest one's beyond them.
+ */
+export function frontierP95(points, requests) {
+  const byRequests = [...points].sort((a, b) => a.requests - b.requests)
+  if (requests <= byRequests[0].requests) return byRequests[0].p95
+  for (let i = 1; i < byRequests.length; i++) {
+    const [a, b] = [byRequests[i - 1], byRequests[i]]
+    if (requests <= b.requests) return a.p95 + ((requests - a.requests) / (b.requests - a.requests)) * (b.p95 - a.p95)
+  }
+  return byRequests[byRequests.length - 1].p95
+}
 
 export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 export const median = (xs) =>
@@ -64,7 +81,9 @@ export async function pollingBench({ seeds = 10, runs = 400, firstSeed = 1, shap
       for (const [name, schedule] of STRATEGIES) {
         const rnd = mulberry32(seed * 104_729 + 1)
         const results = []
-        for (const run of set) results.push(await follow(run, schedule, rnd))
+        // What the platform's provider tells the schedule (noProgressCounts) goes with the shape.
+        const theirs = name === 'ours' ? { ...schedule, ...shape.schedule } : schedule
+        for (const run of set) results.push(await follow(run, theirs, rnd))
         const delays = results.map((x) => x.delayMs / 1000).sort((a, b) => a - b)
         perStrategy.get(name).push({
           requests: results.reduce((a, x) => a + x.reads, 0) / results.length,
@@ -74,8 +93,15 @@ export async function pollingBench({ seeds = 10, runs = 400, firstSeed = 1, shap
         })
       }
     }
+    // Ours against the frontier of the same seed's runs: above 1, a fixed poller spending as many
+    // requests would have seen the end sooner.
+    const frontier = perStrategy.get('ours').map((o, i) => {
+      const fixed = FIXED_SECONDS.map((sec) => perStrategy.get(`fixed ${sec} s`)[i])
+      return o.p95 / frontierP95(fixed, o.requests)
+    })
     for (const [name, perSeed] of perStrategy) {
       rows.push({
+        ...(name === 'ours' && { frontier: median(frontier), frontierSpread: spread(frontier) }),
         shape: shape.name,
         strategy: name,
         seeds,

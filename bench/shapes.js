@@ -98,16 +98,57 @@ export const SHAPES = [
     }
   },
   {
+    name: 'runs on after its last test',
+    says: 'every test counted, then 30 s – 5 min more before the run ends (plan hooks, videos, reports)',
+    // Testsigma runs plan hooks and visual checks after the tests (its result carries
+    // testPlanHookResults and visualTestResult) and Testery keeps screenshots and videos per test
+    // (docs/platforms.md, sections 1.2 and 3.5): none of it is counted as a test.
+    draw: (rnd) => {
+      const run = baseRun(rnd)
+      const tail = 30_000 + rnd() * 270_000
+      return { ...run, endMs: run.completions[run.completions.length - 1] + tail }
+    }
+  },
+  {
+    name: 'counts stop, then resume',
+    says: 'at 20–80 % of the run the counts stand still for 1–10 min (an agent or device restarting), then go on at the old pace',
+    // Testsigma's automator re-creates a driver session mid-suite and records it (restartCurrentSession
+    // in its open-source TestsuiteRunner); a run on a local agent waits while the agent restarts.
+    draw: (rnd) => {
+      const run = baseRun(rnd)
+      const at = run.queuedMs + (0.2 + rnd() * 0.6) * (run.endMs - run.queuedMs)
+      const stop = 60_000 + rnd() * 540_000
+      return { ...run, endMs: run.endMs + stop, completions: run.completions.map((c) => (c > at ? c + stop : c)) }
+    }
+  },
+  {
+    name: 'stops at a failure',
+    says: 'a third of the runs: one test fails at 5–95 % and the run ends 0–30 s later, the rest not run',
+    // Testsigma skips the tests whose prerequisite failed (preRequisiteFailedCount in its result;
+    // its open-source TestsuiteRunner runs them as skipped), so a failed prerequisite ends a run
+    // early; the failure is counted when that test completes (docs/platforms.md, section 1.2).
+    draw: (rnd) => {
+      const run = baseRun(rnd)
+      if (rnd() >= 1 / 3) return run
+      const i = Math.floor((0.05 + rnd() * 0.9) * run.total)
+      const failedAt = run.completions[i]
+      return { ...run, endMs: failedAt + rnd() * 30_000, completions: run.completions.slice(0, i + 1), failures: [failedAt], end: 'failed' }
+    }
+  },
+  {
     name: 'no counts',
-    says: 'no progress counts at all (Gearset; any run whose platform reports none)',
+    says: 'no progress counts at all (Gearset, whose provider says so: noProgressCounts)',
+    schedule: { noProgressCounts: true },
     draw: (rnd) => ({ ...baseRun(rnd), counts: 'none' })
   }
 ]
 
 /** What the platform answers about `run` at time `t`. */
 export function stateAt(run, t) {
+  const failedBy = (at) => (run.failures ?? []).filter((f) => f <= at).length
   if (t >= run.endMs) {
-    const counts = run.counts === 'none' ? {} : { total: run.total, passed: run.completions.length }
+    const failed = failedBy(t)
+    const counts = run.counts === 'none' ? {} : { total: run.total, passed: run.completions.length - failed, ...(failed && { failed }) }
     return { id: '1', status: run.end, providerStatus: run.end === 'passed' ? 'PASS' : 'FAIL', counts }
   }
   if (t < run.queuedMs) return { id: '1', status: 'queued', providerStatus: 'QUEUED', counts: {} }
@@ -119,11 +160,12 @@ export function stateAt(run, t) {
     if (run.completions[mid] <= seenAt) lo = mid + 1
     else hi = mid
   }
+  const failed = failedBy(seenAt)
   const counts =
     run.counts === 'none'
       ? {}
       : run.counts === 'pending-skipped'
-        ? { total: run.total, passed: lo, skipped: run.total - lo }
-        : { total: run.total, passed: lo }
+        ? { total: run.total, passed: lo - failed, skipped: run.total - lo }
+        : { total: run.total, passed: lo - failed, ...(failed && { failed }) }
   return { id: '1', status: 'running', providerStatus: 'RUNNING', counts }
 }

@@ -3274,12 +3274,14 @@ const TERMINAL_STATUSES = ['passed', 'failed', 'cancelled', 'error'];
 
 ;// CONCATENATED MODULE: ./src/schedule.ts
 const DEFAULT_SCHEDULE = { minMs: 1000 };
-// Without progress counts: every 2.5 s for the first 30 s (a run that ends in seconds is seen
-// within ~3 s), then easing to every 15 s by minute two (never a longer gap than a 15 s poller's).
-// Most runs last minutes: a quick phase of two minutes cost 28 more reads a run for the same p95.
+// A platform whose runs report no counts: every read at a steady 15 s, queued or running. For the
+// reads spent, a steady pace sees an end that nothing predicts soonest (p95); the quick start
+// below cost such runs about 16 reads for the same p95 (BENCHMARKS.md, part 1).
+const CRUISE_MS = 15_000;
+// Until the counts of a platform that reports them move: every 2.5 s for the first 30 s (a run that
+// ends in seconds is seen within ~3 s, and the first counts date the rate), easing to 15 s by minute two.
 const QUICK_MS = 2500;
 const QUICK_UNTIL_MS = 30_000;
-const CRUISE_MS = 15_000;
 const CRUISE_FROM_MS = 120_000;
 // With progress counts: wait a share of the predicted remaining time (at most half of it), at most
 // a minute (a run that ends early, e.g. aborted, is still seen within a minute), at least 2 s.
@@ -3302,6 +3304,15 @@ const NEAR_END_MS = 2000;
 const OVERDUE_MAX_MS = 8000;
 // The readings the spread is taken from, and the changes of the count the rate is taken from.
 const KEPT = 20;
+// Every test counted but the run goes on (plan hooks, videos, reports), or a first failure that may
+// stop it: the end can come at any read and nothing predicts when. Reads stay as dense as the
+// overdue reads' growth allows, never easing past 9 s: with \u00b110 % jitter a gap of 9.9 s at most,
+// so such an end is seen at least as soon as a 10 s poller sees it.
+const FINISHING_MAX_MS = 9000;
+// Counts that stood still this many times longer than the run's usual time per test (and at least
+// half a minute) were stopped (an agent or device restarting): that time is left out of the rate.
+const STOP_FACTOR = 10;
+const STOP_MIN_MS = 30_000;
 /** Plans the next read from what has been seen so far. One planner per wait. */
 class PollPlanner {
     s;
@@ -3316,6 +3327,9 @@ class PollPlanner {
     changes = [];
     overdueReads = 0;
     overdueSince;
+    /** A first test failed and none has completed since: the run may be stopping on it. */
+    stoppingAt;
+    lastFailed = 0;
     queuedSince;
     runningSince = 0;
     /** Why the last delay was chosen, for the debug log. */
@@ -3341,6 +3355,12 @@ class PollPlanner {
         const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0);
         const o = { t, done: Math.min(done, c.total), total: c.total };
         const latest = this.seen[this.seen.length - 1];
+        // A first failed test: until another test completes, the run may be stopping on it.
+        if ((c.failed ?? 0) > 0 && this.lastFailed === 0)
+            this.stoppingAt = o.done;
+        else if (this.stoppingAt !== undefined && o.done > this.stoppingAt)
+            this.stoppingAt = undefined;
+        this.lastFailed = c.failed ?? 0;
         this.seen.push(o);
         if (this.seen.length > KEPT)
             this.seen.shift();
@@ -3349,6 +3369,11 @@ class PollPlanner {
         this.changes.push(o);
         if (this.changes.length > KEPT)
             this.changes.shift();
+    }
+    /** The latest counts account for every test: what is left of the run is not tests. */
+    allCounted() {
+        const last = this.seen[this.seen.length - 1];
+        return last !== undefined && last.done >= last.total;
     }
     /**
      * The predicted time left (ms) from the rate at which tests complete, or undefined when the
@@ -3365,13 +3390,25 @@ class PollPlanner {
             return undefined;
         return (last.total - last.done) / rate.perMs - (t - rate.at);
     }
-    /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
+    /**
+     * Tests done per ms over the changes kept, from the first with fewer done to the last, leaving
+     * out the time of a stop: a stretch between two changes far longer per test than the others.
+     */
     rate() {
         const last = this.changes[this.changes.length - 1];
-        const from = this.changes.find((o) => o.done < last.done);
-        if (!from || last.t <= from.t)
+        const from = this.changes.findIndex((o) => o.done < last.done);
+        if (from < 0 || last.t <= this.changes[from].t)
             return undefined;
-        return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t };
+        const steps = this.changes
+            .slice(from + 1)
+            .map((o, i) => ({ ms: o.t - this.changes[from + i].t, done: o.done - this.changes[from + i].done }));
+        const perTest = steps.map((x) => x.ms / x.done).sort((a, b) => a - b);
+        const usual = perTest[Math.floor((perTest.length - 1) / 2)];
+        const kept = steps.filter((x) => x.ms / x.done <= usual * STOP_FACTOR || x.ms < STOP_MIN_MS);
+        const ms = kept.reduce((a, x) => a + x.ms, 0);
+        if (ms <= 0)
+            return undefined;
+        return { perMs: kept.reduce((a, x) => a + x.done, 0) / ms, at: last.t };
     }
     /**
      * The share of the predicted time left that the step may sleep: MOST_SHARE while the counts are
@@ -3401,7 +3438,11 @@ class PollPlanner {
         }
         const remaining = this.remainingMs(t);
         let delay;
-        if (this.queuedSince !== undefined) {
+        if (this.s.noProgressCounts) {
+            delay = CRUISE_MS;
+            this.reason = 'the platform reports no progress counts: a steady 15 s';
+        }
+        else if (this.queuedSince !== undefined) {
             // The longer a run has waited in the queue, the longer it is likely to wait still.
             const queued = t - this.queuedSince;
             delay = Math.min(CRUISE_MS, Math.max(QUICK_MS, queued / 4));
@@ -3409,7 +3450,14 @@ class PollPlanner {
         }
         else if (remaining === undefined) {
             delay = blindDelayMs(t - this.runningSince);
-            this.reason = 'no progress counts to predict the end from: the quick, easing schedule';
+            this.reason = 'no progress counts to predict the end from yet: the quick, easing schedule';
+        }
+        else if (this.allCounted() || this.stoppingAt !== undefined) {
+            // Every test counted, or a first failure: the end may come at any read (FINISHING_MAX_MS).
+            delay = Math.min(FINISHING_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++);
+            this.reason = this.allCounted()
+                ? `every test is counted and the run goes on: finishing read ${this.overdueReads}, 2 s growing to 9 s`
+                : `a test failed and no other has completed since: the run may stop on it; read ${this.overdueReads}, 2 s growing to 9 s`;
         }
         else if (remaining > 0) {
             this.overdueReads = 0;
@@ -3432,7 +3480,7 @@ class PollPlanner {
         return Math.max(this.s.minMs, Math.round(delay * (0.9 + 0.2 * random())));
     }
 }
-/** The schedule when nothing predicts the end: quick, easing to a steady interval. */
+/** Until counts predict the end: quick, easing to the steady pace. */
 function blindDelayMs(t) {
     if (t < QUICK_UNTIL_MS)
         return QUICK_MS;
@@ -11777,6 +11825,7 @@ const gearset = {
     rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
     // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
     pollFloorMs: 1000,
+    noProgressCounts: true,
     // Its run links are not documented: the run request ID names the run.
     webOrigin: undefined,
     inputRules: {
@@ -13331,6 +13380,7 @@ async function follow(s, first, clock, signal, onState) {
         schedule: {
             ...DEFAULT_SCHEDULE,
             minMs: provider.pollFloorMs,
+            noProgressCounts: provider.noProgressCounts,
             fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
         },
         signal,

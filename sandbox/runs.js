@@ -7,6 +7,7 @@
 //   total: 10, failed: 0, skipped: 0,   the final counts (they rise while running)
 //   end: 'passed',                      passed | failed | cancelled | error, or any word of the platform
 //   unknown: 'WEIRD',                   a word the platform shows in the second half of the running phase
+//   tailMs: 0,                          how long the run goes on after its last test is counted
 //   cancel: 'ok',                       ok | hang (never answers) | fail (500) for the cancel call
 //   failedAs, skippedAs                 report the failed/skipped tests in another count field of the
 //                                       platform (e.g. Testsigma preRequisiteFailedCount, Testery notRunCount)
@@ -17,7 +18,16 @@
 // run that has not ended that long after it was created (Testery's 3 hours).
 import { runNow } from './clock.js'
 
-export const DEFAULT_SCRIPT = Object.freeze({ queuedMs: 500, runMs: 2500, total: 10, failed: 0, skipped: 0, end: 'passed', cancel: 'ok' })
+export const DEFAULT_SCRIPT = Object.freeze({
+  queuedMs: 500,
+  runMs: 2500,
+  tailMs: 0,
+  total: 10,
+  failed: 0,
+  skipped: 0,
+  end: 'passed',
+  cancel: 'ok'
+})
 
 export class RunBook {
   constructor() {
@@ -67,7 +77,7 @@ function timeline(run) {
   const s = run.script
   const blockedUntil = run.after ? timeline(run.after).endedAt : -Infinity
   const startedAt = Math.max(run.createdAt + s.queuedMs, blockedUntil)
-  let endedAt = startedAt + s.runMs
+  let endedAt = startedAt + s.runMs + s.tailMs
   let end = s.end
   const stops = [run.cancelledAt, run.maxLifeMs === undefined ? undefined : run.createdAt + run.maxLifeMs].filter((t) => t !== undefined)
   const stop = Math.min(...stops)

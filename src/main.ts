@@ -105,6 +105,7 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
     schedule: {
       ...DEFAULT_SCHEDULE,
       minMs: provider.pollFloorMs,
+      noProgressCounts: provider.noProgressCounts,
       fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
     },
     signal,

@@ -1,6 +1,7 @@
 // When to read a run's status next. Fixed pollers spend a request every few seconds for the whole
-// run; this schedule spends them where the end is likely: quick while a run could end in seconds,
-// sparse while progress counts say the end is far, and dense again as the predicted end nears.
+// run; this schedule spends them where the end is likely: sparse while progress counts say the end
+// is far, dense as the predicted end nears, and steady where nothing predicts it (a steady pace is
+// what sees an unpredictable end soonest for the reads it spends).
 import type { RunState } from './model.js'
 
 export interface Schedule {
@@ -8,16 +9,20 @@ export interface Schedule {
   fixedMs?: number
   /** The platform's floor, ms. */
   minMs: number
+  /** The platform's runs report no counts: every read, queued or running, at the steady pace. */
+  noProgressCounts?: boolean
 }
 
 export const DEFAULT_SCHEDULE: Schedule = { minMs: 1000 }
 
-// Without progress counts: every 2.5 s for the first 30 s (a run that ends in seconds is seen
-// within ~3 s), then easing to every 15 s by minute two (never a longer gap than a 15 s poller's).
-// Most runs last minutes: a quick phase of two minutes cost 28 more reads a run for the same p95.
+// A platform whose runs report no counts: every read at a steady 15 s, queued or running. For the
+// reads spent, a steady pace sees an end that nothing predicts soonest (p95); the quick start
+// below cost such runs about 16 reads for the same p95 (BENCHMARKS.md, part 1).
+const CRUISE_MS = 15_000
+// Until the counts of a platform that reports them move: every 2.5 s for the first 30 s (a run that
+// ends in seconds is seen within ~3 s, and the first counts date the rate), easing to 15 s by minute two.
 const QUICK_MS = 2500
 const QUICK_UNTIL_MS = 30_000
-const CRUISE_MS = 15_000
 const CRUISE_FROM_MS = 120_000
 // With progress counts: wait a share of the predicted remaining time (at most half of it), at most
 // a minute (a run that ends early, e.g. aborted, is still seen within a minute), at least 2 s.
@@ -40,6 +45,15 @@ const NEAR_END_MS = 2000
 const OVERDUE_MAX_MS = 8000
 // The readings the spread is taken from, and the changes of the count the rate is taken from.
 const KEPT = 20
+// Every test counted but the run goes on (plan hooks, videos, reports), or a first failure that may
+// stop it: the end can come at any read and nothing predicts when. Reads stay as dense as the
+// overdue reads' growth allows, never easing past 9 s: with ±10 % jitter a gap of 9.9 s at most,
+// so such an end is seen at least as soon as a 10 s poller sees it.
+const FINISHING_MAX_MS = 9000
+// Counts that stood still this many times longer than the run's usual time per test (and at least
+// half a minute) were stopped (an agent or device restarting): that time is left out of the rate.
+const STOP_FACTOR = 10
+const STOP_MIN_MS = 30_000
 
 interface Observation {
   t: number
@@ -60,6 +74,9 @@ export class PollPlanner {
   private readonly changes: Observation[] = []
   private overdueReads = 0
   private overdueSince?: number
+  /** A first test failed and none has completed since: the run may be stopping on it. */
+  private stoppingAt?: number
+  private lastFailed = 0
   private queuedSince?: number
   private runningSince = 0
   /** Why the last delay was chosen, for the debug log. */
@@ -83,11 +100,21 @@ export class PollPlanner {
     const done = executed + (c.skipped ?? 0) >= c.total ? executed : executed + (c.skipped ?? 0)
     const o = { t, done: Math.min(done, c.total), total: c.total }
     const latest = this.seen[this.seen.length - 1]
+    // A first failed test: until another test completes, the run may be stopping on it.
+    if ((c.failed ?? 0) > 0 && this.lastFailed === 0) this.stoppingAt = o.done
+    else if (this.stoppingAt !== undefined && o.done > this.stoppingAt) this.stoppingAt = undefined
+    this.lastFailed = c.failed ?? 0
     this.seen.push(o)
     if (this.seen.length > KEPT) this.seen.shift()
     if (latest?.done === o.done) return
     this.changes.push(o)
     if (this.changes.length > KEPT) this.changes.shift()
+  }
+
+  /** The latest counts account for every test: what is left of the run is not tests. */
+  allCounted(): boolean {
+    const last = this.seen[this.seen.length - 1]
+    return last !== undefined && last.done >= last.total
   }
 
   /**
@@ -103,12 +130,23 @@ export class PollPlanner {
     return (last.total - last.done) / rate.perMs - (t - rate.at)
   }
 
-  /** Tests done per ms over the changes kept, from the first with fewer done to the last. */
+  /**
+   * Tests done per ms over the changes kept, from the first with fewer done to the last, leaving
+   * out the time of a stop: a stretch between two changes far longer per test than the others.
+   */
   private rate(): { perMs: number; at: number } | undefined {
     const last = this.changes[this.changes.length - 1]
-    const from = this.changes.find((o) => o.done < last.done)
-    if (!from || last.t <= from.t) return undefined
-    return { perMs: (last.done - from.done) / (last.t - from.t), at: last.t }
+    const from = this.changes.findIndex((o) => o.done < last.done)
+    if (from < 0 || last.t <= this.changes[from].t) return undefined
+    const steps = this.changes
+      .slice(from + 1)
+      .map((o, i) => ({ ms: o.t - this.changes[from + i].t, done: o.done - this.changes[from + i].done }))
+    const perTest = steps.map((x) => x.ms / x.done).sort((a, b) => a - b)
+    const usual = perTest[Math.floor((perTest.length - 1) / 2)]
+    const kept = steps.filter((x) => x.ms / x.done <= usual * STOP_FACTOR || x.ms < STOP_MIN_MS)
+    const ms = kept.reduce((a, x) => a + x.ms, 0)
+    if (ms <= 0) return undefined
+    return { perMs: kept.reduce((a, x) => a + x.done, 0) / ms, at: last.t }
   }
 
   /**
@@ -139,14 +177,23 @@ export class PollPlanner {
     }
     const remaining = this.remainingMs(t)
     let delay: number
-    if (this.queuedSince !== undefined) {
+    if (this.s.noProgressCounts) {
+      delay = CRUISE_MS
+      this.reason = 'the platform reports no progress counts: a steady 15 s'
+    } else if (this.queuedSince !== undefined) {
       // The longer a run has waited in the queue, the longer it is likely to wait still.
       const queued = t - this.queuedSince
       delay = Math.min(CRUISE_MS, Math.max(QUICK_MS, queued / 4))
       this.reason = `queued for ${Math.round(queued / 1000)} s: a quarter of that, between 2.5 s and 15 s`
     } else if (remaining === undefined) {
       delay = blindDelayMs(t - this.runningSince)
-      this.reason = 'no progress counts to predict the end from: the quick, easing schedule'
+      this.reason = 'no progress counts to predict the end from yet: the quick, easing schedule'
+    } else if (this.allCounted() || this.stoppingAt !== undefined) {
+      // Every test counted, or a first failure: the end may come at any read (FINISHING_MAX_MS).
+      delay = Math.min(FINISHING_MAX_MS, NEAR_END_MS * 1.3 ** this.overdueReads++)
+      this.reason = this.allCounted()
+        ? `every test is counted and the run goes on: finishing read ${this.overdueReads}, 2 s growing to 9 s`
+        : `a test failed and no other has completed since: the run may stop on it; read ${this.overdueReads}, 2 s growing to 9 s`
     } else if (remaining > 0) {
       this.overdueReads = 0
       this.overdueSince = undefined
@@ -168,7 +215,7 @@ export class PollPlanner {
   }
 }
 
-/** The schedule when nothing predicts the end: quick, easing to a steady interval. */
+/** Until counts predict the end: quick, easing to the steady pace. */
 export function blindDelayMs(t: number): number {
   if (t < QUICK_UNTIL_MS) return QUICK_MS
   if (t >= CRUISE_FROM_MS) return CRUISE_MS

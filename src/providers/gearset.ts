@@ -96,6 +96,7 @@ export const gearset: Provider = {
   rateLimitHeaders: { remaining: 'x-rate-limit-remaining', reset: 'x-rate-limit-reset' },
   // 5 status reads per 5 s per job: one a second, and the read limit below holds the rest.
   pollFloorMs: 1000,
+  noProgressCounts: true,
   // Its run links are not documented: the run request ID names the run.
   webOrigin: undefined,
   inputRules: {

@@ -73,6 +73,8 @@ export interface Provider {
   readonly rateLimitHeaders?: RateLimitHeaders
   /** The shortest time between two status reads, ms (pollIntervalSeconds cannot go below it). */
   readonly pollFloorMs: number
+  /** Its runs report no test counts while they go (Gearset): nothing predicts when one ends. */
+  readonly noProgressCounts?: boolean
   /** Its status words and what each means; a word not in it is never an ending. */
   readonly statusWords: Readonly<Record<string, RunStatus>>
   /**
