@@ -165,16 +165,16 @@ describe('commitStatus and prComment', () => {
 
   it.concurrent('the debug log names each poll decision, each status word and each request’s timing, never a token', () =>
     inSandbox(async (box, run) => {
-      // Running for 12 s: the adaptive schedule reads a run without counts every few seconds, so a
-      // loaded machine still reads it while it is Started.
-      box.script('gearset', { queuedMs: 500, runMs: 12_000 })
+      // Gearset reports no counts: the schedule reads it at a steady 15 s (README, How often it polls), so a
+      // run of 2 s is read once, at its end.
+      box.script('gearset', { queuedMs: 500, runMs: 2000 })
       const r = await run('gearset', { pollIntervalSeconds: '' }, { env: { ACTIONS_STEP_DEBUG: 'true' } })
       expect(r.outputs.status).toBe('passed')
       const debug = r.stdout.split('\n').filter((l) => l.startsWith('::debug::'))
       expect(debug).toContainEqual(
-        expect.stringMatching(/^::debug::Next status read in \d+\.\d s: no progress counts to predict the end from/)
+        expect.stringMatching(/^::debug::Next status read in 1[3-7]\.\d s: the platform reports no progress counts: a steady 15 s/)
       )
-      expect(debug).toContainEqual(expect.stringMatching(/^::debug::Status of run [\w-]+: Started → running \{\}$/))
+      expect(debug).toContainEqual(expect.stringMatching(/^::debug::Status of run [\w-]+: Succeeded → passed \{\}$/))
       expect(debug).toContainEqual(expect.stringMatching(/^::debug::GET \/public\/automation\/.+ -> 200 in \d+ ms$/))
       expect(debug).toContainEqual(
         expect.stringMatching(/^::debug:: {2}rate-limit headers: x-rate-limit-remaining: \d+, x-rate-limit-reset: /)
