@@ -153,6 +153,15 @@ describe('the reusable workflow', () => {
     }
   })
 
+  it('has no placeholder for where the action comes from: a caller must name it, and the README does', () => {
+    expect(call.inputs['action-repository']).toMatchObject({ type: 'string', required: true })
+    expect(call.inputs['action-repository'].default).toBeUndefined()
+    const readme = readFileSync('README.md', 'utf8')
+    const example =
+      /uses: ([\w-]+\/[\w-]+)\/\.github\/workflows\/trigger-test-run\.yml@v1\n\s+with:\n\s+action-repository: ([\w-]+\/[\w-]+)/.exec(readme)
+    expect(example?.[2]).toBe(example?.[1])
+  })
+
   it('gives every output of the action as its own', () => {
     expect(Object.keys(call.outputs).sort()).toEqual(Object.keys(action.outputs).sort())
     for (const name of Object.keys(action.outputs)) {

@@ -3,7 +3,7 @@
 // (e2e-security.test.ts) runs some of them through dist/index.js.
 import { run } from '../src/main.js'
 import { FACTORIES, startSandbox } from '../sandbox/server.js'
-import { BAD_INPUTS } from './helpers/bad-inputs.js'
+import { BAD_INPUTS, CAUSE } from './helpers/bad-inputs.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
 
@@ -29,7 +29,12 @@ it.each(BAD_INPUTS)('%j', async (inputs, message) => {
   await run(new FakeClock(), () => undefined)
   expect(process.exitCode).toBe(1)
   const errors = step.errors().map((l) => l.replace(/^::error::/, ''))
-  expect(errors).toEqual([expect.stringMatching(message), "The step's inputs have 1 problem (listed above); no request was sent."])
+  const cause = inputs.wait === 'true' && !inputs.provider ? [expect.stringMatching(CAUSE)] : []
+  expect(errors).toEqual([
+    ...cause,
+    expect.stringMatching(message),
+    "The step's inputs have 1 problem (listed above); no request was sent."
+  ])
   expect(box.requests.length).toBe(before)
   expect(step.summary()).toBe('')
   expect(step.stdout().replaceAll(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)

@@ -1,6 +1,7 @@
 // What goes to GitHub (commitStatus, prComment), in process: the commit state of each status (no
 // false pass), the comment's text (platform text inert), and which commit and pull request an
 // event names.
+import { readFileSync } from 'node:fs'
 import type { RunState, TestResult } from '../src/model.js'
 import { COMMENT_FAILURES, commentBody, commentMarker, commitState, statusDescription } from '../src/github/comment.js'
 import { fromEvent } from '../src/github/target.js'
@@ -138,6 +139,38 @@ describe('GitHubPublisher, against a local fake of GitHub’s API', () => {
     await publisher(gh.url, warnings).status(run('running'), stop.signal)
     expect(gh.statuses).toEqual([])
     expect(warnings).toEqual([])
+  })
+
+  it('a refused pull-request lookup names the one permission the README names, and does not say there is no pull request', async () => {
+    gh = await fakeGitHub()
+    gh.forbid.add('pulls')
+    const warnings: string[] = []
+    const infos: string[] = []
+    const p = new GitHubPublisher({
+      token: 'ghs_CANARY0123',
+      target: { owner: 'o', repo: 'r', sha: 'a'.repeat(40), apiUrl: gh.url },
+      commitStatus: false,
+      prComment: true,
+      title: 'Acme 2090',
+      key: 'acme 2090',
+      warn: (l) => warnings.push(l),
+      info: (l) => infos.push(l),
+      debug: () => undefined
+    })
+    await p.comment(run('passed'))
+    expect(warnings).toEqual([
+      "Could not find the pull request of commit aaaaaaa: GitHub answered 403 (Resource not accessible by integration). The workflow's token may not do this: give the job `permissions: contents: read`. The step's result is unchanged."
+    ])
+    expect(infos).toEqual([])
+    expect(gh.comments).toEqual([])
+    // The README's permissions table names the same one for the lookup.
+    expect(readFileSync('README.md', 'utf8')).toMatch(
+      /`prComment: true` \| `pull-requests: write` \(.*`contents: read` to find it from the commit\)/
+    )
+    // With the lookup allowed and no open pull request, that is what it says.
+    gh.forbid.delete('pulls')
+    await p.comment(run('passed'))
+    expect(infos).toEqual(['No open pull request has commit aaaaaaa: no comment was written.'])
   })
 
   it('a refusal is a warning with the permission, the token scrubbed', async () => {

@@ -77,6 +77,32 @@ describe('parseInputs', () => {
     ])
   })
 
+  it('a step for another platform that leaves `provider` out is told first that it was checked as Evaficy', () => {
+    // A Testery quick start without its provider line: inputs Evaficy does not read, and wait: true.
+    const testery = parseInputs(
+      raw({ token: 'tok1', projectId: 'shop', scenarioId: 'smoke', environment: 'staging', wait: 'true' }),
+      SHA,
+      rulesOf
+    )
+    expect(testery.cause).toBe(
+      "Input `provider` is `evaficy`, its default when the step leaves it out, so the inputs were checked as evaficy's: if this step is for another platform, set `provider` (one of evaficy, testsigma, testery, gearset)."
+    )
+    // The cause is said beside the problems, not counted among them.
+    expect(testery.problems).toEqual([
+      expect.stringMatching(/^Input `projectId` must be/),
+      expect.stringMatching(/^Input `scenarioId` must be/),
+      expect.stringMatching(/^Input `wait` cannot be true for evaficy/)
+    ])
+    // Either sign alone is enough: wait: true (no other input), or an input Evaficy does not read.
+    expect(parseInputs(raw({ token: 'tok1', scenarioId: '2090', wait: 'true' }), SHA, rulesOf).cause).toMatch(/its default/)
+    expect(parseInputs(raw({ token: 'tok1', scenarioId: 'job-42', gitBranch: 'main' }), SHA, rulesOf).cause).toMatch(/its default/)
+    // A mistyped Evaficy ID is no sign, nor a step that names another platform.
+    expect(parseInputs(raw({ token: 'tok1', projectId: '65f1', scenarioId: S }), SHA, rulesOf).cause).toBeUndefined()
+    expect(
+      parseInputs(raw({ provider: 'testery', token: 'tok1', projectId: 'shop', environment: 'staging' }), SHA, rulesOf).cause
+    ).toBeUndefined()
+  })
+
   it.each([
     ['provider', 'jenkins', /must be one of evaficy, testsigma, testery, gearset/],
     ['token', 'has space', /space or line break/],

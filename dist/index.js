@@ -11509,6 +11509,16 @@ function platformProblems(p, rules) {
     return out;
 }
 /**
+ * A step written for another platform that left `provider` out is checked as the default's. The
+ * signs: inputs the default does not read, or `wait: true`, which it cannot do (every other
+ * platform's quick start waits). An ID alone is no sign: any platform's may be mistyped.
+ */
+function defaultProviderCause(provider, waits, warnings, names) {
+    if (provider !== INPUT_DEFAULTS.provider || (warnings.length === 0 && !waits))
+        return undefined;
+    return `Input \`provider\` is \`${provider}\`, its default when the step leaves it out, so the inputs were checked as ${provider}'s: if this step is for another platform, set \`provider\` (one of ${names.join(', ')}).`;
+}
+/**
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
  * Returns every problem at once; `inputs` is set only when there are none.
  */
@@ -11537,7 +11547,7 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) 
     // Only what the user wrote is worth a warning, not a default.
     const warnings = INPUT_NAMES.filter((name) => !SHARED_INPUTS.includes(name) && !rules.uses.includes(name) && raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name]).map((name) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`);
     if (problems.length > 0)
-        return { problems, warnings };
+        return { problems, warnings, cause: defaultProviderCause(p.provider, p.wait === true, warnings, names) };
     return {
         problems,
         warnings,
@@ -12599,7 +12609,8 @@ const GITHUB_ATTEMPTS = 3;
 const PERMISSION = {
     status: 'statuses: write',
     comment: 'pull-requests: write',
-    read: 'pull-requests: read'
+    // Finding a commit's pull requests reads the repository's contents (README, Permissions).
+    read: 'contents: read'
 };
 class GitHubPublisher {
     o;
@@ -12662,6 +12673,9 @@ class GitHubPublisher {
             return;
         const { owner, repo, sha } = this.o.target;
         const pull = this.o.target.pullNumber ?? (await this.pullOf(sha));
+        // The lookup failed and said why: whether there is a pull request is not known.
+        if (pull === 'unknown')
+            return;
         if (pull === undefined) {
             this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`);
             return;
@@ -12720,7 +12734,7 @@ class GitHubPublisher {
     /** The open pull request that has this commit (for events that do not name one). */
     async pullOf(sha) {
         const { owner, repo } = this.o.target;
-        let found;
+        let found = 'unknown';
         await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, undefined, async (gh, request) => {
             const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request });
             found = data.find((p) => p.state === 'open')?.number;
@@ -12776,8 +12790,11 @@ class GitHubPublisher {
         if (err.status !== undefined && err.status >= 500)
             return `GitHub's API answered ${err.status} (${said}), also when tried again.`;
         if (err.status === 403 || err.status === 404) {
-            return (`GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`. ` +
-                'A pull request from a fork gets a read-only token whatever the workflow asks for, so there the step cannot write.');
+            const grant = `GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`.`;
+            // Only a write meets a fork's read-only token.
+            if (what === 'read')
+                return grant;
+            return `${grant} A pull request from a fork gets a read-only token whatever the workflow asks for, so there the step cannot write.`;
         }
         if (err.status === 401)
             return `GitHub answered 401 (${said}): the token in \`githubToken\` was not accepted.`;
@@ -12877,12 +12894,14 @@ function readTarget(env = process.env) {
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock, step = 'main', registry = REGISTRY) {
     const runContext = readRunContext();
-    const { inputs, problems, warnings } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names);
+    const { inputs, problems, warnings, cause } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names);
     // The main step said these already; the post step reads the same inputs.
     if (step === 'main')
         for (const w of warnings)
             annotate('warning', w);
     if (!inputs) {
+        if (cause)
+            annotate('error', cause);
         for (const p of problems)
             annotate('error', p);
         verdict('error', `The step's inputs have ${problems.length} problem${problems.length === 1 ? '' : 's'} (listed above); no request was sent.`);

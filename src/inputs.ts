@@ -333,6 +333,18 @@ export interface ReadInputsResult {
   inputs?: Inputs
   problems: string[]
   warnings: string[]
+  /** Why the problems may not be the inputs' fault at all, said before them (not one of them). */
+  cause?: string
+}
+
+/**
+ * A step written for another platform that left `provider` out is checked as the default's. The
+ * signs: inputs the default does not read, or `wait: true`, which it cannot do (every other
+ * platform's quick start waits). An ID alone is no sign: any platform's may be mistyped.
+ */
+function defaultProviderCause(provider: ProviderName, waits: boolean, warnings: string[], names: readonly string[]): string | undefined {
+  if (provider !== INPUT_DEFAULTS.provider || (warnings.length === 0 && !waits)) return undefined
+  return `Input \`provider\` is \`${provider}\`, its default when the step leaves it out, so the inputs were checked as ${provider}'s: if this step is for another platform, set \`provider\` (one of ${names.join(', ')}).`
 }
 
 /**
@@ -369,7 +381,7 @@ export function parseInputs(
   const warnings = INPUT_NAMES.filter(
     (name) => !SHARED_INPUTS.includes(name) && !rules.uses.includes(name) && raw[name] !== '' && raw[name] !== INPUT_DEFAULTS[name]
   ).map((name) => `Input \`${name}\` is not used by ${p.provider}; it is ignored.`)
-  if (problems.length > 0) return { problems, warnings }
+  if (problems.length > 0) return { problems, warnings, cause: defaultProviderCause(p.provider, p.wait === true, warnings, names) }
   return {
     problems,
     warnings,

@@ -1,6 +1,10 @@
 // Inputs with one problem each, and the line that names it (README, Inputs): a step with any of
-// them sends no request.
+// them sends no request. `wait: true` on the default provider also says, before it, that the
+// provider was left to its default (CAUSE).
 import { PROVIDER_NAMES } from '../../src/model.js'
+
+/** The line said before the problems of a step that may be for another platform but left `provider` out. */
+export const CAUSE = /^Input `provider` is `evaficy`, its default when the step leaves it out/
 
 export const BAD_INPUTS: [Record<string, string>, RegExp][] = [
   [{ provider: 'jenkins' }, new RegExp(`^Input \`provider\` must be one of ${PROVIDER_NAMES.join(', ')}\\.$`)],

@@ -15,7 +15,7 @@ export interface FakeGitHub extends FakeServer {
   refusals: { status: number; body: object; headers?: Record<string, string> }[]
 
   /** Routes that answer 403 "Resource not accessible by integration". */
-  forbid: Set<'statuses' | 'comments'>
+  forbid: Set<'statuses' | 'comments' | 'pulls'>
   /** What GET /repos/{o}/{r}/commits/{sha}/pulls answers. */
   pullsOfCommit: { number: number; state: string }[]
   /** The Authorization headers received. */
@@ -36,7 +36,7 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
     stall: new Set<'comments'>(),
     identity: {} as { login?: string },
 
-    forbid: new Set<'statuses' | 'comments'>(),
+    forbid: new Set<'statuses' | 'comments' | 'pulls'>(),
     pullsOfCommit: [] as FakeGitHub['pullsOfCommit'],
     auth: [] as string[]
   }
@@ -78,7 +78,10 @@ export async function fakeGitHub(): Promise<FakeGitHub> {
       c.body = body.body
       return sendJson(res, 200, c)
     }
-    if (/^\/repos\/[^/]+\/[^/]+\/commits\/\w+\/pulls$/.test(path)) return sendJson(res, 200, state.pullsOfCommit)
+    if (/^\/repos\/[^/]+\/[^/]+\/commits\/\w+\/pulls$/.test(path)) {
+      if (state.forbid.has('pulls')) return sendJson(res, 403, FORBIDDEN)
+      return sendJson(res, 200, state.pullsOfCommit)
+    }
     sendJson(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' })
   })
   return Object.assign(server, state)

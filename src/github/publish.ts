@@ -41,7 +41,8 @@ const GITHUB_ATTEMPTS = 3
 const PERMISSION = {
   status: 'statuses: write',
   comment: 'pull-requests: write',
-  read: 'pull-requests: read'
+  // Finding a commit's pull requests reads the repository's contents (README, Permissions).
+  read: 'contents: read'
 } as const
 
 export class GitHubPublisher {
@@ -106,6 +107,8 @@ export class GitHubPublisher {
     if (!this.o.prComment || this.hurried) return
     const { owner, repo, sha } = this.o.target
     const pull = this.o.target.pullNumber ?? (await this.pullOf(sha))
+    // The lookup failed and said why: whether there is a pull request is not known.
+    if (pull === 'unknown') return
     if (pull === undefined) {
       this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`)
       return
@@ -161,9 +164,9 @@ export class GitHubPublisher {
   }
 
   /** The open pull request that has this commit (for events that do not name one). */
-  private async pullOf(sha: string): Promise<number | undefined> {
+  private async pullOf(sha: string): Promise<number | undefined | 'unknown'> {
     const { owner, repo } = this.o.target
-    let found: number | undefined
+    let found: number | undefined | 'unknown' = 'unknown'
     await this.attempt('read', `find the pull request of commit ${sha.slice(0, 7)}`, undefined, async (gh, request) => {
       const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, request })
       found = data.find((p) => p.state === 'open')?.number
@@ -221,10 +224,10 @@ export class GitHubPublisher {
       return `GitHub's ${/secondary/i.test(said) ? 'secondary ' : ''}rate limit held this call past its ${this.timeoutMs / 1000} s budget (${said}).`
     if (err.status !== undefined && err.status >= 500) return `GitHub's API answered ${err.status} (${said}), also when tried again.`
     if (err.status === 403 || err.status === 404) {
-      return (
-        `GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`. ` +
-        'A pull request from a fork gets a read-only token whatever the workflow asks for, so there the step cannot write.'
-      )
+      const grant = `GitHub answered ${err.status} (${said}). The workflow's token may not do this: give the job \`permissions: ${PERMISSION[what]}\`.`
+      // Only a write meets a fork's read-only token.
+      if (what === 'read') return grant
+      return `${grant} A pull request from a fork gets a read-only token whatever the workflow asks for, so there the step cannot write.`
     }
     if (err.status === 401) return `GitHub answered 401 (${said}): the token in \`githubToken\` was not accepted.`
     return `GitHub answered ${err.status} (${said}).`
