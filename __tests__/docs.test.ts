@@ -1,7 +1,8 @@
 // The README's inputs and outputs tables are generated from action.yml (`npm run docs`), and every
 // workflow example in the docs and in .github/ uses only the action's declared inputs, with the
 // right types.
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import { renderReadme } from '../scripts/docs.js'
@@ -93,5 +94,58 @@ describe('workflow examples', () => {
       if (!result.success)
         throw new Error(`${JSON.stringify(s.with)}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
     }
+  })
+})
+
+// Every link from one of the repository's documents to another resolves: the file exists, and a
+// #fragment names one of its headings (GitHub's slugs). A README that links a doc that was moved or
+// never written fails here.
+describe('links between the documents', () => {
+  const DOCS = [
+    'README.md',
+    'CONTRIBUTING.md',
+    'BENCHMARKS.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`)
+  ]
+  /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+  const slug = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[`*_]/g, '')
+      .replace(/[^\p{L}\p{N}\s-]/gu, '')
+      .replace(/\s/g, '-')
+  const anchors = (file: string) =>
+    new Set(
+      readFileSync(file, 'utf8')
+        .replace(/```[\s\S]*?```/g, '')
+        .split('\n')
+        .filter((l) => /^#{1,6} /.test(l))
+        .map((l) => slug(l.replace(/^#+ /, '')))
+    )
+  const links = DOCS.flatMap((from) =>
+    [
+      ...readFileSync(from, 'utf8')
+        .replace(/```[\s\S]*?```/g, '')
+        .matchAll(/\]\(([^)\s]+)\)/g)
+    ]
+      .map((m) => m[1])
+      .filter((to) => !/^[a-z]+:/i.test(to))
+      .map((to) => [from, to] as const)
+  )
+
+  it('are found: the README links the docs it moved its detail to', () => {
+    const fromReadme = links.filter(([from]) => from === 'README.md').map(([, to]) => to.split('#')[0])
+    for (const doc of ['docs/how-it-works.md', 'docs/recipes.md', 'docs/platforms.md', 'docs/reliability.md', 'CONTRIBUTING.md'])
+      expect(fromReadme).toContain(doc)
+  })
+
+  it.each(links)('%s → %s', (from, to) => {
+    const [path, fragment] = to.split('#')
+    const target = path ? join(dirname(from), path) : from
+    expect([to, existsSync(target)]).toEqual([to, true])
+    if (fragment && target.endsWith('.md')) expect([to, anchors(target).has(fragment)]).toEqual([to, true])
   })
 })

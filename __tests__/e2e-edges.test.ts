@@ -141,7 +141,7 @@ describe('runner files never change the verdict', () => {
   )
 })
 
-describe('every URL form the README accepts connects', () => {
+describe('every URL form docs/how-it-works.md accepts connects (Reliability: network)', () => {
   it.concurrent('an IPv6 loopback literal, http://[::1]:port', async () => {
     const box = await startSandbox({ host: '::1' })
     try {

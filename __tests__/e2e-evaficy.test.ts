@@ -76,6 +76,8 @@ describe('Evaficy, end to end through dist/index.js', () => {
     expect(r.code).toBe(1)
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error::'))
     expect(errors).toEqual([
+      // wait: true is a sign the step may be for another platform: said first, not counted.
+      expect.stringMatching(/^::error::Input `provider` is `evaficy`, its default when the step leaves it out/),
       expect.stringMatching(/^::error::Input `projectId` must be the 24-character hex Project ID/),
       expect.stringMatching(/^::error::Input `scenarioId` must be the 24-character hex Scenario ID/),
       expect.stringMatching(/^::error::Input `wait` cannot be true for evaficy.*required reviewers/),

@@ -165,7 +165,7 @@ describe('commitStatus and prComment', () => {
 
   it.concurrent('the debug log names each poll decision, each status word and each request’s timing, never a token', () =>
     inSandbox(async (box, run) => {
-      // Gearset reports no counts: the schedule reads it at a steady 15 s (README, How often it polls), so a
+      // Gearset reports no counts: the schedule reads it at a steady 15 s (docs/how-it-works.md, How often it polls), so a
       // run of 2 s is read once, at its end.
       box.script('gearset', { queuedMs: 500, runMs: 2000 })
       const r = await run('gearset', { pollIntervalSeconds: '' }, { env: { ACTIONS_STEP_DEBUG: 'true' } })

@@ -1,4 +1,4 @@
-// End to end (README, Reliability): dist/index.js as the runner runs it, against a sandbox that behaves as a
+// End to end (docs/how-it-works.md, Reliability): dist/index.js as the runner runs it, against a sandbox that behaves as a
 // hostile platform and an unlucky network would. One describe per rule; rule 9 (never sent) is in
 // e2e-network.test.ts, where a real CONNECT proxy and a private CA stand on loopback.
 import { mkdtempSync, readFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// End to end: "never sent" told apart from "may have arrived" (README, Reliability: never sent). dist/index.js
+// End to end: "never sent" told apart from "may have arrived" (docs/how-it-works.md, Reliability: never sent). dist/index.js
 // talks HTTPS to the sandbox signed by a private certificate authority, directly and through a
 // real CONNECT proxy on loopback, as a self-hosted runner in a corporate network does.
 import { readFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// Security end to end (README, Reliability: the token, platform text, network): the token never
+// Security end to end (docs/how-it-works.md, Reliability: the token, platform text, network): the token never
 // leaks on any failure path, even with debug logging on; platform text cannot forge a workflow
 // command or an output; bad input sends nothing.
 import { readFileSync, readdirSync } from 'node:fs'
@@ -164,7 +164,7 @@ describe('bad input: one clear line per problem naming the input, and no request
   )
 })
 
-it('never turns off TLS verification (README, Reliability: network)', () => {
+it('never turns off TLS verification (docs/how-it-works.md, Reliability: network)', () => {
   const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
   expect(files.length).toBeGreaterThan(5)
   for (const f of files) expect(readFileSync(join('src', f), 'utf8')).not.toMatch(/rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED/)

@@ -1,4 +1,4 @@
-// Property-based checks of every response parser (README, Reliability: answers): whatever a platform sends,
+// Property-based checks of every response parser (docs/how-it-works.md, Reliability: answers): whatever a platform sends,
 // the action gets a typed value or our own error — never a crash, never a hang, never a false pass,
 // never the token in a message.
 import fc from 'fast-check'

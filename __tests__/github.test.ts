@@ -6,6 +6,7 @@ import type { RunState, TestResult } from '../src/model.js'
 import { COMMENT_FAILURES, commentBody, commentMarker, commitState, statusDescription } from '../src/github/comment.js'
 import { fromEvent } from '../src/github/target.js'
 import { GitHubPublisher } from '../src/github/publish.js'
+import { publishedAs } from '../src/setup.js'
 import { fakeGitHub, type FakeGitHub } from './helpers/fake-github.js'
 
 const run = (status: RunState['status'], extra: Partial<RunState> = {}): RunState => ({
@@ -184,5 +185,19 @@ describe('GitHubPublisher, against a local fake of GitHub’s API', () => {
       )
     ])
     expect(warnings.join('')).not.toContain('ghs_CANARY0123')
+  })
+})
+
+describe('what the status and the comment are known by', () => {
+  const testery = { title: 'Testery', name: 'testery' }
+  it('is the platform, what ran and where: the same from one workflow run to the next, also when attaching by runId', () => {
+    expect(publishedAs({ title: 'Testsigma', name: 'testsigma' }, { scenarioId: '2090', environment: '10' })).toEqual({
+      title: 'Testsigma 2090 (10)',
+      key: 'testsigma 2090 10'
+    })
+    expect(publishedAs(testery, { projectId: 'shop', environment: 'staging' }).title).toBe('Testery shop (staging)')
+    // A step that attaches with only runId: no run ID in the context a branch protection rule requires.
+    expect(publishedAs(testery, { environment: 'staging' })).toEqual({ title: 'Testery (staging)', key: 'testery  staging' })
+    expect(publishedAs(testery, {}).title).toBe('Testery')
   })
 })

@@ -1,4 +1,4 @@
-// README, Reliability, "never sent": a failure before any answer says whether the request can have reached the
+// docs/how-it-works.md, Reliability, "never sent": a failure before any answer says whether the request can have reached the
 // platform. Only "reached" failures may send the reader looking for a run that may have started.
 import { classifyNetworkError } from '../src/network-errors.js'
 import { describeFailure, type FailureInfo } from '../src/errors.js'

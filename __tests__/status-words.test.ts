@@ -193,19 +193,19 @@ describe('unknown words', () => {
 })
 
 // Each provider declares its words (statusWords): the declaration is what its state mapping
-// does, word for word, and what the README's table tells users.
+// does, word for word, and what the table of docs/how-it-works.md tells users.
 describe('the declared status words', () => {
   const mappers: [string, Provider, (word: string) => RunStatus][] = [
     ['Testsigma', testsigma, (w) => ts(...(w.split('/') as [string, string?])).status],
     ['Testery', testery, (w) => ty(w, { failCount: w === 'FAIL' ? 1 : 0 }).status],
     ['Gearset', gearset, (w) => gs(w).status]
   ]
-  const readme = readFileSync('README.md', 'utf8')
-  const table = readme.slice(readme.indexOf('| status | Testsigma'), readme.indexOf('A word the action does not know'))
+  const doc = readFileSync('docs/how-it-works.md', 'utf8')
+  const table = doc.slice(doc.indexOf('| status | Testsigma'), doc.indexOf('A word the action does not know'))
   const column = (status: RunStatus, i: number) =>
     (table.split('\n').find((l) => l.startsWith(`| \`${status}\` |`)) ?? '').split('|')[i + 2] ?? ''
 
-  it.each(mappers)('%s: every declared word maps to its declared status, and the README lists it there', (_, p, map) => {
+  it.each(mappers)('%s: every declared word maps to its declared status, and docs/how-it-works.md lists it there', (_, p, map) => {
     const i = mappers.findIndex((m) => m[1] === p)
     for (const [word, status] of Object.entries(p.statusWords)) {
       expect([word, map(word)]).toEqual([word, status])

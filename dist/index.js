@@ -3591,7 +3591,7 @@ async function waitForRun(first, o) {
             const now = clock.now();
             const f = e.info;
             // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
-            // window below is what ends a wait for lack of answers (README, Reliability: retry budget). A pause the platform asked
+            // window below is what ends a wait for lack of answers (docs/how-it-works.md, Reliability: retry budget). A pause the platform asked
             // for that outlasts the deadline lets the wait run out to it and end as timed out.
             const tolerable = isRetryable('GET', { ...f, budgetExhausted: undefined }) ||
                 f.kind === 'rate-limited' ||
@@ -5638,7 +5638,7 @@ const seconds = (ms) => `${ms < 10_000 ? (ms / 1000).toFixed(1).replace(/\.0$/, 
 /**
  * @actions/http-client hands Node the URL's hostname, and an IPv6 literal's hostname keeps its
  * brackets (`[::1]`), which Node then looks up as a name and fails (ENOTFOUND): without them it
- * connects, as every URL form the README accepts must.
+ * connects, as every URL form docs/how-it-works.md (Reliability: network) accepts must.
  */
 const ipv6Literals = {
     prepareRequest(options) {
@@ -5685,7 +5685,7 @@ class HttpApi {
     pausedForMs() {
         return this.s.pauses.pausedForMs();
     }
-    /** Tokens left in the retry bucket (README, Reliability: retry budget). */
+    /** Tokens left in the retry bucket (docs/how-it-works.md, Reliability: retry budget). */
     get retryTokens() {
         return this.s.tokens;
     }
@@ -11606,7 +11606,7 @@ function errorReader(...shapes) {
         return undefined;
     };
 }
-/** Per-test results may be this large (a run of 20,000 tests is about 6 MiB of JSON; README, Reliability). */
+/** Per-test results may be this large (a run of 20,000 tests is about 6 MiB of JSON; docs/how-it-works.md, Reliability). */
 const RESULTS_MAX_BYTES = 10 * 1024 * 1024;
 /** A listed field as text for comparing, or undefined when the platform did not fill it in. */
 const common_text = (v) => (v === null || v === undefined ? undefined : String(v));
@@ -12971,19 +12971,30 @@ function gitHubPublisher(inputs, provider) {
         annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`);
         return undefined;
     }
-    const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '');
-    const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim();
+    const { title, key } = publishedAs(provider, inputs);
     return new GitHubPublisher({
         token: inputs.githubToken,
         target,
         commitStatus: inputs.commitStatus,
         prComment: inputs.prComment,
         title,
-        key: [provider.name, plan, inputs.environment ?? ''].join(' '),
+        key,
         warn: (l) => annotate('warning', l),
         info: (l) => info(l),
         debug: (l) => debug(l)
     });
+}
+/**
+ * The commit status's context (what a branch protection rule requires) and the comment's key: the
+ * platform, what ran and where, never the run ID, so they stay the same from one workflow run to
+ * the next, also for a step that attaches with `runId` (README, Results on the pull request).
+ */
+function publishedAs(provider, inputs) {
+    const plan = inputs.scenarioId ?? inputs.projectId ?? '';
+    return {
+        title: `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.replace(/\s+/g, ' ').trim(),
+        key: [provider.name, plan, inputs.environment ?? ''].join(' ')
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts

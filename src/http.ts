@@ -29,7 +29,7 @@ import { oneLine } from './text.js'
 /**
  * @actions/http-client hands Node the URL's hostname, and an IPv6 literal's hostname keeps its
  * brackets (`[::1]`), which Node then looks up as a name and fails (ENOTFOUND): without them it
- * connects, as every URL form the README accepts must.
+ * connects, as every URL form docs/how-it-works.md (Reliability: network) accepts must.
  */
 export const ipv6Literals: RequestHandler = {
   prepareRequest(options) {
@@ -156,7 +156,7 @@ export class HttpApi {
     return this.s.pauses.pausedForMs()
   }
 
-  /** Tokens left in the retry bucket (README, Reliability: retry budget). */
+  /** Tokens left in the retry bucket (docs/how-it-works.md, Reliability: retry budget). */
   get retryTokens(): number {
     return this.s.tokens
   }

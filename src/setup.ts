@@ -112,17 +112,29 @@ function gitHubPublisher(inputs: Inputs, provider: Provider): GitHubPublisher | 
     annotate('warning', `${asked}: ${target}, so nothing is written to GitHub.`)
     return undefined
   }
-  const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '')
-  const title = `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.trim()
+  const { title, key } = publishedAs(provider, inputs)
   return new GitHubPublisher({
     token: inputs.githubToken,
     target,
     commitStatus: inputs.commitStatus,
     prComment: inputs.prComment,
     title,
-    key: [provider.name, plan, inputs.environment ?? ''].join(' '),
+    key,
     warn: (l) => annotate('warning', l),
     info: (l) => core.info(l),
     debug: (l) => core.debug(l)
   })
+}
+
+/**
+ * The commit status's context (what a branch protection rule requires) and the comment's key: the
+ * platform, what ran and where, never the run ID, so they stay the same from one workflow run to
+ * the next, also for a step that attaches with `runId` (README, Results on the pull request).
+ */
+export function publishedAs(provider: { title: string; name: string }, inputs: Pick<Inputs, 'scenarioId' | 'projectId' | 'environment'>) {
+  const plan = inputs.scenarioId ?? inputs.projectId ?? ''
+  return {
+    title: `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.replace(/\s+/g, ' ').trim(),
+    key: [provider.name, plan, inputs.environment ?? ''].join(' ')
+  }
 }

@@ -127,7 +127,7 @@ export async function waitForRun(first: RunState, o: WaitOptions): Promise<RunSt
       const now = clock.now()
       const f = e.info
       // An empty retry bucket stops retries inside one read, never the wait: the lost-contact
-      // window below is what ends a wait for lack of answers (README, Reliability: retry budget). A pause the platform asked
+      // window below is what ends a wait for lack of answers (docs/how-it-works.md, Reliability: retry budget). A pause the platform asked
       // for that outlasts the deadline lets the wait run out to it and end as timed out.
       const tolerable =
         isRetryable('GET', { ...f, budgetExhausted: undefined }) ||

@@ -51,7 +51,7 @@ export function errorReader(...shapes: (keyof typeof ERROR_SHAPES)[]): (body: un
   }
 }
 
-/** Per-test results may be this large (a run of 20,000 tests is about 6 MiB of JSON; README, Reliability). */
+/** Per-test results may be this large (a run of 20,000 tests is about 6 MiB of JSON; docs/how-it-works.md, Reliability). */
 export const RESULTS_MAX_BYTES = 10 * 1024 * 1024
 
 /** A listed field as text for comparing, or undefined when the platform did not fill it in. */
