@@ -36,8 +36,10 @@ describe('a failed run', () => {
       expect(headings).toEqual(['h2 ❌ Tests failed on Testery', 'h3 Failed tests (3)'])
       const runTable = tableAfter(r.summary, 'Tests failed on Testery')
       // No Build row: Testery gets no build unless buildVersion chooses one (docs/platforms.md point 13).
-      expect(runTable.map((row) => row[0])).toEqual(['Platform', 'Run', 'Status', 'Environment', 'Test code', 'Tests', 'Duration'])
-      expect(runTable[5][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
+      // Each fact once: the platform in the heading, its word for the run's state in its own row.
+      expect(runTable.map((row) => row[0])).toEqual(['Run', 'Testery status', 'Environment', 'Test code', 'Tests', 'Run time'])
+      expect(runTable[1][1]).toBe('<code>FAIL</code>')
+      expect(runTable[4][1]).toMatch(/^12 total · 7 passed · 3 failed · 2 skipped<br>/)
       const failed = tableAfter(r.summary, 'Failed tests (3)')
       expect(failed[0]).toEqual(['Test', 'Suite', 'Error'])
       expect(failed).toHaveLength(4)

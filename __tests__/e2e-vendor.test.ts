@@ -76,7 +76,8 @@ describe('1, 2: Testery runs the test code the user chose, and only that', () =>
       // Exactly one selector (docs/platforms.md point 13).
       for (const k of ['ref', 'branch', 'latestDeploy', 'buildId']) if (!(k in sent)) expect(body).not.toHaveProperty(k)
       expect(r.stdout).toContain(`Test code: ${said}`)
-      expect(plain(r.summary)).toContain(said)
+      // The summary says a full SHA short, linked to its commit.
+      expect(plain(r.summary).replace(/<[^>]+>/g, '')).toContain(said.replace(/\b([0-9a-f]{7})[0-9a-f]{33}\b/g, '$1'))
     })()
   )
 
@@ -146,7 +147,11 @@ describe('run parameters, validated before anything is sent', () => {
       const r = await run('gearset', { scenarioId: `job-${++fresh}`, gitRef: SHA })
       expect(r.code).toBe(0)
       expect(lastBody('gearset', /\/run-requests$/)).toEqual({ SourceGitCommitId: SHA })
-      expect(plain(r.summary)).toMatch(/<th>Source commit<\/th><td>3f786850e387550fdab836ed7e6dc881de23001b \(gitRef\)<\/td>/)
+      // Once, short, linked to the commit: the Build row (the same SHA, the default build) is left out.
+      expect(plain(r.summary)).toContain(
+        `<th>Source commit</th><td><a href="https://github.com/acme/shop/commit/${SHA}"><code>${SHA.slice(0, 7)}</code></a> (gitRef)</td>`
+      )
+      expect(r.summary).not.toContain('<th>Build</th>')
     })
   )
 

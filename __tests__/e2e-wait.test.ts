@@ -12,6 +12,8 @@ import {
 } from './helpers/step.js'
 import { CANCELLABLE_NAMES, POLLABLE_NAMES } from './helpers/platforms.js'
 import { ENDINGS_END_TO_END } from './helpers/endings.js'
+import { MARK } from '../src/report.js'
+import type { RunStatus } from '../src/model.js'
 
 const TOKEN = 'tok-CANARY-wait-77aa'
 // Short scripted runs, polled every second.
@@ -32,7 +34,9 @@ describe('waiting for a run to end', () => {
       expect(r.outputs.status).toBe(status)
       expect(r.outputs.providerStatus).toBe(word)
       expect(JSON.parse(r.outputs.result)).toMatchObject({ provider, status, providerStatus: word })
-      expect(r.summary).toContain(`<strong>${status}</strong>`)
+      // The verdict in the heading (its mark), the platform's word in its own row.
+      expect(r.summary.startsWith(`<h2>${MARK[status as RunStatus]} `)).toBe(true)
+      expect(r.summary).toMatch(/ status<\/th><td><code>[^<]+<\/code>/)
       if (status === 'passed') {
         expect(errorsOf(r)).toEqual([])
         expect(r.stdout).toMatch(/^::notice::Tests passed: /m)

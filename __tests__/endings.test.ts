@@ -7,6 +7,8 @@ import { ENDINGS } from './helpers/endings.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
 import { PLATFORMS, POLLABLE_NAMES } from './helpers/platforms.js'
+import { MARK } from '../src/report.js'
+import type { RunStatus } from '../src/model.js'
 
 const TOKEN = 'tok-CANARY-endings-31c'
 const step = inProcessStep()
@@ -35,7 +37,9 @@ describe('every documented ending', () => {
     expect(r.outputs.status).toBe(status)
     expect(r.outputs.providerStatus).toBe(word)
     expect(JSON.parse(r.outputs.result)).toMatchObject({ provider, status, providerStatus: word })
-    expect(step.summary()).toContain(`<strong>${status}</strong>`)
+    // The verdict in the heading (its mark), the platform's word in its own row.
+    expect(step.summary().startsWith(`<h2>${MARK[status as RunStatus]} `)).toBe(true)
+    expect(step.summary()).toMatch(/ status<\/th><td><code>[^<]+<\/code>/)
     if (status === 'passed') {
       expect(step.errors()).toEqual([])
       expect(step.stdout()).toMatch(/^::notice::Tests passed: /m)

@@ -50,7 +50,12 @@ describe('the pull-request comment', () => {
     const lines = body.split('\n')
     expect(lines[0]).toBe(commentMarker('acme 2090 staging'))
     expect(lines[1]).toBe('### ✅ Acme 2090: passed')
-    expect(body).toContain('**Run:** [Nightly](https://app.acme.test/runs/42) (id 42) · passed (WORD)')
+    // The verdict once (the heading); the platform's word once.
+    expect(body).toContain('**Run:** [Nightly](https://app.acme.test/runs/42) (id 42) · WORD\n')
+    expect(body.match(/passed/g)).toEqual(['passed', 'passed']) // the heading and the count "8 passed"
+    expect(commentBody({ ...ctx, commitUrl: `https://github.com/o/r/commit/${'a'.repeat(40)}` }, run('passed'))).toContain(
+      `for commit [aaaaaaa](https://github.com/o/r/commit/${'a'.repeat(40)}).</sub>`
+    )
     expect(body).toContain('**Tests:** 10 tests, 8 passed, 2 failed')
     expect(body).toContain('**Duration:** 3m 4s')
     expect(body).toContain('<sub>Updated by [workflow run](https://github.com/o/r/actions/runs/1) for commit aaaaaaa.</sub>')

@@ -1,3 +1,4 @@
+import { readRunContext } from '../src/run-context.js'
 import * as core from '@actions/core'
 import { PlatformError } from '../src/errors.js'
 import type { RunState } from '../src/model.js'
@@ -65,10 +66,12 @@ describe('outputs', () => {
 })
 
 describe('job summary', () => {
-  it('shows the platform, run, environment, build, test cases and what happens next', () => {
+  it('shows the run, the platform’s word, environment, build, test cases and what happens next; the platform once, in the heading', () => {
     const html = rendered(() => buildRunSummary(ctx, triggered))
     expect(html).toContain('<h2>🚀 Test run created on Evaficy Smart Test</h2>')
-    expect(html).toContain('<th>Platform</th><td>Evaficy Smart Test</td>')
+    expect(html.split('Evaficy Smart Test<').length - 1).toBe(1)
+    expect(html).not.toContain('<th>Platform</th>')
+    expect(html).toContain(`<th>Evaficy Smart Test status</th><td><code>${triggered.providerStatus}</code></td>`)
     expect(html).toContain('<th>Run</th><td>CI Run — Checkout &#40;1.4.2&#41; <code>65f1c0ffee0000000000aaaa</code></td>')
     expect(html).toContain('<th>Environment</th><td>staging</td>')
     expect(html).toContain('<th>Build</th><td><code>1.4.2</code></td>')
@@ -109,7 +112,27 @@ describe('job summary', () => {
     expect(html).toContain('<h2>❌ Tests failed on Evaficy Smart Test</h2>')
     expect(html).toContain('<a href="https://app.testsigma.com/ui/td/runs/337">Nightly</a>')
     expect(html).toContain('10 total · 7 passed · 2 failed · 1 skipped<br>🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟩🟥🟥🟥🟥🟨🟨')
-    expect(html).toContain('<th>Duration</th><td>1m 30s</td>')
+    expect(html).toContain('<th>Run time</th><td>1m 30s</td>')
+    // The verdict once (the heading), the platform's word once (its row).
+    expect(html).toContain('<th>Evaficy Smart Test status</th><td><code>STATUS&#95;COMPLETED/FAILURE</code></td>')
+    expect(html.match(/failed/gi)?.length).toBe(2) // "Tests failed" and the count "2 failed"
+  })
+
+  it('says a full commit SHA once, short, linked to its commit where the repository is known', () => {
+    const sha = '3f786850e387550fdab836ed7e6dc881de23001b'
+    const repo = { ...ctx, buildVersion: sha, repositoryUrl: 'https://github.com/acme/shop' }
+    const linked = `<a href="https://github.com/acme/shop/commit/${sha}"><code>3f78685</code></a>`
+    expect(rendered(() => buildRunSummary(repo, triggered))).toContain(`<th>Build</th><td>${linked}</td>`)
+    // The same SHA in a detail (the tests' commit): said there, and no Build row beside it.
+    const both = rendered(() => buildRunSummary({ ...repo, details: [{ label: 'Test code', value: `commit ${sha} (gitRef)` }] }, triggered))
+    expect(both).toContain(`<th>Test code</th><td>commit ${linked} &#40;gitRef&#41;</td>`)
+    expect(both).not.toContain('<th>Build</th>')
+    expect(both).not.toMatch(new RegExp(`>${sha}|${sha}<`))
+    // No repository known: short, unlinked. A build that is not a SHA is shown as it is.
+    expect(rendered(() => buildRunSummary({ ...repo, repositoryUrl: undefined }, triggered))).toContain(
+      '<th>Build</th><td><code>3f78685</code></td>'
+    )
+    expect(rendered(() => buildRunSummary(ctx, triggered))).toContain('<th>Build</th><td><code>1.4.2</code></td>')
   })
 
   it('explains a platform error with what failed, what the platform said and what to do', () => {
@@ -147,7 +170,7 @@ describe('the error summary, part by part', () => {
   it('names the platform, the request and the problem, the run when one is known, and the notes', () => {
     const run: RunState = { id: '77', name: 'Nightly', status: 'error', providerStatus: 'X', counts: {} }
     const html = rendered(() => buildErrorSummary(acme, failure({}), run))
-    expect(html).toContain('<tr><th>Platform</th><td>Acme</td></tr><tr><th>Request</th><td><code>POST /runs</code></td></tr>')
+    expect(html).toContain('<h2>❌ Could not start the run on Acme</h2>\n<table><tr><th>Request</th><td><code>POST /runs</code></td></tr>')
     expect(html).toContain('<tr><th>Run</th><td>Nightly <code>77</code></td></tr>')
     expect(html).toContain('<p>⚠️ the job was busy</p>\n')
     expect(html).not.toContain('said:')
@@ -183,5 +206,24 @@ describe('countsBar', () => {
     expect(countsBar({ total: 1000, passed: 999, failed: 1 })).toBe('🟩'.repeat(19) + '🟥')
     expect(countsBar({ total: 4, passed: 4 })).toBe('🟩'.repeat(20))
     expect(countsBar({})).toBe('')
+  })
+})
+
+describe('the repository a commit SHA links to', () => {
+  it('is the runner’s server and repository, only when both are what GitHub gives', () => {
+    const env = { GITHUB_SHA: 'abc', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop' }
+    expect(readRunContext(env)).toEqual({ sha: 'abc', repositoryUrl: 'https://github.com/acme/shop' })
+    expect(readRunContext({ ...env, GITHUB_SERVER_URL: 'https://ghe.acme.internal/' }).repositoryUrl).toBe(
+      'https://ghe.acme.internal/acme/shop'
+    )
+    expect(readRunContext({ ...env, GITHUB_SERVER_URL: undefined }).repositoryUrl).toBe('https://github.com/acme/shop')
+    // Anything else links nowhere: the SHA is still shown, short.
+    for (const bad of [
+      { GITHUB_REPOSITORY: 'acme/shop\n[x](https://evil)' },
+      { GITHUB_REPOSITORY: 'acme' },
+      { GITHUB_SERVER_URL: 'http://github.com' },
+      { GITHUB_SERVER_URL: 'javascript:alert(1)' }
+    ])
+      expect(readRunContext({ ...env, ...bad }).repositoryUrl).toBeUndefined()
   })
 })

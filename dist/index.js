@@ -2926,6 +2926,16 @@ function resetRunnerFiles() {
 
 
 
+/**
+ * Text already escaped for the summary, with each full commit SHA shortened to 7 characters and
+ * linked to its commit where the repository is known: a 40-character SHA said once, readably.
+ */
+function withShortShas(escaped, repositoryUrl) {
+    return escaped.replace(/\b[0-9a-f]{40}\b/g, (sha) => {
+        const short = `<code>${sha.slice(0, 7)}</code>`;
+        return repositoryUrl ? `<a href="${forSummary(`${repositoryUrl}/commit/${sha}`, 2000)}">${short}</a>` : short;
+    });
+}
 /** The mark of each status, in the summary and the pull-request comment. */
 const MARK = {
     triggered: '\ud83d\ude80',
@@ -3024,17 +3034,18 @@ function runCell(run) {
 function buildRunSummary(ctx, run, note) {
     const s = summary;
     s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2);
-    const rows = [
-        row('Platform', forSummary(ctx.platform)),
-        row('Run', runCell(run)),
-        row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
-    ];
+    // Each fact once: the heading names the platform and the verdict, so the rows give the run, the
+    // platform's own word for its state, and what was run where.
+    const rows = [row('Run', runCell(run)), row(`${forSummary(ctx.platform)} status`, `<code>${forSummary(run.providerStatus)}</code>`)];
     if (ctx.environment)
         rows.push(row('Environment', forSummary(ctx.environment)));
-    if (ctx.buildVersion)
-        rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`));
+    // A build that a detail already names (Gearset's source commit is the commit SHA too) is said there.
+    if (ctx.buildVersion && !ctx.details.some((d) => d.value.includes(ctx.buildVersion ?? ''))) {
+        const build = forSummary(ctx.buildVersion, 80);
+        rows.push(row('Build', /^[0-9a-f]{40}$/.test(build) ? withShortShas(build, ctx.repositoryUrl) : `<code>${build}</code>`));
+    }
     for (const d of ctx.details)
-        rows.push(row(forSummary(d.label), forSummary(d.value)));
+        rows.push(row(forSummary(d.label), withShortShas(forSummary(d.value), ctx.repositoryUrl)));
     const c = run.counts;
     if (run.status === 'triggered') {
         if (c.total !== undefined)
@@ -3050,8 +3061,10 @@ function buildRunSummary(ctx, run, note) {
         rows.push(row('Tests', `${parts.join(' \u00b7 ')}<br>${countsBar(c)}`));
     }
     const duration = durationSeconds(run);
+    // The run's own time on the platform, from its start to its end: not the step's wait, which also
+    // counts the queue (the log's "elapsed").
     if (duration !== undefined)
-        rows.push(row('Duration', formatDuration(duration)));
+        rows.push(row('Run time', formatDuration(duration)));
     s.addTable(rows);
     if (run.message)
         s.addQuote(forSummary(run.message));
@@ -3106,7 +3119,7 @@ function buildErrorSummary(ctx, error, run) {
     const s = summary;
     const f = error.info;
     s.addHeading(`\u274c Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2);
-    const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)];
+    const rows = [row('Request', `<code>${forSummary(f.endpoint)}</code>`)];
     rows.push(row('Problem', forSummary(whatFailed(f), 400)));
     if (run)
         rows.push(row('Run', runCell(run)));
@@ -12490,7 +12503,10 @@ const REGISTRY = { names: Object.keys(PROVIDERS), providerFor };
 
 ;// CONCATENATED MODULE: ./src/run-context.ts
 function readRunContext(env = process.env) {
-    return { sha: env.GITHUB_SHA ?? '' };
+    // Only an owner/name of the characters GitHub allows, on an https server: it becomes a link.
+    const repo = /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ? env.GITHUB_REPOSITORY : undefined;
+    const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
+    return { sha: env.GITHUB_SHA ?? '', repositoryUrl: repo && /^https:\/\/[^\s/]+$/.test(server) ? `${server}/${repo}` : undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -12562,7 +12578,8 @@ function commentBody(c, run, tests = []) {
         commentMarker(c.key),
         `### ${MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
         '',
-        `**Run:** ${link} (id ${inert(run.id, 80)}) \u00b7 ${run.status} (${inert(run.providerStatus, 100)})`
+        // The verdict is in the heading: the platform's own word for the run's state, once.
+        `**Run:** ${link} (id ${inert(run.id, 80)}) \u00b7 ${inert(run.providerStatus, 100)}`
     ];
     const tally = comment_counts(run);
     if (tally)
@@ -12583,7 +12600,8 @@ function commentBody(c, run, tests = []) {
         lines.push('', '</details>');
     }
     const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run';
-    lines.push('', `<sub>Updated by ${from} for commit ${c.sha.slice(0, 7)}.</sub>`);
+    const commit = c.commitUrl ? `[${c.sha.slice(0, 7)}](${c.commitUrl})` : c.sha.slice(0, 7);
+    lines.push('', `<sub>Updated by ${from} for commit ${commit}.</sub>`);
     return lines.join('\n');
 }
 
@@ -12680,7 +12698,7 @@ class GitHubPublisher {
             this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`);
             return;
         }
-        const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests);
+        const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl, commitUrl: this.o.target.commitUrl }, run, tests);
         const marker = commentMarker(this.o.key);
         await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
             // Ours: the marker and the token's own identity; the newest one, if a race left two.
@@ -12872,7 +12890,8 @@ function readTarget(env = process.env) {
         sha,
         pullNumber,
         apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-        runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+        runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        commitUrl: /^[0-9a-f]{40}$/i.test(sha) ? `${server}/${owner}/${repo}/commit/${sha}` : undefined
     };
 }
 
@@ -12938,7 +12957,8 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
         buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
         details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
         notes: [],
-        nextStep: provider.nextStep
+        nextStep: provider.nextStep,
+        repositoryUrl: runContext.repositoryUrl
     };
     const note = (line) => {
         annotate('warning', oneLine(line, 500));

@@ -18,6 +18,19 @@ export interface ReportContext {
   notes: string[]
   /** What happens after a run is triggered and not followed. */
   nextStep: string
+  /** The repository's page (https://github.com/owner/repo), to link a commit SHA to its commit. */
+  repositoryUrl?: string
+}
+
+/**
+ * Text already escaped for the summary, with each full commit SHA shortened to 7 characters and
+ * linked to its commit where the repository is known: a 40-character SHA said once, readably.
+ */
+function withShortShas(escaped: string, repositoryUrl: string | undefined): string {
+  return escaped.replace(/\b[0-9a-f]{40}\b/g, (sha) => {
+    const short = `<code>${sha.slice(0, 7)}</code>`
+    return repositoryUrl ? `<a href="${forSummary(`${repositoryUrl}/commit/${sha}`, 2000)}">${short}</a>` : short
+  })
 }
 
 /** The mark of each status, in the summary and the pull-request comment. */
@@ -118,14 +131,16 @@ function runCell(run: RunState): string {
 export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string): void {
   const s = core.summary
   s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2)
-  const rows = [
-    row('Platform', forSummary(ctx.platform)),
-    row('Run', runCell(run)),
-    row('Status', `${MARK[run.status]} <strong>${run.status}</strong> (${forSummary(run.providerStatus)})`)
-  ]
+  // Each fact once: the heading names the platform and the verdict, so the rows give the run, the
+  // platform's own word for its state, and what was run where.
+  const rows = [row('Run', runCell(run)), row(`${forSummary(ctx.platform)} status`, `<code>${forSummary(run.providerStatus)}</code>`)]
   if (ctx.environment) rows.push(row('Environment', forSummary(ctx.environment)))
-  if (ctx.buildVersion) rows.push(row('Build', `<code>${forSummary(ctx.buildVersion, 80)}</code>`))
-  for (const d of ctx.details) rows.push(row(forSummary(d.label), forSummary(d.value)))
+  // A build that a detail already names (Gearset's source commit is the commit SHA too) is said there.
+  if (ctx.buildVersion && !ctx.details.some((d) => d.value.includes(ctx.buildVersion ?? ''))) {
+    const build = forSummary(ctx.buildVersion, 80)
+    rows.push(row('Build', /^[0-9a-f]{40}$/.test(build) ? withShortShas(build, ctx.repositoryUrl) : `<code>${build}</code>`))
+  }
+  for (const d of ctx.details) rows.push(row(forSummary(d.label), withShortShas(forSummary(d.value), ctx.repositoryUrl)))
   const c = run.counts
   if (run.status === 'triggered') {
     if (c.total !== undefined) rows.push(row('Test cases', String(c.total)))
@@ -139,7 +154,9 @@ export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string
     rows.push(row('Tests', `${parts.join(' · ')}<br>${countsBar(c)}`))
   }
   const duration = durationSeconds(run)
-  if (duration !== undefined) rows.push(row('Duration', formatDuration(duration)))
+  // The run's own time on the platform, from its start to its end: not the step's wait, which also
+  // counts the queue (the log's "elapsed").
+  if (duration !== undefined) rows.push(row('Run time', formatDuration(duration)))
   s.addTable(rows)
   if (run.message) s.addQuote(forSummary(run.message))
   addNotes(ctx)
@@ -193,7 +210,7 @@ export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?
   const s = core.summary
   const f = error.info
   s.addHeading(`❌ Could not ${forSummary(f.action)} on ${forSummary(ctx.platform)}`, 2)
-  const rows = [row('Platform', forSummary(ctx.platform)), row('Request', `<code>${forSummary(f.endpoint)}</code>`)]
+  const rows = [row('Request', `<code>${forSummary(f.endpoint)}</code>`)]
   rows.push(row('Problem', forSummary(whatFailed(f), 400)))
   if (run) rows.push(row('Run', runCell(run)))
   s.addTable(rows)

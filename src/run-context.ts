@@ -4,8 +4,13 @@
 export interface RunContext {
   /** The commit under test: the default buildVersion. */
   sha: string
+  /** The repository's page, e.g. https://github.com/acme/shop (GitHub Enterprise: its server). */
+  repositoryUrl?: string
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
-  return { sha: env.GITHUB_SHA ?? '' }
+  // Only an owner/name of the characters GitHub allows, on an https server: it becomes a link.
+  const repo = /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ? env.GITHUB_REPOSITORY : undefined
+  const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '')
+  return { sha: env.GITHUB_SHA ?? '', repositoryUrl: repo && /^https:\/\/[^\s/]+$/.test(server) ? `${server}/${repo}` : undefined }
 }

@@ -77,7 +77,8 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Re
     buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
     details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
     notes: [],
-    nextStep: provider.nextStep
+    nextStep: provider.nextStep,
+    repositoryUrl: runContext.repositoryUrl
   }
   const note = (line: string) => {
     annotate('warning', oneLine(line, 500))

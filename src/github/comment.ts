@@ -78,6 +78,7 @@ export interface CommentContext {
   key: string
   workflowRunUrl?: string
   sha: string
+  commitUrl?: string
 }
 
 /** The pull-request comment: verdict, counts, the failed tests and links. Platform text is escaped. */
@@ -87,7 +88,8 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
     commentMarker(c.key),
     `### ${MARK[run.status]} ${inert(c.title)}: ${WORDS[run.status]}`,
     '',
-    `**Run:** ${link} (id ${inert(run.id, 80)}) · ${run.status} (${inert(run.providerStatus, 100)})`
+    // The verdict is in the heading: the platform's own word for the run's state, once.
+    `**Run:** ${link} (id ${inert(run.id, 80)}) · ${inert(run.providerStatus, 100)}`
   ]
   const tally = counts(run)
   if (tally) lines.push(`**Tests:** ${tally}`)
@@ -105,6 +107,7 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
     lines.push('', '</details>')
   }
   const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run'
-  lines.push('', `<sub>Updated by ${from} for commit ${c.sha.slice(0, 7)}.</sub>`)
+  const commit = c.commitUrl ? `[${c.sha.slice(0, 7)}](${c.commitUrl})` : c.sha.slice(0, 7)
+  lines.push('', `<sub>Updated by ${from} for commit ${commit}.</sub>`)
   return lines.join('\n')
 }

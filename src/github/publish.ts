@@ -113,7 +113,11 @@ export class GitHubPublisher {
       this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`)
       return
     }
-    const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl }, run, tests)
+    const body = commentBody(
+      { title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl, commitUrl: this.o.target.commitUrl },
+      run,
+      tests
+    )
     const marker = commentMarker(this.o.key)
     await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
       // Ours: the marker and the token's own identity; the newest one, if a race left two.

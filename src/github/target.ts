@@ -14,6 +14,8 @@ export interface GitHubTarget {
   apiUrl: string
   /** A link back to this workflow run, for the comment. */
   runUrl?: string
+  /** A link to the tested commit, for the comment. */
+  commitUrl?: string
 }
 
 type Event = Record<string, unknown>
@@ -55,6 +57,7 @@ export function readTarget(env: NodeJS.ProcessEnv = process.env): GitHubTarget |
     sha,
     pullNumber,
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
-    runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined
+    runUrl: env.GITHUB_RUN_ID ? `${server}/${owner}/${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    commitUrl: /^[0-9a-f]{40}$/i.test(sha) ? `${server}/${owner}/${repo}/commit/${sha}` : undefined
   }
 }
