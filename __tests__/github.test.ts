@@ -57,7 +57,7 @@ describe('the pull-request comment', () => {
       `for commit [aaaaaaa](https://github.com/o/r/commit/${'a'.repeat(40)}).</sub>`
     )
     expect(body).toContain('**Tests:** 10 tests, 8 passed, 2 failed')
-    expect(body).toContain('**Duration:** 3m 4s')
+    expect(body).toContain('**Run time:** 3m 4s')
     expect(body).toContain('<sub>Updated by [workflow run](https://github.com/o/r/actions/runs/1) for commit aaaaaaa.</sub>')
     expect(body).not.toContain('Failed tests')
   })

@@ -12586,7 +12586,7 @@ function commentBody(c, run, tests = []) {
         lines.push(`**Tests:** ${tally}`);
     const d = comment_duration(run);
     if (d)
-        lines.push(`**Duration:** ${d}`);
+        lines.push(`**Run time:** ${d}`);
     const failed = tests.filter((t) => t.status === 'failed');
     if (failed.length > 0) {
         lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '');

@@ -94,7 +94,7 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
   const tally = counts(run)
   if (tally) lines.push(`**Tests:** ${tally}`)
   const d = duration(run)
-  if (d) lines.push(`**Duration:** ${d}`)
+  if (d) lines.push(`**Run time:** ${d}`)
   const failed = tests.filter((t) => t.status === 'failed')
   if (failed.length > 0) {
     lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '')
