@@ -107,7 +107,8 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
     lines.push('', '</details>')
   }
   const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run'
-  const commit = c.commitUrl ? `[${c.sha.slice(0, 7)}](${c.commitUrl})` : c.sha.slice(0, 7)
+  const short = inert(c.sha.slice(0, 7))
+  const commit = c.commitUrl ? `[${short}](${mdUrl(c.commitUrl)})` : short
   lines.push('', `<sub>Updated by ${from} for commit ${commit}.</sub>`)
   return lines.join('\n')
 }
