@@ -37,6 +37,7 @@ const ADDED_INPUTS = [
   'testFilters',
   'executionConfig',
   'annotateTests',
+  'failOnNoTests',
   'commitStatus',
   'prComment',
   'githubToken'
@@ -89,7 +90,7 @@ describe('action.yml', () => {
         .filter(([, i]) => i.required)
         .map(([n]) => n)
     ).toEqual(['token'])
-    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus'])
+    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus', 'failOnNoTests'])
       expect(action.inputs[name].default).toMatch(/^(true|false)$/)
   })
 

@@ -50,6 +50,7 @@ const With = z
     timeoutMinutes: num.optional(),
     pollIntervalSeconds: num.optional(),
     failOnTestFailure: bool.optional(),
+    failOnNoTests: bool.optional(),
     cancelOnAbort: bool.optional(),
     runId: text.optional(),
     junitPath: text.optional(),

@@ -86,6 +86,37 @@ describe('waiting for a run to end', () => {
     })
   )
 
+  // Every platform that reports counts; Gearset reports none, and no counts is not zero tests.
+  it.concurrent.each(['testsigma', 'testery'] as const)(
+    '%s: a pass with no test executed fails the gate; failOnNoTests: false passes it with a warning',
+    (provider) =>
+      inSandbox(async (box, waitStep) => {
+        box.script(provider, { ...QUICK, total: 0, end: 'passed' })
+        const r = await waitStep(provider)
+        expect(r.code).toBe(1)
+        expect(r.outputs.status).toBe('failed') // a later step's `status == 'passed'` cannot deploy
+        expect(r.outputs.totalCount).toBe('0')
+        expect(errorsOf(r)).toEqual([expect.stringMatching(/^::error::No test was executed \(.+\): .*set failOnNoTests: false\.$/)])
+        expect(r.summary).toMatch(/^<h2>❌ Tests failed on /)
+        expect(r.summary).toContain('reported with no test executed')
+        box.script(provider, { ...QUICK, total: 0, end: 'passed' })
+        const allowed = await waitStep(provider, { failOnNoTests: 'false' })
+        expect(allowed.code).toBe(0)
+        expect(allowed.outputs.status).toBe('passed')
+        expect(warningsOf(allowed)).toEqual([expect.stringMatching(/passed with no test executed: .*failOnNoTests is false\.$/)])
+      })
+  )
+
+  it.concurrent('Gearset (no counts): a pass is a pass, not "no tests"', () =>
+    inSandbox(async (box, waitStep) => {
+      box.script('gearset', { queuedMs: 100, runMs: 700, end: 'passed' })
+      const r = await waitStep('gearset')
+      expect(r.code).toBe(0)
+      expect(r.outputs.status).toBe('passed')
+      expect(warningsOf(r)).toEqual([])
+    })
+  )
+
   // On every platform, in-process: endings.test.ts.
   it.concurrent.each(POLLABLE_NAMES.slice(0, 1))('%s: an unknown word is logged and waited through to the real ending', (provider) =>
     inSandbox(async (box, waitStep) => {

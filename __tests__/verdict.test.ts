@@ -2,7 +2,7 @@
 // step fails. In process, with the workflow commands read from stdout.
 import { captureStdout } from './helpers/stdout.js'
 import type { RunState } from '../src/model.js'
-import { giveVerdict, runLabel, type VerdictContext } from '../src/verdict.js'
+import { checkedForTests, giveVerdict, noTestExecuted, runLabel, type VerdictContext } from '../src/verdict.js'
 
 const printed = captureStdout()
 
@@ -53,12 +53,40 @@ describe('giveVerdict', () => {
     expect(lines()).toEqual([`::error::Tests failed (WORD): ${WHERE}`, `::error::Tests failed: 3 of ? tests failed (WORD): ${WHERE}`])
   })
 
-  it('a pass with no tests run passes, with a warning first', () => {
+  it('a pass with no test executed (failOnNoTests: false) passes, with a warning first', () => {
     giveVerdict(v, run('passed', { counts: { total: 0 } }), false)
     expect(lines()).toEqual([
-      `::warning::${WHERE} passed with no tests run: check the test plan or suite selects tests.`,
+      `::warning::${WHERE} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`,
       `::notice::Tests passed: ${WHERE}`
     ])
+  })
+
+  describe('no test executed (failOnNoTests, docs/how-it-works.md)', () => {
+    it.each([
+      [{ total: 0 }, true],
+      [{ total: 5, passed: 0, failed: 0, skipped: 5 }, true], // every test skipped: none executed
+      [{ passed: 0 }, true],
+      [{ total: 5, passed: 1, failed: 0 }, false],
+      [{ total: 5, failed: 1 }, false],
+      [{}, false] // no counts (Gearset) is not zero tests
+    ])('counts %j: no test executed = %s', (counts, none) => {
+      expect(noTestExecuted(run('passed', { counts }))).toBe(none)
+      const judged = checkedForTests(run('passed', { counts }))
+      expect(judged.status).toBe(none ? 'failed' : 'passed')
+      if (none) expect(judged.message).toBe('WORD reported with no test executed')
+    })
+
+    it('only a pass is judged: every other ending is left as it is', () => {
+      for (const status of ['failed', 'cancelled', 'error', 'timed_out', 'triggered', 'running'] as const)
+        expect(checkedForTests(run(status, { counts: { total: 0 } }))).toEqual(run(status, { counts: { total: 0 } }))
+    })
+
+    it('a pass turned into a failure for want of tests says so, and how to allow it', () => {
+      giveVerdict(v, checkedForTests(run('passed', { counts: { total: 0 } })), false)
+      expect(lines()).toEqual([
+        `::error::No test was executed (WORD): ${WHERE}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
+      ])
+    })
   })
 
   it('an error says what the platform said', () => {

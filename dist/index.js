@@ -2807,6 +2807,21 @@ function redact(text, secrets) {
 function runLabel(run) {
     return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
 }
+/** The platform reported counts, and not one test passed or failed (skipped ones do not count). */
+function noTestExecuted(s) {
+    const c = s.counts;
+    const reported = c.total !== undefined || c.passed !== undefined || c.failed !== undefined;
+    return reported && (c.passed ?? 0) + (c.failed ?? 0) === 0;
+}
+/**
+ * A pass with no test executed is no pass (failOnNoTests): a plan or suite that selects nothing
+ * must not gate a deploy through. Runs without counts are not judged: no counts is not zero tests.
+ */
+function checkedForTests(s) {
+    if (s.status !== 'passed' || !noTestExecuted(s))
+        return s;
+    return { ...s, status: 'failed', message: `${s.providerStatus} reported with no test executed` };
+}
 /** Turns the final state into the step's result: the verdict annotation and the exit code. */
 function giveVerdict(v, run, cancelled) {
     const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
@@ -2820,11 +2835,16 @@ function giveVerdict(v, run, cancelled) {
             verdict('notice', `Started ${where}`);
             return;
         case 'passed':
-            if (c.total === 0)
-                annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`);
+            if (noTestExecuted(run))
+                annotate('warning', `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`);
             verdict('notice', `Tests passed: ${where}`);
             return;
         case 'failed':
+            // A pass turned into a failure for want of tests (checkedForTests) says so, and how to allow it.
+            if (noTestExecuted(run) && run.message?.endsWith('with no test executed')) {
+                verdict('error', `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`);
+                return;
+            }
             if (v.failOnTestFailure)
                 verdict('error', `Tests failed${tally} (${word}): ${where}`);
             else
@@ -11359,6 +11379,7 @@ const INPUT_NAMES = [
     'testFilters',
     'executionConfig',
     'annotateTests',
+    'failOnNoTests',
     'commitStatus',
     'prComment',
     'githubToken'
@@ -11369,6 +11390,7 @@ const INPUT_DEFAULTS = {
     wait: 'false',
     timeoutMinutes: '60',
     failOnTestFailure: 'true',
+    failOnNoTests: 'true',
     cancelOnAbort: 'false',
     latestDeploy: 'false',
     updateVcsStatus: 'true',
@@ -11460,6 +11482,7 @@ const schema = object({
     timeoutMinutes: positiveNumber('a positive number of minutes, e.g. 30 or 0.5'),
     pollIntervalSeconds: emptyOr(pipe(positiveNumber('a number of seconds, 1 or more'), schemas_number().check(refine((n) => n >= 1, { error: 'must be 1 or more seconds' })))),
     failOnTestFailure: inputs_boolean,
+    failOnNoTests: inputs_boolean,
     cancelOnAbort: inputs_boolean,
     runId: inputs_optional,
     junitPath: inputs_optional,
@@ -11494,6 +11517,7 @@ const SHARED_INPUTS = [
     'timeoutMinutes',
     'pollIntervalSeconds',
     'failOnTestFailure',
+    'failOnNoTests',
     'cancelOnAbort',
     'runId',
     'baseUrl',
@@ -13179,7 +13203,8 @@ function reportOf(o, { inputs, title, report }) {
         case 'triggered':
             return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) };
         case 'followed': {
-            const { run, tests, cancelled } = o;
+            const { tests, cancelled } = o;
+            const run = inputs.failOnNoTests ? checkedForTests(o.run) : o.run;
             const timeoutNote = cancelled
                 ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
                 : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.';

@@ -31,6 +31,7 @@ export const INPUT_NAMES = [
   'testFilters',
   'executionConfig',
   'annotateTests',
+  'failOnNoTests',
   'commitStatus',
   'prComment',
   'githubToken'
@@ -43,6 +44,7 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   wait: 'false',
   timeoutMinutes: '60',
   failOnTestFailure: 'true',
+  failOnNoTests: 'true',
   cancelOnAbort: 'false',
   latestDeploy: 'false',
   updateVcsStatus: 'true',
@@ -73,6 +75,7 @@ export interface Inputs {
   timeoutMinutes: number
   pollIntervalSeconds?: number
   failOnTestFailure: boolean
+  failOnNoTests: boolean
   cancelOnAbort: boolean
   runId?: string
   junitPath?: string
@@ -235,6 +238,7 @@ const schema = z.object({
     )
   ),
   failOnTestFailure: boolean,
+  failOnNoTests: boolean,
   cancelOnAbort: boolean,
   runId: optional,
   junitPath: optional,
@@ -301,6 +305,7 @@ export const SHARED_INPUTS: readonly InputName[] = [
   'timeoutMinutes',
   'pollIntervalSeconds',
   'failOnTestFailure',
+  'failOnNoTests',
   'cancelOnAbort',
   'runId',
   'baseUrl',

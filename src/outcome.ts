@@ -8,7 +8,7 @@ import { toJUnitXml, writeJUnitFile } from './junit.js'
 import type { RunState, TestResult } from './model.js'
 import { annotateFailedTests, buildErrorSummary, buildFailedTests, buildRunSummary, type ReportContext } from './report.js'
 import { oneLine, redact } from './text.js'
-import { giveVerdict, runLabel } from './verdict.js'
+import { checkedForTests, giveVerdict, runLabel } from './verdict.js'
 
 export type Outcome =
   /** Started and not waited for. */
@@ -53,7 +53,8 @@ export function reportOf(o: Outcome, { inputs, title, report }: OutcomeContext):
     case 'triggered':
       return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) }
     case 'followed': {
-      const { run, tests, cancelled } = o
+      const { tests, cancelled } = o
+      const run = inputs.failOnNoTests ? checkedForTests(o.run) : o.run
       const timeoutNote = cancelled
         ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
         : 'This step stopped waiting at the timeout; the run goes on on the platform. Open it to see how it ends.'

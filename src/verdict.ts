@@ -18,6 +18,22 @@ export function runLabel(run: RunState): string {
   return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`
 }
 
+/** The platform reported counts, and not one test passed or failed (skipped ones do not count). */
+export function noTestExecuted(s: RunState): boolean {
+  const c = s.counts
+  const reported = c.total !== undefined || c.passed !== undefined || c.failed !== undefined
+  return reported && (c.passed ?? 0) + (c.failed ?? 0) === 0
+}
+
+/**
+ * A pass with no test executed is no pass (failOnNoTests): a plan or suite that selects nothing
+ * must not gate a deploy through. Runs without counts are not judged: no counts is not zero tests.
+ */
+export function checkedForTests(s: RunState): RunState {
+  if (s.status !== 'passed' || !noTestExecuted(s)) return s
+  return { ...s, status: 'failed', message: `${s.providerStatus} reported with no test executed` }
+}
+
 /** Turns the final state into the step's result: the verdict annotation and the exit code. */
 export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean): void {
   const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`
@@ -31,10 +47,22 @@ export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean
       verdict('notice', `Started ${where}`)
       return
     case 'passed':
-      if (c.total === 0) annotate('warning', `${where} passed with no tests run: check the test plan or suite selects tests.`)
+      if (noTestExecuted(run))
+        annotate(
+          'warning',
+          `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`
+        )
       verdict('notice', `Tests passed: ${where}`)
       return
     case 'failed':
+      // A pass turned into a failure for want of tests (checkedForTests) says so, and how to allow it.
+      if (noTestExecuted(run) && run.message?.endsWith('with no test executed')) {
+        verdict(
+          'error',
+          `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
+        )
+        return
+      }
       if (v.failOnTestFailure) verdict('error', `Tests failed${tally} (${word}): ${where}`)
       else verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`)
       return
