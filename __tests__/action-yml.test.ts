@@ -55,6 +55,8 @@ const CONTRACT_OUTPUTS = [
   'durationSeconds',
   'result'
 ]
+// Beyond the contract: set by the step where it has per-test results, not by runOutputs.
+const ADDED_OUTPUTS = ['failedTests']
 
 const ActionYml = z.object({
   name: z.string().min(1),
@@ -81,7 +83,7 @@ function sources(dir: string): string[] {
 describe('action.yml', () => {
   it('declares every input and output of the contract (README, Inputs and Outputs), each with a description', () => {
     expect(Object.keys(action.inputs)).toEqual([...CONTRACT_INPUTS, ...ADDED_INPUTS])
-    expect(Object.keys(action.outputs)).toEqual(CONTRACT_OUTPUTS)
+    expect(Object.keys(action.outputs)).toEqual([...CONTRACT_OUTPUTS, ...ADDED_OUTPUTS])
   })
 
   it('requires only the token, and gives every boolean input a default', () => {

@@ -168,3 +168,50 @@ describe('a failed run', () => {
     })
   )
 })
+
+// The failedTests output (README, Outputs), parsed as a Slack or issue step would: 3, 0 and 500 failures.
+describe('the failedTests output', () => {
+  const parsed = (value: string) =>
+    JSON.parse(value) as { count: number; tests: { name: string; suite?: string; error?: string; url?: string }[]; more: number }
+
+  it.concurrent.each([
+    ['testery', 3, 12],
+    ['testsigma', 0, 8],
+    ['testery', 500, 520]
+  ] as const)('%s with %d failed tests of %d', (provider, failed, total) =>
+    each(async () => {
+      box.get().script(provider, { queuedMs: 100, runMs: 800, total, failed, end: failed ? 'failed' : 'passed' })
+      const r = await waitFor(provider)
+      expect(r.code).toBe(failed ? 1 : 0)
+      const out = parsed(r.outputs.failedTests)
+      expect(out.count).toBe(failed)
+      expect(out.tests).toHaveLength(Math.min(failed, 50))
+      expect(out.more).toBe(Math.max(0, failed - 50))
+      for (const t of out.tests) {
+        expect(t.name).toMatch(/\S/)
+        expect(t.error ?? '').not.toMatch(/\n/)
+        if (t.url) expect(t.url).toMatch(/^https:\/\//)
+      }
+      if (failed) expect(out.tests[0]).toMatchObject({ name: expect.any(String), error: expect.any(String) })
+    })
+  )
+
+  it.concurrent(
+    'is empty where the platform gives no per-test results (Gearset)',
+    each(async () => {
+      box.get().script('gearset', { queuedMs: 100, runMs: 800, end: 'failed' })
+      const r = await step({
+        inputs: {
+          provider: 'gearset',
+          token: TOKEN,
+          wait: 'true',
+          pollIntervalSeconds: '1',
+          scenarioId: 'job-42',
+          baseUrl: box.get().baseUrl('gearset')
+        }
+      })
+      expect(r.outputs.status).toBe('failed')
+      expect(r.outputs.failedTests ?? '').toBe('')
+    })
+  )
+})

@@ -1,9 +1,9 @@
 import { readRunContext } from '../src/run-context.js'
 import * as core from '@actions/core'
 import { PlatformError } from '../src/errors.js'
-import type { RunState } from '../src/model.js'
+import type { RunState, TestResult } from '../src/model.js'
 import { formatDuration } from '../src/duration.js'
-import { buildErrorSummary, buildRunSummary, countsBar, runOutputs, type ReportContext } from '../src/report.js'
+import { buildErrorSummary, buildRunSummary, countsBar, failedTestsOutput, runOutputs, type ReportContext } from '../src/report.js'
 
 const ctx: ReportContext = {
   provider: 'evaficy',
@@ -225,5 +225,40 @@ describe('the repository a commit SHA links to', () => {
       { GITHUB_SERVER_URL: 'javascript:alert(1)' }
     ])
       expect(readRunContext({ ...env, ...bad }).repositoryUrl).toBeUndefined()
+  })
+})
+
+describe('the failedTests output', () => {
+  const failed = (i: number, extra: Partial<TestResult> = {}): TestResult => ({ name: `test ${i}`, status: 'failed', ...extra })
+  it('lists the failed tests only, the first 50, and counts the rest', () => {
+    expect(JSON.parse(failedTestsOutput([]))).toEqual({ count: 0, tests: [], more: 0 })
+    const many = [...Array.from({ length: 120 }, (_, i) => failed(i)), { name: 'ok', status: 'passed' as const }]
+    const out = JSON.parse(failedTestsOutput(many))
+    expect(out.count).toBe(120)
+    expect(out.tests).toHaveLength(50)
+    expect(out.more).toBe(70)
+    expect(out.tests[0]).toEqual({ name: 'test 0' })
+  })
+
+  it('gives each field as one clean line: an error’s first line, a link only to an https page', () => {
+    const out = JSON.parse(
+      failedTestsOutput([
+        failed(1, {
+          suite: 'Checkout',
+          error: '\n  AssertionError: 1 != 2\n    at step 3',
+          url: 'https://testery.app/acme/test-runs/1/tests/7'
+        }),
+        failed(2, { name: 'a\u001b[31m\nb', error: '::error::x', url: 'javascript:alert(1)' })
+      ])
+    )
+    expect(out.tests[0]).toEqual({
+      name: 'test 1',
+      suite: 'Checkout',
+      error: 'AssertionError: 1 != 2',
+      url: 'https://testery.app/acme/test-runs/1/tests/7'
+    })
+    expect(out.tests[1].name).not.toMatch(/[\n\u001b]/)
+    expect(out.tests[1].error).not.toMatch(/^::/)
+    expect(out.tests[1]).not.toHaveProperty('url')
   })
 })

@@ -3007,6 +3007,35 @@ function runOutputs(provider, run) {
     out.result = JSON.stringify({ ...run.refs, ...values });
     return out;
 }
+/**
+ * The `failedTests` output: the failed tests as JSON a later step can use as it is, each field one
+ * clean line (an error's first line), a link only to the platform's https page, the first
+ * MAX_LISTED_FAILURES listed and the rest counted.
+ */
+function failedTestsOutput(tests) {
+    const failed = tests.filter((t) => t.status === 'failed');
+    const https = (url) => {
+        try {
+            return url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    };
+    return JSON.stringify({
+        count: failed.length,
+        tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => ({
+            name: oneLine(t.name, 200),
+            ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
+            ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
+            ...(https(t.url) ? { url: https(t.url) } : {})
+        })),
+        more: Math.max(0, failed.length - MAX_LISTED_FAILURES)
+    });
+}
+function setFailedTests(tests) {
+    runner_files_setOutput('failedTests', failedTestsOutput(tests));
+}
 function setOutputs(provider, run) {
     for (const [name, value] of Object.entries(runOutputs(provider, run)))
         if (!runner_files_setOutput(name, value))
@@ -13438,6 +13467,8 @@ async function openRun(s, signal) {
 async function finish(s, outcome) {
     const r = reportOf(outcome, { inputs: s.inputs, title: s.provider.title, report: s.report });
     setOutputs(s.provider.name, r.outputs);
+    if (r.tests)
+        setFailedTests(r.tests);
     r.summary();
     await writeSummary();
     await s.github?.status(r.outputs);

@@ -6,7 +6,7 @@ import { PlatformError } from './errors.js'
 import { budgeted, realClock, type Clock } from './clock.js'
 import { runLabel } from './verdict.js'
 import type { RunState, TestResult } from './model.js'
-import { setOutputs, writeSummary } from './report.js'
+import { setFailedTests, setOutputs, writeSummary } from './report.js'
 import { cancelNow } from './cancel.js'
 import { post } from './post.js'
 import { setUp, type Setup } from './setup.js'
@@ -87,6 +87,7 @@ async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
 async function finish(s: Setup, outcome: Outcome): Promise<void> {
   const r = reportOf(outcome, { inputs: s.inputs, title: s.provider.title, report: s.report })
   setOutputs(s.provider.name, r.outputs)
+  if (r.tests) setFailedTests(r.tests)
   r.summary()
   await writeSummary()
   await s.github?.status(r.outputs)

@@ -85,6 +85,36 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
   return out
 }
 
+/**
+ * The `failedTests` output: the failed tests as JSON a later step can use as it is, each field one
+ * clean line (an error's first line), a link only to the platform's https page, the first
+ * MAX_LISTED_FAILURES listed and the rest counted.
+ */
+export function failedTestsOutput(tests: TestResult[]): string {
+  const failed = tests.filter((t) => t.status === 'failed')
+  const https = (url?: string) => {
+    try {
+      return url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return JSON.stringify({
+    count: failed.length,
+    tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => ({
+      name: oneLine(t.name, 200),
+      ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
+      ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
+      ...(https(t.url) ? { url: https(t.url) } : {})
+    })),
+    more: Math.max(0, failed.length - MAX_LISTED_FAILURES)
+  })
+}
+
+export function setFailedTests(tests: TestResult[]): void {
+  setOutput('failedTests', failedTestsOutput(tests))
+}
+
 export function setOutputs(provider: string, run: RunState): void {
   for (const [name, value] of Object.entries(runOutputs(provider, run))) if (!setOutput(name, value)) return
 }
