@@ -38,6 +38,8 @@ const ADDED_INPUTS = [
   'executionConfig',
   'annotateTests',
   'failOnNoTests',
+  'previewUrl',
+  'previewUrlVariable',
   'commitStatus',
   'prComment',
   'githubToken'

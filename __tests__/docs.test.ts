@@ -51,6 +51,11 @@ const With = z
     pollIntervalSeconds: num.optional(),
     failOnTestFailure: bool.optional(),
     failOnNoTests: bool.optional(),
+    previewUrl: z.union([z.string().regex(/^https:\/\//), expr]).optional(),
+    previewUrlVariable: z
+      .string()
+      .regex(/^[A-Za-z_][\w.-]*$/)
+      .optional(),
     cancelOnAbort: bool.optional(),
     runId: text.optional(),
     junitPath: text.optional(),

@@ -1,6 +1,9 @@
 // End to end through dist/index.js: the twelve points of docs/platforms.md ("What changed
 // after checking against vendor-written material"), each against a sandbox that does what the
 // vendor does. Each test fails if the action (or the sandbox) goes back to the old behaviour.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   annotationsOf,
   errorsOf,
@@ -138,6 +141,43 @@ describe('run parameters, validated before anything is sent', () => {
           executionConfig: sent
         })
       }
+    })
+  )
+
+  it.concurrent(
+    'a preview deploy’s URL from a deployment_status event reaches the run as the variable named (Testsigma runtime data, Testery variables)',
+    each(async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'ttr-event-'))
+      const event = join(dir, 'event.json')
+      writeFileSync(
+        event,
+        JSON.stringify({
+          deployment_status: { state: 'success', environment_url: 'https://pr-7.preview.example.com' },
+          deployment: { sha: SHA }
+        })
+      )
+      const env = { GITHUB_EVENT_NAME: 'deployment_status', GITHUB_EVENT_PATH: event }
+      const ts = await run('testsigma', { scenarioId: '2090', previewUrlVariable: 'url' }, { env })
+      expect(ts.code).toBe(0)
+      expect(lastBody('testsigma', '/api/v1/execution_results')).toMatchObject({
+        runtimeData: { url: 'https://pr-7.preview.example.com/' }
+      })
+      const ty = await testery({ previewUrlVariable: 'BASE_URL' })
+      expect(ty.code).toBe(1) // not the event this step ran on: no URL, and nothing sent
+      const tyOnEvent = await run('testery', { projectId: 'shop', environment: `env-${++fresh}`, previewUrlVariable: 'BASE_URL' }, { env })
+      expect(tyOnEvent.code).toBe(0)
+      expect(lastBody('testery', '/api/test-run-requests-build')).toMatchObject({
+        variables: [{ key: 'BASE_URL', value: 'https://pr-7.preview.example.com/', encrypted: false }]
+      })
+      // A URL that is not https, from the event: an input error naming the input, nothing sent.
+      writeFileSync(event, JSON.stringify({ deployment_status: { environment_url: 'http://pr-7.preview.example.com' } }))
+      const before = box.get().requests.length
+      const plainHttp = await run('testsigma', { scenarioId: '2090', previewUrlVariable: 'url' }, { env })
+      expect(plainHttp.code).toBe(1)
+      expect(plainHttp.stdout).toContain(
+        "::error::Input `previewUrlVariable`: the deployment_status event's environment_url must be an https:// URL."
+      )
+      expect(box.get().requests.length).toBe(before)
     })
   )
 

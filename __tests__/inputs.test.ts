@@ -103,6 +103,90 @@ describe('parseInputs', () => {
     ).toBeUndefined()
   })
 
+  describe('a preview URL handed to the run (previewUrl, previewUrlVariable)', () => {
+    const testery = { provider: 'testery', token: 'tok1', projectId: 'shop', environment: 'staging' }
+    it('becomes the variable it names: from previewUrl, else from a deployment_status event', () => {
+      const given = parseInputs(
+        raw({ ...testery, previewUrl: 'https://pr-7.preview.example.com', previewUrlVariable: 'BASE_URL' }),
+        SHA,
+        rulesOf
+      )
+      expect(given.problems).toEqual([])
+      expect(given.inputs?.variables).toEqual([{ key: 'BASE_URL', value: 'https://pr-7.preview.example.com/', secure: false }])
+      const fromEvent = parseInputs(
+        raw({ ...testery, variables: 'user=qa', previewUrlVariable: 'BASE_URL' }),
+        SHA,
+        rulesOf,
+        undefined,
+        'https://pr-8.preview.example.com/app'
+      )
+      expect(fromEvent.inputs?.variables).toEqual([
+        { key: 'user', value: 'qa', secure: false },
+        { key: 'BASE_URL', value: 'https://pr-8.preview.example.com/app', secure: false }
+      ])
+      // previewUrl wins over the event's URL; without a variable name, the event's URL is not used.
+      expect(
+        parseInputs(
+          raw({ ...testery, previewUrl: 'https://a.example.com', previewUrlVariable: 'U' }),
+          SHA,
+          rulesOf,
+          undefined,
+          'https://b.example.com'
+        ).inputs?.variables
+      ).toEqual([{ key: 'U', value: 'https://a.example.com/', secure: false }])
+      expect(parseInputs(raw(testery), SHA, rulesOf, undefined, 'https://b.example.com').inputs?.variables).toBeUndefined()
+    })
+
+    it.each([
+      [
+        { previewUrl: 'http://pr-7.example.com', previewUrlVariable: 'BASE_URL' },
+        undefined,
+        /^Input `previewUrl` must be an https:\/\/ URL\.$/
+      ],
+      [{ previewUrl: 'not a url', previewUrlVariable: 'BASE_URL' }, undefined, /^Input `previewUrl` must be an https:\/\/ URL\.$/],
+      [
+        { previewUrl: 'https://u:p@pr-7.example.com', previewUrlVariable: 'BASE_URL' },
+        undefined,
+        /must not contain a user name or password/
+      ],
+      [
+        { previewUrlVariable: 'BASE_URL' },
+        'http://pr-7.example.com',
+        /^Input `previewUrlVariable`: the deployment_status event's environment_url must be an https/
+      ],
+      [
+        { previewUrlVariable: 'BASE_URL' },
+        undefined,
+        /^Input `previewUrlVariable` needs a URL: set `previewUrl`, or run the step on a deployment_status event/
+      ],
+      [{ previewUrl: 'https://pr-7.example.com' }, undefined, /^Input `previewUrl` needs `previewUrlVariable`/],
+      [
+        { previewUrlVariable: 'BASE URL', previewUrl: 'https://x.example.com' },
+        undefined,
+        /^Input `previewUrlVariable` must be a variable name/
+      ],
+      [
+        { previewUrlVariable: 'user', variables: 'user=qa', previewUrl: 'https://x.example.com' },
+        undefined,
+        /names user, which `variables` also sets/
+      ]
+    ])('%j (event URL %s) is one clear problem', (inputs, eventUrl, message) => {
+      const r = parseInputs(raw({ ...testery, ...inputs }), SHA, rulesOf, undefined, eventUrl)
+      expect(r.inputs).toBeUndefined()
+      expect(r.problems).toEqual([expect.stringMatching(message)])
+    })
+
+    it('is an input error on a platform whose runs take no variables', () => {
+      const r = parseInputs(
+        raw({ provider: 'gearset', token: 'tok1', scenarioId: 'job-42', previewUrl: 'https://x.example.com', previewUrlVariable: 'U' }),
+        SHA,
+        rulesOf
+      )
+      expect(r.problems).toEqual(['Input `previewUrlVariable` cannot be used with gearset: its runs take no variables.'])
+      expect(r.warnings).toEqual([])
+    })
+  })
+
   it.each([
     ['provider', 'jenkins', /must be one of evaficy, testsigma, testery, gearset/],
     ['token', 'has space', /space or line break/],

@@ -11409,6 +11409,8 @@ const INPUT_NAMES = [
     'executionConfig',
     'annotateTests',
     'failOnNoTests',
+    'previewUrl',
+    'previewUrlVariable',
     'commitStatus',
     'prComment',
     'githubToken'
@@ -11529,6 +11531,8 @@ const schema = object({
     executionConfig: emptyOr(schemas_string()
         .check(_regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))),
     annotateTests: inputs_boolean,
+    previewUrl: emptyOr(schemas_string()),
+    previewUrlVariable: emptyOr(schemas_string().check(_regex(VARIABLE_KEY, { error: 'must be a variable name of letters, digits, "_", "." or "-", e.g. BASE_URL' }))),
     commitStatus: inputs_boolean,
     prComment: inputs_boolean,
     githubToken: inputs_optional
@@ -11552,7 +11556,9 @@ const SHARED_INPUTS = [
     'baseUrl',
     'commitStatus',
     'prComment',
-    'githubToken'
+    'githubToken',
+    'previewUrl',
+    'previewUrlVariable'
 ];
 /** ID shapes the platforms' rules share. */
 const ID_SHAPES = { hex24: HEX24, digits: DIGITS, safeId: SAFE_ID };
@@ -11575,6 +11581,40 @@ function platformProblems(p, rules) {
     return out;
 }
 /**
+ * A preview deploy's URL handed to the run as the variable `previewUrlVariable` names: `previewUrl`,
+ * or a deployment_status event's environment_url. Only an https URL with no user name or password;
+ * only on a platform whose runs take variables; never twice under one name. Adds it to
+ * `p.variables` and returns the problems, one line each.
+ */
+function withPreviewUrl(p, rules, eventUrl) {
+    const name = p.previewUrlVariable;
+    if (!name)
+        return p.previewUrl
+            ? ['Input `previewUrl` needs `previewUrlVariable`: the name of the variable the run gets the URL as, e.g. BASE_URL.']
+            : [];
+    if (!rules.uses.includes('variables'))
+        return [`Input \`previewUrlVariable\` cannot be used with ${p.provider}: its runs take no variables.`];
+    const url = p.previewUrl ?? eventUrl;
+    const from = p.previewUrl ? 'Input `previewUrl`' : "Input `previewUrlVariable`: the deployment_status event's environment_url";
+    if (!url)
+        return ['Input `previewUrlVariable` needs a URL: set `previewUrl`, or run the step on a deployment_status event (its environment_url).'];
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (!parsed || parsed.protocol !== 'https:')
+        return [`${from} must be an https:// URL.`];
+    if (parsed.username || parsed.password)
+        return [`${from} must not contain a user name or password (pass them as a secure: variable).`];
+    if (p.variables?.some((v) => v.key === name))
+        return [`Input \`previewUrlVariable\` names ${name}, which \`variables\` also sets: give it once.`];
+    p.variables = [...(p.variables ?? []), { key: name, value: parsed.href, secure: false }];
+    return [];
+}
+/**
  * A step written for another platform that left `provider` out is checked as the default's. The
  * signs: inputs the default does not read, or `wait: true`, which it cannot do (every other
  * platform's quick start waits). An ID alone is no sign: any platform's may be mistyped.
@@ -11588,7 +11628,7 @@ function defaultProviderCause(provider, waits, warnings, names) {
  * Validates the raw input strings. `defaultBuildVersion` is the commit SHA.
  * Returns every problem at once; `inputs` is set only when there are none.
  */
-function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) {
+function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, eventPreviewUrl) {
     const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]]));
     // Each input is parsed on its own so that one bad value does not hide the problems of the others.
     const problems = [];
@@ -11607,6 +11647,9 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) 
         return { problems, warnings: [] };
     const rules = rulesOf(p.provider);
     problems.push(...platformProblems(p, rules));
+    // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
+    if (!problems.some((l) => l.startsWith('Input `previewUrl')))
+        problems.push(...withPreviewUrl(p, rules, eventPreviewUrl));
     // One line per problem, in action.yml's order of inputs, whichever check found it.
     const rank = (line) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1]);
     problems.sort((a, b) => rank(a) - rank(b));
@@ -11621,9 +11664,9 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) 
     };
 }
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
-function readInputs(defaultBuildVersion, rulesOf, names = PROVIDER_NAMES) {
+function readInputs(defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, eventPreviewUrl) {
     const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, getInput(n)]));
-    return parseInputs(raw, defaultBuildVersion, rulesOf, names);
+    return parseInputs(raw, defaultBuildVersion, rulesOf, names, eventPreviewUrl);
 }
 
 ;// CONCATENATED MODULE: ./src/providers/common.ts
@@ -12554,12 +12597,34 @@ function providerFor(name) {
 /** The registry the action runs with; tests may hand the step another (a platform of their own). */
 const REGISTRY = { names: Object.keys(PROVIDERS), providerFor };
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/run-context.ts
+// What the action needs to know about the workflow run it is part of. Read straight from the
+// runner's GITHUB_* variables: @actions/github's context is these same variables, and importing it
+// pulls a whole REST client into the bundle (about 1 MB and a third of the start-up time).
+
+/** The environment_url of a deployment_status event, as the event file gives it; else undefined. */
+function deployedUrl(env) {
+    if (env.GITHUB_EVENT_NAME !== 'deployment_status' || !env.GITHUB_EVENT_PATH)
+        return undefined;
+    try {
+        const url = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'))?.deployment_status?.environment_url;
+        return typeof url === 'string' && url !== '' ? url : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 function readRunContext(env = process.env) {
     // Only an owner/name of the characters GitHub allows, on an https server: it becomes a link.
     const repo = /^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ? env.GITHUB_REPOSITORY : undefined;
     const server = (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, '');
-    return { sha: env.GITHUB_SHA ?? '', repositoryUrl: repo && /^https:\/\/[^\s/]+$/.test(server) ? `${server}/${repo}` : undefined };
+    return {
+        sha: env.GITHUB_SHA ?? '',
+        repositoryUrl: repo && /^https:\/\/[^\s/]+$/.test(server) ? `${server}/${repo}` : undefined,
+        previewUrl: deployedUrl(env)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -12895,8 +12960,6 @@ function retryAfterMs(e, attempt) {
     return rateLimited ? 60_000 : 1000 * 2 ** (attempt - 1);
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/github/target.ts
 // Where results go on GitHub: the repository, the commit that was tested and its pull request,
 // read from the runner's variables and the event that started the workflow. A pull request's
@@ -12967,7 +13030,7 @@ function readTarget(env = process.env) {
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 function setUp(clock, step = 'main', registry = REGISTRY) {
     const runContext = readRunContext();
-    const { inputs, problems, warnings, cause } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names);
+    const { inputs, problems, warnings, cause } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names, runContext.previewUrl);
     // The main step said these already; the post step reads the same inputs.
     if (step === 'main')
         for (const w of warnings)

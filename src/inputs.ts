@@ -32,6 +32,8 @@ export const INPUT_NAMES = [
   'executionConfig',
   'annotateTests',
   'failOnNoTests',
+  'previewUrl',
+  'previewUrlVariable',
   'commitStatus',
   'prComment',
   'githubToken'
@@ -96,6 +98,10 @@ export interface Inputs {
   executionConfig?: string
   /** One annotation per failed test (off when another reporter publishes the JUnit file). */
   annotateTests: boolean
+  /** The URL a deploy just made (previewUrl, or a deployment_status event's environment_url). */
+  previewUrl?: string
+  /** The variable the run gets previewUrl as; it is one of `variables` once parsed. */
+  previewUrlVariable?: string
   /** A commit status on the tested commit: pending, then the verdict. */
   commitStatus: boolean
   /** The run's summary as a pull-request comment, one per plan, updated in place. */
@@ -265,6 +271,10 @@ const schema = z.object({
       .check(z.regex(/^[^\u0000-\u001f\u007f]{1,200}$/, { error: 'must be the ID or the name of a saved run configuration, on one line' }))
   ),
   annotateTests: boolean,
+  previewUrl: emptyOr(z.string()),
+  previewUrlVariable: emptyOr(
+    z.string().check(z.regex(VARIABLE_KEY, { error: 'must be a variable name of letters, digits, "_", "." or "-", e.g. BASE_URL' }))
+  ),
   commitStatus: boolean,
   prComment: boolean,
   githubToken: optional
@@ -311,7 +321,9 @@ export const SHARED_INPUTS: readonly InputName[] = [
   'baseUrl',
   'commitStatus',
   'prComment',
-  'githubToken'
+  'githubToken',
+  'previewUrl',
+  'previewUrlVariable'
 ]
 
 /** ID shapes the platforms' rules share. */
@@ -332,6 +344,38 @@ function platformProblems(p: ParsedInputs, rules: InputRules): string[] {
   rules.check(p, checks)
   checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."')
   return out
+}
+
+/**
+ * A preview deploy's URL handed to the run as the variable `previewUrlVariable` names: `previewUrl`,
+ * or a deployment_status event's environment_url. Only an https URL with no user name or password;
+ * only on a platform whose runs take variables; never twice under one name. Adds it to
+ * `p.variables` and returns the problems, one line each.
+ */
+function withPreviewUrl(p: ParsedInputs, rules: InputRules, eventUrl: string | undefined): string[] {
+  const name = p.previewUrlVariable
+  if (!name)
+    return p.previewUrl
+      ? ['Input `previewUrl` needs `previewUrlVariable`: the name of the variable the run gets the URL as, e.g. BASE_URL.']
+      : []
+  if (!rules.uses.includes('variables'))
+    return [`Input \`previewUrlVariable\` cannot be used with ${p.provider}: its runs take no variables.`]
+  const url = p.previewUrl ?? eventUrl
+  const from = p.previewUrl ? 'Input `previewUrl`' : "Input `previewUrlVariable`: the deployment_status event's environment_url"
+  if (!url)
+    return ['Input `previewUrlVariable` needs a URL: set `previewUrl`, or run the step on a deployment_status event (its environment_url).']
+  let parsed: URL | undefined
+  try {
+    parsed = new URL(url)
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed || parsed.protocol !== 'https:') return [`${from} must be an https:// URL.`]
+  if (parsed.username || parsed.password) return [`${from} must not contain a user name or password (pass them as a secure: variable).`]
+  if (p.variables?.some((v) => v.key === name))
+    return [`Input \`previewUrlVariable\` names ${name}, which \`variables\` also sets: give it once.`]
+  p.variables = [...(p.variables ?? []), { key: name, value: parsed.href, secure: false }]
+  return []
 }
 
 export interface ReadInputsResult {
@@ -360,7 +404,8 @@ export function parseInputs(
   raw: Record<InputName, string>,
   defaultBuildVersion: string,
   rulesOf: (provider: ProviderName) => InputRules,
-  names: readonly string[] = PROVIDER_NAMES
+  names: readonly string[] = PROVIDER_NAMES,
+  eventPreviewUrl?: string
 ): ReadInputsResult {
   const withDefaults = Object.fromEntries(INPUT_NAMES.map((n) => [n, raw[n] === '' ? (INPUT_DEFAULTS[n] ?? '') : raw[n]])) as Record<
     InputName,
@@ -379,6 +424,8 @@ export function parseInputs(
   if (values.provider === undefined) return { problems, warnings: [] }
   const rules = rulesOf(p.provider)
   problems.push(...platformProblems(p, rules))
+  // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
+  if (!problems.some((l) => l.startsWith('Input `previewUrl'))) problems.push(...withPreviewUrl(p, rules, eventPreviewUrl))
   // One line per problem, in action.yml's order of inputs, whichever check found it.
   const rank = (line: string) => INPUT_NAMES.indexOf(/^Input `(\w+)`/.exec(line)?.[1] as InputName)
   problems.sort((a, b) => rank(a) - rank(b))
@@ -398,8 +445,9 @@ export function parseInputs(
 export function readInputs(
   defaultBuildVersion: string,
   rulesOf: (provider: ProviderName) => InputRules,
-  names: readonly string[] = PROVIDER_NAMES
+  names: readonly string[] = PROVIDER_NAMES,
+  eventPreviewUrl?: string
 ): ReadInputsResult {
   const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, core.getInput(n)])) as Record<InputName, string>
-  return parseInputs(raw, defaultBuildVersion, rulesOf, names)
+  return parseInputs(raw, defaultBuildVersion, rulesOf, names, eventPreviewUrl)
 }

@@ -33,7 +33,12 @@ export interface Setup {
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
 export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Registry = REGISTRY): Setup | undefined {
   const runContext = readRunContext()
-  const { inputs, problems, warnings, cause } = readInputs(runContext.sha, (name) => registry.providerFor(name).inputRules, registry.names)
+  const { inputs, problems, warnings, cause } = readInputs(
+    runContext.sha,
+    (name) => registry.providerFor(name).inputRules,
+    registry.names,
+    runContext.previewUrl
+  )
   // The main step said these already; the post step reads the same inputs.
   if (step === 'main') for (const w of warnings) annotate('warning', w)
   if (!inputs) {
