@@ -160,14 +160,14 @@ describe('run parameters, validated before anything is sent', () => {
       const ts = await run('testsigma', { scenarioId: '2090', previewUrlVariable: 'url' }, { env })
       expect(ts.code).toBe(0)
       expect(lastBody('testsigma', '/api/v1/execution_results')).toMatchObject({
-        runtimeData: { url: 'https://pr-7.preview.example.com/' }
+        runtimeData: { url: 'https://pr-7.preview.example.com' }
       })
       const ty = await testery({ previewUrlVariable: 'BASE_URL' })
       expect(ty.code).toBe(1) // not the event this step ran on: no URL, and nothing sent
       const tyOnEvent = await run('testery', { projectId: 'shop', environment: `env-${++fresh}`, previewUrlVariable: 'BASE_URL' }, { env })
       expect(tyOnEvent.code).toBe(0)
       expect(lastBody('testery', '/api/test-run-requests-build')).toMatchObject({
-        variables: [{ key: 'BASE_URL', value: 'https://pr-7.preview.example.com/', encrypted: false }]
+        variables: [{ key: 'BASE_URL', value: 'https://pr-7.preview.example.com', encrypted: false }]
       })
       // A URL that is not https, from the event: an input error naming the input, nothing sent.
       writeFileSync(event, JSON.stringify({ deployment_status: { environment_url: 'http://pr-7.preview.example.com' } }))

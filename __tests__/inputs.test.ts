@@ -112,7 +112,7 @@ describe('parseInputs', () => {
         rulesOf
       )
       expect(given.problems).toEqual([])
-      expect(given.inputs?.variables).toEqual([{ key: 'BASE_URL', value: 'https://pr-7.preview.example.com/', secure: false }])
+      expect(given.inputs?.variables).toEqual([{ key: 'BASE_URL', value: 'https://pr-7.preview.example.com', secure: false }])
       const fromEvent = parseInputs(
         raw({ ...testery, variables: 'user=qa', previewUrlVariable: 'BASE_URL' }),
         SHA,
@@ -133,8 +133,13 @@ describe('parseInputs', () => {
           undefined,
           'https://b.example.com'
         ).inputs?.variables
-      ).toEqual([{ key: 'U', value: 'https://a.example.com/', secure: false }])
+      ).toEqual([{ key: 'U', value: 'https://a.example.com', secure: false }])
       expect(parseInputs(raw(testery), SHA, rulesOf, undefined, 'https://b.example.com').inputs?.variables).toBeUndefined()
+      // As written: a bare host gets no "/" added; a path, query or trailing "/" is kept.
+      for (const url of ['https://x.example.com', 'https://x.example.com/', 'https://x.example.com/app', 'https://x.example.com?pr=7'])
+        expect(parseInputs(raw({ ...testery, previewUrl: url, previewUrlVariable: 'U' }), SHA, rulesOf).inputs?.variables?.[0].value).toBe(
+          url === 'https://x.example.com?pr=7' ? 'https://x.example.com/?pr=7' : url
+        )
     })
 
     it.each([

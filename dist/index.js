@@ -11611,7 +11611,9 @@ function withPreviewUrl(p, rules, eventUrl) {
         return [`${from} must not contain a user name or password (pass them as a secure: variable).`];
     if (p.variables?.some((v) => v.key === name))
         return [`Input \`previewUrlVariable\` names ${name}, which \`variables\` also sets: give it once.`];
-    p.variables = [...(p.variables ?? []), { key: name, value: parsed.href, secure: false }];
+    // The parsed form (no stray characters), without the "/" it adds to a bare host: as the user wrote it.
+    const bare = parsed.pathname === '/' && !parsed.search && !parsed.hash && !url.trim().endsWith('/');
+    p.variables = [...(p.variables ?? []), { key: name, value: bare ? parsed.href.slice(0, -1) : parsed.href, secure: false }];
     return [];
 }
 /**
