@@ -3014,21 +3014,13 @@ function runOutputs(provider, run) {
  */
 function failedTestsOutput(tests) {
     const failed = tests.filter((t) => t.status === 'failed');
-    const https = (url) => {
-        try {
-            return url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    };
     return JSON.stringify({
         count: failed.length,
         tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => ({
             name: oneLine(t.name, 200),
             ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
             ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
-            ...(https(t.url) ? { url: https(t.url) } : {})
+            ...(httpsHref(t.url) ? { url: httpsHref(t.url) } : {})
         })),
         more: Math.max(0, failed.length - MAX_LISTED_FAILURES)
     });
@@ -3055,14 +3047,17 @@ function countsBar(c, width = 20) {
     return '\ud83d\udfe9'.repeat(passed) + '\ud83d\udfe5'.repeat(failed) + '\ud83d\udfe8'.repeat(skipped) + '\u2b1c'.repeat(rest);
 }
 /** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
-function report_link(text, url) {
-    let href;
+/** An https URL in its serialised form (never the raw string); undefined for anything else. */
+function httpsHref(url) {
     try {
-        href = url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
+        return url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined;
     }
     catch {
-        href = undefined;
+        return undefined;
     }
+}
+function report_link(text, url) {
+    const href = httpsHref(url);
     if (!href)
         return forSummary(text);
     return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`;

@@ -92,20 +92,13 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
  */
 export function failedTestsOutput(tests: TestResult[]): string {
   const failed = tests.filter((t) => t.status === 'failed')
-  const https = (url?: string) => {
-    try {
-      return url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined
-    } catch {
-      return undefined
-    }
-  }
   return JSON.stringify({
     count: failed.length,
     tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => ({
       name: oneLine(t.name, 200),
       ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
       ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
-      ...(https(t.url) ? { url: https(t.url) } : {})
+      ...(httpsHref(t.url) ? { url: httpsHref(t.url) } : {})
     })),
     more: Math.max(0, failed.length - MAX_LISTED_FAILURES)
   })
@@ -133,13 +126,17 @@ export function countsBar(c: RunCounts, width = 20): string {
 }
 
 /** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
-function link(text: string, url: string | undefined): string {
-  let href: string | undefined
+/** An https URL in its serialised form (never the raw string); undefined for anything else. */
+function httpsHref(url: string | undefined): string | undefined {
   try {
-    href = url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined
+    return url && new URL(url).protocol === 'https:' ? new URL(url).href : undefined
   } catch {
-    href = undefined
+    return undefined
   }
+}
+
+function link(text: string, url: string | undefined): string {
+  const href = httpsHref(url)
   if (!href) return forSummary(text)
   return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`
 }
