@@ -11811,7 +11811,7 @@ const evaficy = {
             if (p.wait)
                 c.problem('Input `wait` cannot be true for evaficy: Evaficy runs are executed by a tester and Evaficy has no status API. ' +
                     'Trigger the run in this job with wait: false, and gate the deploy in a later job whose GitHub Environment ' +
-                    'has required reviewers (see the README, "Gate a deploy on Evaficy sign-off").');
+                    'has required reviewers (see the action\'s docs/recipes.md, "Gate a deploy on Evaficy sign-off").');
             if (p.runId !== undefined)
                 c.problem('Input `runId` cannot be used with evaficy: Evaficy has no status API to attach to; leave `runId` empty.');
         }
