@@ -68,6 +68,8 @@ describe('giveVerdict', () => {
       [{ passed: 0 }, true],
       [{ total: 5, passed: 1, failed: 0 }, false],
       [{ total: 5, failed: 1 }, false],
+      [{ failed: 0 }, true],
+      [{ total: 4, passed: 2, failed: 2 }, false],
       [{}, false] // no counts (Gearset) is not zero tests
     ])('counts %j: no test executed = %s', (counts, none) => {
       expect(noTestExecuted(run('passed', { counts }))).toBe(none)
@@ -79,6 +81,12 @@ describe('giveVerdict', () => {
     it('only a pass is judged: every other ending is left as it is', () => {
       for (const status of ['failed', 'cancelled', 'error', 'timed_out', 'triggered', 'running'] as const)
         expect(checkedForTests(run(status, { counts: { total: 0 } }))).toEqual(run(status, { counts: { total: 0 } }))
+    })
+
+    it('a run the platform itself failed, with no test executed, is a plain failure: no advice on failOnNoTests', () => {
+      giveVerdict(v, run('failed', { counts: { total: 0 } }), false)
+      giveVerdict(v, run('failed', { counts: { total: 0 }, message: 'environment not found' }), false)
+      expect(lines()).toEqual([`::error::Tests failed (WORD): ${WHERE}`, `::error::Tests failed (WORD): ${WHERE}`])
     })
 
     it('a pass turned into a failure for want of tests says so, and how to allow it', () => {
