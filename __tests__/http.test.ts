@@ -74,6 +74,15 @@ describe('HttpApi', () => {
     })
   })
 
+  it('reads a successful answer with the token scrubbed from it, in every form it could be echoed in', async () => {
+    // A per-test error that logged the request's headers, as a run's own results can.
+    const Echo = z.object({ id: z.string(), count: z.number(), error: z.string() })
+    const echoed = `Bearer ${CANARY} ${Buffer.from(CANARY).toString('base64')} ${encodeURIComponent(CANARY)}`
+    const s = await serve((_req, res) => sendJson(res, 200, { id: 'r1', count: 1, error: echoed }))
+    const reply = await api(s).request({ ...get, schema: Echo })
+    expect(reply.data).toEqual({ id: 'r1', count: 1, error: 'Bearer *** *** ***' })
+  })
+
   it('turns an HTTP error into what failed, the platform message and a hint, without the token', async () => {
     // A platform that echoes the Authorization header back in its message.
     const s = await serve((req, res) => sendJson(res, 401, { message: `User not found for ${req.headers.authorization}` }))
