@@ -195,14 +195,22 @@ describe('GitHubPublisher, against a local fake of GitHub’s API', () => {
 
 describe('what the status and the comment are known by', () => {
   const testery = { title: 'Testery', name: 'testery' }
-  it('is the platform, what ran and where: the same from one workflow run to the next, also when attaching by runId', () => {
+  it('is the platform, what ran and where: the same from one workflow run to the next', () => {
     expect(publishedAs({ title: 'Testsigma', name: 'testsigma' }, { scenarioId: '2090', environment: '10' })).toEqual({
       title: 'Testsigma 2090 (10)',
       key: 'testsigma 2090 10'
     })
     expect(publishedAs(testery, { projectId: 'shop', environment: 'staging' }).title).toBe('Testery shop (staging)')
-    // A step that attaches with only runId: no run ID in the context a branch protection rule requires.
-    expect(publishedAs(testery, { environment: 'staging' })).toEqual({ title: 'Testery (staging)', key: 'testery  staging' })
+    // An attaching step that names what ran keeps the same context; the run ID adds nothing to it.
+    expect(publishedAs(testery, { projectId: 'shop', environment: 'staging', runId: '1001' }).title).toBe('Testery shop (staging)')
+  })
+
+  it('names the run of a step that attaches with runId alone: two such matrix legs never share a status', () => {
+    const a = publishedAs(testery, { environment: 'staging', runId: '1001' })
+    const b = publishedAs(testery, { environment: 'staging', runId: '1002' })
+    expect(a).toEqual({ title: 'Testery run 1001 (staging)', key: 'testery run 1001 staging' })
+    expect(b.title).not.toBe(a.title)
+    expect(b.key).not.toBe(a.key)
     expect(publishedAs(testery, {}).title).toBe('Testery')
   })
 })

@@ -12600,20 +12600,26 @@ const REGISTRY = { names: Object.keys(PROVIDERS), providerFor };
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/run-context.ts
 // What the action needs to know about the workflow run it is part of. Read straight from the
-// runner's GITHUB_* variables: @actions/github's context is these same variables, and importing it
+// runner's GITHUB_* variables and its event file: @actions/github's context is these same variables, and importing it
 // pulls a whole REST client into the bundle (about 1 MB and a third of the start-up time).
 
-/** The environment_url of a deployment_status event, as the event file gives it; else undefined. */
-function deployedUrl(env) {
-    if (env.GITHUB_EVENT_NAME !== 'deployment_status' || !env.GITHUB_EVENT_PATH)
-        return undefined;
+/** The event that started the workflow, as the runner's event file gives it; {} when there is none. */
+function readEvent(env = process.env) {
     try {
-        const url = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'))?.deployment_status?.environment_url;
-        return typeof url === 'string' && url !== '' ? url : undefined;
+        const event = env.GITHUB_EVENT_PATH ? JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8')) : undefined;
+        return event && typeof event === 'object' ? event : {};
     }
     catch {
-        return undefined;
+        return {};
     }
+}
+/** The environment_url of a deployment_status event; else undefined. */
+function deployedUrl(env) {
+    if (env.GITHUB_EVENT_NAME !== 'deployment_status')
+        return undefined;
+    const status = readEvent(env).deployment_status;
+    const url = status && typeof status === 'object' ? status.environment_url : undefined;
+    return typeof url === 'string' && url !== '' ? url : undefined;
 }
 function readRunContext(env = process.env) {
     // Only an owner/name of the characters GitHub allows, on an https server: it becomes a link.
@@ -12990,14 +12996,7 @@ function readTarget(env = process.env) {
     const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
     if (!owner || !repo || !env.GITHUB_SHA)
         return 'GITHUB_REPOSITORY or GITHUB_SHA is not set (this is not a GitHub Actions run)';
-    let event = {};
-    try {
-        if (env.GITHUB_EVENT_PATH)
-            event = obj(JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'))) ?? {};
-    }
-    catch {
-        event = {};
-    }
+    const event = readEvent(env);
     const { sha, pullNumber } = fromEvent(env.GITHUB_EVENT_NAME ?? '', event, env.GITHUB_SHA);
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
@@ -13122,11 +13121,13 @@ function gitHubPublisher(inputs, provider) {
 }
 /**
  * The commit status's context (what a branch protection rule requires) and the comment's key: the
- * platform, what ran and where, never the run ID, so they stay the same from one workflow run to
- * the next, also for a step that attaches with `runId` (README, Results on the pull request).
+ * platform, what ran and where, so they stay the same from one workflow run to the next. A step
+ * that attaches with `runId` alone knows no plan: its run ID names it, so that two such steps (a
+ * matrix attaching to several runs) never write over each other's verdict (README, Results on the
+ * pull request).
  */
 function publishedAs(provider, inputs) {
-    const plan = inputs.scenarioId ?? inputs.projectId ?? '';
+    const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '');
     return {
         title: `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.replace(/\s+/g, ' ').trim(),
         key: [provider.name, plan, inputs.environment ?? ''].join(' ')

@@ -1,5 +1,5 @@
 // What the action needs to know about the workflow run it is part of. Read straight from the
-// runner's GITHUB_* variables: @actions/github's context is these same variables, and importing it
+// runner's GITHUB_* variables and its event file: @actions/github's context is these same variables, and importing it
 // pulls a whole REST client into the bundle (about 1 MB and a third of the start-up time).
 import { readFileSync } from 'node:fs'
 
@@ -12,15 +12,22 @@ export interface RunContext {
   previewUrl?: string
 }
 
-/** The environment_url of a deployment_status event, as the event file gives it; else undefined. */
-function deployedUrl(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.GITHUB_EVENT_NAME !== 'deployment_status' || !env.GITHUB_EVENT_PATH) return undefined
+/** The event that started the workflow, as the runner's event file gives it; {} when there is none. */
+export function readEvent(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   try {
-    const url = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'))?.deployment_status?.environment_url
-    return typeof url === 'string' && url !== '' ? url : undefined
+    const event: unknown = env.GITHUB_EVENT_PATH ? JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) : undefined
+    return event && typeof event === 'object' ? (event as Record<string, unknown>) : {}
   } catch {
-    return undefined
+    return {}
   }
+}
+
+/** The environment_url of a deployment_status event; else undefined. */
+function deployedUrl(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_EVENT_NAME !== 'deployment_status') return undefined
+  const status = readEvent(env).deployment_status as { environment_url?: unknown } | undefined
+  const url = status && typeof status === 'object' ? status.environment_url : undefined
+  return typeof url === 'string' && url !== '' ? url : undefined
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {

@@ -134,11 +134,16 @@ function gitHubPublisher(inputs: Inputs, provider: Provider): GitHubPublisher | 
 
 /**
  * The commit status's context (what a branch protection rule requires) and the comment's key: the
- * platform, what ran and where, never the run ID, so they stay the same from one workflow run to
- * the next, also for a step that attaches with `runId` (README, Results on the pull request).
+ * platform, what ran and where, so they stay the same from one workflow run to the next. A step
+ * that attaches with `runId` alone knows no plan: its run ID names it, so that two such steps (a
+ * matrix attaching to several runs) never write over each other's verdict (README, Results on the
+ * pull request).
  */
-export function publishedAs(provider: { title: string; name: string }, inputs: Pick<Inputs, 'scenarioId' | 'projectId' | 'environment'>) {
-  const plan = inputs.scenarioId ?? inputs.projectId ?? ''
+export function publishedAs(
+  provider: { title: string; name: string },
+  inputs: Pick<Inputs, 'scenarioId' | 'projectId' | 'environment' | 'runId'>
+) {
+  const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '')
   return {
     title: `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.replace(/\s+/g, ' ').trim(),
     key: [provider.name, plan, inputs.environment ?? ''].join(' ')

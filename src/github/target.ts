@@ -2,7 +2,7 @@
 // read from the runner's variables and the event that started the workflow. A pull request's
 // GITHUB_SHA is a merge commit that no one looks at, and a deployment_status, workflow_run or
 // schedule workflow runs on a commit whose pull request the event does not always name.
-import { readFileSync } from 'node:fs'
+import { readEvent } from '../run-context.js'
 
 export interface GitHubTarget {
   owner: string
@@ -43,12 +43,7 @@ export function fromEvent(name: string, event: Event, fallbackSha: string): { sh
 export function readTarget(env: NodeJS.ProcessEnv = process.env): GitHubTarget | string {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
   if (!owner || !repo || !env.GITHUB_SHA) return 'GITHUB_REPOSITORY or GITHUB_SHA is not set (this is not a GitHub Actions run)'
-  let event: Event = {}
-  try {
-    if (env.GITHUB_EVENT_PATH) event = obj(JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'))) ?? {}
-  } catch {
-    event = {}
-  }
+  const event: Event = readEvent(env)
   const { sha, pullNumber } = fromEvent(env.GITHUB_EVENT_NAME ?? '', event, env.GITHUB_SHA)
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
