@@ -133,6 +133,11 @@ describe('job summary', () => {
       '<th>Build</th><td><code>3f78685</code></td>'
     )
     expect(rendered(() => buildRunSummary(ctx, triggered))).toContain('<th>Build</th><td><code>1.4.2</code></td>')
+    // A build that is no SHA is shown even when a detail's text happens to contain it.
+    const other = rendered(() =>
+      buildRunSummary({ ...ctx, buildVersion: '812', details: [{ label: 'Test code', value: 'build 812 (buildVersion)' }] }, triggered)
+    )
+    expect(other).toContain('<th>Build</th><td><code>812</code></td>')
   })
 
   it('explains a platform error with what failed, what the platform said and what to do', () => {

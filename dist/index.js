@@ -3016,12 +3016,15 @@ function failedTestsOutput(tests) {
     const failed = tests.filter((t) => t.status === 'failed');
     return JSON.stringify({
         count: failed.length,
-        tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => ({
-            name: oneLine(t.name, 200),
-            ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
-            ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
-            ...(httpsHref(t.url) ? { url: httpsHref(t.url) } : {})
-        })),
+        tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => {
+            const url = httpsHref(t.url);
+            return {
+                name: oneLine(t.name, 200),
+                ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
+                ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
+                ...(url ? { url } : {})
+            };
+        }),
         more: Math.max(0, failed.length - MAX_LISTED_FAILURES)
     });
 }
@@ -3046,7 +3049,6 @@ function countsBar(c, width = 20) {
     const rest = width - passed - failed - skipped;
     return '\ud83d\udfe9'.repeat(passed) + '\ud83d\udfe5'.repeat(failed) + '\ud83d\udfe8'.repeat(skipped) + '\u2b1c'.repeat(rest);
 }
-/** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
 /** An https URL in its serialised form (never the raw string); undefined for anything else. */
 function httpsHref(url) {
     try {
@@ -3056,6 +3058,7 @@ function httpsHref(url) {
         return undefined;
     }
 }
+/** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
 function report_link(text, url) {
     const href = httpsHref(url);
     if (!href)
@@ -3083,11 +3086,12 @@ function buildRunSummary(ctx, run, note) {
     const rows = [row('Run', runCell(run)), row(`${forSummary(ctx.platform)} status`, `<code>${forSummary(run.providerStatus)}</code>`)];
     if (ctx.environment)
         rows.push(row('Environment', forSummary(ctx.environment)));
-    // A build that a detail already names (Gearset's source commit is the commit SHA too) is said there.
-    if (ctx.buildVersion && !ctx.details.some((d) => d.value.includes(ctx.buildVersion ?? ''))) {
-        const build = forSummary(ctx.buildVersion, 80);
-        rows.push(row('Build', /^[0-9a-f]{40}$/.test(build) ? withShortShas(build, ctx.repositoryUrl) : `<code>${build}</code>`));
-    }
+    // A build that is a commit SHA a detail already names (Gearset's source commit) is said there
+    // once; any other build is always shown, whatever the details' text happens to contain.
+    const build = ctx.buildVersion;
+    const sha = build !== undefined && /^[0-9a-f]{40}$/.test(build);
+    if (build && !(sha && ctx.details.some((d) => d.value.includes(build))))
+        rows.push(row('Build', sha ? withShortShas(build, ctx.repositoryUrl) : `<code>${forSummary(build, 80)}</code>`));
     for (const d of ctx.details)
         rows.push(row(forSummary(d.label), withShortShas(forSummary(d.value), ctx.repositoryUrl)));
     const c = run.counts;
