@@ -38,6 +38,7 @@ const ADDED_INPUTS = [
   'executionConfig',
   'annotateTests',
   'failOnNoTests',
+  'failFast',
   'previewUrl',
   'previewUrlVariable',
   'commitStatus',
@@ -94,7 +95,7 @@ describe('action.yml', () => {
         .filter(([, i]) => i.required)
         .map(([n]) => n)
     ).toEqual(['token'])
-    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus', 'failOnNoTests'])
+    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus', 'failOnNoTests', 'failFast'])
       expect(action.inputs[name].default).toMatch(/^(true|false)$/)
   })
 

@@ -51,6 +51,7 @@ const With = z
     pollIntervalSeconds: num.optional(),
     failOnTestFailure: bool.optional(),
     failOnNoTests: bool.optional(),
+    failFast: bool.optional(),
     previewUrl: z.union([z.string().regex(/^https:\/\//), expr]).optional(),
     previewUrlVariable: z
       .string()

@@ -1,4 +1,6 @@
 import { MAX_SPACING_MS, ReadPacer } from '../src/read-pacer.js'
+import { Pauses } from '../src/pauses.js'
+import { FakeClock } from './helpers/fake-clock.js'
 
 // Gearset's documented limit: 5 status reads per 5 s, per job, for every reader of that job.
 const LIMIT = { count: 5, perMs: 5000 }
@@ -97,5 +99,28 @@ describe('read pacer (several steps sharing one limit)', () => {
     expect(p.nextAt()).toBe(62_500)
     p.sent(50_000, 0.75)
     expect(p.nextAt()).toBe(65_625)
+  })
+})
+
+describe('pauses and the read limit together', () => {
+  const read = { method: 'GET', template: '/jobs/{jobId}/run-requests/{id}', readsRun: true }
+
+  it('a read waiting its turn under the read limit is held by a pause asked meanwhile (another run’s read refused)', async () => {
+    const clock = new FakeClock()
+    const pauses = new Pauses({ clock, limitsPerAction: true, readLimit: LIMIT })
+    await pauses.throttle(read, Infinity)
+    expect(clock.elapsed()).toBe(0)
+    // The platform answers another run's read with Retry-After: 3 while this one waits for its turn.
+    pauses.asked(read, 3000)
+    await pauses.throttle(read, Infinity)
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(3000)
+  })
+
+  it('the pause holds a read no later than the deadline (its last look is still sent)', async () => {
+    const clock = new FakeClock()
+    const pauses = new Pauses({ clock, limitsPerAction: true, readLimit: LIMIT })
+    pauses.asked(read, 60_000)
+    await pauses.throttle(read, 2000)
+    expect(clock.elapsed()).toBe(2000)
   })
 })

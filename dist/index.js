@@ -2550,44 +2550,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/annotations.ts
-// GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the
-// rest. The verdict must never be the one dropped: until it is given, every other annotation
-// leaves one place of its kind free, and one that finds no place goes to the log as a plain line.
-
-const ANNOTATIONS_PER_KIND = 10;
-const used = { error: 0, warning: 0, notice: 0 };
-let verdictGiven = false;
-const LABEL = { error: 'Error', warning: 'Warning', notice: 'Notice' };
-/** How many more annotations of this kind GitHub would show, keeping the verdict's place. */
-function roomFor(kind) {
-    return Math.max(0, ANNOTATIONS_PER_KIND - used[kind] - (verdictGiven ? 0 : 1));
-}
-/** An annotation that is not the verdict; a plain log line when it would crowd the verdict out. */
-function annotate(kind, message, properties) {
-    if (roomFor(kind) === 0) {
-        info(`${LABEL[kind]}: ${properties?.title ? `${properties.title}: ` : ''}${message}`);
-        return false;
-    }
-    used[kind]++;
-    core_namespaceObject[kind](message, properties);
-    return true;
-}
-/** The step's verdict: always shown. An error verdict also fails the step. */
-function verdict(kind, message) {
-    used[kind]++;
-    verdictGiven = true;
-    if (kind === 'error')
-        setFailed(message);
-    else
-        core_namespaceObject[kind](message);
-}
-/** For tests: forget what this process annotated so far. */
-function resetAnnotations() {
-    used.error = used.warning = used.notice = 0;
-    verdictGiven = false;
-}
-
 ;// CONCATENATED MODULE: ./src/errors.ts
 class PlatformError extends Error {
     info;
@@ -2740,6 +2702,44 @@ function budgeted(parent, ms, why = 'the time budget ran out') {
     };
 }
 
+;// CONCATENATED MODULE: ./src/annotations.ts
+// GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the
+// rest. The verdict must never be the one dropped: until it is given, every other annotation
+// leaves one place of its kind free, and one that finds no place goes to the log as a plain line.
+
+const ANNOTATIONS_PER_KIND = 10;
+const used = { error: 0, warning: 0, notice: 0 };
+let verdictGiven = false;
+const LABEL = { error: 'Error', warning: 'Warning', notice: 'Notice' };
+/** How many more annotations of this kind GitHub would show, keeping the verdict's place. */
+function roomFor(kind) {
+    return Math.max(0, ANNOTATIONS_PER_KIND - used[kind] - (verdictGiven ? 0 : 1));
+}
+/** An annotation that is not the verdict; a plain log line when it would crowd the verdict out. */
+function annotate(kind, message, properties) {
+    if (roomFor(kind) === 0) {
+        info(`${LABEL[kind]}: ${properties?.title ? `${properties.title}: ` : ''}${message}`);
+        return false;
+    }
+    used[kind]++;
+    core_namespaceObject[kind](message, properties);
+    return true;
+}
+/** The step's verdict: always shown. An error verdict also fails the step. */
+function verdict(kind, message) {
+    used[kind]++;
+    verdictGiven = true;
+    if (kind === 'error')
+        setFailed(message);
+    else
+        core_namespaceObject[kind](message);
+}
+/** For tests: forget what this process annotated so far. */
+function resetAnnotations() {
+    used.error = used.warning = used.notice = 0;
+    verdictGiven = false;
+}
+
 ;// CONCATENATED MODULE: ./src/duration.ts
 // A duration for people: 45s, 3m 5s, 1h 2m 0s (the log, the summary, messages).
 function formatDuration(seconds) {
@@ -2747,124 +2747,6 @@ function formatDuration(seconds) {
     const m = Math.floor((seconds % 3600) / 60);
     const s = seconds % 60;
     return h ? `${h}h ${m}m ${s}s` : m ? `${m}m ${s}s` : `${s}s`;
-}
-
-;// CONCATENATED MODULE: ./src/text.ts
-// Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
-// C0/C1 control characters (except tab) and ANSI escape sequences.
-const CONTROLS = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-/**
- * One log line from untrusted text: no control characters or line breaks, no workflow command
- * (a line starting with `::`, or `##[` anywhere), at most `max` characters.
- */
-function oneLine(text, max = 300) {
-    let s = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
-    s = s.replace(/##\[/g, '#\u200b#[');
-    if (s.startsWith('::'))
-        s = `:\u200b${s.slice(1)}`;
-    return s.length > max ? `${s.slice(0, max - 1)}\u2026` : s;
-}
-const HTML = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;',
-    '|': '&#124;',
-    '[': '&#91;',
-    ']': '&#93;',
-    '(': '&#40;',
-    ')': '&#41;',
-    '*': '&#42;',
-    _: '&#95;',
-    '`': '&#96;',
-    '\\': '&#92;'
-};
-/** Untrusted text for the job summary: HTML and Markdown both render it literally. */
-function forSummary(text, max = 300) {
-    return oneLine(text, max).replace(/[&<>"'|[\]()*_`\\]/g, (c) => HTML[c]);
-}
-/** Removes every form in which a secret could be echoed back (plain, base64, URL-encoded). */
-function redact(text, secrets) {
-    let s = text;
-    for (const secret of secrets) {
-        if (secret.length < 4)
-            continue;
-        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
-            s = s.split(form).join('***');
-        }
-    }
-    return s;
-}
-
-;// CONCATENATED MODULE: ./src/verdict.ts
-// The verdict: the final state of a run turned into the step's result, one annotation that is
-// always shown (annotations.ts) and the exit code. It takes plain data, never main.ts's own types.
-
-
-
-/** The run as a reader names it: its name, if any, and its ID. */
-function runLabel(run) {
-    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
-}
-/** The platform reported counts, and not one test passed or failed (skipped ones do not count). */
-function noTestExecuted(s) {
-    const c = s.counts;
-    const reported = c.total !== undefined || c.passed !== undefined || c.failed !== undefined;
-    return reported && (c.passed ?? 0) + (c.failed ?? 0) === 0;
-}
-/**
- * A pass with no test executed is no pass (failOnNoTests): a plan or suite that selects nothing
- * must not gate a deploy through. Runs without counts are not judged: no counts is not zero tests.
- */
-function checkedForTests(s) {
-    if (s.status !== 'passed' || !noTestExecuted(s))
-        return s;
-    return { ...s, status: 'failed', message: `${s.providerStatus} reported with no test executed` };
-}
-/** Turns the final state into the step's result: the verdict annotation and the exit code. */
-function giveVerdict(v, run, cancelled) {
-    const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
-    const c = run.counts;
-    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
-    const word = oneLine(run.providerStatus, 100);
-    switch (run.status) {
-        case 'triggered':
-        case 'queued':
-        case 'running':
-            verdict('notice', `Started ${where}`);
-            return;
-        case 'passed':
-            if (noTestExecuted(run))
-                annotate('warning', `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`);
-            verdict('notice', `Tests passed: ${where}`);
-            return;
-        case 'failed':
-            // A pass turned into a failure for want of tests (checkedForTests) says so, and how to allow it.
-            if (noTestExecuted(run) && run.message?.endsWith('with no test executed')) {
-                verdict('error', `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`);
-                return;
-            }
-            if (v.failOnTestFailure)
-                verdict('error', `Tests failed${tally} (${word}): ${where}`);
-            else
-                verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`);
-            return;
-        case 'cancelled':
-            // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
-            verdict('error', `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
-            return;
-        case 'error':
-            verdict('error', `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`);
-            return;
-        case 'timed_out':
-            verdict('error', `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
-                (cancelled
-                    ? 'It was cancelled on the platform.'
-                    : v.cancelOnAbort
-                        ? 'It was not cancelled (see the warning above), so it goes on there.'
-                        : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.'));
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/runner-files.ts
@@ -2936,6 +2818,54 @@ const runner_files_setOutput = (name, value) => guardFile('GITHUB_OUTPUT', () =>
 /** For tests: forget which files were reported. */
 function resetRunnerFiles() {
     reported.clear();
+}
+
+;// CONCATENATED MODULE: ./src/text.ts
+// Making untrusted text (from a platform, or from a user's input) safe for the log and the summary.
+// C0/C1 control characters (except tab) and ANSI escape sequences.
+const CONTROLS = /\u001b\[[0-9;?]*[ -/]*[@-~]|[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+/**
+ * One log line from untrusted text: no control characters or line breaks, no workflow command
+ * (a line starting with `::`, or `##[` anywhere), at most `max` characters.
+ */
+function oneLine(text, max = 300) {
+    let s = text.replace(CONTROLS, ' ').replace(/\s+/g, ' ').trim();
+    s = s.replace(/##\[/g, '#\u200b#[');
+    if (s.startsWith('::'))
+        s = `:\u200b${s.slice(1)}`;
+    return s.length > max ? `${s.slice(0, max - 1)}\u2026` : s;
+}
+const HTML = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '|': '&#124;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '(': '&#40;',
+    ')': '&#41;',
+    '*': '&#42;',
+    _: '&#95;',
+    '`': '&#96;',
+    '\\': '&#92;'
+};
+/** Untrusted text for the job summary: HTML and Markdown both render it literally. */
+function forSummary(text, max = 300) {
+    return oneLine(text, max).replace(/[&<>"'|[\]()*_`\\]/g, (c) => HTML[c]);
+}
+/** Removes every form in which a secret could be echoed back (plain, base64, URL-encoded). */
+function redact(text, secrets) {
+    let s = text;
+    for (const secret of secrets) {
+        if (secret.length < 4)
+            continue;
+        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
+            s = s.split(form).join('***');
+        }
+    }
+    return s;
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -3019,6 +2949,8 @@ function failedTestsOutput(tests) {
         tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => {
             const url = httpsHref(t.url);
             return {
+                // A step of several runs names each test's run.
+                ...(t.runId !== undefined ? { runId: t.runId } : {}),
                 name: oneLine(t.name, 200),
                 ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
                 ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
@@ -3048,6 +2980,18 @@ function countsBar(c, width = 20) {
     const passed = Math.min(cells(c.passed), width - failed - skipped);
     const rest = width - passed - failed - skipped;
     return '\ud83d\udfe9'.repeat(passed) + '\ud83d\udfe5'.repeat(failed) + '\ud83d\udfe8'.repeat(skipped) + '\u2b1c'.repeat(rest);
+}
+/** The counts in words above their bar ("10 total \u00b7 8 passed \u00b7 2 failed"); empty where none are reported. */
+function testsCell(c) {
+    if (c.total === undefined && c.passed === undefined && c.failed === undefined)
+        return '';
+    const parts = [
+        c.total !== undefined ? `${c.total} total` : '',
+        c.passed !== undefined ? `${c.passed} passed` : '',
+        c.failed !== undefined ? `${c.failed} failed` : '',
+        c.skipped !== undefined ? `${c.skipped} skipped` : ''
+    ].filter(Boolean);
+    return `${parts.join(' \u00b7 ')}<br>${countsBar(c)}`;
 }
 /** An https URL in its serialised form (never the raw string); undefined for anything else. */
 function httpsHref(url) {
@@ -3099,15 +3043,8 @@ function buildRunSummary(ctx, run, note) {
         if (c.total !== undefined)
             rows.push(row('Test cases', String(c.total)));
     }
-    else if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
-        const parts = [
-            c.total !== undefined ? `${c.total} total` : '',
-            c.passed !== undefined ? `${c.passed} passed` : '',
-            c.failed !== undefined ? `${c.failed} failed` : '',
-            c.skipped !== undefined ? `${c.skipped} skipped` : ''
-        ].filter(Boolean);
-        rows.push(row('Tests', `${parts.join(' \u00b7 ')}<br>${countsBar(c)}`));
-    }
+    else if (testsCell(c))
+        rows.push(row('Tests', testsCell(c)));
     const duration = durationSeconds(run);
     // The run's own time on the platform, from its start to its end: not the step's wait, which also
     // counts the queue (the log's "elapsed").
@@ -3126,12 +3063,12 @@ function buildRunSummary(ctx, run, note) {
 const MAX_LISTED_FAILURES = 50;
 const MAX_ANNOTATED_FAILURES = 10;
 /** Adds the failed tests to the job summary: name, suite, an excerpt of the error, a link. */
-function buildFailedTests(tests) {
+function buildFailedTests(tests, heading = 'Failed tests') {
     const failed = tests.filter((t) => t.status === 'failed');
     if (failed.length === 0)
         return;
     const s = summary;
-    s.addHeading(`Failed tests (${failed.length})`, 3);
+    s.addHeading(`${heading} (${failed.length})`, 3);
     const rows = [
         [
             { data: 'Test', header: true },
@@ -3219,22 +3156,28 @@ const KEY = {
     idempotencyKey: 'idempotencyKey'
 };
 const flag = (key) => getState(key) === 'true';
+/**
+ * A key of one run of the step: the first run's is the key itself, the n-th run's has `_n` added
+ * (a step of several runs, README "One gate over several runs"), so a step of one run saves what it
+ * always did.
+ */
+const ofRun = (key, index) => (index === 0 ? key : `${key}_${index + 1}`);
 const stepState = {
     /** The main step began: saved before its first request. A post step that finds none sends nothing. */
     began: () => flag(KEY.began),
     markBegan: () => runner_files_saveState(KEY.began, 'true'),
-    /** The run this step started or attached to: the one a post step may cancel. */
-    runId: () => getState(KEY.runId),
-    setRunId: (id) => runner_files_saveState(KEY.runId, id),
-    /** The main step reported its run to the end: nothing is left for the post step unless a cancel is owed. */
+    /** The run this step started or attached to, by its place in the step's runs: the one a post step may cancel. */
+    runId: (index = 0) => getState(ofRun(KEY.runId, index)),
+    setRunId: (id, index = 0) => runner_files_saveState(ofRun(KEY.runId, index), id),
+    /** The main step reported its runs to the end: nothing is left for the post step unless a cancel is owed. */
     done: () => flag(KEY.done),
     markDone: () => runner_files_saveState(KEY.done, 'true'),
     /** A cancel the platform confirmed. */
-    cancelSent: () => flag(KEY.cancelSent),
-    markCancelSent: () => runner_files_saveState(KEY.cancelSent, 'true'),
+    cancelSent: (index = 0) => flag(ofRun(KEY.cancelSent, index)),
+    markCancelSent: (index = 0) => runner_files_saveState(ofRun(KEY.cancelSent, index), 'true'),
     /** A cancel was wanted and not confirmed: the post step tries again. */
-    cancelOwed: () => flag(KEY.cancelOwed),
-    oweCancel: (owed) => runner_files_saveState(KEY.cancelOwed, owed ? 'true' : ''),
+    cancelOwed: (index = 0) => flag(ofRun(KEY.cancelOwed, index)),
+    oweCancel: (owed, index = 0) => runner_files_saveState(ofRun(KEY.cancelOwed, index), owed ? 'true' : ''),
     /** One key per invocation, kept across the main and post step: every attempt of the trigger carries it. */
     idempotencyKey: () => getState(KEY.idempotencyKey),
     setIdempotencyKey: (key) => runner_files_saveState(KEY.idempotencyKey, key)
@@ -3743,7 +3686,7 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
     // The reason quotes the platform's last status word: one line, like all platform text in the log.
     if (refused)
         return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` };
-    stepState.oweCancel(true);
+    stepState.oweCancel(true, s.index);
     const started = Date.now();
     const left = () => budgetMs - (Date.now() - started);
     // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
@@ -3754,7 +3697,7 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
             const risk = await s.provider.otherRunsAtRisk(ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
             if (risk) {
                 // Not owed: the post step would find the same other run.
-                stepState.oweCancel(false);
+                stepState.oweCancel(false, s.index);
                 return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` };
             }
         }
@@ -3776,8 +3719,8 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
         info(s.provider.cancelCaveat);
     try {
         await s.provider.cancel(ctx, run, AbortSignal.timeout(Math.max(left(), 1)));
-        stepState.markCancelSent();
-        stepState.oweCancel(false);
+        stepState.markCancelSent(s.index);
+        stepState.oweCancel(false, s.index);
         info(`Cancelled run ${run.id} on ${s.provider.title}.`);
         await confirmStopped(s, ctx, run.id, left());
         return { done: true };
@@ -3793,7 +3736,7 @@ async function cancelRemote(s, run, budgetMs = CANCEL_TIMEOUT_MS) {
         const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0;
         const definite = status >= 400 && status < 500 && status !== 408 && status !== 429;
         if (definite)
-            stepState.oweCancel(false);
+            stepState.oweCancel(false, s.index);
         // A sentence, so the line after it ("The post step \u2026 tries again.") reads as its own.
         const said = /[.!?]$/.test(why) ? why : `${why}.`;
         return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${said}` };
@@ -5656,12 +5599,14 @@ class Pauses {
                 this.recentReads.shift();
             const full = this.recentReads.length >= limit.count;
             const paced = Math.min(pacer.nextAt(), deadline) - now;
-            if (!full && paced <= 0) {
+            // A pause the platform asked for while this read waited its turn (another run's read refused) holds it too.
+            const paused = Math.min(this.notBefore.get(this.keyOf(r)) ?? 0, deadline) - now;
+            if (!full && paced <= 0 && paused <= 0) {
                 this.recentReads.push({ at: now, key: this.keyOf(r) });
                 pacer.sent(now, this.o.clock.random());
                 return;
             }
-            const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0);
+            const wait = Math.max(paced, paused, full ? this.recentReads[0].at + window - now + 1 : 0);
             if (paced > 0 && !full)
                 debug(`  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`);
             await this.o.clock.sleep(wait, signal);
@@ -5743,6 +5688,13 @@ class HttpApi {
     /** The same client (its pauses, pace and retry budget) with every request bounded by `deadline`. */
     until(deadline) {
         return new HttpApi(this.o, deadline, this.s);
+    }
+    /**
+     * The same client (its pauses, pace and retry budget) sending `key` as the Idempotency-Key: each
+     * run of a step of several is started by a request of its own, never taken for another's.
+     */
+    startingWith(key) {
+        return new HttpApi({ ...this.o, idempotencyKey: key }, this.deadline, this.s);
     }
     /** Clock ms until the platform allows the wait's next read of the run (0: now). */
     pausedForMs() {
@@ -11410,6 +11362,7 @@ const INPUT_NAMES = [
     'executionConfig',
     'annotateTests',
     'failOnNoTests',
+    'failFast',
     'previewUrl',
     'previewUrlVariable',
     'commitStatus',
@@ -11424,12 +11377,15 @@ const INPUT_DEFAULTS = {
     failOnTestFailure: 'true',
     failOnNoTests: 'true',
     cancelOnAbort: 'false',
+    failFast: 'false',
     latestDeploy: 'false',
     updateVcsStatus: 'true',
     annotateTests: 'true',
     commitStatus: 'false',
     prComment: 'false'
 };
+/** The most runs one step starts or follows: beyond it, an input error and nothing is sent. */
+const MAX_RUNS = 20;
 const HEX24 = /^[0-9a-f]{24}$/i;
 const DIGITS = /^[0-9]{1,18}$/;
 // `.` and `..` would leave the run's route once placed in a path (docs/reliability.md, "Identifiers").
@@ -11456,6 +11412,9 @@ const items = (commas) => pipe(schemas_string(), transform((v) => v
     .filter((x) => x !== '')));
 const list = (commas, what) => emptyOr(pipe(items(commas), array(schemas_string()
     .check(_maxLength(500, { error: `has an item over 500 characters; each item must be ${what}` }), _regex(/^[^\u0000-\u001f\u007f]*$/, { error: `has a control character; each item must be ${what}` })))));
+// The inputs that may name several runs: comma- or line-separated, each item checked by the
+// platform's own rules as a single value would be.
+const runList = emptyOr(items(true));
 const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 // KEY=value lines; `secure:KEY=value` for a value Testery should store encrypted (as its CLI's --variable).
 // Problems name the line, never the value (a value may be a secret).
@@ -11506,8 +11465,8 @@ const schema = object({
         error: 'starts with "Bearer" or "token"; store only the token itself, the action adds the scheme'
     }), refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })),
     projectId: inputs_optional,
-    scenarioId: inputs_optional,
-    environment: inputs_optional,
+    scenarioId: runList,
+    environment: runList,
     buildVersion: inputs_optional,
     runName: inputs_optional,
     wait: inputs_boolean,
@@ -11516,7 +11475,8 @@ const schema = object({
     failOnTestFailure: inputs_boolean,
     failOnNoTests: inputs_boolean,
     cancelOnAbort: inputs_boolean,
-    runId: inputs_optional,
+    failFast: inputs_boolean,
+    runId: runList,
     junitPath: inputs_optional,
     baseUrl: emptyOr(baseUrl),
     gitRef: emptyOr(schemas_string().check(_regex(/^[0-9a-f]{7,64}$/i, { error: 'must be a commit SHA (7 to 64 hex characters), e.g. ${{ github.sha }}' }))),
@@ -11552,6 +11512,7 @@ const SHARED_INPUTS = [
     'pollIntervalSeconds',
     'failOnTestFailure',
     'failOnNoTests',
+    'failFast',
     'cancelOnAbort',
     'runId',
     'baseUrl',
@@ -11645,11 +11606,15 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, 
         else
             problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`); // the first problem of each input is enough
     }
-    const p = values;
     if (values.provider === undefined)
         return { problems, warnings: [] };
-    const rules = rulesOf(p.provider);
-    problems.push(...platformProblems(p, rules));
+    const lists = values;
+    const rules = rulesOf(values.provider);
+    // An input the platform does not read names no runs (it is warned about below, and ignored).
+    const runs = runsOf(rules.uses.includes('environment') ? lists : { ...lists, environment: undefined }, problems);
+    const p = { ...values, ...runs[0], environment: runs[0].environment ?? lists.environment?.[0] };
+    // Each run is checked as a step of that one run would be; a problem they share is said once.
+    problems.push(...new Set(runs.flatMap((run) => platformProblems({ ...p, ...run }, rules))));
     // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
     if (!problems.some((l) => l.startsWith('Input `previewUrl')))
         problems.push(...withPreviewUrl(p, rules, eventPreviewUrl));
@@ -11663,8 +11628,43 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, 
     return {
         problems,
         warnings,
-        inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion, buildChosen: p.buildVersion !== undefined }
+        inputs: { ...p, runs, buildVersion: p.buildVersion ?? defaultBuildVersion, buildChosen: p.buildVersion !== undefined }
     };
+}
+/**
+ * The runs the step's lists name (README, One gate over several runs): one per `runId`, or one per
+ * combination of `scenarioId` and `environment`, at most MAX_RUNS. A repeated item, several IDs to
+ * attach to beside several plans or environments, or too many runs: one problem line each.
+ */
+function runsOf(lists, problems) {
+    const list = (name) => {
+        const given = lists[name] ?? [];
+        const twice = given.filter((v, i) => given.indexOf(v) !== i);
+        for (const v of new Set(twice))
+            problems.push(`Input \`${name}\` lists ${shown(v)} twice; give each once.`);
+        return given.length > 0 ? [...new Set(given)] : [undefined];
+    };
+    const [plans, environments, ids] = [list('scenarioId'), list('environment'), list('runId')];
+    if (ids[0] !== undefined) {
+        // The runs named by ID are read under one plan or job and environment (a Gearset job's runs).
+        for (const [name, values] of [
+            ['scenarioId', plans],
+            ['environment', environments]
+        ])
+            if (values.length > 1)
+                problems.push(`Input \`${name}\` names several values beside \`runId\`: the runs in \`runId\` are read under one ${name}; give one.`);
+        if (ids.length > MAX_RUNS)
+            problems.push(`Input \`runId\` names ${ids.length} runs; one step follows at most ${MAX_RUNS}.`);
+        return ids.map((runId) => ({ scenarioId: plans[0], environment: environments[0], runId }));
+    }
+    const runs = plans.flatMap((scenarioId) => environments.map((environment) => ({ scenarioId, environment })));
+    if (runs.length > MAX_RUNS)
+        problems.push(`Input \`scenarioId\` with \`environment\` names ${runs.length} runs (${plans.length} \u00d7 ${environments.length}); one step starts at most ${MAX_RUNS}: split them over two steps, or a matrix.`);
+    return runs;
+}
+/** One run's inputs: the step's, with that run's plan, environment and run ID. */
+function inputsOf(inputs, run) {
+    return { ...inputs, scenarioId: run.scenarioId, environment: run.environment, runId: run.runId };
 }
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */
 function readInputs(defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, eventPreviewUrl) {
@@ -12714,22 +12714,61 @@ function commentBody(c, run, tests = []) {
     const d = comment_duration(run);
     if (d)
         lines.push(`**Run time:** ${d}`);
+    lines.push(...failedTests('Failed tests', tests, COMMENT_FAILURES), ...footer(c));
+    return lines.join('\n');
+}
+/** A folded table of failed tests, the first `room` listed and the rest counted. */
+function failedTests(heading, tests, room) {
     const failed = tests.filter((t) => t.status === 'failed');
-    if (failed.length > 0) {
-        lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '');
+    if (failed.length === 0)
+        return [];
+    const lines = ['', `<details${failed.length <= 5 ? ' open' : ''}><summary>${heading} (${failed.length})</summary>`, ''];
+    if (room > 0)
         lines.push('| Test | Suite | Error |', '|---|---|---|');
-        for (const t of failed.slice(0, COMMENT_FAILURES)) {
-            const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120);
-            lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`);
-        }
-        if (failed.length > COMMENT_FAILURES)
-            lines.push('', `\u2026and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`);
-        lines.push('', '</details>');
+    for (const t of failed.slice(0, room)) {
+        const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120);
+        lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`);
     }
+    if (failed.length > room)
+        lines.push('', `\u2026and ${failed.length - room} more: open the run for the full list.`);
+    lines.push('', '</details>');
+    return lines;
+}
+/** Where the comment comes from: the workflow run and the commit. */
+function footer(c) {
     const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run';
     const short = inert(c.sha.slice(0, 7));
     const commit = c.commitUrl ? `[${short}](${mdUrl(c.commitUrl)})` : short;
-    lines.push('', `<sub>Updated by ${from} for commit ${commit}.</sub>`);
+    return ['', `<sub>Updated by ${from} for commit ${commit}.</sub>`];
+}
+/**
+ * The one pull-request comment of a step of several runs: the verdict over them all, a row per run,
+ * then the failed tests grouped by run (COMMENT_FAILURES in all). Platform text is escaped.
+ */
+function batchCommentBody(c, status, runs) {
+    const passed = runs.filter((r) => r.run?.status === 'passed').length;
+    const lines = [
+        commentMarker(c.key),
+        `### ${MARK[status]} ${inert(c.title)}: ${passed} of ${runs.length} runs passed`,
+        '',
+        '| Run | What | Status | Tests | Run time |',
+        '|---|---|---|---|---|'
+    ];
+    for (const r of runs) {
+        const run = r.run;
+        const name = run ? (run.url ? `[${inert(run.name ?? run.id, 80)}](${mdUrl(run.url)})` : inert(run.name ?? run.id, 80)) : '\u2014';
+        const state = run ? `${MARK[run.status]} ${WORDS[run.status]} \u00b7 ${inert(run.providerStatus, 60)}` : '\u26a0\ufe0f not started';
+        const why = r.problem ? `<br>${inert(r.problem, 200)}` : '';
+        lines.push(`| ${name} | ${inert(r.label, 80)} | ${state}${why} | ${run ? comment_counts(run) : ''} | ${run ? (comment_duration(run) ?? '') : ''} |`);
+    }
+    // The comment lists COMMENT_FAILURES failed tests in all, run after run.
+    let room = COMMENT_FAILURES;
+    for (const r of runs) {
+        const tests = r.tests ?? [];
+        lines.push(...failedTests(`Failed tests: ${inert(r.label, 80)}`, tests, room));
+        room = Math.max(0, room - tests.filter((t) => t.status === 'failed').length);
+    }
+    lines.push(...footer(c));
     return lines.join('\n');
 }
 
@@ -12764,6 +12803,16 @@ class GitHubPublisher {
     constructor(o) {
         this.o = o;
     }
+    /**
+     * The same publisher (its client and identity) under another title and key, writing only what
+     * `writes` keeps on: a step of several runs sets one status per run and one comment for them all.
+     */
+    as(title, key, writes) {
+        const other = new GitHubPublisher({ ...this.o, title, key, ...writes });
+        other.octokit = this.client();
+        other.step = this.step;
+        return other;
+    }
     client() {
         this.octokit ??= __nccwpck_require__.e(/* import() */ 163).then(__nccwpck_require__.bind(__nccwpck_require__, 7163)).then(({ getOctokit }) => getOctokit(this.o.token, { baseUrl: this.o.target.apiUrl }));
         return this.octokit;
@@ -12772,14 +12821,20 @@ class GitHubPublisher {
      * Once the workflow is cancelled the runner kills the step within seconds: a write to GitHub
      * then gets this long, and the comment is left as it was.
      */
-    hurried = false;
+    // Shared with the publishers `as` makes: the step is one, whichever run a write is about.
+    step = { hurried: false };
+    get hurried() {
+        return this.step.hurried;
+    }
     /** The step's cancel signal: a call in flight when the workflow is cancelled is abandoned. */
-    stepSignal;
+    get stepSignal() {
+        return this.step.signal;
+    }
     follow(signal) {
-        this.stepSignal = signal;
+        this.step.signal = signal;
     }
     hurry() {
-        this.hurried = true;
+        this.step.hurried = true;
     }
     get timeoutMs() {
         return this.hurried ? HURRIED_TIMEOUT_MS : GITHUB_TIMEOUT_MS;
@@ -12815,6 +12870,10 @@ class GitHubPublisher {
     }
     /** The pull-request comment with the run's summary: created once, then updated in place. */
     async comment(run, tests) {
+        await this.commentWith((c) => commentBody(c, run, tests));
+    }
+    /** The pull-request comment `build` writes (one run's, or a step of several runs'), created once, then updated. */
+    async commentWith(build) {
         if (!this.o.prComment || this.hurried)
             return;
         const { owner, repo, sha } = this.o.target;
@@ -12826,7 +12885,13 @@ class GitHubPublisher {
             this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`);
             return;
         }
-        const body = commentBody({ title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl, commitUrl: this.o.target.commitUrl }, run, tests);
+        const body = build({
+            title: this.o.title,
+            key: this.o.key,
+            sha,
+            workflowRunUrl: this.o.target.runUrl,
+            commitUrl: this.o.target.commitUrl
+        });
         const marker = commentMarker(this.o.key);
         await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
             // Ours: the marker and the token's own identity; the newest one, if a race left two.
@@ -13072,9 +13137,7 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
     const report = {
         provider: provider.name,
         platform: provider.title,
-        environment: inputs.environment,
-        buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
-        details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
+        ...runReport(provider, inputs),
         notes: [],
         nextStep: provider.nextStep,
         repositoryUrl: runContext.repositoryUrl
@@ -13084,7 +13147,34 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
         report.notes.push(line);
     };
     const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined;
-    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github };
+    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github, index: 0, log: (l) => info(l) };
+}
+/** What the report says of how one run was started: where, which build, and the platform's details. */
+function runReport(provider, inputs) {
+    return {
+        environment: inputs.environment,
+        buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
+        details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? [])
+    };
+}
+/**
+ * The view of one run of a step of several (README, One gate over several runs): its own inputs,
+ * its own Idempotency-Key on the same client (one pace, one retry budget, one deadline for them
+ * all), its own commit status; the notes, the deadline and the signal stay the step's.
+ */
+function forRun(s, index) {
+    const inputs = inputsOf(s.inputs, s.inputs.runs[index]);
+    const key = `${stepState.idempotencyKey()}-${index + 1}`;
+    const { title, key: statusKey } = publishedAs(s.provider, inputs);
+    return {
+        ...s,
+        inputs,
+        ctx: { ...s.ctx, inputs, http: s.ctx.http.startingWith(key) },
+        report: { ...s.report, ...runReport(s.provider, inputs) },
+        github: s.github?.as(title, statusKey, { prComment: false }),
+        index,
+        log: (l) => info(`${runTag(inputs)} ${l}`)
+    };
 }
 /** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
 function baseUrlOf(inputs, provider, step) {
@@ -13137,9 +13227,28 @@ function publishedAs(provider, inputs) {
         key: [provider.name, plan, inputs.environment ?? ''].join(' ')
     };
 }
+/**
+ * The one pull-request comment of a step of several runs: its title and key name every plan and
+ * environment (or run) it covers, so the same step updates its own comment from one workflow run
+ * to the next, and another step's is never touched.
+ */
+function batchPublishedAs(provider, inputs) {
+    const all = (pick) => [...new Set(inputs.runs.map(pick).filter(Boolean))].join(', ');
+    return publishedAs(provider, {
+        projectId: inputs.projectId,
+        scenarioId: all((r) => r.scenarioId) || undefined,
+        environment: all((r) => r.environment) || undefined,
+        runId: all((r) => r.runId) || undefined
+    });
+}
+/** A run of several as the log names it: its plan and environment, or its ID ("[2090 \u00b7 10]"). */
+function runTag(run) {
+    return `[${run.runId ? `run ${run.runId}` : [run.scenarioId, run.environment].filter(Boolean).join(' \u00b7 ')}]`;
+}
 
 ;// CONCATENATED MODULE: ./src/post.ts
 // The post step: the cancel a main step owes, tried again within its own budget.
+
 
 
 
@@ -13166,24 +13275,32 @@ async function post(clock = realClock, registry) {
     }
 }
 async function retryCancel(clock, registry) {
-    const runId = stepState.runId();
-    const owed = stepState.cancelOwed();
-    if (!runId || stepState.cancelSent() || (stepState.done() && !owed))
+    // Each run the main step saved (one, or each of several: README, One gate over several runs) that
+    // it did not see to its end, or owes a cancel.
+    const owing = Array.from({ length: MAX_RUNS }, (_, i) => i).filter((i) => stepState.runId(i) && !stepState.cancelSent(i) && (!stepState.done() || stepState.cancelOwed(i)));
+    if (owing.length === 0)
         return;
     const s = setUp(clock, 'post', registry);
     if (!s || !s.inputs.cancelOnAbort)
         return;
-    info(owed
+    const until = clock.now() + POST_BUDGET_MS;
+    // The runs share the post step's budget: their cancels go out together.
+    await Promise.all(owing
+        .filter((i) => i < s.inputs.runs.length)
+        .map((i) => retryOne(i === 0 && s.inputs.runs.length === 1 ? s : forRun(s, i), clock, until)));
+}
+async function retryOne(s, clock, until) {
+    const runId = stepState.runId(s.index);
+    info(stepState.cancelOwed(s.index)
         ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
         : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`);
-    const until = clock.now() + POST_BUDGET_MS;
     let last;
     for (let attempt = 1; attempt <= 3; attempt++) {
         const left = () => until - clock.now();
         const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()));
         if (isTerminal(run)) {
             info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`);
-            stepState.oweCancel(false);
+            stepState.oweCancel(false, s.index);
             return;
         }
         if (left() < 1000)
@@ -13232,38 +13349,54 @@ function xml(text) {
     return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
 }
 const junit_seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
+const count = (list, status) => list.filter((t) => t.status === status).length;
+const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
+/** One `<testsuite>` element: its tests, each with the class name `classOf` gives it. */
+function testsuite(name, list, classOf) {
+    const lines = [
+        `  <testsuite name="${xml(name)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${junit_seconds(total(list))}">`
+    ];
+    for (const t of list) {
+        // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
+        const file = t.file ? ` file="${xml(t.file)}"` : '';
+        const open = `    <testcase name="${xml(t.name)}" classname="${xml(classOf(t))}"${file} time="${junit_seconds(t.durationMs)}"`;
+        if (t.status === 'passed')
+            lines.push(`${open}/>`);
+        else if (t.status === 'skipped')
+            lines.push(`${open}><skipped/></testcase>`);
+        else {
+            // No error text is invented where the platform gives none (Testsigma often does not).
+            const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
+            lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
+        }
+    }
+    lines.push('  </testsuite>');
+    return lines;
+}
+function junit_document(name, all, suites) {
+    return [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites name="${xml(name)}" tests="${all.length}" failures="${count(all, 'failed')}" skipped="${count(all, 'skipped')}" time="${junit_seconds(total(all))}">`,
+        ...suites.flat(),
+        '</testsuites>',
+        ''
+    ].join('\n');
+}
+/** One run's results: a `<testsuite>` per suite the platform names. */
 function toJUnitXml(platform, run, tests) {
     const suites = new Map();
     for (const t of tests) {
         const key = t.suite ?? run.name ?? platform;
         suites.set(key, [...(suites.get(key) ?? []), t]);
     }
-    const count = (list, status) => list.filter((t) => t.status === status).length;
-    const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
-    const lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${junit_seconds(total(tests))}">`
-    ];
-    for (const [suite, list] of suites) {
-        lines.push(`  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${junit_seconds(total(list))}">`);
-        for (const t of list) {
-            // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
-            const file = t.file ? ` file="${xml(t.file)}"` : '';
-            const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${junit_seconds(t.durationMs)}"`;
-            if (t.status === 'passed')
-                lines.push(`${open}/>`);
-            else if (t.status === 'skipped')
-                lines.push(`${open}><skipped/></testcase>`);
-            else {
-                // No error text is invented where the platform gives none (Testsigma often does not).
-                const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
-                lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
-            }
-        }
-        lines.push('  </testsuite>');
-    }
-    lines.push('</testsuites>', '');
-    return lines.join('\n');
+    return junit_document(`${platform} run ${run.id}`, tests, [...suites].map(([suite, list]) => testsuite(suite, list, () => suite)));
+}
+/**
+ * The results of a step of several runs: a `<testsuite>` per run, named by what it ran and its
+ * ID, each test's own suite as its class name (README, One gate over several runs).
+ */
+function toJUnitXmlOfRuns(platform, runs) {
+    return junit_document(`${platform} runs ${runs.map((r) => r.run.id).join(', ')}`, runs.flatMap((r) => r.tests), runs.map((r) => testsuite(`${r.label} (run ${r.run.id})`, r.tests, (t) => t.suite ?? r.run.name ?? platform)));
 }
 /** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */
 function writeJUnitFile(path, xml, count) {
@@ -13275,6 +13408,91 @@ function writeJUnitFile(path, xml, count) {
     catch (e) {
         annotate('warning', `Could not write the JUnit file ${path}: ${oneLine(e.message)}`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/verdict.ts
+// The verdict: the final state of a run turned into the step's result, one annotation that is
+// always shown (annotations.ts) and the exit code. It takes plain data, never main.ts's own types.
+
+
+
+/** The run as a reader names it: its name, if any, and its ID. */
+function runLabel(run) {
+    return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
+}
+/** The platform reported counts, and not one test passed or failed (skipped ones do not count). */
+function noTestExecuted(s) {
+    const c = s.counts;
+    const reported = c.total !== undefined || c.passed !== undefined || c.failed !== undefined;
+    return reported && (c.passed ?? 0) + (c.failed ?? 0) === 0;
+}
+/**
+ * A pass with no test executed is no pass (failOnNoTests): a plan or suite that selects nothing
+ * must not gate a deploy through. Runs without counts are not judged: no counts is not zero tests.
+ */
+function checkedForTests(s) {
+    if (s.status !== 'passed' || !noTestExecuted(s))
+        return s;
+    return { ...s, status: 'failed', message: `${s.providerStatus} reported with no test executed` };
+}
+/** The final state of one run in words: what the verdict says, and whether it fails the step. */
+function verdictOf(v, run, cancelled) {
+    const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`;
+    const c = run.counts;
+    const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : '';
+    const word = oneLine(run.providerStatus, 100);
+    switch (run.status) {
+        case 'triggered':
+        case 'queued':
+        case 'running':
+            return { kind: 'notice', message: `Started ${where}` };
+        case 'passed':
+            return {
+                kind: 'notice',
+                message: `Tests passed: ${where}`,
+                ...(noTestExecuted(run) && {
+                    warning: `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`
+                })
+            };
+        case 'failed':
+            // A pass turned into a failure for want of tests (checkedForTests) says so, and how to allow it.
+            if (noTestExecuted(run) && run.message?.endsWith('with no test executed'))
+                return {
+                    kind: 'error',
+                    message: `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
+                };
+            if (v.failOnTestFailure)
+                return { kind: 'error', message: `Tests failed${tally} (${word}): ${where}` };
+            return { kind: 'warning', message: `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.` };
+        case 'cancelled':
+            // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
+            return {
+                kind: 'error',
+                message: `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+            };
+        case 'error':
+            return {
+                kind: 'error',
+                message: `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+            };
+        case 'timed_out':
+            return {
+                kind: 'error',
+                message: `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
+                    (cancelled
+                        ? 'It was cancelled on the platform.'
+                        : v.cancelOnAbort
+                            ? 'It was not cancelled (see the warning above), so it goes on there.'
+                            : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
+            };
+    }
+}
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
+function giveVerdict(v, run, cancelled) {
+    const r = verdictOf(v, run, cancelled);
+    if (r.warning)
+        annotate('warning', r.warning);
+    verdict(r.kind, r.message);
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -13446,14 +13664,9 @@ function withHint(e, hint) {
     return new PlatformError({ ...e.info, hint });
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
-// The process shell: signals, the main step's sequence (open, follow, report) and the entry point
-// that tells the main step from the post step.
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/run-steps.ts
+// The steps every run goes through, in a step of one run (main.ts) and of several (batch.ts): its
+// start or attach, the wait's options, and the reading of its per-test results.
 
 
 
@@ -13495,7 +13708,7 @@ async function openRun(s, signal) {
     const { inputs, provider, ctx } = s;
     if (inputs.runId) {
         const runId = inputs.runId;
-        info(`Attaching to ${provider.title} run ${runId}\u2026`);
+        s.log(`Attaching to ${provider.title} run ${runId}\u2026`);
         const found = await provider.status(ctx, runId, signal).catch((e) => {
             if (!(e instanceof PlatformError) || e.info.status !== 404)
                 throw e;
@@ -13509,24 +13722,363 @@ async function openRun(s, signal) {
         if (found.id !== runId)
             throw otherRun(provider.title, runId, found.id);
         // Recorded like a started run: a cancel owed on it is the post step's to retry.
-        stepState.setRunId(runId);
+        stepState.setRunId(runId, s.index);
         return found;
     }
-    info(`Starting a test run on ${provider.title}\u2026`);
+    s.log(`Starting a test run on ${provider.title}\u2026`);
     for (const d of s.report.details)
-        info(`${d.label}: ${oneLine(d.value)}`);
+        s.log(`${d.label}: ${oneLine(d.value)}`);
     const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal);
-    stepState.setRunId(run.id);
-    info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
+    stepState.setRunId(run.id, s.index);
+    s.log(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
     if (run.url)
-        info(`Open it: ${run.url}`);
+        s.log(`Open it: ${run.url}`);
     if (run.message)
-        info(`${provider.title} said: ${oneLine(run.message)}`);
+        s.log(`${provider.title} said: ${oneLine(run.message)}`);
     // Pending only for a run this step follows to its verdict (docs/reliability.md, "GitHub").
     if (inputs.wait)
         await s.github?.status(run, signal);
     return run;
 }
+/** How the wait follows a run of this step: the schedule, the deadline, the log. */
+function waitOptions(s, clock, signal) {
+    const { inputs, provider, ctx } = s;
+    return {
+        provider,
+        ctx,
+        clock,
+        deadline: s.deadline,
+        schedule: {
+            ...DEFAULT_SCHEDULE,
+            minMs: provider.pollFloorMs,
+            noProgressCounts: provider.noProgressCounts,
+            fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
+        },
+        signal,
+        justCreated: !inputs.runId,
+        log: s.log,
+        warn: (l) => annotate('warning', l),
+        debug: (l) => debug(l)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/batch-report.ts
+// The report of a step of several runs (README, One gate over several runs): the outputs (the worst
+// status, the counts summed, the first run's ID and link, every run in `result`), a job summary
+// with a row per run above the failed tests grouped by run, and one verdict over them all.
+// Building it sends nothing; batch.ts writes it.
+
+
+
+
+
+
+
+// Worst first: the one status that stands for the step (the `status` output, the heading's mark). A
+// verdict on the tests (failed) comes before a run stopped (the others failFast cancelled).
+const WORST_FIRST = ['error', 'failed', 'timed_out', 'cancelled', 'running', 'queued', 'triggered', 'passed'];
+/** The run as the report shows it: the status the step gives it, which a stop or failure overrides. */
+function shownState(b, failOnNoTests) {
+    if (!b.run)
+        return undefined;
+    if (b.stopped)
+        return { ...b.run, status: 'cancelled' };
+    if (b.failure)
+        return { ...b.run, status: 'error' };
+    return failOnNoTests ? checkedForTests(b.run) : b.run;
+}
+/** A count summed over the runs, only where every run reports it: a sum of some is no total. */
+function summed(states, key) {
+    if (states.length === 0 || states.some((s) => s.counts[key] === undefined))
+        return undefined;
+    return states.reduce((a, s) => a + (s.counts[key] ?? 0), 0);
+}
+/**
+ * The step's outputs over its runs: the worst status (and its run's own word), the counts summed,
+ * the first run's ID, name and link, the time from the first start to the last end.
+ */
+function combined(states) {
+    const known = states.filter((s) => s !== undefined);
+    const status = states.some((s) => s === undefined) ? 'error' : WORST_FIRST.find((w) => known.some((s) => s.status === w));
+    const worst = known.find((s) => s.status === status);
+    const first = known[0];
+    const starts = known.map((s) => s.startedAt?.getTime());
+    const ends = known.map((s) => s.endedAt?.getTime());
+    const timed = known.length > 0 && [...starts, ...ends].every((t) => t !== undefined);
+    return {
+        id: first?.id ?? '',
+        name: first?.name,
+        url: first?.url,
+        status,
+        providerStatus: worst?.providerStatus ?? '',
+        counts: {
+            total: summed(known, 'total'),
+            passed: summed(known, 'passed'),
+            failed: summed(known, 'failed'),
+            skipped: summed(known, 'skipped')
+        },
+        ...(timed && { startedAt: new Date(Math.min(...starts)), endedAt: new Date(Math.max(...ends)) })
+    };
+}
+/** The outputs of the step: those of `combined`, with `result` carrying every run's own, in order. */
+function batchOutputs(provider, runs, failOnNoTests) {
+    const states = runs.map((b) => shownState(b, failOnNoTests));
+    const out = runOutputs(provider, combined(states));
+    const all = JSON.parse(out.result);
+    out.result = JSON.stringify({
+        ...all,
+        runs: runs.map((b, i) => {
+            const s = states[i];
+            const own = s ? JSON.parse(runOutputs(provider, s).result) : { provider, status: 'error' };
+            return { ...own, run: b.label, ...(b.failure ? { problem: oneLine(b.failure, 500) } : {}) };
+        })
+    });
+    return out;
+}
+/** What the row of a run that did not end on its own says. */
+function problemOf(b) {
+    if (b.failure)
+        return b.failure;
+    if (b.stopped === 'failFast')
+        return `Not waited for: another run failed the step (failFast)${b.cancelled ? '; cancelled on the platform' : '; not cancelled on the platform'}.`;
+    if (b.stopped === 'signal')
+        return `The workflow was cancelled while this step waited${b.cancelled ? '; cancelled on the platform' : ''}.`;
+    return undefined;
+}
+/** The job summary: the verdict over the runs, a row per run, the notes, the failed tests by run. */
+function buildBatchSummary(c, runs) {
+    const states = runs.map((b) => shownState(b, c.inputs.failOnNoTests));
+    const status = combined(states).status;
+    const passed = states.filter((s) => s?.status === 'passed').length;
+    const stopped = runs.filter((b) => b.stopped === 'failFast').length;
+    const headline = status === 'triggered'
+        ? `${runs.length} test runs created`
+        : status === 'passed'
+            ? `All ${runs.length} runs passed`
+            : `${runs.length - passed - stopped} of ${runs.length} runs did not pass${stopped > 0 ? `, ${stopped} stopped by failFast` : ''}`;
+    const s = summary;
+    s.addHeading(`${MARK[status]} ${headline} on ${forSummary(c.title)}`, 2);
+    const header = ['Run', 'What', `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }));
+    const rows = runs.map((b, i) => {
+        const st = states[i];
+        const problem = problemOf(b) ?? st?.message;
+        const word = st ? `${MARK[st.status]} <code>${forSummary(st.providerStatus || st.status)}</code>` : '\u26a0\ufe0f not started';
+        const seconds = st ? durationSeconds(st) : undefined;
+        return [
+            st ? runCell(st) : '\u2014',
+            forSummary(b.label),
+            `${word}${problem ? `<br>${forSummary(problem, 400)}` : ''}`,
+            st ? testsCell(st.counts) : '',
+            seconds === undefined ? '' : formatDuration(seconds)
+        ];
+    });
+    s.addTable([header, ...rows]);
+    // What the runs share (the build, how they were started) is said once, below them.
+    const shared = [
+        ...(c.report.buildVersion ? [row('Build', `<code>${forSummary(c.report.buildVersion, 80)}</code>`)] : []),
+        ...c.report.details.map((d) => row(forSummary(d.label), forSummary(d.value)))
+    ];
+    if (shared.length > 0)
+        s.addTable(shared);
+    addNotes(c.report);
+    if (status === 'triggered')
+        s.addHeading('What happens next', 3).addRaw(`<p>${c.report.nextStep}</p>`, true);
+    for (const b of runs)
+        if (b.tests)
+            buildFailedTests(b.tests, `Failed tests: ${forSummary(b.label)}`);
+}
+/** Each run's verdict in words; a run with no ending of its own says why. */
+function verdictsOf(v, runs, failOnNoTests) {
+    return runs.map((b) => {
+        const st = shownState(b, failOnNoTests);
+        if (b.failure)
+            return { kind: 'error', message: `${b.label}: ${b.failure}` };
+        if (b.stopped || !st)
+            return { kind: 'error', message: `${b.label}: ${problemOf(b) ?? 'not started.'}` };
+        const r = verdictOf(v, st, b.cancelled);
+        return { ...r, message: `${b.label}: ${r.message}` };
+    });
+}
+/**
+ * What follows the summary: per-test annotations (sharing GitHub's 10 a kind, the verdict's place
+ * kept), one JUnit file with a `<testsuite>` per run, and the one verdict, which fails the step
+ * unless every run passed.
+ */
+function concludeBatch(c, runs, v) {
+    const { inputs, title } = c;
+    const states = runs.map((b) => shownState(b, inputs.failOnNoTests));
+    for (const [i, b] of runs.entries()) {
+        const st = states[i];
+        if (!b.tests || !st || !inputs.annotateTests)
+            continue;
+        annotateFailedTests(`${title} ${b.label}`, b.tests, st.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
+    }
+    const withTests = runs.flatMap((b, i) => (b.tests && states[i] ? [{ label: b.label, run: states[i], tests: b.tests }] : []));
+    if (inputs.junitPath && withTests.length > 0)
+        writeJUnitFile(inputs.junitPath, toJUnitXmlOfRuns(title, withTests), withTests.reduce((a, r) => a + r.tests.length, 0));
+    const verdicts = verdictsOf(v, runs, inputs.failOnNoTests);
+    for (const r of verdicts)
+        if (r.warning)
+            annotate('warning', r.warning);
+    const n = runs.length;
+    if (runs.some((b) => b.stopped === 'signal')) {
+        const cancelled = runs.filter((b) => b.cancelled).length;
+        const fate = cancelled > 0
+            ? `cancelled ${cancelled} of them on the platform${cancelled < n ? ' (see the warnings above for the others)' : ''}.`
+            : inputs.cancelOnAbort
+                ? 'they were not cancelled (see the warnings above).'
+                : 'they go on there (cancelOnAbort is false).';
+        verdict('error', `The workflow was cancelled while waiting for ${n} ${title} runs: ${fate}`);
+        return;
+    }
+    const failing = verdicts.filter((r, i) => r.kind === 'error' && runs[i].stopped !== 'failFast');
+    const stopped = runs.filter((b) => b.stopped === 'failFast').length;
+    const warned = verdicts.filter((r) => r.kind === 'warning');
+    if (failing.length > 0 || stopped > 0) {
+        const rest = stopped > 0 ? ` failFast stopped waiting for the other ${stopped === 1 ? 'run' : `${stopped} runs`}.` : '';
+        verdict('error', `${failing.length} of ${n} ${title} runs failed the step: ${failing.map((r) => r.message).join(' \u00b7 ')}.${rest}`);
+    }
+    else if (warned.length > 0)
+        verdict('warning', `${warned.length} of ${n} ${title} runs failed: ${warned.map((r) => r.message).join(' \u00b7 ')}`);
+    else if (states.every((s) => s?.status === 'triggered'))
+        verdict('notice', `Started ${n} ${title} runs: ${verdicts.map((r) => r.message.replace(/: Started /, ': ')).join(' \u00b7 ')}`);
+    else
+        verdict('notice', `All ${n} ${title} runs passed: ${runs.map((b, i) => `${b.label} (id ${states[i]?.id})`).join(', ')}.`);
+}
+
+;// CONCATENATED MODULE: ./src/batch.ts
+// A step of several runs (README, One gate over several runs): each run started once, by a request
+// of its own, all at the same time; all followed together under the step's one deadline and one
+// client (one pace and one retry budget for the platform, a pause it asks for held by every run);
+// cancelled together on a signal; reported as one, with one verdict.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The main step of a step of several runs. Resolves when the step is over; never throws. */
+async function runMany(s, clock, stop) {
+    const { inputs, provider } = s;
+    const follows = inputs.wait || inputs.runId !== undefined;
+    const entries = inputs.runs.map((run, i) => ({ view: forRun(s, i), label: runTag(run).slice(1, -1), cancelled: false }));
+    // failFast: the first run that fails the step stops the others' waits (never a start in flight).
+    const failed = new AbortController();
+    const waits = AbortSignal.any([stop, failed.signal]);
+    const v = verdictContext(s);
+    s.log(`${inputs.runId ? 'Attaching to' : 'Starting'} ${entries.length} runs on ${provider.title}: ${entries.map((e) => e.label).join(', ')}.`);
+    await Promise.all(entries.map(async (e) => {
+        try {
+            e.run = await openRun(e.view, stop);
+            if (!follows) {
+                e.run = { ...e.run, status: 'triggered' };
+                return;
+            }
+            e.run = await waitForRun(e.run, { ...waitOptions(e.view, clock, waits), onState: (st) => (e.run = st) });
+            e.view.log(`Final: ${progressLine(e.run)}`);
+        }
+        catch (err) {
+            if (err instanceof WaitAborted || (stop.aborted && err instanceof PlatformError && e.run)) {
+                e.run = err instanceof WaitAborted ? err.last : e.run;
+                e.stopped = stop.aborted ? 'signal' : 'failFast';
+                return;
+            }
+            if (err instanceof WaitFailed)
+                e.run = err.last;
+            e.failure =
+                err instanceof WaitFailed || err instanceof PlatformError
+                    ? err.message
+                    : `Unexpected error in the action: ${oneLine(redact(err instanceof Error ? err.message : String(err), [inputs.token]), 500)}. Please report it.`;
+        }
+        const shown = shownState(e, inputs.failOnNoTests);
+        if (inputs.failFast && (e.failure || (shown && verdictOf(v, shown, false).kind === 'error'))) {
+            if (!failed.signal.aborted)
+                s.log(`${runTag(e.view.inputs)} failed the step: failFast stops waiting for the other runs.`);
+            failed.abort();
+        }
+    }));
+    // A run left behind: cancelled when failFast stopped it, or (cancelOnAbort) at the timeout or on a signal.
+    await Promise.all(entries.map(async (e) => {
+        if (!e.run || isTerminal(e.run) || e.run.status === 'triggered' || e.failure)
+            return;
+        const wanted = e.stopped === 'failFast' || (inputs.cancelOnAbort && (e.stopped === 'signal' || e.run.status === 'timed_out'));
+        if (wanted)
+            e.cancelled = await cancelNow(e.view, e.run);
+    }));
+    if (stop.aborted) {
+        stepState.markDone();
+        s.github?.hurry();
+    }
+    else {
+        await Promise.all(entries.map(async (e) => {
+            if (e.run && !e.failure && !e.stopped)
+                e.tests = await readTestResults(e.view, e.run, clock, stop);
+        }));
+    }
+    await finishMany(s, entries);
+    stepState.markDone();
+}
+function verdictContext(s) {
+    const { inputs, provider } = s;
+    return {
+        platform: provider.title,
+        failOnTestFailure: inputs.failOnTestFailure,
+        cancelOnAbort: inputs.cancelOnAbort,
+        timeoutMinutes: inputs.timeoutMinutes
+    };
+}
+/**
+ * The report sequence of a step of several runs, as of one: the outputs, the job summary, a commit
+ * status per run (its own context), one pull-request comment, then annotations, JUnit, the verdict.
+ */
+async function finishMany(s, entries) {
+    const { inputs, provider } = s;
+    for (const [name, value] of Object.entries(batchOutputs(provider.name, entries, inputs.failOnNoTests)))
+        if (!runner_files_setOutput(name, value))
+            break;
+    const withTests = entries.filter((e) => e.tests);
+    if (withTests.length > 0)
+        setFailedTests(withTests.flatMap((e) => e.tests.map((t) => ({ ...t, runId: e.run.id }))));
+    const context = { inputs, title: provider.title, report: s.report };
+    buildBatchSummary(context, entries);
+    await writeSummary();
+    const shown = entries.map((e) => shownState(e, inputs.failOnNoTests));
+    await Promise.all(entries.map((e, i) => (shown[i] ? e.view.github?.status(shown[i]) : undefined)));
+    await comment(s, entries, shown);
+    concludeBatch(context, entries, verdictContext(s));
+}
+/** The one pull-request comment over every run, under a key naming them all. */
+async function comment(s, entries, shown) {
+    if (!s.github || shown.every((st) => st === undefined))
+        return;
+    const { title, key } = batchPublishedAs(s.provider, s.inputs);
+    const status = combined(shown).status;
+    await s.github.as(title, key, { commitStatus: false }).commentWith((c) => batchCommentBody(c, status, entries.map((e, i) => ({ label: e.label, run: shown[i], problem: e.failure, tests: e.tests }))));
+    debug(`GitHub: one comment for ${entries.length} runs`);
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+// The process shell: signals, the main step's sequence (open, follow, report) and the entry point
+// that tells the main step from the post step.
+
+
+
+
+
+
+
+
+
+
+
+
 /**
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
  * comes after it (per-test annotations, the JUnit file) and last the verdict.
@@ -13545,23 +14097,9 @@ async function finish(s, outcome) {
 }
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s, first, clock, signal, onState) {
-    const { inputs, provider, ctx } = s;
+    const { inputs, provider } = s;
     const final = await waitForRun(first, {
-        provider,
-        ctx,
-        clock,
-        deadline: s.deadline,
-        schedule: {
-            ...DEFAULT_SCHEDULE,
-            minMs: provider.pollFloorMs,
-            noProgressCounts: provider.noProgressCounts,
-            fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
-        },
-        signal,
-        justCreated: !inputs.runId,
-        log: (l) => info(l),
-        warn: (l) => annotate('warning', l),
-        debug: (l) => debug(l),
+        ...waitOptions(s, clock, signal),
         onState: (st) => {
             onState(st);
             setOutputs(provider.name, st);
@@ -13599,6 +14137,9 @@ async function run(clock = realClock, exit = process.exit, registry) {
     s.github?.follow(stop.signal);
     let current;
     try {
+        // Several runs (README, One gate over several runs) have a sequence of their own; one run keeps this one.
+        if (inputs.runs.length > 1)
+            return await runMany(s, clock, stop.signal);
         current = await openRun(s, stop.signal);
         if (inputs.wait || inputs.runId !== undefined) {
             setOutputs(provider.name, current);

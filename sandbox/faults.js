@@ -4,7 +4,8 @@
 //
 // What a fault can do:
 //   status      answer `status` without handling the request (JSON { message }, or an HTML page
-//               with `html: true`), with `retryAfter` seconds if given
+//               with `html: true`), with `retryAfter` seconds if given; with `handled: true`, after
+//               handling it (a gateway's 502 for a start that created its run)
 //   reset-before  destroy the connection before handling (the platform did nothing)
 //   reset-after   handle the request (a run may be created), then destroy the connection unanswered
 //   stall       wait `ms` before handling; with no `ms`, never answer
@@ -96,8 +97,11 @@ export function withFault(fault, req, res, handle) {
       )
     case 'status': {
       const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}
-      if (fault.html) return htmlPage(res, fault.status, 'Error')
-      return json(res, fault.status, { message: `injected ${fault.status}` }, headers)
+      const answer = (r) =>
+        fault.html ? htmlPage(r, fault.status, 'Error') : json(r, fault.status, { message: `injected ${fault.status}` }, headers)
+      // `handled`: the platform did the work (a run may be created) and its gateway answered the error.
+      if (fault.handled) return handle(capture(() => answer(res)))
+      return answer(res)
     }
     case 'reset-before':
       return socket.destroy()

@@ -14,7 +14,7 @@ import { driveRunClock, runNow } from './clock.js'
 export const FACTORIES = [evaficySandbox, testsigmaSandbox, testerySandbox, gearsetSandbox]
 export const PLATFORM_NAMES = ['evaficy', 'testsigma', 'testery', 'gearset']
 
-/** @typedef {{ platform: string, method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any, at: number }} SandboxRequest */
+/** @typedef {{ platform: string, method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: any, at: number, status?: number, answeredAt?: number }} SandboxRequest */
 
 function compile(route) {
   const [method, pattern] = route.route.split(' ')
@@ -116,7 +116,10 @@ export function startSandbox({
         at: Date.now()
       }
       requests.push(record)
-      res.on('finish', () => (record.status = res.statusCode))
+      res.on('finish', () => {
+        record.status = res.statusCode
+        record.answeredAt = Date.now()
+      })
       if (!quiet) process.stdout.write(`sandbox: ${req.method} ${url.pathname}\n`)
       if (!entry) return json(res, 404, { message: `no platform "${prefix}" in the sandbox` })
       if (overLimit(prefix)) {

@@ -24,7 +24,7 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
   const refused = s.provider.refuseCancel?.(run)
   // The reason quotes the platform's last status word: one line, like all platform text in the log.
   if (refused) return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(refused, 500)}` }
-  stepState.oweCancel(true)
+  stepState.oweCancel(true, s.index)
   const started = Date.now()
   const left = () => budgetMs - (Date.now() - started)
   // The cancel has its own budget; the wait's deadline, which has passed by now, does not apply.
@@ -35,7 +35,7 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
       const risk = await s.provider.otherRunsAtRisk(ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
       if (risk) {
         // Not owed: the post step would find the same other run.
-        stepState.oweCancel(false)
+        stepState.oweCancel(false, s.index)
         return { done: false, owed: false, why: `Did not cancel run ${run.id} on ${s.provider.title}: ${oneLine(risk, 600)}` }
       }
     } catch (e) {
@@ -55,8 +55,8 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
   if (s.provider.cancelCaveat) core.info(s.provider.cancelCaveat)
   try {
     await s.provider.cancel(ctx, run, AbortSignal.timeout(Math.max(left(), 1)))
-    stepState.markCancelSent()
-    stepState.oweCancel(false)
+    stepState.markCancelSent(s.index)
+    stepState.oweCancel(false, s.index)
     core.info(`Cancelled run ${run.id} on ${s.provider.title}.`)
     await confirmStopped(s, ctx, run.id, left())
     return { done: true }
@@ -71,7 +71,7 @@ export async function cancelRemote(s: Setup, run: RunState, budgetMs = CANCEL_TI
     // not owed: sending the same call again would get the same answer.
     const status = e instanceof PlatformError && e.info.kind === 'http' ? (e.info.status ?? 0) : 0
     const definite = status >= 400 && status < 500 && status !== 408 && status !== 429
-    if (definite) stepState.oweCancel(false)
+    if (definite) stepState.oweCancel(false, s.index)
     // A sentence, so the line after it ("The post step … tries again.") reads as its own.
     const said = /[.!?]$/.test(why) ? why : `${why}.`
     return { done: false, owed: !definite, why: `Could not cancel run ${run.id} on ${s.provider.title}: ${said}` }

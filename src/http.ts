@@ -151,6 +151,14 @@ export class HttpApi {
     return new HttpApi(this.o, deadline, this.s)
   }
 
+  /**
+   * The same client (its pauses, pace and retry budget) sending `key` as the Idempotency-Key: each
+   * run of a step of several is started by a request of its own, never taken for another's.
+   */
+  startingWith(key: string): HttpApi {
+    return new HttpApi({ ...this.o, idempotencyKey: key }, this.deadline, this.s)
+  }
+
   /** Clock ms until the platform allows the wait's next read of the run (0: now). */
   pausedForMs(): number {
     return this.s.pauses.pausedForMs()

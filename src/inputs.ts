@@ -32,6 +32,7 @@ export const INPUT_NAMES = [
   'executionConfig',
   'annotateTests',
   'failOnNoTests',
+  'failFast',
   'previewUrl',
   'previewUrlVariable',
   'commitStatus',
@@ -48,6 +49,7 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   failOnTestFailure: 'true',
   failOnNoTests: 'true',
   cancelOnAbort: 'false',
+  failFast: 'false',
   latestDeploy: 'false',
   updateVcsStatus: 'true',
   annotateTests: 'true',
@@ -62,6 +64,20 @@ export interface RunVariable {
   /** `secure:KEY=value`: Testery stores it encrypted; the value is masked in the log. */
   secure: boolean
 }
+
+/**
+ * One run of the step: what it starts (a plan, suite or job, on an environment) or the run it
+ * attaches to. A step of several runs has one per combination of `scenarioId` and `environment`,
+ * or one per `runId` (README, One gate over several runs).
+ */
+export interface RunSpec {
+  scenarioId?: string
+  environment?: string
+  runId?: string
+}
+
+/** The most runs one step starts or follows: beyond it, an input error and nothing is sent. */
+export const MAX_RUNS = 20
 
 export interface Inputs {
   provider: ProviderName
@@ -79,6 +95,14 @@ export interface Inputs {
   failOnTestFailure: boolean
   failOnNoTests: boolean
   cancelOnAbort: boolean
+  /** A step of several runs: once one run fails the step, the others are cancelled (where safe) and not waited for. */
+  failFast: boolean
+  /**
+   * Every run of the step, in order: one for a single run, whose values are also `scenarioId`,
+   * `environment` and `runId` above. With several, those name the first run only: each run's own
+   * inputs come from `inputsOf`.
+   */
+  runs: RunSpec[]
   runId?: string
   junitPath?: string
   baseUrl?: string
@@ -172,6 +196,10 @@ const list = (commas: boolean, what: string) =>
     )
   )
 
+// The inputs that may name several runs: comma- or line-separated, each item checked by the
+// platform's own rules as a single value would be.
+const runList = emptyOr(items(true))
+
 const VARIABLE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/
 
 // KEY=value lines; `secure:KEY=value` for a value Testery should store encrypted (as its CLI's --variable).
@@ -231,8 +259,8 @@ const schema = z.object({
     z.refine((t) => !/\s/.test(t), { error: 'contains a space or line break; store only the token itself in the secret' })
   ),
   projectId: optional,
-  scenarioId: optional,
-  environment: optional,
+  scenarioId: runList,
+  environment: runList,
   buildVersion: optional,
   runName: optional,
   wait: boolean,
@@ -246,7 +274,8 @@ const schema = z.object({
   failOnTestFailure: boolean,
   failOnNoTests: boolean,
   cancelOnAbort: boolean,
-  runId: optional,
+  failFast: boolean,
+  runId: runList,
   junitPath: optional,
   baseUrl: emptyOr(baseUrl),
   gitRef: emptyOr(
@@ -280,8 +309,10 @@ const schema = z.object({
   githubToken: optional
 })
 
-/** The inputs as parsed, before the platform's own rules and defaults apply. */
-export type ParsedInputs = z.infer<typeof schema>
+type RunListName = 'scenarioId' | 'environment' | 'runId'
+
+/** The inputs as parsed, before the platform's own rules and defaults apply; one run's values. */
+export type ParsedInputs = Omit<z.infer<typeof schema>, RunListName> & RunSpec
 
 /** Shows an ID in a message only when it is short and plain; otherwise only its length. */
 function shown(value: string): string {
@@ -316,6 +347,7 @@ export const SHARED_INPUTS: readonly InputName[] = [
   'pollIntervalSeconds',
   'failOnTestFailure',
   'failOnNoTests',
+  'failFast',
   'cancelOnAbort',
   'runId',
   'baseUrl',
@@ -422,10 +454,14 @@ export function parseInputs(
     else if (r.success) values[name] = r.data
     else problems.push(`Input \`${name}\` ${r.error.issues[0].message}.`) // the first problem of each input is enough
   }
-  const p = values as ParsedInputs
   if (values.provider === undefined) return { problems, warnings: [] }
-  const rules = rulesOf(p.provider)
-  problems.push(...platformProblems(p, rules))
+  const lists = values as Partial<Record<RunListName, string[]>>
+  const rules = rulesOf(values.provider as ProviderName)
+  // An input the platform does not read names no runs (it is warned about below, and ignored).
+  const runs = runsOf(rules.uses.includes('environment') ? lists : { ...lists, environment: undefined }, problems)
+  const p = { ...values, ...runs[0], environment: runs[0].environment ?? lists.environment?.[0] } as ParsedInputs
+  // Each run is checked as a step of that one run would be; a problem they share is said once.
+  problems.push(...new Set(runs.flatMap((run) => platformProblems({ ...p, ...run }, rules))))
   // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
   if (!problems.some((l) => l.startsWith('Input `previewUrl'))) problems.push(...withPreviewUrl(p, rules, eventPreviewUrl))
   // One line per problem, in action.yml's order of inputs, whichever check found it.
@@ -439,8 +475,47 @@ export function parseInputs(
   return {
     problems,
     warnings,
-    inputs: { ...p, buildVersion: p.buildVersion ?? defaultBuildVersion, buildChosen: p.buildVersion !== undefined }
+    inputs: { ...p, runs, buildVersion: p.buildVersion ?? defaultBuildVersion, buildChosen: p.buildVersion !== undefined }
   }
+}
+
+/**
+ * The runs the step's lists name (README, One gate over several runs): one per `runId`, or one per
+ * combination of `scenarioId` and `environment`, at most MAX_RUNS. A repeated item, several IDs to
+ * attach to beside several plans or environments, or too many runs: one problem line each.
+ */
+function runsOf(lists: Partial<Record<RunListName, string[]>>, problems: string[]): RunSpec[] {
+  const list = (name: RunListName): (string | undefined)[] => {
+    const given = lists[name] ?? []
+    const twice = given.filter((v, i) => given.indexOf(v) !== i)
+    for (const v of new Set(twice)) problems.push(`Input \`${name}\` lists ${shown(v)} twice; give each once.`)
+    return given.length > 0 ? [...new Set(given)] : [undefined]
+  }
+  const [plans, environments, ids] = [list('scenarioId'), list('environment'), list('runId')]
+  if (ids[0] !== undefined) {
+    // The runs named by ID are read under one plan or job and environment (a Gearset job's runs).
+    for (const [name, values] of [
+      ['scenarioId', plans],
+      ['environment', environments]
+    ] as const)
+      if (values.length > 1)
+        problems.push(
+          `Input \`${name}\` names several values beside \`runId\`: the runs in \`runId\` are read under one ${name}; give one.`
+        )
+    if (ids.length > MAX_RUNS) problems.push(`Input \`runId\` names ${ids.length} runs; one step follows at most ${MAX_RUNS}.`)
+    return ids.map((runId) => ({ scenarioId: plans[0], environment: environments[0], runId }))
+  }
+  const runs = plans.flatMap((scenarioId) => environments.map((environment) => ({ scenarioId, environment })))
+  if (runs.length > MAX_RUNS)
+    problems.push(
+      `Input \`scenarioId\` with \`environment\` names ${runs.length} runs (${plans.length} × ${environments.length}); one step starts at most ${MAX_RUNS}: split them over two steps, or a matrix.`
+    )
+  return runs
+}
+
+/** One run's inputs: the step's, with that run's plan, environment and run ID. */
+export function inputsOf(inputs: Inputs, run: RunSpec): Inputs {
+  return { ...inputs, scenarioId: run.scenarioId, environment: run.environment, runId: run.runId }
 }
 
 /** Reads the inputs the way the runner passes them (INPUT_* variables). */

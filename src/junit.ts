@@ -15,38 +15,64 @@ function xml(text: string): string {
 
 const seconds = (ms?: number) => ((ms ?? 0) / 1000).toFixed(3)
 
+const count = (list: TestResult[], status: TestResult['status']) => list.filter((t) => t.status === status).length
+const total = (list: TestResult[]) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0)
+
+/** One `<testsuite>` element: its tests, each with the class name `classOf` gives it. */
+function testsuite(name: string, list: TestResult[], classOf: (t: TestResult) => string): string[] {
+  const lines = [
+    `  <testsuite name="${xml(name)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`
+  ]
+  for (const t of list) {
+    // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
+    const file = t.file ? ` file="${xml(t.file)}"` : ''
+    const open = `    <testcase name="${xml(t.name)}" classname="${xml(classOf(t))}"${file} time="${seconds(t.durationMs)}"`
+    if (t.status === 'passed') lines.push(`${open}/>`)
+    else if (t.status === 'skipped') lines.push(`${open}><skipped/></testcase>`)
+    else {
+      // No error text is invented where the platform gives none (Testsigma often does not).
+      const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`
+      lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`)
+    }
+  }
+  lines.push('  </testsuite>')
+  return lines
+}
+
+function document(name: string, all: TestResult[], suites: string[][]): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xml(name)}" tests="${all.length}" failures="${count(all, 'failed')}" skipped="${count(all, 'skipped')}" time="${seconds(total(all))}">`,
+    ...suites.flat(),
+    '</testsuites>',
+    ''
+  ].join('\n')
+}
+
+/** One run's results: a `<testsuite>` per suite the platform names. */
 export function toJUnitXml(platform: string, run: RunState, tests: TestResult[]): string {
   const suites = new Map<string, TestResult[]>()
   for (const t of tests) {
     const key = t.suite ?? run.name ?? platform
     suites.set(key, [...(suites.get(key) ?? []), t])
   }
-  const count = (list: TestResult[], status: TestResult['status']) => list.filter((t) => t.status === status).length
-  const total = (list: TestResult[]) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0)
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xml(`${platform} run ${run.id}`)}" tests="${tests.length}" failures="${count(tests, 'failed')}" skipped="${count(tests, 'skipped')}" time="${seconds(total(tests))}">`
-  ]
-  for (const [suite, list] of suites) {
-    lines.push(
-      `  <testsuite name="${xml(suite)}" tests="${list.length}" failures="${count(list, 'failed')}" skipped="${count(list, 'skipped')}" time="${seconds(total(list))}">`
-    )
-    for (const t of list) {
-      // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
-      const file = t.file ? ` file="${xml(t.file)}"` : ''
-      const open = `    <testcase name="${xml(t.name)}" classname="${xml(suite)}"${file} time="${seconds(t.durationMs)}"`
-      if (t.status === 'passed') lines.push(`${open}/>`)
-      else if (t.status === 'skipped') lines.push(`${open}><skipped/></testcase>`)
-      else {
-        // No error text is invented where the platform gives none (Testsigma often does not).
-        const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`
-        lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`)
-      }
-    }
-    lines.push('  </testsuite>')
-  }
-  lines.push('</testsuites>', '')
-  return lines.join('\n')
+  return document(
+    `${platform} run ${run.id}`,
+    tests,
+    [...suites].map(([suite, list]) => testsuite(suite, list, () => suite))
+  )
+}
+
+/**
+ * The results of a step of several runs: a `<testsuite>` per run, named by what it ran and its
+ * ID, each test's own suite as its class name (README, One gate over several runs).
+ */
+export function toJUnitXmlOfRuns(platform: string, runs: { label: string; run: RunState; tests: TestResult[] }[]): string {
+  return document(
+    `${platform} runs ${runs.map((r) => r.run.id).join(', ')}`,
+    runs.flatMap((r) => r.tests),
+    runs.map((r) => testsuite(`${r.label} (run ${r.run.id})`, r.tests, (t) => t.suite ?? r.run.name ?? platform))
+  )
 }
 
 /** Writes the JUnit file, making its folder; a failure is a warning, never the step's. */

@@ -1,11 +1,9 @@
 // The process shell: signals, the main step's sequence (open, follow, report) and the entry point
 // that tells the main step from the post step.
 import * as core from '@actions/core'
-import { annotate } from './annotations.js'
 import { PlatformError } from './errors.js'
-import { budgeted, realClock, type Clock } from './clock.js'
-import { runLabel } from './verdict.js'
-import type { RunState, TestResult } from './model.js'
+import { realClock, type Clock } from './clock.js'
+import type { RunState } from './model.js'
 import { setFailedTests, setOutputs, writeSummary } from './report.js'
 import { cancelNow } from './cancel.js'
 import { post } from './post.js'
@@ -13,72 +11,9 @@ import { setUp, type Setup } from './setup.js'
 import { reportOf, type Outcome } from './outcome.js'
 import type { Registry } from './providers/index.js'
 import { stepState } from './step-state.js'
-import { startRun } from './trigger.js'
-import { oneLine, redact } from './text.js'
-import { DEFAULT_SCHEDULE } from './schedule.js'
-import { isTerminal, otherRun, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
-
-// Reads that only decorate the report (per-test results) end by the deadline, or this long after
-// it when the run ended at the last moment: the verdict is never held up longer.
-const REPORT_GRACE_MS = 10_000
-
-/**
- * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
- * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
- */
-async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: AbortSignal): Promise<TestResult[] | undefined> {
-  if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath)) return undefined
-  const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)), 'the report budget ran out')
-  try {
-    return await s.provider.testResults(s.ctx, run, budget.signal)
-  } catch (e) {
-    if (e instanceof PlatformError && e.info.kind === 'too-large') {
-      // Past the size cap the summary says so; the verdict comes from the run's own status.
-      s.report.notes.push(
-        `The per-test results of this run are larger than ${e.info.detail}, so they are not listed and no JUnit file was written; the verdict above comes from the run's own status. Open the run for the failed tests.`
-      )
-    }
-    annotate(
-      'warning',
-      `Could not read the per-test results: ${e instanceof PlatformError ? e.message : oneLine(redact(String(e), [s.inputs.token]))}`
-    )
-    return undefined
-  } finally {
-    budget.release()
-  }
-}
-
-/** Attaches to the run in `runId`, or starts one. */
-async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> {
-  const { inputs, provider, ctx } = s
-  if (inputs.runId) {
-    const runId = inputs.runId
-    core.info(`Attaching to ${provider.title} run ${runId}…`)
-    const found = await provider.status!(ctx, runId, signal).catch((e: unknown) => {
-      if (!(e instanceof PlatformError) || e.info.status !== 404) throw e
-      const where = provider.runScope ? ` under ${provider.runScope}` : ''
-      throw new PlatformError({
-        ...e.info,
-        hint: `there is no run ${runId}${where} that this token can see: check \`runId\` comes from the step that started the run (its \`runId\` output), with the same account${where ? ' and job' : ''}.`
-      })
-    })
-    // Only the run asked for may be followed and reported: an answer about another one is refused.
-    if (found.id !== runId) throw otherRun(provider.title, runId, found.id)
-    // Recorded like a started run: a cancel owed on it is the post step's to retry.
-    stepState.setRunId(runId)
-    return found
-  }
-  core.info(`Starting a test run on ${provider.title}…`)
-  for (const d of s.report.details) core.info(`${d.label}: ${oneLine(d.value)}`)
-  const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal)
-  stepState.setRunId(run.id)
-  core.info(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
-  if (run.url) core.info(`Open it: ${run.url}`)
-  if (run.message) core.info(`${provider.title} said: ${oneLine(run.message)}`)
-  // Pending only for a run this step follows to its verdict (docs/reliability.md, "GitHub").
-  if (inputs.wait) await s.github?.status(run, signal)
-  return run
-}
+import { openRun, readTestResults, waitOptions } from './run-steps.js'
+import { runMany } from './batch.js'
+import { progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
 /**
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
@@ -97,23 +32,9 @@ async function finish(s: Setup, outcome: Outcome): Promise<void> {
 
 /** Follows the run to its end (or the deadline), then reports it: summary, failed tests, JUnit, verdict. */
 async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSignal, onState: (st: RunState) => void): Promise<void> {
-  const { inputs, provider, ctx } = s
+  const { inputs, provider } = s
   const final = await waitForRun(first, {
-    provider,
-    ctx,
-    clock,
-    deadline: s.deadline,
-    schedule: {
-      ...DEFAULT_SCHEDULE,
-      minMs: provider.pollFloorMs,
-      noProgressCounts: provider.noProgressCounts,
-      fixedMs: inputs.pollIntervalSeconds !== undefined ? inputs.pollIntervalSeconds * 1000 : undefined
-    },
-    signal,
-    justCreated: !inputs.runId,
-    log: (l) => core.info(l),
-    warn: (l) => annotate('warning', l),
-    debug: (l) => core.debug(l),
+    ...waitOptions(s, clock, signal),
     onState: (st) => {
       onState(st)
       setOutputs(provider.name, st)
@@ -153,6 +74,8 @@ export async function run(clock: Clock = realClock, exit: (code?: number) => voi
 
   let current: RunState | undefined
   try {
+    // Several runs (README, One gate over several runs) have a sequence of their own; one run keeps this one.
+    if (inputs.runs.length > 1) return await runMany(s, clock, stop.signal)
     current = await openRun(s, stop.signal)
     if (inputs.wait || inputs.runId !== undefined) {
       setOutputs(provider.name, current)

@@ -86,12 +86,14 @@ export class Pauses {
       while (this.recentReads.length && now - this.recentReads[0].at >= window) this.recentReads.shift()
       const full = this.recentReads.length >= limit.count
       const paced = Math.min(pacer.nextAt(), deadline) - now
-      if (!full && paced <= 0) {
+      // A pause the platform asked for while this read waited its turn (another run's read refused) holds it too.
+      const paused = Math.min(this.notBefore.get(this.keyOf(r)) ?? 0, deadline) - now
+      if (!full && paced <= 0 && paused <= 0) {
         this.recentReads.push({ at: now, key: this.keyOf(r) })
         pacer.sent(now, this.o.clock.random())
         return
       }
-      const wait = Math.max(paced, full ? this.recentReads[0].at + window - now + 1 : 0)
+      const wait = Math.max(paced, paused, full ? this.recentReads[0].at + window - now + 1 : 0)
       if (paced > 0 && !full)
         core.debug(
           `  other readers share the platform's read limit: this read waits ${seconds(wait)} (spacing ${seconds(pacer.spacingMs)})`

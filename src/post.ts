@@ -4,7 +4,8 @@ import { cancelRemote, CANCEL_TIMEOUT_MS, type CancelOutcome } from './cancel.js
 import { realClock, type Clock } from './clock.js'
 import { PlatformError, whatFailed } from './errors.js'
 import type { RunState } from './model.js'
-import { setUp, type Setup } from './setup.js'
+import { forRun, setUp, type Setup } from './setup.js'
+import { MAX_RUNS } from './inputs.js'
 import type { Registry } from './providers/index.js'
 import { stepState } from './step-state.js'
 import { oneLine } from './text.js'
@@ -29,24 +30,37 @@ export async function post(clock: Clock = realClock, registry?: Registry): Promi
 }
 
 async function retryCancel(clock: Clock, registry?: Registry): Promise<void> {
-  const runId = stepState.runId()
-  const owed = stepState.cancelOwed()
-  if (!runId || stepState.cancelSent() || (stepState.done() && !owed)) return
+  // Each run the main step saved (one, or each of several: README, One gate over several runs) that
+  // it did not see to its end, or owes a cancel.
+  const owing = Array.from({ length: MAX_RUNS }, (_, i) => i).filter(
+    (i) => stepState.runId(i) && !stepState.cancelSent(i) && (!stepState.done() || stepState.cancelOwed(i))
+  )
+  if (owing.length === 0) return
   const s = setUp(clock, 'post', registry)
   if (!s || !s.inputs.cancelOnAbort) return
+  const until = clock.now() + POST_BUDGET_MS
+  // The runs share the post step's budget: their cancels go out together.
+  await Promise.all(
+    owing
+      .filter((i) => i < s.inputs.runs.length)
+      .map((i) => retryOne(i === 0 && s.inputs.runs.length === 1 ? s : forRun(s, i), clock, until))
+  )
+}
+
+async function retryOne(s: Setup, clock: Clock, until: number): Promise<void> {
+  const runId = stepState.runId(s.index)
   core.info(
-    owed
+    stepState.cancelOwed(s.index)
       ? `The main step could not confirm the cancel of ${s.provider.title} run ${runId}: trying again.`
       : `The workflow was cancelled before the main step finished: cancelling ${s.provider.title} run ${runId}.`
   )
-  const until = clock.now() + POST_BUDGET_MS
   let last: CancelOutcome | undefined
   for (let attempt = 1; attempt <= 3; attempt++) {
     const left = () => until - clock.now()
     const run = await readForCancel(s, runId, Math.min(CANCEL_TIMEOUT_MS, left()))
     if (isTerminal(run)) {
       core.info(`Run ${runId} has ended (${oneLine(run.providerStatus)}): nothing to cancel.`)
-      stepState.oweCancel(false)
+      stepState.oweCancel(false, s.index)
       return
     }
     if (left() < 1000) break

@@ -90,13 +90,15 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
  * clean line (an error's first line), a link only to the platform's https page, the first
  * MAX_LISTED_FAILURES listed and the rest counted.
  */
-export function failedTestsOutput(tests: TestResult[]): string {
+export function failedTestsOutput(tests: (TestResult & { runId?: string })[]): string {
   const failed = tests.filter((t) => t.status === 'failed')
   return JSON.stringify({
     count: failed.length,
     tests: failed.slice(0, MAX_LISTED_FAILURES).map((t) => {
       const url = httpsHref(t.url)
       return {
+        // A step of several runs names each test's run.
+        ...(t.runId !== undefined ? { runId: t.runId } : {}),
         name: oneLine(t.name, 200),
         ...(t.suite ? { suite: oneLine(t.suite, 120) } : {}),
         ...(t.error ? { error: oneLine(t.error.split(/\r?\n/).find((l) => l.trim()) ?? '', 300) } : {}),
@@ -107,7 +109,7 @@ export function failedTestsOutput(tests: TestResult[]): string {
   })
 }
 
-export function setFailedTests(tests: TestResult[]): void {
+export function setFailedTests(tests: (TestResult & { runId?: string })[]): void {
   setOutput('failedTests', failedTestsOutput(tests))
 }
 
@@ -128,6 +130,18 @@ export function countsBar(c: RunCounts, width = 20): string {
   return '🟩'.repeat(passed) + '🟥'.repeat(failed) + '🟨'.repeat(skipped) + '⬜'.repeat(rest)
 }
 
+/** The counts in words above their bar ("10 total · 8 passed · 2 failed"); empty where none are reported. */
+export function testsCell(c: RunCounts): string {
+  if (c.total === undefined && c.passed === undefined && c.failed === undefined) return ''
+  const parts = [
+    c.total !== undefined ? `${c.total} total` : '',
+    c.passed !== undefined ? `${c.passed} passed` : '',
+    c.failed !== undefined ? `${c.failed} failed` : '',
+    c.skipped !== undefined ? `${c.skipped} skipped` : ''
+  ].filter(Boolean)
+  return `${parts.join(' · ')}<br>${countsBar(c)}`
+}
+
 /** An https URL in its serialised form (never the raw string); undefined for anything else. */
 function httpsHref(url: string | undefined): string | undefined {
   try {
@@ -138,13 +152,13 @@ function httpsHref(url: string | undefined): string | undefined {
 }
 
 /** A link only to an https URL (providers keep only their web app's origin), in its serialised form. */
-function link(text: string, url: string | undefined): string {
+export function link(text: string, url: string | undefined): string {
   const href = httpsHref(url)
   if (!href) return forSummary(text)
   return `<a href="${forSummary(href, 2000)}">${forSummary(text)}</a>`
 }
 
-function row(label: string, value: string): [{ data: string; header: true }, string] {
+export function row(label: string, value: string): [{ data: string; header: true }, string] {
   return [{ data: label, header: true }, value]
 }
 
@@ -152,7 +166,7 @@ function row(label: string, value: string): [{ data: string; header: true }, str
  * The run's name (a link where the platform gave one) and its ID; the ID once when it has no name,
  * or a blank one (which would make an invisible link).
  */
-function runCell(run: RunState): string {
+export function runCell(run: RunState): string {
   if (!run.name?.trim()) return `<code>${link(run.id, run.url)}</code>`
   return `${link(run.name, run.url)} <code>${forSummary(run.id)}</code>`
 }
@@ -175,15 +189,7 @@ export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string
   const c = run.counts
   if (run.status === 'triggered') {
     if (c.total !== undefined) rows.push(row('Test cases', String(c.total)))
-  } else if (c.total !== undefined || c.passed !== undefined || c.failed !== undefined) {
-    const parts = [
-      c.total !== undefined ? `${c.total} total` : '',
-      c.passed !== undefined ? `${c.passed} passed` : '',
-      c.failed !== undefined ? `${c.failed} failed` : '',
-      c.skipped !== undefined ? `${c.skipped} skipped` : ''
-    ].filter(Boolean)
-    rows.push(row('Tests', `${parts.join(' · ')}<br>${countsBar(c)}`))
-  }
+  } else if (testsCell(c)) rows.push(row('Tests', testsCell(c)))
   const duration = durationSeconds(run)
   // The run's own time on the platform, from its start to its end: not the step's wait, which also
   // counts the queue (the log's "elapsed").
@@ -200,11 +206,11 @@ export const MAX_LISTED_FAILURES = 50
 export const MAX_ANNOTATED_FAILURES = 10
 
 /** Adds the failed tests to the job summary: name, suite, an excerpt of the error, a link. */
-export function buildFailedTests(tests: TestResult[]): void {
+export function buildFailedTests(tests: TestResult[], heading = 'Failed tests'): void {
   const failed = tests.filter((t) => t.status === 'failed')
   if (failed.length === 0) return
   const s = core.summary
-  s.addHeading(`Failed tests (${failed.length})`, 3)
+  s.addHeading(`${heading} (${failed.length})`, 3)
   const rows = [
     [
       { data: 'Test', header: true },
@@ -252,7 +258,7 @@ export function buildErrorSummary(ctx: ReportContext, error: PlatformError, run?
   addNotes(ctx)
 }
 
-function addNotes(ctx: ReportContext): void {
+export function addNotes(ctx: ReportContext): void {
   for (const n of ctx.notes) core.summary.addRaw(`<p>⚠️ ${forSummary(n, 600)}</p>`, true)
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { annotate, verdict } from './annotations.js'
 import { HttpApi } from './http.js'
 import type { Clock } from './clock.js'
-import { readInputs, type Inputs } from './inputs.js'
+import { inputsOf, readInputs, type Inputs } from './inputs.js'
 import { REGISTRY, type Registry } from './providers/index.js'
 import { withoutApiPath } from './providers/common.js'
 import type { Provider, ProviderContext } from './providers/types.js'
@@ -28,6 +28,13 @@ export interface Setup {
   deadline: number
   /** The commit status and pull-request comment, when asked for. */
   github?: GitHubPublisher
+  /**
+   * Which of the step's runs this is about (`inputs.runs`): 0 for a step of one run. A step of
+   * several has a view of its own per run (`forRun`), saving that run's state under its index.
+   */
+  index: number
+  /** The step log: a run of several says which it is at the start of each line. */
+  log: (line: string) => void
 }
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
@@ -78,9 +85,7 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Re
   const report: ReportContext = {
     provider: provider.name,
     platform: provider.title,
-    environment: inputs.environment,
-    buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
-    details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? []),
+    ...runReport(provider, inputs),
     notes: [],
     nextStep: provider.nextStep,
     repositoryUrl: runContext.repositoryUrl
@@ -90,7 +95,36 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Re
     report.notes.push(line)
   }
   const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined
-  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github }
+  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github, index: 0, log: (l) => core.info(l) }
+}
+
+/** What the report says of how one run was started: where, which build, and the platform's details. */
+function runReport(provider: Provider, inputs: Inputs): Pick<ReportContext, 'environment' | 'buildVersion' | 'details'> {
+  return {
+    environment: inputs.environment,
+    buildVersion: inputs.runId || (provider.buildSelectsCode && !inputs.buildChosen) ? undefined : inputs.buildVersion,
+    details: inputs.runId ? [] : (provider.startDetails?.(inputs) ?? [])
+  }
+}
+
+/**
+ * The view of one run of a step of several (README, One gate over several runs): its own inputs,
+ * its own Idempotency-Key on the same client (one pace, one retry budget, one deadline for them
+ * all), its own commit status; the notes, the deadline and the signal stay the step's.
+ */
+export function forRun(s: Setup, index: number): Setup {
+  const inputs = inputsOf(s.inputs, s.inputs.runs[index])
+  const key = `${stepState.idempotencyKey()}-${index + 1}`
+  const { title, key: statusKey } = publishedAs(s.provider, inputs)
+  return {
+    ...s,
+    inputs,
+    ctx: { ...s.ctx, inputs, http: s.ctx.http.startingWith(key) },
+    report: { ...s.report, ...runReport(s.provider, inputs) },
+    github: s.github?.as(title, statusKey, { prComment: false }),
+    index,
+    log: (l) => core.info(`${runTag(inputs)} ${l}`)
+  }
 }
 
 /** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
@@ -142,10 +176,30 @@ function gitHubPublisher(inputs: Inputs, provider: Provider): GitHubPublisher | 
 export function publishedAs(
   provider: { title: string; name: string },
   inputs: Pick<Inputs, 'scenarioId' | 'projectId' | 'environment' | 'runId'>
-) {
+): { title: string; key: string } {
   const plan = inputs.scenarioId ?? inputs.projectId ?? (inputs.runId ? `run ${inputs.runId}` : '')
   return {
     title: `${provider.title} ${plan}${inputs.environment ? ` (${inputs.environment})` : ''}`.replace(/\s+/g, ' ').trim(),
     key: [provider.name, plan, inputs.environment ?? ''].join(' ')
   }
+}
+
+/**
+ * The one pull-request comment of a step of several runs: its title and key name every plan and
+ * environment (or run) it covers, so the same step updates its own comment from one workflow run
+ * to the next, and another step's is never touched.
+ */
+export function batchPublishedAs(provider: { title: string; name: string }, inputs: Pick<Inputs, 'runs' | 'projectId'>) {
+  const all = (pick: (r: Inputs['runs'][number]) => string | undefined) => [...new Set(inputs.runs.map(pick).filter(Boolean))].join(', ')
+  return publishedAs(provider, {
+    projectId: inputs.projectId,
+    scenarioId: all((r) => r.scenarioId) || undefined,
+    environment: all((r) => r.environment) || undefined,
+    runId: all((r) => r.runId) || undefined
+  })
+}
+
+/** A run of several as the log names it: its plan and environment, or its ID ("[2090 · 10]"). */
+export function runTag(run: { scenarioId?: string; environment?: string; runId?: string }): string {
+  return `[${run.runId ? `run ${run.runId}` : [run.scenarioId, run.environment].filter(Boolean).join(' · ')}]`
 }

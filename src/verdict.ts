@@ -34,8 +34,15 @@ export function checkedForTests(s: RunState): RunState {
   return { ...s, status: 'failed', message: `${s.providerStatus} reported with no test executed` }
 }
 
-/** Turns the final state into the step's result: the verdict annotation and the exit code. */
-export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean): void {
+/** What a run's final state means for the step: the verdict's kind and words, and a warning to give before it. */
+export interface RunVerdict {
+  kind: 'error' | 'warning' | 'notice'
+  message: string
+  warning?: string
+}
+
+/** The final state of one run in words: what the verdict says, and whether it fails the step. */
+export function verdictOf(v: VerdictContext, run: RunState, cancelled: boolean): RunVerdict {
   const where = `${v.platform} run ${runLabel(run)}${run.url ? ` ${run.url}` : ''}`
   const c = run.counts
   const tally = c.failed !== undefined ? `: ${c.failed} of ${c.total ?? '?'} tests failed` : ''
@@ -44,47 +51,52 @@ export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean
     case 'triggered':
     case 'queued':
     case 'running':
-      verdict('notice', `Started ${where}`)
-      return
+      return { kind: 'notice', message: `Started ${where}` }
     case 'passed':
-      if (noTestExecuted(run))
-        annotate(
-          'warning',
-          `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`
-        )
-      verdict('notice', `Tests passed: ${where}`)
-      return
+      return {
+        kind: 'notice',
+        message: `Tests passed: ${where}`,
+        ...(noTestExecuted(run) && {
+          warning: `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`
+        })
+      }
     case 'failed':
       // A pass turned into a failure for want of tests (checkedForTests) says so, and how to allow it.
-      if (noTestExecuted(run) && run.message?.endsWith('with no test executed')) {
-        verdict(
-          'error',
-          `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
-        )
-        return
-      }
-      if (v.failOnTestFailure) verdict('error', `Tests failed${tally} (${word}): ${where}`)
-      else verdict('warning', `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.`)
-      return
+      if (noTestExecuted(run) && run.message?.endsWith('with no test executed'))
+        return {
+          kind: 'error',
+          message: `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
+        }
+      if (v.failOnTestFailure) return { kind: 'error', message: `Tests failed${tally} (${word}): ${where}` }
+      return { kind: 'warning', message: `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.` }
     case 'cancelled':
       // The platform's reason, where it gives one (Testery: "Canceled - Due to newer test run").
-      verdict('error', `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`)
-      return
+      return {
+        kind: 'error',
+        message: `The run was cancelled on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+      }
     case 'error':
-      verdict(
-        'error',
-        `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
-      )
-      return
+      return {
+        kind: 'error',
+        message: `The run ended in an error on ${v.platform} (${word})${run.message ? `: ${oneLine(run.message, 200)}` : ''}. ${where}`
+      }
     case 'timed_out':
-      verdict(
-        'error',
-        `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
+      return {
+        kind: 'error',
+        message:
+          `Stopped waiting after ${formatDuration(Math.round(v.timeoutMinutes * 60))}: ${where} was still ${word}. ` +
           (cancelled
             ? 'It was cancelled on the platform.'
             : v.cancelOnAbort
               ? 'It was not cancelled (see the warning above), so it goes on there.'
               : 'It goes on there; raise `timeoutMinutes` to wait longer, or set `cancelOnAbort: true` to stop it.')
-      )
+      }
   }
+}
+
+/** Turns the final state into the step's result: the verdict annotation and the exit code. */
+export function giveVerdict(v: VerdictContext, run: RunState, cancelled: boolean): void {
+  const r = verdictOf(v, run, cancelled)
+  if (r.warning) annotate('warning', r.warning)
+  verdict(r.kind, r.message)
 }

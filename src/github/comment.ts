@@ -95,20 +95,71 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
   if (tally) lines.push(`**Tests:** ${tally}`)
   const d = duration(run)
   if (d) lines.push(`**Run time:** ${d}`)
+  lines.push(...failedTests('Failed tests', tests, COMMENT_FAILURES), ...footer(c))
+  return lines.join('\n')
+}
+
+/** A folded table of failed tests, the first `room` listed and the rest counted. */
+function failedTests(heading: string, tests: TestResult[], room: number): string[] {
   const failed = tests.filter((t) => t.status === 'failed')
-  if (failed.length > 0) {
-    lines.push('', `<details${failed.length <= 5 ? ' open' : ''}><summary>Failed tests (${failed.length})</summary>`, '')
-    lines.push('| Test | Suite | Error |', '|---|---|---|')
-    for (const t of failed.slice(0, COMMENT_FAILURES)) {
-      const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120)
-      lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`)
-    }
-    if (failed.length > COMMENT_FAILURES) lines.push('', `…and ${failed.length - COMMENT_FAILURES} more: open the run for the full list.`)
-    lines.push('', '</details>')
+  if (failed.length === 0) return []
+  const lines = ['', `<details${failed.length <= 5 ? ' open' : ''}><summary>${heading} (${failed.length})</summary>`, '']
+  if (room > 0) lines.push('| Test | Suite | Error |', '|---|---|---|')
+  for (const t of failed.slice(0, room)) {
+    const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120)
+    lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`)
   }
+  if (failed.length > room) lines.push('', `…and ${failed.length - room} more: open the run for the full list.`)
+  lines.push('', '</details>')
+  return lines
+}
+
+/** Where the comment comes from: the workflow run and the commit. */
+function footer(c: CommentContext): string[] {
   const from = c.workflowRunUrl ? `[workflow run](${c.workflowRunUrl})` : 'the workflow run'
   const short = inert(c.sha.slice(0, 7))
   const commit = c.commitUrl ? `[${short}](${mdUrl(c.commitUrl)})` : short
-  lines.push('', `<sub>Updated by ${from} for commit ${commit}.</sub>`)
+  return ['', `<sub>Updated by ${from} for commit ${commit}.</sub>`]
+}
+
+/** One run of a step of several, as its comment row shows it: what it ran, and how it ended. */
+export interface CommentRun {
+  /** What it ran: plan and environment, or its ID. */
+  label: string
+  /** Its last known state; absent when it never started. */
+  run?: RunState
+  /** Why it has no ending of its own: its start failed, or failFast stopped it. */
+  problem?: string
+  tests?: TestResult[]
+}
+
+/**
+ * The one pull-request comment of a step of several runs: the verdict over them all, a row per run,
+ * then the failed tests grouped by run (COMMENT_FAILURES in all). Platform text is escaped.
+ */
+export function batchCommentBody(c: CommentContext, status: RunStatus, runs: CommentRun[]): string {
+  const passed = runs.filter((r) => r.run?.status === 'passed').length
+  const lines = [
+    commentMarker(c.key),
+    `### ${MARK[status]} ${inert(c.title)}: ${passed} of ${runs.length} runs passed`,
+    '',
+    '| Run | What | Status | Tests | Run time |',
+    '|---|---|---|---|---|'
+  ]
+  for (const r of runs) {
+    const run = r.run
+    const name = run ? (run.url ? `[${inert(run.name ?? run.id, 80)}](${mdUrl(run.url)})` : inert(run.name ?? run.id, 80)) : '—'
+    const state = run ? `${MARK[run.status]} ${WORDS[run.status]} · ${inert(run.providerStatus, 60)}` : '⚠️ not started'
+    const why = r.problem ? `<br>${inert(r.problem, 200)}` : ''
+    lines.push(`| ${name} | ${inert(r.label, 80)} | ${state}${why} | ${run ? counts(run) : ''} | ${run ? (duration(run) ?? '') : ''} |`)
+  }
+  // The comment lists COMMENT_FAILURES failed tests in all, run after run.
+  let room = COMMENT_FAILURES
+  for (const r of runs) {
+    const tests = r.tests ?? []
+    lines.push(...failedTests(`Failed tests: ${inert(r.label, 80)}`, tests, room))
+    room = Math.max(0, room - tests.filter((t) => t.status === 'failed').length)
+  }
+  lines.push(...footer(c))
   return lines.join('\n')
 }

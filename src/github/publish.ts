@@ -5,7 +5,7 @@
 import { budgeted } from '../clock.js'
 import type { RunState, TestResult } from '../model.js'
 import { oneLine, redact } from '../text.js'
-import { commentBody, commentMarker, commitState, statusDescription } from './comment.js'
+import { commentBody, commentMarker, commitState, statusDescription, type CommentContext } from './comment.js'
 import type { GitHubTarget } from './target.js'
 
 export interface PublishOptions {
@@ -49,6 +49,17 @@ export class GitHubPublisher {
   private octokit?: Promise<Octokit>
   constructor(private readonly o: PublishOptions) {}
 
+  /**
+   * The same publisher (its client and identity) under another title and key, writing only what
+   * `writes` keeps on: a step of several runs sets one status per run and one comment for them all.
+   */
+  as(title: string, key: string, writes: { commitStatus?: false; prComment?: false }): GitHubPublisher {
+    const other = new GitHubPublisher({ ...this.o, title, key, ...writes })
+    other.octokit = this.client()
+    other.step = this.step
+    return other
+  }
+
   private client(): Promise<Octokit> {
     this.octokit ??= import('@actions/github').then(({ getOctokit }) => getOctokit(this.o.token, { baseUrl: this.o.target.apiUrl }))
     return this.octokit
@@ -58,14 +69,20 @@ export class GitHubPublisher {
    * Once the workflow is cancelled the runner kills the step within seconds: a write to GitHub
    * then gets this long, and the comment is left as it was.
    */
-  private hurried = false
+  // Shared with the publishers `as` makes: the step is one, whichever run a write is about.
+  private step: { hurried: boolean; signal?: AbortSignal } = { hurried: false }
+  private get hurried(): boolean {
+    return this.step.hurried
+  }
   /** The step's cancel signal: a call in flight when the workflow is cancelled is abandoned. */
-  private stepSignal?: AbortSignal
+  private get stepSignal(): AbortSignal | undefined {
+    return this.step.signal
+  }
   follow(signal: AbortSignal): void {
-    this.stepSignal = signal
+    this.step.signal = signal
   }
   hurry(): void {
-    this.hurried = true
+    this.step.hurried = true
   }
   private get timeoutMs(): number {
     return this.hurried ? HURRIED_TIMEOUT_MS : GITHUB_TIMEOUT_MS
@@ -104,6 +121,11 @@ export class GitHubPublisher {
 
   /** The pull-request comment with the run's summary: created once, then updated in place. */
   async comment(run: RunState, tests?: TestResult[]): Promise<void> {
+    await this.commentWith((c) => commentBody(c, run, tests))
+  }
+
+  /** The pull-request comment `build` writes (one run's, or a step of several runs'), created once, then updated. */
+  async commentWith(build: (c: CommentContext) => string): Promise<void> {
     if (!this.o.prComment || this.hurried) return
     const { owner, repo, sha } = this.o.target
     const pull = this.o.target.pullNumber ?? (await this.pullOf(sha))
@@ -113,11 +135,13 @@ export class GitHubPublisher {
       this.o.info(`No open pull request has commit ${sha.slice(0, 7)}: no comment was written.`)
       return
     }
-    const body = commentBody(
-      { title: this.o.title, key: this.o.key, sha, workflowRunUrl: this.o.target.runUrl, commitUrl: this.o.target.commitUrl },
-      run,
-      tests
-    )
+    const body = build({
+      title: this.o.title,
+      key: this.o.key,
+      sha,
+      workflowRunUrl: this.o.target.runUrl,
+      commitUrl: this.o.target.commitUrl
+    })
     const marker = commentMarker(this.o.key)
     await this.attempt('comment', `write the comment on pull request #${pull}`, undefined, async (gh, request) => {
       // Ours: the marker and the token's own identity; the newest one, if a race left two.
