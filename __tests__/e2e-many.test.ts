@@ -215,6 +215,22 @@ describe('evaficy: one step, several scenarios', () => {
   )
 })
 
+describe('one step, several runs: bad input', () => {
+  it.concurrent('a repeated plan and too many runs: one line each, and nothing is sent', () =>
+    inSandbox(async (box, run) => {
+      const plans = Array.from({ length: 11 }, (_, i) => String(3000 + i))
+      const r = await run('testsigma', { scenarioId: [...plans, '3000'].join(', '), environment: '10, 11' })
+      expect(r.code).toBe(1)
+      expect(errorsOf(r)).toEqual([
+        '::error::Input `scenarioId` lists "3000" twice; give each once.',
+        '::error::Input `scenarioId` with `environment` names 22 runs (11 × 2); one step starts at most 20: split them over two steps, or a matrix.',
+        "::error::The step's inputs have 2 problems (listed above); no request was sent."
+      ])
+      expect(box.requests).toEqual([])
+    })
+  )
+})
+
 describe('one step, several runs: on GitHub', () => {
   it.concurrent('a commit status per run under its own context, and one pull-request comment for the step', async () => {
     const gh = await fakeGitHub()

@@ -363,3 +363,61 @@ describe('run parameters', () => {
     expect(r.warnings).toEqual(['Input `includeTags` is not used by testsigma; it is ignored.'])
   })
 })
+
+// README, One gate over several runs.
+describe('several runs in one step', () => {
+  const testsigma = (values: Partial<Record<InputName, string>>) =>
+    parseInputs(raw({ provider: 'testsigma', token: 'tok1', wait: 'true', ...values }), SHA, rulesOf)
+
+  it('one run per plan on each environment, in the order given; a single value stays one run', () => {
+    expect(testsigma({ scenarioId: '2090, 2091', environment: '10\n11' }).inputs?.runs).toEqual([
+      { scenarioId: '2090', environment: '10' },
+      { scenarioId: '2090', environment: '11' },
+      { scenarioId: '2091', environment: '10' },
+      { scenarioId: '2091', environment: '11' }
+    ])
+    const one = testsigma({ scenarioId: '2090', environment: '10' }).inputs
+    expect(one?.runs).toEqual([{ scenarioId: '2090', environment: '10' }])
+    expect(one).toMatchObject({ scenarioId: '2090', environment: '10' })
+  })
+
+  it('each item is checked as a single value would be, and a problem shared by items is said once', () => {
+    expect(testsigma({ scenarioId: '2090, plan-b, 2092', environment: '10, 11' }).problems).toEqual([
+      'Input `scenarioId` must be the numeric Test Plan ID (got "plan-b").'
+    ])
+  })
+
+  it('a repeated item is an input error, named once', () => {
+    expect(testsigma({ scenarioId: '2090, 2091, 2090, 2090' }).problems).toEqual(['Input `scenarioId` lists "2090" twice; give each once.'])
+    expect(testsigma({ runId: '7, 7' }).problems).toEqual(['Input `runId` lists "7" twice; give each once.'])
+  })
+
+  it('more than 20 runs is an input error that says how many and what to do', () => {
+    const plans = Array.from({ length: 7 }, (_, i) => String(2090 + i)).join(',')
+    expect(testsigma({ scenarioId: plans, environment: '10, 11, 12' }).problems).toEqual([
+      'Input `scenarioId` with `environment` names 21 runs (7 × 3); one step starts at most 20: split them over two steps, or a matrix.'
+    ])
+    expect(testsigma({ scenarioId: plans, environment: '10, 11' }).problems).toEqual([])
+    const ids = Array.from({ length: 21 }, (_, i) => String(i + 1)).join('\n')
+    expect(testsigma({ runId: ids }).problems).toEqual(['Input `runId` names 21 runs; one step follows at most 20.'])
+  })
+
+  it('several runs to attach to are read under one plan and environment', () => {
+    expect(testsigma({ runId: '7, 8' }).inputs?.runs).toEqual([{ runId: '7' }, { runId: '8' }])
+    expect(testsigma({ runId: '7, 8', scenarioId: '2090, 2091' }).problems).toEqual([
+      'Input `scenarioId` names several values beside `runId`: the runs in `runId` are read under one scenarioId; give one.'
+    ])
+  })
+
+  it('a list in an input the platform does not read names no runs (Gearset has no environment)', () => {
+    const r = parseInputs(raw({ provider: 'gearset', token: 'tok1', scenarioId: 'job-a, job-b', environment: 'x, y' }), SHA, rulesOf)
+    expect(r.inputs?.runs).toEqual([{ scenarioId: 'job-a' }, { scenarioId: 'job-b' }])
+    expect(r.warnings).toEqual(['Input `environment` is not used by gearset; it is ignored.'])
+  })
+
+  it('Evaficy starts several scenarios (it cannot wait for any)', () => {
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: `${S}, ${S.replace(/a$/, 'b')}` }), SHA, rulesOf)
+    expect(r.problems).toEqual([])
+    expect(r.inputs?.runs).toHaveLength(2)
+  })
+})

@@ -2886,6 +2886,10 @@ function withShortShas(escaped, repositoryUrl) {
         return repositoryUrl ? `<a href="${forSummary(`${repositoryUrl}/commit/${sha}`, 2000)}">${short}</a>` : short;
     });
 }
+/** The build: a commit SHA shortened and linked to its commit, any other build as it was given. */
+function buildCell(build, repositoryUrl) {
+    return /^[0-9a-f]{40}$/.test(build) ? withShortShas(build, repositoryUrl) : `<code>${forSummary(build, 80)}</code>`;
+}
 /** The mark of each status, in the summary and the pull-request comment. */
 const MARK = {
     triggered: '\ud83d\ude80',
@@ -3035,7 +3039,7 @@ function buildRunSummary(ctx, run, note) {
     const build = ctx.buildVersion;
     const sha = build !== undefined && /^[0-9a-f]{40}$/.test(build);
     if (build && !(sha && ctx.details.some((d) => d.value.includes(build))))
-        rows.push(row('Build', sha ? withShortShas(build, ctx.repositoryUrl) : `<code>${forSummary(build, 80)}</code>`));
+        rows.push(row('Build', buildCell(build, ctx.repositoryUrl)));
     for (const d of ctx.details)
         rows.push(row(forSummary(d.label), withShortShas(forSummary(d.value), ctx.repositoryUrl)));
     const c = run.counts;
@@ -13147,7 +13151,17 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
         report.notes.push(line);
     };
     const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined;
-    return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github, index: 0, log: (l) => info(l) };
+    return {
+        inputs,
+        provider,
+        ctx: { inputs, http, run: runContext, note },
+        report,
+        deadline,
+        github,
+        index: 0,
+        log: (l) => info(l),
+        tag: ''
+    };
 }
 /** What the report says of how one run was started: where, which build, and the platform's details. */
 function runReport(provider, inputs) {
@@ -13173,7 +13187,8 @@ function forRun(s, index) {
         report: { ...s.report, ...runReport(s.provider, inputs) },
         github: s.github?.as(title, statusKey, { prComment: false }),
         index,
-        log: (l) => info(`${runTag(inputs)} ${l}`)
+        log: (l) => info(`${runTag(inputs)} ${l}`),
+        tag: `${runTag(inputs)} `
     };
 }
 /** The base URL requests go to: `baseUrl` without the vendor's documented API path, or the platform's own. */
@@ -13728,7 +13743,7 @@ async function openRun(s, signal) {
     s.log(`Starting a test run on ${provider.title}\u2026`);
     for (const d of s.report.details)
         s.log(`${d.label}: ${oneLine(d.value)}`);
-    const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal);
+    const { run } = await startRun(provider, ctx, (l) => annotate('warning', `${s.tag}${l}`), signal);
     stepState.setRunId(run.id, s.index);
     s.log(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`);
     if (run.url)
@@ -13757,7 +13772,7 @@ function waitOptions(s, clock, signal) {
         signal,
         justCreated: !inputs.runId,
         log: s.log,
-        warn: (l) => annotate('warning', l),
+        warn: (l) => annotate('warning', `${s.tag}${l}`),
         debug: (l) => debug(l)
     };
 }
@@ -13858,7 +13873,11 @@ function buildBatchSummary(c, runs) {
             : `${runs.length - passed - stopped} of ${runs.length} runs did not pass${stopped > 0 ? `, ${stopped} stopped by failFast` : ''}`;
     const s = summary;
     s.addHeading(`${MARK[status]} ${headline} on ${forSummary(c.title)}`, 2);
-    const header = ['Run', 'What', `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }));
+    // The inputs that tell the runs apart name the column of what each ran.
+    const what = c.inputs.runId
+        ? 'runId'
+        : ['scenarioId', 'environment'].filter((n) => c.inputs.runs.some((r) => r[n])).join(' \u00b7 ');
+    const header = ['Run', what, `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }));
     const rows = runs.map((b, i) => {
         const st = states[i];
         const problem = problemOf(b) ?? st?.message;
@@ -13875,8 +13894,8 @@ function buildBatchSummary(c, runs) {
     s.addTable([header, ...rows]);
     // What the runs share (the build, how they were started) is said once, below them.
     const shared = [
-        ...(c.report.buildVersion ? [row('Build', `<code>${forSummary(c.report.buildVersion, 80)}</code>`)] : []),
-        ...c.report.details.map((d) => row(forSummary(d.label), forSummary(d.value)))
+        ...(c.report.buildVersion ? [row('Build', buildCell(c.report.buildVersion, c.report.repositoryUrl))] : []),
+        ...c.report.details.map((d) => row(forSummary(d.label), withShortShas(forSummary(d.value), c.report.repositoryUrl)))
     ];
     if (shared.length > 0)
         s.addTable(shared);

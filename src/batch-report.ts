@@ -18,6 +18,8 @@ import {
   runCell,
   runOutputs,
   testsCell,
+  withShortShas,
+  buildCell,
   type ReportContext
 } from './report.js'
 import { forSummary, oneLine } from './text.js'
@@ -130,7 +132,11 @@ export function buildBatchSummary(c: BatchContext, runs: BatchRun[]): void {
         : `${runs.length - passed - stopped} of ${runs.length} runs did not pass${stopped > 0 ? `, ${stopped} stopped by failFast` : ''}`
   const s = core.summary
   s.addHeading(`${MARK[status]} ${headline} on ${forSummary(c.title)}`, 2)
-  const header = ['Run', 'What', `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }))
+  // The inputs that tell the runs apart name the column of what each ran.
+  const what = c.inputs.runId
+    ? 'runId'
+    : ['scenarioId', 'environment'].filter((n) => c.inputs.runs.some((r) => r[n as 'scenarioId'])).join(' · ')
+  const header = ['Run', what, `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }))
   const rows = runs.map((b, i) => {
     const st = states[i]
     const problem = problemOf(b) ?? st?.message
@@ -147,8 +153,8 @@ export function buildBatchSummary(c: BatchContext, runs: BatchRun[]): void {
   s.addTable([header, ...rows])
   // What the runs share (the build, how they were started) is said once, below them.
   const shared = [
-    ...(c.report.buildVersion ? [row('Build', `<code>${forSummary(c.report.buildVersion, 80)}</code>`)] : []),
-    ...c.report.details.map((d) => row(forSummary(d.label), forSummary(d.value)))
+    ...(c.report.buildVersion ? [row('Build', buildCell(c.report.buildVersion, c.report.repositoryUrl))] : []),
+    ...c.report.details.map((d) => row(forSummary(d.label), withShortShas(forSummary(d.value), c.report.repositoryUrl)))
   ]
   if (shared.length > 0) s.addTable(shared)
   addNotes(c.report)

@@ -26,11 +26,16 @@ export interface ReportContext {
  * Text already escaped for the summary, with each full commit SHA shortened to 7 characters and
  * linked to its commit where the repository is known: a 40-character SHA said once, readably.
  */
-function withShortShas(escaped: string, repositoryUrl: string | undefined): string {
+export function withShortShas(escaped: string, repositoryUrl: string | undefined): string {
   return escaped.replace(/\b[0-9a-f]{40}\b/g, (sha) => {
     const short = `<code>${sha.slice(0, 7)}</code>`
     return repositoryUrl ? `<a href="${forSummary(`${repositoryUrl}/commit/${sha}`, 2000)}">${short}</a>` : short
   })
+}
+
+/** The build: a commit SHA shortened and linked to its commit, any other build as it was given. */
+export function buildCell(build: string, repositoryUrl: string | undefined): string {
+  return /^[0-9a-f]{40}$/.test(build) ? withShortShas(build, repositoryUrl) : `<code>${forSummary(build, 80)}</code>`
 }
 
 /** The mark of each status, in the summary and the pull-request comment. */
@@ -183,8 +188,7 @@ export function buildRunSummary(ctx: ReportContext, run: RunState, note?: string
   // once; any other build is always shown, whatever the details' text happens to contain.
   const build = ctx.buildVersion
   const sha = build !== undefined && /^[0-9a-f]{40}$/.test(build)
-  if (build && !(sha && ctx.details.some((d) => d.value.includes(build))))
-    rows.push(row('Build', sha ? withShortShas(build, ctx.repositoryUrl) : `<code>${forSummary(build, 80)}</code>`))
+  if (build && !(sha && ctx.details.some((d) => d.value.includes(build)))) rows.push(row('Build', buildCell(build, ctx.repositoryUrl)))
   for (const d of ctx.details) rows.push(row(forSummary(d.label), withShortShas(forSummary(d.value), ctx.repositoryUrl)))
   const c = run.counts
   if (run.status === 'triggered') {

@@ -65,7 +65,7 @@ export async function openRun(s: Setup, signal: AbortSignal): Promise<RunState> 
   }
   s.log(`Starting a test run on ${provider.title}…`)
   for (const d of s.report.details) s.log(`${d.label}: ${oneLine(d.value)}`)
-  const { run } = await startRun(provider, ctx, (l) => annotate('warning', l), signal)
+  const { run } = await startRun(provider, ctx, (l) => annotate('warning', `${s.tag}${l}`), signal)
   stepState.setRunId(run.id, s.index)
   s.log(`Created run ${runLabel(run)}${run.counts.total !== undefined ? ` with ${run.counts.total} tests` : ''}.`)
   if (run.url) s.log(`Open it: ${run.url}`)
@@ -92,7 +92,7 @@ export function waitOptions(s: Setup, clock: Clock, signal: AbortSignal): WaitOp
     signal,
     justCreated: !inputs.runId,
     log: s.log,
-    warn: (l) => annotate('warning', l),
+    warn: (l) => annotate('warning', `${s.tag}${l}`),
     debug: (l) => core.debug(l)
   }
 }

@@ -35,6 +35,8 @@ export interface Setup {
   index: number
   /** The step log: a run of several says which it is at the start of each line. */
   log: (line: string) => void
+  /** How a run of several is named at the start of its lines and warnings ("[2090 · 10] "); empty for one run. */
+  tag: string
 }
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
@@ -95,7 +97,17 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Re
     report.notes.push(line)
   }
   const github = step === 'main' ? gitHubPublisher(inputs, provider) : undefined
-  return { inputs, provider, ctx: { inputs, http, run: runContext, note }, report, deadline, github, index: 0, log: (l) => core.info(l) }
+  return {
+    inputs,
+    provider,
+    ctx: { inputs, http, run: runContext, note },
+    report,
+    deadline,
+    github,
+    index: 0,
+    log: (l) => core.info(l),
+    tag: ''
+  }
 }
 
 /** What the report says of how one run was started: where, which build, and the platform's details. */
@@ -123,7 +135,8 @@ export function forRun(s: Setup, index: number): Setup {
     report: { ...s.report, ...runReport(s.provider, inputs) },
     github: s.github?.as(title, statusKey, { prComment: false }),
     index,
-    log: (l) => core.info(`${runTag(inputs)} ${l}`)
+    log: (l) => core.info(`${runTag(inputs)} ${l}`),
+    tag: `${runTag(inputs)} `
   }
 }
 
