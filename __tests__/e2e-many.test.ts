@@ -189,6 +189,57 @@ describe.each(Object.keys(MANY) as Many[])('%s: one step, three runs', (platform
   )
 })
 
+describe('testsigma: one plan on three environments', () => {
+  it.concurrent('a signal stops all three: the plan’s only unfinished runs are this step’s own, so its oldest-run stop harms nobody', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { runMs: 60_000 }, { runMs: 60_000 }, { runMs: 60_000 })
+      const r = await run(
+        'testsigma',
+        { scenarioId: '2090', environment: '10, 11, 12', cancelOnAbort: 'true' },
+        {
+          onStart: (child) => {
+            let log = ''
+            child.stdout?.on('data', (c) => {
+              log += c
+              if (!child.killed && (log.match(/\] running \(/g) ?? []).length === 3) child.kill('SIGINT')
+            })
+          }
+        }
+      )
+      expect(errorsOf(r)[0]).toMatch(/cancelled 3 of them on the platform\./)
+      const book = box.platforms.testsigma.book as { runs: Map<string, { cancelledAt?: number }> }
+      expect([...book.runs.values()].every((x) => x.cancelledAt !== undefined)).toBe(true)
+    })
+  )
+
+  it.concurrent('another workflow’s unfinished run of the plan still stops the stop', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { runMs: 60_000 }, { runMs: 60_000 }, { runMs: 60_000 })
+      // Somebody else's run of plan 2090, started first: the oldest, the one a stop would end.
+      await fetch(`${box.baseUrl('testsigma')}/api/v1/execution_results`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ executionId: 2090, environmentId: 99 })
+      })
+      const r = await run(
+        'testsigma',
+        { scenarioId: '2090', environment: '10, 11', cancelOnAbort: 'true' },
+        {
+          onStart: (child) => {
+            let log = ''
+            child.stdout?.on('data', (c) => {
+              log += c
+              if (!child.killed && (log.match(/\] running \(/g) ?? []).length === 2) child.kill('SIGINT')
+            })
+          }
+        }
+      )
+      expect(warningsOf(r).filter((l) => /oldest unfinished run/.test(l))).toHaveLength(2)
+      expect(box.requests.filter((q) => q.method === 'PUT')).toEqual([])
+    })
+  )
+})
+
 describe('evaficy: one step, several scenarios', () => {
   it.concurrent('starts one run per scenario, with no wait, and names each', () =>
     inSandbox(async (box) => {

@@ -12541,10 +12541,13 @@ const testsigma = {
     cancelCaveat: 'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
     // Its server stops the plan's oldest unfinished run whatever ID the stop names, and one plan may
     // run several times at once (docs/platforms.md point 14): with another unfinished run of the plan
-    // there, no stop is sent.
+    // there, no stop is sent. Runs of this same step that it stops too are not another's: one stop
+    // each ends them all, oldest first (docs/how-it-works.md, Several runs in one step).
     async otherRunsAtRisk(ctx, run, signal) {
         const { runs } = await testsigma.recentRuns(ctx, signal);
-        const others = runs.filter((r) => r.state.id !== run.id && !TERMINAL_STATUSES.includes(r.state.status)).map((r) => r.state.id);
+        const others = runs
+            .filter((r) => r.state.id !== run.id && !ctx.ownRuns?.has(r.state.id) && !TERMINAL_STATUSES.includes(r.state.status))
+            .map((r) => r.state.id);
         if (others.length === 0)
             return undefined;
         return `Testsigma stops a test plan's oldest unfinished run, whichever run the stop names, and test plan ${ctx.inputs.scenarioId ?? ''} has ${others.length === 1 ? 'another unfinished run' : 'other unfinished runs'} (${others.join(', ')}): stopping could end somebody else's run, so no stop was sent for run ${run.id}. Stop it in Testsigma if it is not wanted.`;
@@ -13299,10 +13302,18 @@ async function retryCancel(clock, registry) {
     if (!s || !s.inputs.cancelOnAbort)
         return;
     const until = clock.now() + POST_BUDGET_MS;
+    // Every run this post step stops is the step's own, so a stop reaching one of them harms nobody.
+    const ours = new Set(owing.map((i) => stepState.runId(i)));
     // The runs share the post step's budget: their cancels go out together.
     await Promise.all(owing
         .filter((i) => i < s.inputs.runs.length)
-        .map((i) => retryOne(i === 0 && s.inputs.runs.length === 1 ? s : forRun(s, i), clock, until)));
+        .map((i) => {
+        if (s.inputs.runs.length === 1)
+            return retryOne(s, clock, until);
+        const view = forRun(s, i);
+        view.ctx.ownRuns = ours;
+        return retryOne(view, clock, until);
+    }));
 }
 async function retryOne(s, clock, until) {
     const runId = stepState.runId(s.index);
@@ -14023,13 +14034,17 @@ async function runMany(s, clock, stop) {
             failed.abort();
         }
     }));
-    // A run left behind: cancelled when failFast stopped it, or (cancelOnAbort) at the timeout or on a signal.
-    await Promise.all(entries.map(async (e) => {
-        if (!e.run || isTerminal(e.run) || e.run.status === 'triggered' || e.failure)
-            return;
-        const wanted = e.stopped === 'failFast' || (inputs.cancelOnAbort && (e.stopped === 'signal' || e.run.status === 'timed_out'));
-        if (wanted)
-            e.cancelled = await cancelNow(e.view, e.run);
+    // A run left behind: cancelled when failFast stopped it, or (cancelOnAbort) at the timeout or on a
+    // signal. Every unfinished run is stopped then, so each stop knows the others are this step's own.
+    const left = entries.filter((e) => e.run &&
+        !isTerminal(e.run) &&
+        e.run.status !== 'triggered' &&
+        !e.failure &&
+        (e.stopped === 'failFast' || (inputs.cancelOnAbort && (e.stopped === 'signal' || e.run.status === 'timed_out'))));
+    const ours = new Set(left.map((e) => e.run.id));
+    await Promise.all(left.map(async (e) => {
+        e.view.ctx.ownRuns = ours;
+        e.cancelled = await cancelNow(e.view, e.run);
     }));
     if (stop.aborted) {
         stepState.markDone();

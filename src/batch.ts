@@ -65,12 +65,21 @@ export async function runMany(s: Setup, clock: Clock, stop: AbortSignal): Promis
     })
   )
 
-  // A run left behind: cancelled when failFast stopped it, or (cancelOnAbort) at the timeout or on a signal.
+  // A run left behind: cancelled when failFast stopped it, or (cancelOnAbort) at the timeout or on a
+  // signal. Every unfinished run is stopped then, so each stop knows the others are this step's own.
+  const left = entries.filter(
+    (e) =>
+      e.run &&
+      !isTerminal(e.run) &&
+      e.run.status !== 'triggered' &&
+      !e.failure &&
+      (e.stopped === 'failFast' || (inputs.cancelOnAbort && (e.stopped === 'signal' || e.run.status === 'timed_out')))
+  )
+  const ours = new Set(left.map((e) => e.run!.id))
   await Promise.all(
-    entries.map(async (e) => {
-      if (!e.run || isTerminal(e.run) || e.run.status === 'triggered' || e.failure) return
-      const wanted = e.stopped === 'failFast' || (inputs.cancelOnAbort && (e.stopped === 'signal' || e.run.status === 'timed_out'))
-      if (wanted) e.cancelled = await cancelNow(e.view, e.run)
+    left.map(async (e) => {
+      e.view.ctx.ownRuns = ours
+      e.cancelled = await cancelNow(e.view, e.run!)
     })
   )
   if (stop.aborted) {

@@ -39,11 +39,18 @@ async function retryCancel(clock: Clock, registry?: Registry): Promise<void> {
   const s = setUp(clock, 'post', registry)
   if (!s || !s.inputs.cancelOnAbort) return
   const until = clock.now() + POST_BUDGET_MS
+  // Every run this post step stops is the step's own, so a stop reaching one of them harms nobody.
+  const ours = new Set(owing.map((i) => stepState.runId(i)))
   // The runs share the post step's budget: their cancels go out together.
   await Promise.all(
     owing
       .filter((i) => i < s.inputs.runs.length)
-      .map((i) => retryOne(i === 0 && s.inputs.runs.length === 1 ? s : forRun(s, i), clock, until))
+      .map((i) => {
+        if (s.inputs.runs.length === 1) return retryOne(s, clock, until)
+        const view = forRun(s, i)
+        view.ctx.ownRuns = ours
+        return retryOne(view, clock, until)
+      })
   )
 }
 

@@ -288,10 +288,13 @@ export const testsigma: Provider = {
     'Testsigma documents no call that stops one run: this action asks it to stop only this run (canStopAll: false), which may not take effect; check the run in Testsigma.',
   // Its server stops the plan's oldest unfinished run whatever ID the stop names, and one plan may
   // run several times at once (docs/platforms.md point 14): with another unfinished run of the plan
-  // there, no stop is sent.
+  // there, no stop is sent. Runs of this same step that it stops too are not another's: one stop
+  // each ends them all, oldest first (docs/how-it-works.md, Several runs in one step).
   async otherRunsAtRisk(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<string | undefined> {
     const { runs } = await testsigma.recentRuns!(ctx, signal)
-    const others = runs.filter((r) => r.state.id !== run.id && !TERMINAL.includes(r.state.status)).map((r) => r.state.id)
+    const others = runs
+      .filter((r) => r.state.id !== run.id && !ctx.ownRuns?.has(r.state.id) && !TERMINAL.includes(r.state.status))
+      .map((r) => r.state.id)
     if (others.length === 0) return undefined
     return `Testsigma stops a test plan's oldest unfinished run, whichever run the stop names, and test plan ${ctx.inputs.scenarioId ?? ''} has ${others.length === 1 ? 'another unfinished run' : 'other unfinished runs'} (${others.join(', ')}): stopping could end somebody else's run, so no stop was sent for run ${run.id}. Stop it in Testsigma if it is not wanted.`
   },

@@ -12,6 +12,11 @@ export interface ProviderContext {
   run: RunContext
   /** Something the reader should know about this run (a busy job, a choice made): a warning in the log and a line in the summary. */
   note(line: string): void
+  /**
+   * The runs of this step that it is stopping along with this one (a step of several runs): no
+   * other reader's, so a stop that may reach one of them harms nobody (Testsigma's oldest-run stop).
+   */
+  ownRuns?: ReadonlySet<string>
 }
 
 export interface Provider {
