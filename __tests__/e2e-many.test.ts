@@ -171,20 +171,24 @@ describe.each(Object.keys(MANY) as Many[])('%s: one step, three runs', (platform
 
   it.concurrent("a 429 on one run's read holds the other runs' reads too, for as long as the platform asked", () =>
     inSandbox(async (box, run) => {
-      box.script(platform, { runMs: 4000 }, { runMs: 4000 }, { runMs: 4000 })
-      // Each run's first read passes; the next read gets 429 with Retry-After: 3.
-      box.fault(platform, { on: 'poll', do: 'pass', times: 3 }, { on: 'poll', do: 'status', status: 429, retryAfter: 3 })
+      // Runs long enough to be read every second through the whole pause, were they not held.
+      box.script(platform, { runMs: 14_000 }, { runMs: 14_000 }, { runMs: 14_000 })
+      // Each run's first read passes; the next read gets 429 with Retry-After: 9.
+      box.fault(platform, { on: 'poll', do: 'pass', times: 3 }, { on: 'poll', do: 'status', status: 429, retryAfter: 9 })
       const r = await run(platform, many.inputs)
       expect(r.code).toBe(0)
       const reads = box.requests.filter((q) => q.method === 'GET' && /run-requests\/|execution_results\/|test-runs\//.test(q.path))
       const refused = reads.findIndex((q) => q.status === 429)
       expect(refused).toBeGreaterThan(0)
-      // A read already on its way when the 429 came back cannot be held; every one sent after it is,
-      // until the 3 s are over (a little slack either side for the sandbox's own stamps).
+      // A read already on its way when the 429 came back cannot be held: at most one per run. Every
+      // read sent after it is held for the 9 s, so none comes in the 8 s after it (unheld, each run
+      // would be read about 8 times there, once a second). Counted, not timed: load cannot blur it.
       const answered = reads[refused].answeredAt!
-      const held = reads.filter((q) => q.at > answered + 200 && q.at < answered + 2900)
-      expect(held.map((q) => [q.path, q.at - answered])).toEqual([])
-      expect(reads.some((q) => q.at >= answered + 2900)).toBe(true)
+      const within = reads.filter((q) => q.at > answered && q.at < answered + 8000)
+      const perRun = new Map<string, number>()
+      for (const q of within) perRun.set(q.path, (perRun.get(q.path) ?? 0) + 1)
+      expect([...perRun.values()].every((n) => n <= 1)).toBe(true)
+      expect(reads.some((q) => q.at >= answered + 8000)).toBe(true)
     })
   )
 })
@@ -240,6 +244,34 @@ describe('testsigma: one plan on three environments', () => {
   )
 })
 
+describe('a step of several runs killed while it waits', () => {
+  it.concurrent('its outputs already name every run it started, for a later step (and its post step)', () =>
+    inSandbox(async (box, run) => {
+      box.script('testery', { runMs: 60_000 }, { runMs: 60_000 })
+      const r = await run(
+        'testery',
+        { environment: 'kill-a, kill-b' },
+        {
+          onStart: (child) => {
+            let log = ''
+            child.stdout?.on('data', (c) => {
+              log += c
+              if (!child.killed && (log.match(/\] running \(/g) ?? []).length === 2) child.kill('SIGKILL')
+            })
+          }
+        }
+      )
+      expect(r.signal).toBe('SIGKILL')
+      expect(runsOf(r).map((x) => [x.run, x.status])).toEqual([
+        ['kill-a', 'queued'],
+        ['kill-b', 'queued']
+      ])
+      expect(r.outputs.runId).toBe(r.state.runId)
+      expect(runsOf(r)[1].runId).toBe(r.state.runId_2)
+    })
+  )
+})
+
 describe('evaficy: one step, several scenarios', () => {
   it.concurrent('starts one run per scenario, with no wait, and names each', () =>
     inSandbox(async (box) => {
@@ -286,7 +318,7 @@ describe('one step, several runs: on GitHub', () => {
   it.concurrent('a commit status per run under its own context, and one pull-request comment for the step', async () => {
     const gh = await fakeGitHub()
     try {
-      await inSandbox(async (_box, run) => {
+      await inSandbox(async (box, run) => {
         const file = join(mkdtempSync(join(tmpdir(), 'ttr-event-')), 'event.json')
         writeFileSync(file, JSON.stringify({ pull_request: { number: 7, head: { sha: 'a'.repeat(40) } } }))
         const env = { GITHUB_API_URL: gh.url, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: file }
@@ -300,9 +332,15 @@ describe('one step, several runs: on GitHub', () => {
         ).toEqual(['Testsigma 2090 (10)', 'Testsigma 2091 (10)'])
         expect(gh.comments).toHaveLength(1)
         expect(gh.comments[0].body).toContain('Testsigma 2090, 2091 &#40;10&#41;: 2 of 2 runs passed')
-        // The next workflow run updates the same comment.
-        await run('testsigma', inputs, { env })
+        // The next workflow run updates the same comment: here, one run failed.
+        box.script('testsigma', {}, { end: 'failed', failed: 2 })
+        const failed = await run('testsigma', inputs, { env })
+        expect(failed.code).toBe(1)
         expect(gh.comments).toHaveLength(1)
+        const body = gh.comments[0].body
+        expect(body).toContain('### ❌ Testsigma 2090, 2091 &#40;10&#41;: 1 of 2 runs passed')
+        expect(body).toContain('Failed tests: 2091 · 10 (2)')
+        expect(gh.statuses.filter((s) => s.state === 'failure').map((s) => s.context)).toEqual(['Testsigma 2091 (10)'])
       })
     } finally {
       await gh.close()

@@ -415,9 +415,27 @@ describe('several runs in one step', () => {
     expect(r.warnings).toEqual(['Input `environment` is not used by gearset; it is ignored.'])
   })
 
+  it('Evaficy takes its environment name whole, comma and all: a single run stays exactly as it was', () => {
+    const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: S, environment: 'Staging, EU ' }), SHA, rulesOf)
+    expect(r.inputs?.runs).toEqual([{ scenarioId: S, environment: 'Staging, EU ' }])
+    expect(r.inputs?.environment).toBe('Staging, EU ')
+  })
+
   it('Evaficy starts several scenarios (it cannot wait for any)', () => {
     const r = parseInputs(raw({ token: 'tok1', projectId: P, scenarioId: `${S}, ${S.replace(/a$/, 'b')}` }), SHA, rulesOf)
     expect(r.problems).toEqual([])
     expect(r.inputs?.runs).toHaveLength(2)
+  })
+})
+
+describe('several runs in one step: what a platform allows', () => {
+  it('Testery: two suites on one environment would cancel each other (one run per environment): an input error', () => {
+    const testery = (values: Partial<Record<InputName, string>>) =>
+      parseInputs(raw({ provider: 'testery', token: 'tok1', wait: 'true', projectId: 'shop', ...values }), SHA, rulesOf)
+    expect(testery({ scenarioId: '11, 12', environment: 'staging' }).problems).toEqual([
+      'Input `environment` has several test suites run on staging: Testery runs one run per environment at a time and cancels a queued run when a newer one for its environment arrives, so they could cancel each other. Give each suite an environment of its own, or start them in steps one after another.'
+    ])
+    expect(testery({ scenarioId: '11', environment: 'staging, qa' }).problems).toEqual([])
+    expect(testery({ runId: '7, 8' }).problems).toEqual([])
   })
 })

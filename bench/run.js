@@ -17,8 +17,9 @@ const { overheadBench } = await import('./overhead.js')
 const { gearsetSharedBench } = await import('./gearset-shared.js')
 const { historyBench } = await import('./history.js')
 const { realtimeBench } = await import('./realtime.js')
+const { manyRunsBench } = await import('./many-runs.js')
 
-const only = process.argv[2] // polling | history | realtime | concurrency | overhead | gearset
+const only = process.argv[2] // polling | history | realtime | concurrency | overhead | gearset | many
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '–')
 const r1 = (xs) => `${f1(xs[0])}–${f1(xs[1])}`
 const table = (head, rows) => {
@@ -194,6 +195,50 @@ if (!only || only === 'gearset') {
       spread(g.runs, (r) => r.lateMaxSeconds, f1)
     ])
   )
+}
+
+if (!only || only === 'many') {
+  const seeds = Array.from({ length: Number(process.env.TTR_BENCH_MANY_SEEDS ?? 3) }, (_, i) => i + 1)
+  console.log(
+    `\n5. Ten runs: one step with lists, or ten matrix steps of one run each. Real steps (${process.env.TTR_NODE ? 'TTR_NODE' : process.version}) against the sandbox, seeds ${seeds.join(', ')}: median (lowest–highest).`
+  )
+  results.manyRuns = await manyRunsBench({ seeds })
+  const mid = (xs, f, fmt = f1) => {
+    const v = xs.map(f).sort((a, b) => a - b)
+    return `${fmt(v[Math.floor(v.length / 2)])} (${fmt(v[0])}–${fmt(v.at(-1))})`
+  }
+  const whole = (n) => String(Math.round(n))
+  const rows = []
+  for (const [name, c] of [
+    ['10 Testsigma plans', results.manyRuns.plans],
+    ['10 runs, one Gearset job', results.manyRuns.sharedJob]
+  ])
+    for (const [how, runs] of [
+      ['one step', c.oneStep],
+      ['10 matrix steps', c.matrix]
+    ])
+      rows.push([
+        name,
+        how,
+        runs.every((r) => r.passed) ? 'yes' : 'NO',
+        mid(runs, (r) => r.runnerSeconds),
+        mid(runs, (r) => r.billedMinutes, whole),
+        mid(runs, (r) => r.requests, whole),
+        mid(runs, (r) => r.refused, whole),
+        mid(runs, (r) => r.seenLateMedian),
+        mid(runs, (r) => r.seenLateMax),
+        mid(runs, (r) => r.peakMiB)
+      ])
+  table(
+    ['runs', 'how', 'all passed', 'runner s', 'billed min', 'requests', 'refused', 'end seen late, median s', 'max s', 'peak MiB / runner'],
+    rows
+  )
+  for (const [runs, list] of Object.entries(results.manyRuns.memory)) {
+    const mib = list.map((r) => r.mib).sort((a, b) => a - b)
+    console.log(
+      `   one step following ${runs} Testsigma run(s) over HTTPS: peak ${f1(mib[0])}–${f1(mib.at(-1))} MiB${list.some((r) => r.code !== 0 && r.status !== 'failed') ? ' (a step failed)' : ''}`
+    )
+  }
 }
 
 if (!only) writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)

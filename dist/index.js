@@ -11530,7 +11530,14 @@ const SHARED_INPUTS = [
 const ID_SHAPES = { hex24: HEX24, digits: DIGITS, safeId: SAFE_ID };
 function platformProblems(p, rules) {
     const out = [];
-    const checks = {
+    const checks = checksOf(p, out);
+    rules.check(p, checks);
+    checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."');
+    return out;
+}
+/** The checks a provider's rules use, each problem one line added to `out`. */
+function checksOf(p, out) {
+    return {
         need: (name, value, what) => {
             if (value === undefined)
                 out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`);
@@ -11542,9 +11549,6 @@ function platformProblems(p, rules) {
         },
         problem: (line) => void out.push(line)
     };
-    rules.check(p, checks);
-    checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."');
-    return out;
 }
 /**
  * A preview deploy's URL handed to the run as the variable `previewUrlVariable` names: `previewUrl`,
@@ -11614,11 +11618,15 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, 
         return { problems, warnings: [] };
     const lists = values;
     const rules = rulesOf(values.provider);
+    for (const name of rules.whole ?? [])
+        lists[name] = withDefaults[name] === '' ? undefined : [withDefaults[name]];
     // An input the platform does not read names no runs (it is warned about below, and ignored).
     const runs = runsOf(rules.uses.includes('environment') ? lists : { ...lists, environment: undefined }, problems);
     const p = { ...values, ...runs[0], environment: runs[0].environment ?? lists.environment?.[0] };
     // Each run is checked as a step of that one run would be; a problem they share is said once.
     problems.push(...new Set(runs.flatMap((run) => platformProblems({ ...p, ...run }, rules))));
+    if (runs.length > 1)
+        rules.checkRuns?.(runs, checksOf(p, problems));
     // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
     if (!problems.some((l) => l.startsWith('Input `previewUrl')))
         problems.push(...withPreviewUrl(p, rules, eventPreviewUrl));
@@ -11812,6 +11820,8 @@ const evaficy = {
     readLimit: undefined,
     inputRules: {
         uses: ['projectId', 'environment', 'buildVersion', 'runName'],
+        // Its environment is a name ("Staging"), which may hold a comma: one per step, never a list.
+        whole: ['environment'],
         check(p, c) {
             const what = (id) => `the 24-character hex ${id} ID from the ${id.toLowerCase()} URL in Evaficy`;
             if (c.need('projectId', p.projectId, what('Project')))
@@ -12182,6 +12192,14 @@ const testery = {
             'testFilters',
             'annotateTests'
         ],
+        // One run per environment at a time, and a queued run is cancelled when a newer one for its
+        // environment arrives (docs/platforms.md point 3): a step's runs on one environment would cancel each other.
+        checkRuns(runs, c) {
+            const started = runs.filter((r) => r.runId === undefined);
+            const shared = started.find((r, i) => started.findIndex((o) => o.environment === r.environment) !== i);
+            if (shared)
+                c.problem(`Input \`environment\` has several test suites run on ${shared.environment ?? 'one environment'}: Testery runs one run per environment at a time and cancels a queued run when a newer one for its environment arrives, so they could cancel each other. Give each suite an environment of its own, or start them in steps one after another.`);
+        },
         check(p, c) {
             if (p.runId === undefined) {
                 c.need('projectId', p.projectId, 'the Testery project key');
@@ -13877,11 +13895,13 @@ function buildBatchSummary(c, runs) {
     const status = combined(states).status;
     const passed = states.filter((s) => s?.status === 'passed').length;
     const stopped = runs.filter((b) => b.stopped === 'failFast').length;
-    const headline = status === 'triggered'
-        ? `${runs.length} test runs created`
-        : status === 'passed'
-            ? `All ${runs.length} runs passed`
-            : `${runs.length - passed - stopped} of ${runs.length} runs did not pass${stopped > 0 ? `, ${stopped} stopped by failFast` : ''}`;
+    const headline = runs.some((b) => b.stopped === 'signal')
+        ? `The workflow was cancelled while waiting for ${runs.length} runs`
+        : status === 'triggered'
+            ? `${runs.length} test runs created`
+            : status === 'passed'
+                ? `All ${runs.length} runs passed`
+                : `${runs.length - passed - stopped} of ${runs.length} runs did not pass${stopped > 0 ? `, ${stopped} stopped by failFast` : ''}`;
     const s = summary;
     s.addHeading(`${MARK[status]} ${headline} on ${forSummary(c.title)}`, 2);
     // The inputs that tell the runs apart name the column of what each ran.
@@ -14004,9 +14024,17 @@ async function runMany(s, clock, stop) {
     const waits = AbortSignal.any([stop, failed.signal]);
     const v = verdictContext(s);
     s.log(`${inputs.runId ? 'Attaching to' : 'Starting'} ${entries.length} runs on ${provider.title}: ${entries.map((e) => e.label).join(', ')}.`);
+    // Once every run is started (or failed to), the outputs name them: a step killed while it waits
+    // still leaves its runs' IDs for a later step.
+    let opened = 0;
+    const onOpened = () => {
+        if (++opened === entries.length)
+            writeOutputs(s, entries);
+    };
     await Promise.all(entries.map(async (e) => {
         try {
             e.run = await openRun(e.view, stop);
+            onOpened();
             if (!follows) {
                 e.run = { ...e.run, status: 'triggered' };
                 return;
@@ -14026,6 +14054,9 @@ async function runMany(s, clock, stop) {
                 err instanceof WaitFailed || err instanceof PlatformError
                     ? err.message
                     : `Unexpected error in the action: ${oneLine(redact(err instanceof Error ? err.message : String(err), [inputs.token]), 500)}. Please report it.`;
+            // Its start failed: it counts as opened, with its failure.
+            if (!e.run)
+                onOpened();
         }
         const shown = shownState(e, inputs.failOnNoTests);
         if (inputs.failFast && (e.failure || (shown && verdictOf(v, shown, false).kind === 'error'))) {
@@ -14072,11 +14103,14 @@ function verdictContext(s) {
  * The report sequence of a step of several runs, as of one: the outputs, the job summary, a commit
  * status per run (its own context), one pull-request comment, then annotations, JUnit, the verdict.
  */
-async function finishMany(s, entries) {
-    const { inputs, provider } = s;
-    for (const [name, value] of Object.entries(batchOutputs(provider.name, entries, inputs.failOnNoTests)))
+function writeOutputs(s, entries) {
+    for (const [name, value] of Object.entries(batchOutputs(s.provider.name, entries, s.inputs.failOnNoTests)))
         if (!runner_files_setOutput(name, value))
             break;
+}
+async function finishMany(s, entries) {
+    const { inputs, provider } = s;
+    writeOutputs(s, entries);
     const withTests = entries.filter((e) => e.tests);
     if (withTests.length > 0)
         setFailedTests(withTests.flatMap((e) => e.tests.map((t) => ({ ...t, runId: e.run.id }))));

@@ -124,8 +124,9 @@ export function buildBatchSummary(c: BatchContext, runs: BatchRun[]): void {
   const status = combined(states).status
   const passed = states.filter((s) => s?.status === 'passed').length
   const stopped = runs.filter((b) => b.stopped === 'failFast').length
-  const headline =
-    status === 'triggered'
+  const headline = runs.some((b) => b.stopped === 'signal')
+    ? `The workflow was cancelled while waiting for ${runs.length} runs`
+    : status === 'triggered'
       ? `${runs.length} test runs created`
       : status === 'passed'
         ? `All ${runs.length} runs passed`

@@ -35,10 +35,17 @@ export async function runMany(s: Setup, clock: Clock, stop: AbortSignal): Promis
     `${inputs.runId ? 'Attaching to' : 'Starting'} ${entries.length} runs on ${provider.title}: ${entries.map((e) => e.label).join(', ')}.`
   )
 
+  // Once every run is started (or failed to), the outputs name them: a step killed while it waits
+  // still leaves its runs' IDs for a later step.
+  let opened = 0
+  const onOpened = () => {
+    if (++opened === entries.length) writeOutputs(s, entries)
+  }
   await Promise.all(
     entries.map(async (e) => {
       try {
         e.run = await openRun(e.view, stop)
+        onOpened()
         if (!follows) {
           e.run = { ...e.run, status: 'triggered' }
           return
@@ -56,6 +63,8 @@ export async function runMany(s: Setup, clock: Clock, stop: AbortSignal): Promis
           err instanceof WaitFailed || err instanceof PlatformError
             ? err.message
             : `Unexpected error in the action: ${oneLine(redact(err instanceof Error ? err.message : String(err), [inputs.token]), 500)}. Please report it.`
+        // Its start failed: it counts as opened, with its failure.
+        if (!e.run) onOpened()
       }
       const shown = shownState(e, inputs.failOnNoTests)
       if (inputs.failFast && (e.failure || (shown && verdictOf(v, shown, false).kind === 'error'))) {
@@ -110,9 +119,14 @@ function verdictContext(s: Setup) {
  * The report sequence of a step of several runs, as of one: the outputs, the job summary, a commit
  * status per run (its own context), one pull-request comment, then annotations, JUnit, the verdict.
  */
+function writeOutputs(s: Setup, entries: Entry[]): void {
+  for (const [name, value] of Object.entries(batchOutputs(s.provider.name, entries, s.inputs.failOnNoTests)))
+    if (!setOutput(name, value)) break
+}
+
 async function finishMany(s: Setup, entries: Entry[]): Promise<void> {
   const { inputs, provider } = s
-  for (const [name, value] of Object.entries(batchOutputs(provider.name, entries, inputs.failOnNoTests))) if (!setOutput(name, value)) break
+  writeOutputs(s, entries)
   const withTests = entries.filter((e) => e.tests)
   if (withTests.length > 0) setFailedTests(withTests.flatMap((e) => e.tests!.map((t) => ({ ...t, runId: e.run!.id }))))
   const context = { inputs, title: provider.title, report: s.report }

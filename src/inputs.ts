@@ -335,6 +335,13 @@ export interface InputRules {
   readonly uses: readonly InputName[]
   /** Its own rules: which IDs are required and what they look like. */
   check(p: ParsedInputs, c: InputChecks): void
+  /**
+   * Inputs it takes whole, never as a list of runs: a free-text value that may hold a comma
+   * (Evaficy's environment name).
+   */
+  readonly whole?: readonly RunListName[]
+  /** Its rules over the runs of one step together, when there are several (Testery: one run per environment). */
+  checkRuns?(runs: readonly RunSpec[], c: InputChecks): void
 }
 
 /** Inputs every platform reads. */
@@ -363,7 +370,15 @@ export const ID_SHAPES = { hex24: HEX24, digits: DIGITS, safeId: SAFE_ID } as co
 
 function platformProblems(p: ParsedInputs, rules: InputRules): string[] {
   const out: string[] = []
-  const checks: InputChecks = {
+  const checks = checksOf(p, out)
+  rules.check(p, checks)
+  checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."')
+  return out
+}
+
+/** The checks a provider's rules use, each problem one line added to `out`. */
+function checksOf(p: ParsedInputs, out: string[]): InputChecks {
+  return {
     need: (name, value, what): value is string => {
       if (value === undefined) out.push(`Input \`${name}\` is required for ${p.provider}: ${what}.`)
       return value !== undefined
@@ -373,9 +388,6 @@ function platformProblems(p: ParsedInputs, rules: InputRules): string[] {
     },
     problem: (line) => void out.push(line)
   }
-  rules.check(p, checks)
-  checks.shape('runId', p.runId, SAFE_ID, 'a run ID of letters, digits, ".", "_" or "-", other than "." or ".."')
-  return out
 }
 
 /**
@@ -457,11 +469,13 @@ export function parseInputs(
   if (values.provider === undefined) return { problems, warnings: [] }
   const lists = values as Partial<Record<RunListName, string[]>>
   const rules = rulesOf(values.provider as ProviderName)
+  for (const name of rules.whole ?? []) lists[name] = withDefaults[name] === '' ? undefined : [withDefaults[name]]
   // An input the platform does not read names no runs (it is warned about below, and ignored).
   const runs = runsOf(rules.uses.includes('environment') ? lists : { ...lists, environment: undefined }, problems)
   const p = { ...values, ...runs[0], environment: runs[0].environment ?? lists.environment?.[0] } as ParsedInputs
   // Each run is checked as a step of that one run would be; a problem they share is said once.
   problems.push(...new Set(runs.flatMap((run) => platformProblems({ ...p, ...run }, rules))))
+  if (runs.length > 1) rules.checkRuns?.(runs, checksOf(p, problems))
   // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
   if (!problems.some((l) => l.startsWith('Input `previewUrl'))) problems.push(...withPreviewUrl(p, rules, eventPreviewUrl))
   // One line per problem, in action.yml's order of inputs, whichever check found it.

@@ -28,6 +28,8 @@ export const evaficy: Provider = {
   readLimit: undefined,
   inputRules: {
     uses: ['projectId', 'environment', 'buildVersion', 'runName'],
+    // Its environment is a name ("Staging"), which may hold a comma: one per step, never a list.
+    whole: ['environment'],
     check(p, c) {
       const what = (id: string) => `the 24-character hex ${id} ID from the ${id.toLowerCase()} URL in Evaficy`
       if (c.need('projectId', p.projectId, what('Project'))) c.shape('projectId', p.projectId, ID_SHAPES.hex24, what('Project'))

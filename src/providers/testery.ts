@@ -195,6 +195,16 @@ export const testery: Provider = {
       'testFilters',
       'annotateTests'
     ],
+    // One run per environment at a time, and a queued run is cancelled when a newer one for its
+    // environment arrives (docs/platforms.md point 3): a step's runs on one environment would cancel each other.
+    checkRuns(runs, c) {
+      const started = runs.filter((r) => r.runId === undefined)
+      const shared = started.find((r, i) => started.findIndex((o) => o.environment === r.environment) !== i)
+      if (shared)
+        c.problem(
+          `Input \`environment\` has several test suites run on ${shared.environment ?? 'one environment'}: Testery runs one run per environment at a time and cancels a queued run when a newer one for its environment arrives, so they could cancel each other. Give each suite an environment of its own, or start them in steps one after another.`
+        )
+    },
     check(p, c) {
       if (p.runId === undefined) {
         c.need('projectId', p.projectId, 'the Testery project key')
