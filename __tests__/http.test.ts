@@ -345,7 +345,8 @@ describe('reliability policy', () => {
     const s = await serve((_req, res) =>
       mode === 'ok' ? sendJson(res, 200, { id: 'r', count: 1 }) : mode === 'down' ? sendJson(res, 500, {}) : undefined
     )
-    const client = api(s, { getTimeoutMs: 50 })
+    // A timeout far from a loopback answer's time, even on a loaded machine: only 'hang' meets it.
+    const client = api(s, { getTimeoutMs: 1000 })
     for (let i = 0; i < 50; i++) await failure(client.request(get))
     expect(client.retryTokens).toBe(0)
     mode = 'ok'

@@ -111,6 +111,15 @@ describe('a step of several runs', () => {
     expect(step.warnings()).toEqual([expect.stringMatching(/^::warning::1 of 3 Kiwi runs failed: plan-b: Tests failed: 2 of 10/)])
   })
 
+  it('runs that fail for the same reason (a refused token) are named together, and the reason is said once', async () => {
+    const r = await kiwiStep({ token: 'invalid-tok-CANARY-many' })
+    expect(r.code).toBe(1)
+    const [line] = step.errors()
+    expect(line).toMatch(/^::error::3 of 3 Kiwi runs failed the step: plan-a, plan-b, plan-c: .*401/)
+    // Kiwi's hint for a 401, once for the three runs.
+    expect(line.match(/create a new Kiwi API key/g)).toHaveLength(1)
+  })
+
   it('the counts are summed only where every run reports them; the first run names runId', async () => {
     const r = await kiwiStep()
     expect(r.outputs).toMatchObject({

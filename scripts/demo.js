@@ -80,15 +80,20 @@ try {
   const inputs = { provider, token: 'demo-token-not-a-secret', ...TARGET, baseUrl: sandbox.baseUrl(provider), ...overrides }
   if (provider !== 'evaficy') {
     const runMs = Math.max(1, Number(seconds)) * 1000
-    sandbox.script(provider, {
-      queuedMs: Math.min(1500, runMs / 4),
-      runMs,
+    const script = (end, ms) => ({
+      queuedMs: Math.min(1500, ms / 4),
+      runMs: ms,
       total: 24,
-      failed: outcome === 'failed' ? 3 : 0,
+      failed: end === 'failed' ? 3 : 0,
       skipped: 1,
-      end: outcome
+      end
     })
-    console.log(`Sandbox: the ${provider} run will take ${seconds} s and end "${outcome}" (change with outcome=… seconds=…).`)
+    sandbox.script(provider, script(outcome, runMs))
+    // With lists (scenarioId=2090,2091 environment=10,11), the other runs pass, a little apart.
+    for (let i = 1; i < 20; i++) sandbox.script(provider, script('passed', runMs + i * 700))
+    console.log(
+      `Sandbox: the ${provider} run will take ${seconds} s and end "${outcome}" (change with outcome=… seconds=…; with several runs, the first does, and the others pass).`
+    )
   }
   rule('Step inputs (as `with:` in a workflow)')
   for (const [k, v] of Object.entries(inputs)) console.log(`  ${k}: ${k === 'token' ? '***' : v}`)

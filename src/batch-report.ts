@@ -140,7 +140,8 @@ export function buildBatchSummary(c: BatchContext, runs: BatchRun[]): void {
   const header = ['Run', what, `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }))
   const rows = runs.map((b, i) => {
     const st = states[i]
-    const problem = problemOf(b) ?? st?.message
+    // The platform's own line, where it says why a run did not pass (not "completed" on every row).
+    const problem = problemOf(b) ?? (st?.status !== 'passed' ? st?.message : undefined)
     const word = st ? `${MARK[st.status]} <code>${forSummary(st.providerStatus || st.status)}</code>` : '⚠️ not started'
     const seconds = st ? durationSeconds(st) : undefined
     return [
@@ -164,14 +165,23 @@ export function buildBatchSummary(c: BatchContext, runs: BatchRun[]): void {
 }
 
 /** Each run's verdict in words; a run with no ending of its own says why. */
-function verdictsOf(v: VerdictContext, runs: BatchRun[], failOnNoTests: boolean): RunVerdict[] {
+function verdictsOf(v: VerdictContext, runs: BatchRun[], failOnNoTests: boolean): (RunVerdict & { label: string })[] {
   return runs.map((b) => {
     const st = shownState(b, failOnNoTests)
-    if (b.failure) return { kind: 'error', message: `${b.label}: ${b.failure}` }
-    if (b.stopped || !st) return { kind: 'error', message: `${b.label}: ${problemOf(b) ?? 'not started.'}` }
-    const r = verdictOf(v, st, b.cancelled)
-    return { ...r, message: `${b.label}: ${r.message}` }
+    if (b.failure) return { kind: 'error', message: b.failure, label: b.label }
+    if (b.stopped || !st) return { kind: 'error', message: problemOf(b) ?? 'not started.', label: b.label }
+    return { ...verdictOf(v, st, b.cancelled), label: b.label }
   })
+}
+
+/**
+ * Each run's words after its label, one sentence each; runs that failed for the same reason (a
+ * refused token, say) are named together, so the reason is said once.
+ */
+function listed(verdicts: { message: string; label: string }[]): string {
+  const byMessage = new Map<string, string[]>()
+  for (const r of verdicts) byMessage.set(r.message, [...(byMessage.get(r.message) ?? []), r.label])
+  return [...byMessage].map(([message, labels]) => `${labels.join(', ')}: ${/[.!?]$/.test(message) ? message : `${message}.`}`).join(' ')
 }
 
 /**
@@ -213,10 +223,9 @@ export function concludeBatch(c: BatchContext, runs: BatchRun[], v: VerdictConte
   const warned = verdicts.filter((r) => r.kind === 'warning')
   if (failing.length > 0 || stopped > 0) {
     const rest = stopped > 0 ? ` failFast stopped waiting for the other ${stopped === 1 ? 'run' : `${stopped} runs`}.` : ''
-    verdict('error', `${failing.length} of ${n} ${title} runs failed the step: ${failing.map((r) => r.message).join(' · ')}.${rest}`)
-  } else if (warned.length > 0)
-    verdict('warning', `${warned.length} of ${n} ${title} runs failed: ${warned.map((r) => r.message).join(' · ')}`)
+    verdict('error', `${failing.length} of ${n} ${title} runs failed the step: ${listed(failing)}${rest}`)
+  } else if (warned.length > 0) verdict('warning', `${warned.length} of ${n} ${title} runs failed: ${listed(warned)}`)
   else if (states.every((s) => s?.status === 'triggered'))
-    verdict('notice', `Started ${n} ${title} runs: ${verdicts.map((r) => r.message.replace(/: Started /, ': ')).join(' · ')}`)
+    verdict('notice', `Started ${n} ${title} runs: ${listed(verdicts.map((r) => ({ ...r, message: r.message.replace(/^Started /, '') })))}`)
   else verdict('notice', `All ${n} ${title} runs passed: ${runs.map((b, i) => `${b.label} (id ${states[i]?.id})`).join(', ')}.`)
 }
