@@ -4,21 +4,16 @@
 import { post } from '../src/post.js'
 import { PlatformError } from '../src/errors.js'
 import type { Provider } from '../src/providers/types.js'
-import { startSandbox } from '../sandbox/server.js'
-import { kiwi, kiwiSandbox, registryWith } from './fixtures/throwaway-platform.js'
-import { FakeClock } from './helpers/fake-clock.js'
+import type { startSandbox } from '../sandbox/server.js'
+import { kiwi, kiwiOnVirtualClock, registryWith } from './fixtures/throwaway-platform.js'
+import type { FakeClock } from './helpers/fake-clock.js'
 import { inProcessStep } from './helpers/in-process.js'
 
 const TOKEN = 'tok-CANARY-many-4e1'
 const step = inProcessStep()
 let box: Awaited<ReturnType<typeof startSandbox>>
 let clock: FakeClock
-beforeEach(async () => {
-  clock = new FakeClock(0.5, 1000)
-  const epoch = Date.now()
-  box = await startSandbox({ factories: [kiwiSandbox], now: () => epoch + clock.elapsed() })
-})
-afterEach(() => box.close())
+kiwiOnVirtualClock((b, c) => ((box = b), (clock = c)))
 
 const stops = () => box.requests.filter((r) => r.path.endsWith('/stop')).map((r) => r.path)
 const base = () => ({
