@@ -39,6 +39,8 @@ const ADDED_INPUTS = [
   'annotateTests',
   'failOnNoTests',
   'failFast',
+  'rerunFailed',
+  'failOnFlaky',
   'previewUrl',
   'previewUrlVariable',
   'commitStatus',
@@ -59,7 +61,7 @@ const CONTRACT_OUTPUTS = [
   'result'
 ]
 // Beyond the contract: set by the step where it has per-test results, not by runOutputs.
-const ADDED_OUTPUTS = ['failedTests']
+const ADDED_OUTPUTS = ['failedTests', 'flakyCount']
 
 const ActionYml = z.object({
   name: z.string().min(1),
@@ -95,7 +97,16 @@ describe('action.yml', () => {
         .filter(([, i]) => i.required)
         .map(([n]) => n)
     ).toEqual(['token'])
-    for (const name of ['wait', 'failOnTestFailure', 'cancelOnAbort', 'latestDeploy', 'updateVcsStatus', 'failOnNoTests', 'failFast'])
+    for (const name of [
+      'wait',
+      'failOnTestFailure',
+      'cancelOnAbort',
+      'latestDeploy',
+      'updateVcsStatus',
+      'failOnNoTests',
+      'failFast',
+      'failOnFlaky'
+    ])
       expect(action.inputs[name].default).toMatch(/^(true|false)$/)
   })
 

@@ -52,6 +52,8 @@ const With = z
     failOnTestFailure: bool.optional(),
     failOnNoTests: bool.optional(),
     failFast: bool.optional(),
+    rerunFailed: num.optional(),
+    failOnFlaky: bool.optional(),
     previewUrl: z.union([z.string().regex(/^https:\/\//), expr]).optional(),
     previewUrlVariable: z
       .string()

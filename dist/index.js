@@ -2930,11 +2930,13 @@ function runOutputs(provider, run) {
         passedCount: run.counts.passed,
         failedCount: run.counts.failed,
         skippedCount: run.counts.skipped,
-        durationSeconds: duration
+        durationSeconds: duration,
+        flakyCount: run.flaky
     };
     const out = {};
+    // flakyCount is written only by a step that re-runs failed tests (rerunFailed): others are as they were.
     for (const [k, v] of Object.entries(values))
-        if (k !== 'provider')
+        if (k !== 'provider' && !(k === 'flakyCount' && v === undefined))
             out[k] = v === undefined ? '' : String(v);
     // The platform's other IDs go in `result` only: the outputs are action.yml's, no more; and none
     // of them can stand in for a field above.
@@ -3086,6 +3088,33 @@ function buildFailedTests(tests, heading = 'Failed tests') {
     s.addTable(rows);
     if (failed.length > MAX_LISTED_FAILURES)
         s.addRaw(`<p>\u2026and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true);
+}
+/** Tests that failed and then passed on a re-run (rerunFailed). */
+const flakyOf = (tests) => tests.filter((t) => t.status === 'passed' && (t.earlierFailures?.length ?? 0) > 0);
+/** The re-runs of the failed tests, each linked with how it ended, and why re-running stopped early. */
+function buildReruns(attempts, stopped) {
+    const list = attempts.map((a) => `${MARK[a.status]} ${report_link(`run ${a.id}`, a.url)} <code>${forSummary(a.providerStatus)}</code>`);
+    const said = list.length > 0 ? `The failed tests were re-run ${list.length === 1 ? 'once' : `${list.length} times`}: ${list.join(', ')}.` : '';
+    const why = stopped ? ` Re-running stopped: ${forSummary(stopped, 400)}; the verdict is the run's own.` : '';
+    if (said || why)
+        summary.addRaw(`<p>\ud83d\udd01 ${said}${why}</p>`, true);
+}
+/** The tests that failed and then passed on a re-run: listed apart, with the error they first failed with. */
+function buildFlakyTests(flaky) {
+    if (flaky.length === 0)
+        return;
+    summary.addHeading(`Flaky tests (${flaky.length}): passed only on a re-run`, 3);
+    summary.addTable([
+        [
+            { data: 'Test', header: true },
+            { data: 'Suite', header: true },
+            { data: 'Failed first with', header: true }
+        ],
+        ...flaky.slice(0, MAX_LISTED_FAILURES).map((t) => {
+            const first = t.earlierFailures?.[0]?.error;
+            return [report_link(t.name, t.url), forSummary(t.suite ?? '', 120), first ? `<code>${forSummary(first, 200)}</code>` : ''];
+        })
+    ]);
 }
 /**
  * One annotation per failed test, in the places GitHub still shows after the step's other
@@ -11367,6 +11396,8 @@ const INPUT_NAMES = [
     'annotateTests',
     'failOnNoTests',
     'failFast',
+    'rerunFailed',
+    'failOnFlaky',
     'previewUrl',
     'previewUrlVariable',
     'commitStatus',
@@ -11382,6 +11413,8 @@ const INPUT_DEFAULTS = {
     failOnNoTests: 'true',
     cancelOnAbort: 'false',
     failFast: 'false',
+    rerunFailed: '0',
+    failOnFlaky: 'false',
     latestDeploy: 'false',
     updateVcsStatus: 'true',
     annotateTests: 'true',
@@ -11390,6 +11423,8 @@ const INPUT_DEFAULTS = {
 };
 /** The most runs one step starts or follows: beyond it, an input error and nothing is sent. */
 const MAX_RUNS = 20;
+/** The most re-runs of a run's failed tests one step asks for. */
+const MAX_RERUNS = 3;
 const HEX24 = /^[0-9a-f]{24}$/i;
 const DIGITS = /^[0-9]{1,18}$/;
 // `.` and `..` would leave the run's route once placed in a path (docs/reliability.md, "Identifiers").
@@ -11480,6 +11515,10 @@ const schema = object({
     failOnNoTests: inputs_boolean,
     cancelOnAbort: inputs_boolean,
     failFast: inputs_boolean,
+    rerunFailed: pipe(schemas_string().check(_regex(/^\s*[0-9]+\s*$/, { error: `must be a whole number of re-runs, 0 to ${MAX_RERUNS}` })), pipe(transform(Number), schemas_number().check(refine((n) => n <= MAX_RERUNS, {
+        error: `must be at most ${MAX_RERUNS}: a test that fails ${MAX_RERUNS + 1} times is not flaky`
+    })))),
+    failOnFlaky: inputs_boolean,
     runId: runList,
     junitPath: inputs_optional,
     baseUrl: emptyOr(baseUrl),
@@ -11517,6 +11556,8 @@ const SHARED_INPUTS = [
     'failOnTestFailure',
     'failOnNoTests',
     'failFast',
+    'rerunFailed',
+    'failOnFlaky',
     'cancelOnAbort',
     'runId',
     'baseUrl',
@@ -11627,6 +11668,8 @@ function parseInputs(raw, defaultBuildVersion, rulesOf, names = PROVIDER_NAMES, 
     problems.push(...new Set(runs.flatMap((run) => platformProblems({ ...p, ...run }, rules))));
     if (runs.length > 1)
         rules.checkRuns?.(runs, checksOf(p, problems));
+    if (p.rerunFailed > 0)
+        problems.push(...rerunProblems(p, rules, runs.length));
     // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
     if (!problems.some((l) => l.startsWith('Input `previewUrl')))
         problems.push(...withPreviewUrl(p, rules, eventPreviewUrl));
@@ -11673,6 +11716,19 @@ function runsOf(lists, problems) {
     if (runs.length > MAX_RUNS)
         problems.push(`Input \`scenarioId\` with \`environment\` names ${runs.length} runs (${plans.length} \u00d7 ${environments.length}); one step starts at most ${MAX_RUNS}: split them over two steps, or a matrix.`);
     return runs;
+}
+/** What stands in the way of re-running failed tests (docs/how-it-works.md, Flaky tests): one line each. */
+function rerunProblems(p, rules, runs) {
+    if (!rules.rerun)
+        return [
+            `Input \`rerunFailed\` cannot be used with ${p.provider}: this action re-runs failed tests only where the platform documents a re-run of only a run's failed tests (testsigma).`
+        ];
+    const out = [];
+    if (!p.wait && p.runId === undefined)
+        out.push('Input `rerunFailed` needs `wait: true`: a failed run is re-run only once this step has seen it end.');
+    if (runs > 1)
+        out.push('Input `rerunFailed` works on a step of one run: give one `scenarioId` and `environment`, or use a matrix.');
+    return out;
 }
 /** One run's inputs: the step's, with that run's plan, environment and run ID. */
 function inputsOf(inputs, run) {
@@ -12426,6 +12482,19 @@ function webOriginOf(baseUrl) {
     const u = new URL(baseUrl);
     return u.protocol === 'https:' && REGIONAL.test(u.hostname) && !u.port ? u.origin : testsigma_WEB_ORIGIN;
 }
+/** A start of the test plan (a run, or a re-run of a run's failed tests): one POST, never sent twice. */
+async function start({ inputs, http }, body, action, signal) {
+    const { data } = await http.request({
+        method: 'POST',
+        path: '/api/v1/execution_results',
+        template: '/api/v1/execution_results',
+        body,
+        schema: ExecutionResult,
+        action,
+        creates: true
+    }, signal);
+    return testsigmaState(data, webOriginOf(inputs.baseUrl));
+}
 const testsigma = {
     name: 'testsigma',
     title: 'Testsigma',
@@ -12445,7 +12514,11 @@ const testsigma = {
             if (p.runId === undefined && c.need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
                 c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Test Plan ID');
             c.shape('environment', p.environment, ID_SHAPES.digits, 'the numeric Environment ID from Test Data > Environments');
-        }
+            // Its re-run names the plan beside the run (docs/platforms.md \u00a71.2, TS-DOC-RERUN).
+            if (p.rerunFailed > 0 && p.runId !== undefined && p.scenarioId === undefined)
+                c.problem('Input `rerunFailed` with `runId` needs `scenarioId`: Testsigma re-runs a run by its test plan ID and its own.');
+        },
+        rerun: 'the same start call with isReRun and reRunType ONLY_FAILED_TESTS'
     },
     defaultBaseUrl: 'https://app.testsigma.com',
     apiPath: '/api/v1',
@@ -12458,26 +12531,22 @@ const testsigma = {
     },
     runsPage: 'the test plan\u2019s Run History in Testsigma',
     nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
-    async trigger({ inputs, http }, signal) {
-        const { data } = await http.request({
-            method: 'POST',
-            path: '/api/v1/execution_results',
-            template: '/api/v1/execution_results',
-            body: {
-                executionId: inputs.scenarioId,
-                ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
-                buildNo: inputs.buildVersion,
-                ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
-                // Testsigma takes a saved configuration by ID or by name (docs/platforms.md \u00a71.2).
-                ...(inputs.executionConfig !== undefined && {
-                    executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
-                })
-            },
-            schema: ExecutionResult,
-            action: 'start the test plan',
-            creates: true
-        }, signal);
-        return testsigmaState(data, webOriginOf(inputs.baseUrl));
+    async trigger(ctx, signal) {
+        const { inputs } = ctx;
+        return start(ctx, {
+            executionId: inputs.scenarioId,
+            ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
+            buildNo: inputs.buildVersion,
+            ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
+            // Testsigma takes a saved configuration by ID or by name (docs/platforms.md \u00a71.2).
+            ...(inputs.executionConfig !== undefined && {
+                executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
+            })
+        }, 'start the test plan', signal);
+    },
+    // A re-run of a run's failed tests is the same call, naming the run (docs/platforms.md \u00a71.2, TS-DOC-RERUN).
+    async rerunFailed(ctx, run, signal) {
+        return start(ctx, { executionId: ctx.inputs.scenarioId, executionResultId: run.id, isReRun: true, reRunType: 'ONLY_FAILED_TESTS' }, `re-run the failed tests of run ${run.id}`, signal);
     },
     async status({ inputs, http }, runId, signal) {
         const { data } = await http.request({
@@ -12739,12 +12808,18 @@ function commentBody(c, run, tests = []) {
     const d = comment_duration(run);
     if (d)
         lines.push(`**Run time:** ${d}`);
-    lines.push(...failedTests('Failed tests', tests, COMMENT_FAILURES), ...footer(c));
+    lines.push(...failedTests('Failed tests', tests, COMMENT_FAILURES), ...flakyTests(tests), ...footer(c));
     return lines.join('\n');
 }
 /** A folded table of failed tests, the first `room` listed and the rest counted. */
 function failedTests(heading, tests, room) {
-    const failed = tests.filter((t) => t.status === 'failed');
+    return testsTable(heading, tests.filter((t) => t.status === 'failed'), room, (t) => t.error);
+}
+/** The tests that passed only on a re-run, with the error they first failed with. */
+function flakyTests(tests) {
+    return testsTable('Flaky tests: passed only on a re-run', flakyOf(tests), COMMENT_FAILURES, (t) => t.earlierFailures?.[0]?.error);
+}
+function testsTable(heading, failed, room, errorOf) {
     if (failed.length === 0)
         return [];
     const lines = ['', `<details${failed.length <= 5 ? ' open' : ''}><summary>${heading} (${failed.length})</summary>`, ''];
@@ -12752,7 +12827,8 @@ function failedTests(heading, tests, room) {
         lines.push('| Test | Suite | Error |', '|---|---|---|');
     for (const t of failed.slice(0, room)) {
         const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120);
-        lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`);
+        const error = errorOf(t);
+        lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${error ? inert(error, 160) : ''} |`);
     }
     if (failed.length > room)
         lines.push('', `\u2026and ${failed.length - room} more: open the run for the full list.`);
@@ -13393,6 +13469,11 @@ function xml(text) {
     return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => XML[c]);
 }
 const junit_seconds = (ms) => ((ms ?? 0) / 1000).toFixed(3);
+/** A failure element with its error; no error text is invented where the platform gives none (Testsigma often does not). */
+function junit_failure(tag, error) {
+    const message = error === undefined ? '' : ` message="${xml(error.split('\n')[0].slice(0, 500))}"`;
+    return `<${tag}${message}>${xml(error ?? '')}</${tag}>`;
+}
 const count = (list, status) => list.filter((t) => t.status === status).length;
 const total = (list) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0);
 /** One `<testsuite>` element: its tests, each with the class name `classOf` gives it. */
@@ -13404,14 +13485,17 @@ function testsuite(name, list, classOf) {
         // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
         const file = t.file ? ` file="${xml(t.file)}"` : '';
         const open = `    <testcase name="${xml(t.name)}" classname="${xml(classOf(t))}"${file} time="${junit_seconds(t.durationMs)}"`;
+        // Re-runs in Maven Surefire's format, which the common reporters read: a test that passed on a
+        // re-run has a <flakyFailure> per failed attempt; one that failed every time has its first
+        // failure as <failure> and each re-run's as <rerunFailure>.
+        const earlier = t.earlierFailures ?? [];
         if (t.status === 'passed')
-            lines.push(`${open}/>`);
+            lines.push(earlier.length === 0 ? `${open}/>` : `${open}>${earlier.map((f) => junit_failure('flakyFailure', f.error)).join('')}</testcase>`);
         else if (t.status === 'skipped')
             lines.push(`${open}><skipped/></testcase>`);
         else {
-            // No error text is invented where the platform gives none (Testsigma often does not).
-            const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`;
-            lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`);
+            const [first, ...later] = [...earlier, { error: t.error }];
+            lines.push(`${open}>${junit_failure('failure', first.error)}${later.map((f) => junit_failure('rerunFailure', f.error)).join('')}</testcase>`);
         }
     }
     lines.push('  </testsuite>');
@@ -13493,7 +13577,7 @@ function verdictOf(v, run, cancelled) {
         case 'passed':
             return {
                 kind: 'notice',
-                message: `Tests passed: ${where}`,
+                message: `Tests passed: ${where}${run.flaky ? ` (${run.flaky} of them only on a re-run: flaky, listed in the job summary)` : ''}`,
                 ...(noTestExecuted(run) && {
                     warning: `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`
                 })
@@ -13504,6 +13588,12 @@ function verdictOf(v, run, cancelled) {
                 return {
                     kind: 'error',
                     message: `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
+                };
+            // Every test passed in the end, some only on a re-run, and failOnFlaky holds that against them.
+            if (run.flaky && run.counts.failed === 0)
+                return {
+                    kind: 'error',
+                    message: `${run.flaky} test${run.flaky === 1 ? '' : 's'} passed only on a re-run (flaky), and failOnFlaky is true: ${where}`
                 };
             if (v.failOnTestFailure)
                 return { kind: 'error', message: `Tests failed${tally} (${word}): ${where}` };
@@ -13561,7 +13651,8 @@ function reportOf(o, { inputs, title, report }) {
         case 'triggered':
             return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) };
         case 'followed': {
-            const { tests, cancelled } = o;
+            const { tests, cancelled, reruns } = o;
+            const flaky = tests ? flakyOf(tests) : [];
             const run = inputs.failOnNoTests ? checkedForTests(o.run) : o.run;
             const timeoutNote = cancelled
                 ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
@@ -13571,12 +13662,18 @@ function reportOf(o, { inputs, title, report }) {
                 tests,
                 summary: () => {
                     buildRunSummary(report, run, run.status === 'timed_out' ? timeoutNote : undefined);
+                    if (reruns)
+                        buildReruns(reruns.attempts, reruns.stopped);
                     if (tests)
                         buildFailedTests(tests);
+                    buildFlakyTests(flaky);
                 },
                 conclude: () => {
                     if (tests && inputs.annotateTests)
                         annotateFailedTests(title, tests, run.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error');
+                    // Never a silent pass: the tests that passed only on a re-run are named where the verdict is read.
+                    if (flaky.length > 0)
+                        annotate('warning', oneLine(`${flaky.length} test${flaky.length === 1 ? '' : 's'} passed only on a re-run (flaky): ${flaky.map((t) => `${t.suite ? `${t.suite} \u203a ` : ''}${t.name}`).join(', ')}`, 1000));
                     if (tests && inputs.junitPath)
                         writeJUnitFile(inputs.junitPath, toJUnitXml(title, run, tests), tests.length);
                     giveVerdict(verdictContext, run, cancelled);
@@ -13728,8 +13825,10 @@ const REPORT_GRACE_MS = 10_000;
  * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
  * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
  */
-async function readTestResults(s, run, clock, signal) {
-    if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath))
+async function readTestResults(s, run, clock, signal, 
+/** Read them whatever the run's end (a re-run: its passes are what it is for). */
+always = false) {
+    if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath && !always))
         return undefined;
     const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)), 'the report budget ran out');
     try {
@@ -14142,9 +14241,120 @@ async function comment(s, entries, shown) {
     debug(`GitHub: one comment for ${entries.length} runs`);
 }
 
+;// CONCATENATED MODULE: ./src/rerun.ts
+// Re-running a failed run's failed tests (rerunFailed; docs/how-it-works.md, Flaky tests): each
+// re-run is started once, followed under the step's deadline, signal and client like the first
+// run, and its per-test results replace those of the tests it re-ran. A test that failed and then
+// passed is flaky; the verdict follows each test's last attempt. A re-run that cannot be started or
+// read leaves the verdict the run already had, and says why.
+
+
+
+
+
+
+
+const keyOf = (t) => `${t.suite ?? ''}\u0000${t.name}`;
+/** The tests after a re-run: each one it re-ran takes its new result, and keeps the failures before it. */
+function merged(tests, again) {
+    const latest = new Map(again.map((t) => [keyOf(t), t]));
+    return tests.map((t) => {
+        const next = t.status === 'failed' ? latest.get(keyOf(t)) : undefined;
+        if (!next)
+            return t;
+        return { ...next, earlierFailures: [...(t.earlierFailures ?? []), { error: t.error }] };
+    });
+}
+/**
+ * The first run judged by each test's last attempt: passed once no test fails (failed with
+ * failOnFlaky when one passed only on a re-run), its counts moved by the tests that passed since.
+ */
+function judged(first, tests, attempts, failOnFlaky) {
+    const flaky = flakyOf(tests).length;
+    const stillFailing = tests.some((t) => t.status === 'failed');
+    const last = attempts.at(-1);
+    // A re-run that did not end as a run of tests (cancelled, an error, the deadline) proves nothing.
+    const settled = last !== undefined && (last.status === 'passed' || last.status === 'failed');
+    const c = first.counts;
+    // Every failure the run counted must be a test the re-runs saw pass: a failure the per-test
+    // results do not list (an aborted test counted apart) was never re-run, so it still stands.
+    const failedAtFirst = tests.filter((t) => t.status === 'failed' || (t.earlierFailures?.length ?? 0) > 0).length;
+    const accounted = c.failed === undefined || failedAtFirst >= c.failed;
+    const passes = settled && !stillFailing && accounted;
+    return {
+        ...first,
+        status: passes && !(failOnFlaky && flaky > 0) ? 'passed' : 'failed',
+        providerStatus: last ? `${first.providerStatus}, re-run: ${last.providerStatus}` : first.providerStatus,
+        counts: {
+            ...c,
+            passed: c.passed === undefined ? undefined : c.passed + flaky,
+            failed: c.failed === undefined ? undefined : Math.max(0, c.failed - flaky)
+        },
+        endedAt: last?.endedAt ?? first.endedAt,
+        refs: { ...first.refs, ...(attempts.length > 0 && { rerunIds: attempts.map((a) => a.id).join(',') }) },
+        flaky,
+        ...(passes && { message: undefined })
+    };
+}
+/**
+ * Re-runs the failed tests of `first` (which failed) up to `rerunFailed` times, while some still
+ * fail and the deadline allows. A signal during a re-run ends the wait as it ends the first run's
+ * (WaitAborted, with the re-run as the last state), so the step stops and cancels that re-run.
+ */
+async function rerunFailedTests(s, first, tests, clock, signal) {
+    const { provider, inputs } = s;
+    const attempts = [];
+    let current = tests;
+    let stopped;
+    for (let n = 1; n <= inputs.rerunFailed; n++) {
+        const failing = current.filter((t) => t.status === 'failed');
+        if (failing.length === 0)
+            break;
+        if (clock.now() >= s.deadline) {
+            stopped = 'the step reached its timeout before the re-run';
+            break;
+        }
+        const of = attempts.at(-1) ?? first;
+        s.log(`Re-running the ${failing.length} failed test${failing.length === 1 ? '' : 's'} of run ${of.id} (re-run ${n} of ${inputs.rerunFailed})\u2026`);
+        let rerun;
+        try {
+            // Each re-run is a start of its own: a key of its own, never re-sent after it may have arrived.
+            rerun = await provider.rerunFailed({ ...s.ctx, http: s.ctx.http.startingWith(`${stepState.idempotencyKey()}-rerun-${n}`) }, of, signal);
+        }
+        catch (e) {
+            if (signal.aborted || !(e instanceof PlatformError))
+                throw e;
+            stopped = `the re-run could not be started: ${e.message}`;
+            annotate('warning', `${oneLine(stopped, 600)} The verdict is the run's own.`);
+            break;
+        }
+        // The re-run is the run a post step would cancel now.
+        stepState.setRunId(rerun.id, s.index);
+        s.log(`Started re-run ${rerun.id}${rerun.url ? `: ${rerun.url}` : ''}`);
+        const end = await waitForRun(rerun, { ...waitOptions(s, clock, signal), log: (l) => s.log(`Re-run ${n}: ${l}`) });
+        attempts.push(end);
+        s.log(`Re-run ${end.id}: ${progressLine(end)}`);
+        if (!isTerminal(end) || (end.status !== 'passed' && end.status !== 'failed')) {
+            stopped = `re-run ${end.id} ended ${end.status} (${oneLine(end.providerStatus, 60)})`;
+            break;
+        }
+        const again = await readTestResults(s, end, clock, signal, true);
+        if (!again) {
+            stopped = `the results of re-run ${end.id} could not be read`;
+            break;
+        }
+        current = merged(current, again);
+    }
+    const flaky = flakyOf(current);
+    if (flaky.length > 0)
+        s.log(`Passed only on a re-run (flaky): ${flaky.map((t) => oneLine(`${t.suite ? `${t.suite} \u203a ` : ''}${t.name}`, 120)).join(', ')}`);
+    return { run: judged(first, current, attempts, inputs.failOnFlaky), tests: current, attempts, stopped };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // The process shell: signals, the main step's sequence (open, follow, report) and the entry point
 // that tells the main step from the post step.
+
 
 
 
@@ -14185,9 +14395,14 @@ async function follow(s, first, clock, signal, onState) {
     });
     onState(final);
     const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final));
-    const tests = await readTestResults(s, final, clock, signal);
+    const read = await readTestResults(s, final, clock, signal);
     info(`Final: ${progressLine(final)}`);
-    await finish(s, { kind: 'followed', run: final, tests, cancelled });
+    // rerunFailed: a run whose tests failed has them re-run (docs/how-it-works.md, Flaky tests).
+    const reruns = inputs.rerunFailed > 0 && final.status === 'failed' && read?.some((t) => t.status === 'failed')
+        ? await rerunFailedTests(s, final, read, clock, signal)
+        : undefined;
+    const run = reruns?.run ?? (inputs.rerunFailed > 0 && isTerminal(final) ? { ...final, flaky: 0 } : final);
+    await finish(s, { kind: 'followed', run, tests: reruns?.tests ?? read, cancelled, reruns });
 }
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */
 async function stopped(s, last) {
@@ -14250,7 +14465,7 @@ async function run(clock = realClock, exit = process.exit, registry) {
  * saved before the main step's first request: a post step that finds none (the workflow was
  * cancelled before the main step ran) sends nothing (docs/reliability.md, "Post step").
  */
-async function start(entry = process.argv[1] ?? '', exit = process.exit) {
+async function main_start(entry = process.argv[1] ?? '', exit = process.exit) {
     // Mask the token before anything else can print.
     const token = getInput('token');
     if (token)
@@ -14273,5 +14488,5 @@ async function start(entry = process.argv[1] ?? '', exit = process.exit) {
 ;// CONCATENATED MODULE: ./src/index.ts
 // The action's entry point: GitHub runs dist/index.js (main and post step), which is this file bundled.
 
-void start();
+void main_start();
 

@@ -33,6 +33,8 @@ export const INPUT_NAMES = [
   'annotateTests',
   'failOnNoTests',
   'failFast',
+  'rerunFailed',
+  'failOnFlaky',
   'previewUrl',
   'previewUrlVariable',
   'commitStatus',
@@ -50,6 +52,8 @@ export const INPUT_DEFAULTS: Partial<Record<InputName, string>> = {
   failOnNoTests: 'true',
   cancelOnAbort: 'false',
   failFast: 'false',
+  rerunFailed: '0',
+  failOnFlaky: 'false',
   latestDeploy: 'false',
   updateVcsStatus: 'true',
   annotateTests: 'true',
@@ -79,6 +83,9 @@ export interface RunSpec {
 /** The most runs one step starts or follows: beyond it, an input error and nothing is sent. */
 export const MAX_RUNS = 20
 
+/** The most re-runs of a run's failed tests one step asks for. */
+export const MAX_RERUNS = 3
+
 export interface Inputs {
   provider: ProviderName
   token: string
@@ -103,6 +110,10 @@ export interface Inputs {
    * inputs come from `inputsOf`.
    */
   runs: RunSpec[]
+  /** Re-runs of a failed run's failed tests, at most MAX_RERUNS (docs/how-it-works.md, Flaky tests). */
+  rerunFailed: number
+  /** A test that passed only on a re-run fails the step. */
+  failOnFlaky: boolean
   runId?: string
   junitPath?: string
   baseUrl?: string
@@ -275,6 +286,18 @@ const schema = z.object({
   failOnNoTests: boolean,
   cancelOnAbort: boolean,
   failFast: boolean,
+  rerunFailed: z.pipe(
+    z.string().check(z.regex(/^\s*[0-9]+\s*$/, { error: `must be a whole number of re-runs, 0 to ${MAX_RERUNS}` })),
+    z.pipe(
+      z.transform(Number),
+      z.number().check(
+        z.refine((n) => n <= MAX_RERUNS, {
+          error: `must be at most ${MAX_RERUNS}: a test that fails ${MAX_RERUNS + 1} times is not flaky`
+        })
+      )
+    )
+  ),
+  failOnFlaky: boolean,
   runId: runList,
   junitPath: optional,
   baseUrl: emptyOr(baseUrl),
@@ -340,6 +363,11 @@ export interface InputRules {
    * (Evaficy's environment name).
    */
   readonly whole?: readonly RunListName[]
+  /**
+   * How it re-runs a run's failed tests, where it documents a re-run of only those (Testsigma);
+   * absent: `rerunFailed` is an input error naming the platform.
+   */
+  readonly rerun?: string
   /** Its rules over the runs of one step together, when there are several (Testery: one run per environment). */
   checkRuns?(runs: readonly RunSpec[], c: InputChecks): void
 }
@@ -355,6 +383,8 @@ export const SHARED_INPUTS: readonly InputName[] = [
   'failOnTestFailure',
   'failOnNoTests',
   'failFast',
+  'rerunFailed',
+  'failOnFlaky',
   'cancelOnAbort',
   'runId',
   'baseUrl',
@@ -476,6 +506,7 @@ export function parseInputs(
   // Each run is checked as a step of that one run would be; a problem they share is said once.
   problems.push(...new Set(runs.flatMap((run) => platformProblems({ ...p, ...run }, rules))))
   if (runs.length > 1) rules.checkRuns?.(runs, checksOf(p, problems))
+  if (p.rerunFailed > 0) problems.push(...rerunProblems(p, rules, runs.length))
   // Their own shapes first: a preview URL rule only speaks of inputs that parsed.
   if (!problems.some((l) => l.startsWith('Input `previewUrl'))) problems.push(...withPreviewUrl(p, rules, eventPreviewUrl))
   // One line per problem, in action.yml's order of inputs, whichever check found it.
@@ -525,6 +556,19 @@ function runsOf(lists: Partial<Record<RunListName, string[]>>, problems: string[
       `Input \`scenarioId\` with \`environment\` names ${runs.length} runs (${plans.length} × ${environments.length}); one step starts at most ${MAX_RUNS}: split them over two steps, or a matrix.`
     )
   return runs
+}
+
+/** What stands in the way of re-running failed tests (docs/how-it-works.md, Flaky tests): one line each. */
+function rerunProblems(p: ParsedInputs, rules: InputRules, runs: number): string[] {
+  if (!rules.rerun)
+    return [
+      `Input \`rerunFailed\` cannot be used with ${p.provider}: this action re-runs failed tests only where the platform documents a re-run of only a run's failed tests (testsigma).`
+    ]
+  const out: string[] = []
+  if (!p.wait && p.runId === undefined)
+    out.push('Input `rerunFailed` needs `wait: true`: a failed run is re-run only once this step has seen it end.')
+  if (runs > 1) out.push('Input `rerunFailed` works on a step of one run: give one `scenarioId` and `environment`, or use a matrix.')
+  return out
 }
 
 /** One run's inputs: the step's, with that run's plan, environment and run ID. */

@@ -15,6 +15,12 @@ function xml(text: string): string {
 
 const seconds = (ms?: number) => ((ms ?? 0) / 1000).toFixed(3)
 
+/** A failure element with its error; no error text is invented where the platform gives none (Testsigma often does not). */
+function failure(tag: 'failure' | 'flakyFailure' | 'rerunFailure', error: string | undefined): string {
+  const message = error === undefined ? '' : ` message="${xml(error.split('\n')[0].slice(0, 500))}"`
+  return `<${tag}${message}>${xml(error ?? '')}</${tag}>`
+}
+
 const count = (list: TestResult[], status: TestResult['status']) => list.filter((t) => t.status === status).length
 const total = (list: TestResult[]) => list.reduce((a, t) => a + (t.durationMs ?? 0), 0)
 
@@ -27,12 +33,16 @@ function testsuite(name: string, list: TestResult[], classOf: (t: TestResult) =>
     // `file` is what test reporters (mikepenz/action-junit-report, dorny/test-reporter) annotate.
     const file = t.file ? ` file="${xml(t.file)}"` : ''
     const open = `    <testcase name="${xml(t.name)}" classname="${xml(classOf(t))}"${file} time="${seconds(t.durationMs)}"`
-    if (t.status === 'passed') lines.push(`${open}/>`)
+    // Re-runs in Maven Surefire's format, which the common reporters read: a test that passed on a
+    // re-run has a <flakyFailure> per failed attempt; one that failed every time has its first
+    // failure as <failure> and each re-run's as <rerunFailure>.
+    const earlier = t.earlierFailures ?? []
+    if (t.status === 'passed')
+      lines.push(earlier.length === 0 ? `${open}/>` : `${open}>${earlier.map((f) => failure('flakyFailure', f.error)).join('')}</testcase>`)
     else if (t.status === 'skipped') lines.push(`${open}><skipped/></testcase>`)
     else {
-      // No error text is invented where the platform gives none (Testsigma often does not).
-      const message = t.error === undefined ? '' : ` message="${xml(t.error.split('\n')[0].slice(0, 500))}"`
-      lines.push(`${open}><failure${message}>${xml(t.error ?? '')}</failure></testcase>`)
+      const [first, ...later] = [...earlier, { error: t.error }]
+      lines.push(`${open}>${failure('failure', first.error)}${later.map((f) => failure('rerunFailure', f.error)).join('')}</testcase>`)
     }
   }
   lines.push('  </testsuite>')

@@ -13,7 +13,8 @@ import type { Registry } from './providers/index.js'
 import { stepState } from './step-state.js'
 import { openRun, readTestResults, waitOptions } from './run-steps.js'
 import { runMany } from './batch.js'
-import { progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
+import { rerunFailedTests } from './rerun.js'
+import { isTerminal, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
 /**
  * The one report sequence, the same on every path: the outputs, then the job summary, then what
@@ -42,9 +43,15 @@ async function follow(s: Setup, first: RunState, clock: Clock, signal: AbortSign
   })
   onState(final)
   const cancelled = final.status === 'timed_out' && inputs.cancelOnAbort && (await cancelNow(s, final))
-  const tests = await readTestResults(s, final, clock, signal)
+  const read = await readTestResults(s, final, clock, signal)
   core.info(`Final: ${progressLine(final)}`)
-  await finish(s, { kind: 'followed', run: final, tests, cancelled })
+  // rerunFailed: a run whose tests failed has them re-run (docs/how-it-works.md, Flaky tests).
+  const reruns =
+    inputs.rerunFailed > 0 && final.status === 'failed' && read?.some((t) => t.status === 'failed')
+      ? await rerunFailedTests(s, final, read, clock, signal)
+      : undefined
+  const run = reruns?.run ?? (inputs.rerunFailed > 0 && isTerminal(final) ? { ...final, flaky: 0 } : final)
+  await finish(s, { kind: 'followed', run, tests: reruns?.tests ?? read, cancelled, reruns })
 }
 
 /** The workflow was cancelled while the step waited: cancel the run if asked, report, fail. */

@@ -35,6 +35,8 @@ export interface RunState {
    * `ciRunId`, the CI run its External Testing API takes, docs/platforms.md point 20).
    */
   refs?: Record<string, string>
+  /** With re-runs of failed tests: how many tests failed and then passed on a re-run. */
+  flaky?: number
 }
 
 /** One test of a finished run, as the platform reports it. */
@@ -48,6 +50,8 @@ export interface TestResult {
   url?: string
   /** The test's source file in the tests' repository, where the platform names one (Testery). */
   file?: string
+  /** Its failed attempts before this one, oldest first, each with its error where given (a re-run's test). */
+  earlierFailures?: { error?: string }[]
 }
 
 /** A run found on the platform, with the fields that tell whether this step started it. */

@@ -1,12 +1,21 @@
 // How the main step ended, as one tagged union, and the one function that says what each ending
 // means: the outputs, the job summary, and what comes after it (per-test annotations, the JUnit
 // file, the verdict and so the exit code). Building the report sends nothing; main.ts writes it.
-import { verdict } from './annotations.js'
+import { annotate, verdict } from './annotations.js'
 import type { PlatformError } from './errors.js'
 import type { Inputs } from './inputs.js'
 import { toJUnitXml, writeJUnitFile } from './junit.js'
 import type { RunState, TestResult } from './model.js'
-import { annotateFailedTests, buildErrorSummary, buildFailedTests, buildRunSummary, type ReportContext } from './report.js'
+import {
+  annotateFailedTests,
+  buildErrorSummary,
+  buildFailedTests,
+  buildFlakyTests,
+  flakyOf,
+  buildReruns,
+  buildRunSummary,
+  type ReportContext
+} from './report.js'
 import { oneLine, redact } from './text.js'
 import { checkedForTests, giveVerdict, runLabel } from './verdict.js'
 
@@ -14,7 +23,7 @@ export type Outcome =
   /** Started and not waited for. */
   | { kind: 'triggered'; run: RunState }
   /** Followed to its end, or to the timeout (`timed_out`), with the per-test results when read. */
-  | { kind: 'followed'; run: RunState; tests?: TestResult[]; cancelled: boolean }
+  | { kind: 'followed'; run: RunState; tests?: TestResult[]; cancelled: boolean; reruns?: { attempts: RunState[]; stopped?: string } }
   /** The workflow was cancelled while the step waited. */
   | { kind: 'stopped'; last: RunState; cancelled: boolean }
   /** The platform failed the step (a start refused, a read no wait can fix); `cancelled`: by a signal. */
@@ -53,7 +62,8 @@ export function reportOf(o: Outcome, { inputs, title, report }: OutcomeContext):
     case 'triggered':
       return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) }
     case 'followed': {
-      const { tests, cancelled } = o
+      const { tests, cancelled, reruns } = o
+      const flaky = tests ? flakyOf(tests) : []
       const run = inputs.failOnNoTests ? checkedForTests(o.run) : o.run
       const timeoutNote = cancelled
         ? 'This step stopped waiting at the timeout and cancelled the run on the platform.'
@@ -63,11 +73,22 @@ export function reportOf(o: Outcome, { inputs, title, report }: OutcomeContext):
         tests,
         summary: () => {
           buildRunSummary(report, run, run.status === 'timed_out' ? timeoutNote : undefined)
+          if (reruns) buildReruns(reruns.attempts, reruns.stopped)
           if (tests) buildFailedTests(tests)
+          buildFlakyTests(flaky)
         },
         conclude: () => {
           if (tests && inputs.annotateTests)
             annotateFailedTests(title, tests, run.status === 'failed' && !inputs.failOnTestFailure ? 'warning' : 'error')
+          // Never a silent pass: the tests that passed only on a re-run are named where the verdict is read.
+          if (flaky.length > 0)
+            annotate(
+              'warning',
+              oneLine(
+                `${flaky.length} test${flaky.length === 1 ? '' : 's'} passed only on a re-run (flaky): ${flaky.map((t) => `${t.suite ? `${t.suite} › ` : ''}${t.name}`).join(', ')}`,
+                1000
+              )
+            )
           if (tests && inputs.junitPath) writeJUnitFile(inputs.junitPath, toJUnitXml(title, run, tests), tests.length)
           giveVerdict(verdictContext, run, cancelled)
         }

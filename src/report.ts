@@ -80,10 +80,13 @@ export function runOutputs(provider: string, run: RunState): Record<string, stri
     passedCount: run.counts.passed,
     failedCount: run.counts.failed,
     skippedCount: run.counts.skipped,
-    durationSeconds: duration
+    durationSeconds: duration,
+    flakyCount: run.flaky
   }
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(values)) if (k !== 'provider') out[k] = v === undefined ? '' : String(v)
+  // flakyCount is written only by a step that re-runs failed tests (rerunFailed): others are as they were.
+  for (const [k, v] of Object.entries(values))
+    if (k !== 'provider' && !(k === 'flakyCount' && v === undefined)) out[k] = v === undefined ? '' : String(v)
   // The platform's other IDs go in `result` only: the outputs are action.yml's, no more; and none
   // of them can stand in for a field above.
   out.result = JSON.stringify({ ...run.refs, ...values })
@@ -228,6 +231,35 @@ export function buildFailedTests(tests: TestResult[], heading = 'Failed tests'):
   s.addTable(rows)
   if (failed.length > MAX_LISTED_FAILURES)
     s.addRaw(`<p>…and ${failed.length - MAX_LISTED_FAILURES} more: open the run for the full list.</p>`, true)
+}
+
+/** Tests that failed and then passed on a re-run (rerunFailed). */
+export const flakyOf = (tests: TestResult[]) => tests.filter((t) => t.status === 'passed' && (t.earlierFailures?.length ?? 0) > 0)
+
+/** The re-runs of the failed tests, each linked with how it ended, and why re-running stopped early. */
+export function buildReruns(attempts: RunState[], stopped?: string): void {
+  const list = attempts.map((a) => `${MARK[a.status]} ${link(`run ${a.id}`, a.url)} <code>${forSummary(a.providerStatus)}</code>`)
+  const said =
+    list.length > 0 ? `The failed tests were re-run ${list.length === 1 ? 'once' : `${list.length} times`}: ${list.join(', ')}.` : ''
+  const why = stopped ? ` Re-running stopped: ${forSummary(stopped, 400)}; the verdict is the run's own.` : ''
+  if (said || why) core.summary.addRaw(`<p>🔁 ${said}${why}</p>`, true)
+}
+
+/** The tests that failed and then passed on a re-run: listed apart, with the error they first failed with. */
+export function buildFlakyTests(flaky: TestResult[]): void {
+  if (flaky.length === 0) return
+  core.summary.addHeading(`Flaky tests (${flaky.length}): passed only on a re-run`, 3)
+  core.summary.addTable([
+    [
+      { data: 'Test', header: true },
+      { data: 'Suite', header: true },
+      { data: 'Failed first with', header: true }
+    ],
+    ...flaky.slice(0, MAX_LISTED_FAILURES).map((t) => {
+      const first = t.earlierFailures?.[0]?.error
+      return [link(t.name, t.url), forSummary(t.suite ?? '', 120), first ? `<code>${forSummary(first, 200)}</code>` : '']
+    })
+  ])
 }
 
 /**

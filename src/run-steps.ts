@@ -21,8 +21,15 @@ const REPORT_GRACE_MS = 10_000
  * The per-test results of a run that ended, when they are worth reading: it did not pass (to list
  * the failures), or a JUnit file was asked for. A failure here is a warning, never the step's.
  */
-export async function readTestResults(s: Setup, run: RunState, clock: Clock, signal: AbortSignal): Promise<TestResult[] | undefined> {
-  if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath)) return undefined
+export async function readTestResults(
+  s: Setup,
+  run: RunState,
+  clock: Clock,
+  signal: AbortSignal,
+  /** Read them whatever the run's end (a re-run: its passes are what it is for). */
+  always = false
+): Promise<TestResult[] | undefined> {
+  if (!s.provider.testResults || !isTerminal(run) || (run.status === 'passed' && !s.inputs.junitPath && !always)) return undefined
   const budget = budgeted(signal, Math.round(Math.max(s.deadline - clock.now(), REPORT_GRACE_MS)), 'the report budget ran out')
   try {
     return await s.provider.testResults(s.ctx, run, budget.signal)

@@ -55,7 +55,7 @@ export function verdictOf(v: VerdictContext, run: RunState, cancelled: boolean):
     case 'passed':
       return {
         kind: 'notice',
-        message: `Tests passed: ${where}`,
+        message: `Tests passed: ${where}${run.flaky ? ` (${run.flaky} of them only on a re-run: flaky, listed in the job summary)` : ''}`,
         ...(noTestExecuted(run) && {
           warning: `${where} passed with no test executed: check that the test plan or suite selects tests. Not failing the step: failOnNoTests is false.`
         })
@@ -66,6 +66,12 @@ export function verdictOf(v: VerdictContext, run: RunState, cancelled: boolean):
         return {
           kind: 'error',
           message: `No test was executed (${word}): ${where}. A run without tests is not a pass: check that the test plan or suite selects tests, or set failOnNoTests: false.`
+        }
+      // Every test passed in the end, some only on a re-run, and failOnFlaky holds that against them.
+      if (run.flaky && run.counts.failed === 0)
+        return {
+          kind: 'error',
+          message: `${run.flaky} test${run.flaky === 1 ? '' : 's'} passed only on a re-run (flaky), and failOnFlaky is true: ${where}`
         }
       if (v.failOnTestFailure) return { kind: 'error', message: `Tests failed${tally} (${word}): ${where}` }
       return { kind: 'warning', message: `Tests failed${tally} (${word}): ${where}. Not failing the step: failOnTestFailure is false.` }

@@ -67,8 +67,8 @@ function view(run, { withPlan = true } = {}) {
     isVisuallyPassed: null,
     environment: null,
     childResult: null,
-    reRunParentId: null,
-    reRunType: null,
+    reRunParentId: run.reRunParentId === undefined ? null : Number(run.reRunParentId),
+    reRunType: run.reRunType ?? null,
     triggeredType: 'API',
     totalRunningCount: p.phase === 'running' ? 1 : 0,
     executionDetails: EXECUTION_DETAILS,
@@ -79,6 +79,9 @@ function view(run, { withPlan = true } = {}) {
 const isId = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && /^[0-9]+$/.test(v))
 
 /** What the vendor would refuse in a trigger body (types from its docs and scripts), or undefined. */
+// The documented kinds of re-run (docs/platforms.md §1.2, TS-DOC-RERUN); this sandbox runs ONLY_FAILED_TESTS.
+const RERUN_TYPES = ['ALL_TESTS', 'ONLY_FAILED_TESTS', 'ALL_ITERATIONS', 'ONLY_FAILED_ITERATIONS', 'USER_PICKED']
+
 function invalid(b) {
   if (b.executionId === undefined || b.executionId === '' || b.executionId === null) return MESSAGES[400]
   if (!isId(b.executionId)) return 'executionId must be a number'
@@ -92,6 +95,9 @@ function invalid(b) {
       Object.values(b.runtimeData).some((v) => typeof v !== 'string'))
   )
     return 'runtimeData must be an object of strings'
+  if (b.isReRun !== undefined && typeof b.isReRun !== 'boolean') return 'isReRun must be a boolean'
+  if (b.isReRun && !isId(b.executionResultId)) return 'executionResultId must be a number'
+  if (b.isReRun && !RERUN_TYPES.includes(b.reRunType)) return `reRunType must be one of ${RERUN_TYPES.join(', ')}`
   if (
     b.executionConfig !== undefined &&
     (typeof b.executionConfig !== 'object' ||
@@ -127,6 +133,30 @@ export function testsigmaSandbox() {
       json(ctx.res, 200, view(reply))
     })
   }
+  /**
+   * A re-run of a run's failed tests (docs/platforms.md §1.2, TS-DOC-RERUN): a new run of the same
+   * plan, environment and build, holding only the tests that failed in the run it names, which
+   * points back to it (reRunParentId). The sandbox's next script says how many of them fail again
+   * (none by default). A run that has not ended, or has no failed test, is refused.
+   */
+  const rerun = (ctx, b) => {
+    const parent = book.get(b.executionResultId)
+    if (!parent || parent.planId !== Number(b.executionId)) return fail(ctx.res, 404, 'Test plan result not found')
+    const p = phaseOf(parent)
+    const failed = p.counts.failed
+    if (p.phase !== 'ended' || failed === 0) return fail(ctx.res, 400, 'There are no failed test cases to re-run in this execution')
+    ctx.created()
+    const run = book.create({
+      planId: parent.planId,
+      buildNo: parent.buildNo,
+      environmentId: parent.environmentId,
+      reRunParentId: parent.id,
+      reRunType: b.reRunType
+    })
+    // Its tests are the parent's failed ones, by place (runs.js testsOf: the first `failed` tests fail).
+    run.script = { ...run.script, total: failed, failed: Math.min(run.script.failed, failed), skipped: 0, failedAs: undefined }
+    json(ctx.res, 200, view(run, { withPlan: false }))
+  }
   return {
     // Every request is checked for the token first (server.js), answering with `fail`.
     auth: 'Bearer',
@@ -145,6 +175,7 @@ export function testsigmaSandbox() {
           if (problem) return fail(ctx.res, 400, problem)
           const scripted = scriptedStatus(b.executionId)
           if (scripted) return fail(ctx.res, scripted)
+          if (b.isReRun) return rerun(ctx, b)
           ctx.created()
           const run = book.create({
             planId: Number(b.executionId),

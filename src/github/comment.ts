@@ -1,7 +1,7 @@
 // What the commit status and the pull-request comment say: pure functions of the run.
 import { formatDuration } from '../duration.js'
 import type { RunState, RunStatus, TestResult } from '../model.js'
-import { durationSeconds, MARK } from '../report.js'
+import { durationSeconds, flakyOf, MARK } from '../report.js'
 import { forSummary } from '../text.js'
 
 /**
@@ -95,19 +95,33 @@ export function commentBody(c: CommentContext, run: RunState, tests: TestResult[
   if (tally) lines.push(`**Tests:** ${tally}`)
   const d = duration(run)
   if (d) lines.push(`**Run time:** ${d}`)
-  lines.push(...failedTests('Failed tests', tests, COMMENT_FAILURES), ...footer(c))
+  lines.push(...failedTests('Failed tests', tests, COMMENT_FAILURES), ...flakyTests(tests), ...footer(c))
   return lines.join('\n')
 }
 
 /** A folded table of failed tests, the first `room` listed and the rest counted. */
 function failedTests(heading: string, tests: TestResult[], room: number): string[] {
-  const failed = tests.filter((t) => t.status === 'failed')
+  return testsTable(
+    heading,
+    tests.filter((t) => t.status === 'failed'),
+    room,
+    (t) => t.error
+  )
+}
+
+/** The tests that passed only on a re-run, with the error they first failed with. */
+function flakyTests(tests: TestResult[]): string[] {
+  return testsTable('Flaky tests: passed only on a re-run', flakyOf(tests), COMMENT_FAILURES, (t) => t.earlierFailures?.[0]?.error)
+}
+
+function testsTable(heading: string, failed: TestResult[], room: number, errorOf: (t: TestResult) => string | undefined): string[] {
   if (failed.length === 0) return []
   const lines = ['', `<details${failed.length <= 5 ? ' open' : ''}><summary>${heading} (${failed.length})</summary>`, '']
   if (room > 0) lines.push('| Test | Suite | Error |', '|---|---|---|')
   for (const t of failed.slice(0, room)) {
     const name = t.url ? `[${inert(t.name, 120)}](${mdUrl(t.url)})` : inert(t.name, 120)
-    lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${t.error ? inert(t.error, 160) : ''} |`)
+    const error = errorOf(t)
+    lines.push(`| ${name} | ${inert(t.suite ?? '', 80)} | ${error ? inert(error, 160) : ''} |`)
   }
   if (failed.length > room) lines.push('', `…and ${failed.length - room} more: open the run for the full list.`)
   lines.push('', '</details>')

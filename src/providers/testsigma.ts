@@ -135,6 +135,28 @@ export function webOriginOf(baseUrl: string | undefined): string {
   return u.protocol === 'https:' && REGIONAL.test(u.hostname) && !u.port ? u.origin : WEB_ORIGIN
 }
 
+/** A start of the test plan (a run, or a re-run of a run's failed tests): one POST, never sent twice. */
+async function start(
+  { inputs, http }: ProviderContext,
+  body: Record<string, unknown>,
+  action: string,
+  signal?: AbortSignal
+): Promise<RunState> {
+  const { data } = await http.request(
+    {
+      method: 'POST',
+      path: '/api/v1/execution_results',
+      template: '/api/v1/execution_results',
+      body,
+      schema: ExecutionResult,
+      action,
+      creates: true
+    },
+    signal
+  )
+  return testsigmaState(data, webOriginOf(inputs.baseUrl))
+}
+
 export const testsigma: Provider = {
   name: 'testsigma',
   title: 'Testsigma',
@@ -154,7 +176,11 @@ export const testsigma: Provider = {
       if (p.runId === undefined && c.need('scenarioId', p.scenarioId, 'the Test Plan ID (Test Plans > your plan > CI/CD Integrations)'))
         c.shape('scenarioId', p.scenarioId, ID_SHAPES.digits, 'the numeric Test Plan ID')
       c.shape('environment', p.environment, ID_SHAPES.digits, 'the numeric Environment ID from Test Data > Environments')
-    }
+      // Its re-run names the plan beside the run (docs/platforms.md §1.2, TS-DOC-RERUN).
+      if (p.rerunFailed > 0 && p.runId !== undefined && p.scenarioId === undefined)
+        c.problem('Input `rerunFailed` with `runId` needs `scenarioId`: Testsigma re-runs a run by its test plan ID and its own.')
+    },
+    rerun: 'the same start call with isReRun and reRunType ONLY_FAILED_TESTS'
   },
   defaultBaseUrl: 'https://app.testsigma.com',
   apiPath: '/api/v1',
@@ -168,29 +194,33 @@ export const testsigma: Provider = {
   runsPage: 'the test plan’s Run History in Testsigma',
   nextStep: 'The run goes on in Testsigma; open it from the link above. Set <code>wait: true</code> to hold this job until it ends.',
 
-  async trigger({ inputs, http }: ProviderContext, signal?: AbortSignal): Promise<RunState> {
-    const { data } = await http.request(
+  async trigger(ctx: ProviderContext, signal?: AbortSignal): Promise<RunState> {
+    const { inputs } = ctx
+    return start(
+      ctx,
       {
-        method: 'POST',
-        path: '/api/v1/execution_results',
-        template: '/api/v1/execution_results',
-        body: {
-          executionId: inputs.scenarioId,
-          ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
-          buildNo: inputs.buildVersion,
-          ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
-          // Testsigma takes a saved configuration by ID or by name (docs/platforms.md §1.2).
-          ...(inputs.executionConfig !== undefined && {
-            executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
-          })
-        },
-        schema: ExecutionResult,
-        action: 'start the test plan',
-        creates: true
+        executionId: inputs.scenarioId,
+        ...(inputs.environment !== undefined && { environmentId: inputs.environment }),
+        buildNo: inputs.buildVersion,
+        ...(inputs.variables && { runtimeData: Object.fromEntries(inputs.variables.map((v) => [v.key, v.value])) }),
+        // Testsigma takes a saved configuration by ID or by name (docs/platforms.md §1.2).
+        ...(inputs.executionConfig !== undefined && {
+          executionConfig: /^[0-9]+$/.test(inputs.executionConfig) ? { id: inputs.executionConfig } : { name: inputs.executionConfig }
+        })
       },
+      'start the test plan',
       signal
     )
-    return testsigmaState(data, webOriginOf(inputs.baseUrl))
+  },
+
+  // A re-run of a run's failed tests is the same call, naming the run (docs/platforms.md §1.2, TS-DOC-RERUN).
+  async rerunFailed(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<RunState> {
+    return start(
+      ctx,
+      { executionId: ctx.inputs.scenarioId, executionResultId: run.id, isReRun: true, reRunType: 'ONLY_FAILED_TESTS' },
+      `re-run the failed tests of run ${run.id}`,
+      signal
+    )
   },
 
   async status({ inputs, http }: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState> {

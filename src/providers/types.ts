@@ -41,6 +41,11 @@ export interface Provider {
   authorization(token: string): string
   /** Start a run; the signal is the step's cancel signal, obeyed while the request is in flight. */
   trigger(ctx: ProviderContext, signal?: AbortSignal): Promise<RunState>
+  /**
+   * Start a re-run of only the failed tests of a run that ended (Testsigma); absent where the
+   * platform documents none. Its answer is the new run, followed like the first.
+   */
+  rerunFailed?(ctx: ProviderContext, run: RunState, signal?: AbortSignal): Promise<RunState>
   /** Read a run's state; absent where the platform has no status API (Evaficy). */
   status?(ctx: ProviderContext, runId: string, signal?: AbortSignal): Promise<RunState>
   /** Ask the platform to stop a run; absent where it has no cancel call. */
