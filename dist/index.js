@@ -3030,7 +3030,8 @@ function runCell(run) {
 /** Builds the job summary of a run that the platform answered for. */
 function buildRunSummary(ctx, run, note) {
     const s = summary;
-    s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}`, 2);
+    const flaky = run.flaky ? ` (${run.flaky} flaky)` : '';
+    s.addHeading(`${MARK[run.status]} ${HEADLINE[run.status]} on ${forSummary(ctx.platform)}${flaky}`, 2);
     // Each fact once: the heading names the platform and the verdict, so the rows give the run, the
     // platform's own word for its state, and what was run where.
     const rows = [row('Run', runCell(run)), row(`${forSummary(ctx.platform)} status`, `<code>${forSummary(run.providerStatus)}</code>`)];
