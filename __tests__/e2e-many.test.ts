@@ -80,7 +80,11 @@ describe.each(Object.keys(MANY) as Many[])('%s: one step, three runs', (platform
       expect(box.runs[platform]).toBe(3)
       // Each start carried a key of its own: no platform can take one run's start for another's.
       const starts = box.requests.filter((q) => q.method === 'POST' && !/cancel/.test(q.path))
-      expect(new Set(starts.map((q) => q.headers['idempotency-key'])).size).toBe(3)
+      const keys = starts.map((q) => String(q.headers['idempotency-key']))
+      expect(new Set(keys).size).toBe(3)
+      // The step's own key (saved for its post step) with each run's place: unique to this step.
+      expect(keys.sort()).toEqual([1, 2, 3].map((n) => `${r.state.idempotencyKey}-${n}`))
+      expect(r.state.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/)
       expectNoLeak(r, TOKEN)
     })
   )

@@ -25,6 +25,10 @@ describe('rerunFailed on Testsigma', () => {
       const [first, again] = starts(box)
       expect(again).toEqual({ executionId: '2090', executionResultId: r.outputs.runId, isReRun: true, reRunType: 'ONLY_FAILED_TESTS' })
       expect(first.isReRun).toBeUndefined()
+      // The re-run's start has a key of its own, made from the step's (unique to this step).
+      const keys = box.requests.filter((q) => q.method === 'POST').map((q) => String(q.headers['idempotency-key']))
+      expect(keys).toEqual([r.state.idempotencyKey, `${r.state.idempotencyKey}-rerun-1`])
+      expect(r.state.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/)
       expect(JSON.parse(r.outputs.failedTests).count).toBe(0)
       expect(warningsOf(r)).toContainEqual(
         expect.stringMatching(/2 tests passed only on a re-run \(flaky\): Checkout › loads the page, Login › applies a coupon/)

@@ -13258,7 +13258,8 @@ function setUp(clock, step = 'main', registry = REGISTRY) {
         github,
         index: 0,
         log: (l) => info(l),
-        tag: ''
+        tag: '',
+        idempotencyKey
     };
 }
 /** What the report says of how one run was started: where, which build, and the platform's details. */
@@ -13276,7 +13277,7 @@ function runReport(provider, inputs) {
  */
 function forRun(s, index) {
     const inputs = inputsOf(s.inputs, s.inputs.runs[index]);
-    const key = `${stepState.idempotencyKey()}-${index + 1}`;
+    const key = `${s.idempotencyKey}-${index + 1}`;
     const { title, key: statusKey } = publishedAs(s.provider, inputs);
     return {
         ...s,
@@ -14320,7 +14321,7 @@ async function rerunFailedTests(s, first, tests, clock, signal) {
         let rerun;
         try {
             // Each re-run is a start of its own: a key of its own, never re-sent after it may have arrived.
-            rerun = await provider.rerunFailed({ ...s.ctx, http: s.ctx.http.startingWith(`${stepState.idempotencyKey()}-rerun-${n}`) }, of, signal);
+            rerun = await provider.rerunFailed({ ...s.ctx, http: s.ctx.http.startingWith(`${s.idempotencyKey}-rerun-${n}`) }, of, signal);
         }
         catch (e) {
             if (signal.aborted || !(e instanceof PlatformError))

@@ -93,11 +93,7 @@ export async function rerunFailedTests(s: Setup, first: RunState, tests: TestRes
     let rerun: RunState
     try {
       // Each re-run is a start of its own: a key of its own, never re-sent after it may have arrived.
-      rerun = await provider.rerunFailed!(
-        { ...s.ctx, http: s.ctx.http.startingWith(`${stepState.idempotencyKey()}-rerun-${n}`) },
-        of,
-        signal
-      )
+      rerun = await provider.rerunFailed!({ ...s.ctx, http: s.ctx.http.startingWith(`${s.idempotencyKey}-rerun-${n}`) }, of, signal)
     } catch (e) {
       if (signal.aborted || !(e instanceof PlatformError)) throw e
       stopped = `the re-run could not be started: ${e.message}`

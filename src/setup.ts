@@ -37,6 +37,8 @@ export interface Setup {
   log: (line: string) => void
   /** How a run of several is named at the start of its lines and warnings ("[2090 · 10] "); empty for one run. */
   tag: string
+  /** The step's Idempotency-Key: a start of its own (another run, a re-run) adds its place to it. */
+  idempotencyKey: string
 }
 
 /** Reads and checks the inputs; reports the problems and returns nothing when there are any. */
@@ -106,7 +108,8 @@ export function setUp(clock: Clock, step: 'main' | 'post' = 'main', registry: Re
     github,
     index: 0,
     log: (l) => core.info(l),
-    tag: ''
+    tag: '',
+    idempotencyKey
   }
 }
 
@@ -126,7 +129,7 @@ function runReport(provider: Provider, inputs: Inputs): Pick<ReportContext, 'env
  */
 export function forRun(s: Setup, index: number): Setup {
   const inputs = inputsOf(s.inputs, s.inputs.runs[index])
-  const key = `${stepState.idempotencyKey()}-${index + 1}`
+  const key = `${s.idempotencyKey}-${index + 1}`
   const { title, key: statusKey } = publishedAs(s.provider, inputs)
   return {
     ...s,
