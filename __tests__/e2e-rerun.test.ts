@@ -111,6 +111,17 @@ describe('rerunFailed on Testsigma', () => {
     })
   )
 
+  it.concurrent('per-test results that cannot be read: nothing is re-run (which tests failed is not known), and the summary says so', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { end: 'failed', failed: 2 })
+      box.fault('testsigma', { on: 'results', do: 'status', status: 404, times: 5 })
+      const r = await run('testsigma', { rerunFailed: '2' })
+      expect(r.code).toBe(1)
+      expect(starts(box)).toHaveLength(1)
+      expect(r.summary).toContain('The failed tests were not re-run &#40;rerunFailed&#41;: their per-test results could not be read')
+    })
+  )
+
   it.concurrent('a run that passes is not re-run; flakyCount says 0', () =>
     inSandbox(async (box, run) => {
       const r = await run('testsigma', { rerunFailed: '3' })

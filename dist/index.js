@@ -14403,6 +14403,8 @@ async function follow(s, first, clock, signal, onState) {
     const reruns = inputs.rerunFailed > 0 && final.status === 'failed' && read?.some((t) => t.status === 'failed')
         ? await rerunFailedTests(s, final, read, clock, signal)
         : undefined;
+    if (inputs.rerunFailed > 0 && final.status === 'failed' && !read)
+        s.report.notes.push('The failed tests were not re-run (rerunFailed): their per-test results could not be read, so which tests failed is not known.');
     const run = reruns?.run ?? (inputs.rerunFailed > 0 && isTerminal(final) ? { ...final, flaky: 0 } : final);
     await finish(s, { kind: 'followed', run, tests: reruns?.tests ?? read, cancelled, reruns });
 }
