@@ -2,6 +2,7 @@
 // the sandbox: for each platform that can be followed, three runs that all pass, one that fails, a
 // start answered with an ambiguous 502 while the others were created, a signal mid-wait, and a 429
 // on the reads. Evaficy starts several scenarios, with no wait.
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -57,6 +58,17 @@ function startedWith(box: Sandbox, platform: Many, runId: string): string {
 }
 
 const PER_TEST_RESULTS: Many[] = ['testsigma', 'testery']
+
+/** Sends the step `signal` once `n` of its runs have logged that they are running (each once). */
+const whenRunning =
+  (n: number, signal: NodeJS.Signals = 'SIGINT') =>
+  (child: ChildProcess): void => {
+    let log = ''
+    child.stdout?.on('data', (c) => {
+      log += c
+      if (!child.killed && (log.match(/\] running \(/g) ?? []).length >= n) child.kill(signal)
+    })
+  }
 
 describe.each(Object.keys(MANY) as Many[])('%s: one step, three runs', (platform) => {
   const many = MANY[platform]
@@ -147,21 +159,12 @@ describe.each(Object.keys(MANY) as Many[])('%s: one step, three runs', (platform
   it.concurrent('a signal mid-wait: every run is cancelled where that is safe, and the step says how many', () =>
     inSandbox(async (box, run) => {
       box.script(platform, { runMs: 60_000 }, { runMs: 60_000 }, { runMs: 60_000 })
-      let seen = 0
       const r = await run(
         platform,
         { ...many.inputs, cancelOnAbort: 'true' },
         {
           // Once every run is running (Gearset: Started, the only state its cancel is safe in).
-          onStart: (child) => {
-            let log = ''
-            child.stdout?.on('data', (c) => {
-              log += c
-              const now = (log.match(/\] running \(/g) ?? []).length
-              if (now >= 3 && seen < 3) child.kill('SIGINT')
-              seen = now
-            })
-          }
+          onStart: whenRunning(3)
         }
       )
       expect(r.code).toBe(1)
@@ -205,13 +208,7 @@ describe('testsigma: one plan on three environments', () => {
         'testsigma',
         { scenarioId: '2090', environment: '10, 11, 12', cancelOnAbort: 'true' },
         {
-          onStart: (child) => {
-            let log = ''
-            child.stdout?.on('data', (c) => {
-              log += c
-              if (!child.killed && (log.match(/\] running \(/g) ?? []).length === 3) child.kill('SIGINT')
-            })
-          }
+          onStart: whenRunning(3)
         }
       )
       expect(errorsOf(r)[0]).toMatch(/cancelled 3 of them on the platform\./)
@@ -233,13 +230,7 @@ describe('testsigma: one plan on three environments', () => {
         'testsigma',
         { scenarioId: '2090', environment: '10, 11', cancelOnAbort: 'true' },
         {
-          onStart: (child) => {
-            let log = ''
-            child.stdout?.on('data', (c) => {
-              log += c
-              if (!child.killed && (log.match(/\] running \(/g) ?? []).length === 2) child.kill('SIGINT')
-            })
-          }
+          onStart: whenRunning(2)
         }
       )
       expect(warningsOf(r).filter((l) => /oldest unfinished run/.test(l))).toHaveLength(2)
@@ -256,13 +247,7 @@ describe('a step of several runs killed while it waits', () => {
         'testery',
         { environment: 'kill-a, kill-b' },
         {
-          onStart: (child) => {
-            let log = ''
-            child.stdout?.on('data', (c) => {
-              log += c
-              if (!child.killed && (log.match(/\] running \(/g) ?? []).length === 2) child.kill('SIGKILL')
-            })
-          }
+          onStart: whenRunning(2, 'SIGKILL')
         }
       )
       expect(r.signal).toBe('SIGKILL')
