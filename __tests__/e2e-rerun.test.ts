@@ -75,6 +75,20 @@ describe('rerunFailed on Testsigma', () => {
     })
   )
 
+  it.concurrent('a re-run that ends cancelled proves nothing: a warning, and the run’s own verdict stands', () =>
+    inSandbox(async (box, run) => {
+      box.script('testsigma', { end: 'failed', failed: 2 }, { end: 'cancelled' })
+      const r = await run('testsigma', { rerunFailed: '2' })
+      expect(r.code).toBe(1)
+      expect(r.outputs).toMatchObject({ status: 'failed', failedCount: '2', flakyCount: '0' })
+      expect(starts(box)).toHaveLength(2)
+      expect(warningsOf(r)).toContainEqual(
+        expect.stringMatching(/Re-running the failed tests stopped: re-run \d+ ended cancelled .*The verdict is the run's own\./)
+      )
+      expect(errorsOf(r).at(-1)).toMatch(/^::error::Tests failed: 2 of 10 tests failed/)
+    })
+  )
+
   it.concurrent('a signal during the re-run: the re-run is cancelled (cancelOnAbort) and the step says so', () =>
     inSandbox(async (box, run) => {
       box.script('testsigma', { end: 'failed', failed: 2 }, { runMs: 60_000 })

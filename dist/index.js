@@ -14327,7 +14327,6 @@ async function rerunFailedTests(s, first, tests, clock, signal) {
             if (signal.aborted || !(e instanceof PlatformError))
                 throw e;
             stopped = `the re-run could not be started: ${e.message}`;
-            annotate('warning', `${oneLine(stopped, 600)} The verdict is the run's own.`);
             break;
         }
         // The re-run is the run a post step would cancel now.
@@ -14347,6 +14346,8 @@ async function rerunFailedTests(s, first, tests, clock, signal) {
         }
         current = merged(current, again);
     }
+    if (stopped)
+        annotate('warning', `Re-running the failed tests stopped: ${oneLine(stopped, 600)}${/[.!?]$/.test(stopped) ? '' : '.'} The verdict is the run's own.`);
     const flaky = flakyOf(current);
     if (flaky.length > 0)
         s.log(`Passed only on a re-run (flaky): ${flaky.map((t) => oneLine(`${t.suite ? `${t.suite} \u203a ` : ''}${t.name}`, 120)).join(', ')}`);

@@ -97,7 +97,6 @@ export async function rerunFailedTests(s: Setup, first: RunState, tests: TestRes
     } catch (e) {
       if (signal.aborted || !(e instanceof PlatformError)) throw e
       stopped = `the re-run could not be started: ${e.message}`
-      annotate('warning', `${oneLine(stopped, 600)} The verdict is the run's own.`)
       break
     }
     // The re-run is the run a post step would cancel now.
@@ -117,6 +116,11 @@ export async function rerunFailedTests(s: Setup, first: RunState, tests: TestRes
     }
     current = merged(current, again)
   }
+  if (stopped)
+    annotate(
+      'warning',
+      `Re-running the failed tests stopped: ${oneLine(stopped, 600)}${/[.!?]$/.test(stopped) ? '' : '.'} The verdict is the run's own.`
+    )
   const flaky = flakyOf(current)
   if (flaky.length > 0)
     s.log(`Passed only on a re-run (flaky): ${flaky.map((t) => oneLine(`${t.suite ? `${t.suite} › ` : ''}${t.name}`, 120)).join(', ')}`)
