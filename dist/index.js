@@ -14006,7 +14006,7 @@ function buildBatchSummary(c, runs) {
     const s = summary;
     s.addHeading(`${MARK[status]} ${headline} on ${forSummary(c.title)}`, 2);
     // The inputs that tell the runs apart name the column of what each ran.
-    const what = c.inputs.runId
+    const what = c.inputs.runs.some((r) => r.runId)
         ? 'runId'
         : ['scenarioId', 'environment'].filter((n) => c.inputs.runs.some((r) => r[n])).join(' \u00b7 ');
     const header = ['Run', what, `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }));

@@ -134,7 +134,7 @@ export function buildBatchSummary(c: BatchContext, runs: BatchRun[]): void {
   const s = core.summary
   s.addHeading(`${MARK[status]} ${headline} on ${forSummary(c.title)}`, 2)
   // The inputs that tell the runs apart name the column of what each ran.
-  const what = c.inputs.runId
+  const what = c.inputs.runs.some((r) => r.runId)
     ? 'runId'
     : ['scenarioId', 'environment'].filter((n) => c.inputs.runs.some((r) => r[n as 'scenarioId'])).join(' · ')
   const header = ['Run', what, `${forSummary(c.title)} status`, 'Tests', 'Run time'].map((data) => ({ data, header: true }))
