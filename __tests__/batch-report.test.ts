@@ -162,6 +162,44 @@ describe('the summary and the verdict of several runs', () => {
     expect(html).toContain('The workflow was cancelled while this step waited.')
   })
 
+  it('the heading counts what did not pass apart from what failFast stopped; a step that started runs says so; every column is named', () => {
+    const headingOf = (runs: BatchRun[], over: Partial<Inputs> = {}) =>
+      /<h2>(.*?)<\/h2>/.exec(rendered(() => buildBatchSummary({ inputs: inputs(over), title: 'Testsigma', report }, runs)))![1]
+    expect(
+      headingOf([
+        { label: 'a', run: passed('1'), cancelled: false },
+        { label: 'b', run: failed('2'), cancelled: false },
+        { label: 'c', run: run('3', 'running', {}), stopped: 'failFast', cancelled: false }
+      ])
+    ).toBe('❌ 1 of 3 runs did not pass, 1 stopped by failFast on Testsigma')
+    expect(
+      headingOf([
+        { label: 'a', run: passed('1'), cancelled: false },
+        { label: 'b', run: failed('2'), cancelled: false }
+      ])
+    ).toBe('❌ 1 of 2 runs did not pass on Testsigma')
+    expect(
+      headingOf([
+        { label: 'a', run: run('1', 'triggered', {}), cancelled: false },
+        { label: 'b', run: run('2', 'triggered', {}), cancelled: false }
+      ])
+    ).toBe('🚀 2 test runs created on Testsigma')
+    const html = rendered(() =>
+      buildBatchSummary({ inputs: inputs({ runs: [{ scenarioId: '2090' }, { scenarioId: '2091' }] }), title: 'Testsigma', report }, [
+        { label: '2090', run: failed('1'), cancelled: false },
+        { label: '2091', run: run('2', 'running', {}), stopped: 'signal', cancelled: true }
+      ])
+    )
+    expect(html).toContain('<tr><th>Run</th><th>scenarioId</th><th>Testsigma status</th><th>Tests</th><th>Run time</th></tr>')
+    expect(html).toContain('❌ <code>FAILED</code><br>two failed')
+    expect(html).toContain('The workflow was cancelled while this step waited; cancelled on the platform.')
+  })
+
+  it('no run known: no run time is made up', () => {
+    expect(combined([undefined]).startedAt).toBeUndefined()
+    expect(combined([undefined]).counts).toEqual({ total: undefined, passed: undefined, failed: undefined, skipped: undefined })
+  })
+
   it('verdict: all passed is a notice naming each run and its ID', () => {
     concludeBatch(
       { inputs: inputs(), title: 'Testsigma', report },
