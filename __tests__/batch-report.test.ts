@@ -1,6 +1,5 @@
 // The outputs over a step's several runs (README, One gate over several runs): the worst status,
 // counts summed only where every run reports them, the first run's ID, every run in `result`.
-import * as core from '@actions/core'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +8,7 @@ import type { Inputs } from '../src/inputs.js'
 import type { RunState, TestResult } from '../src/model.js'
 import type { ReportContext } from '../src/report.js'
 import { captureStdout } from './helpers/stdout.js'
+import { rendered } from './helpers/summary.js'
 
 const t = (name: string, status: TestResult['status'], error?: string): TestResult => ({ name, suite: 'Checkout', status, error })
 
@@ -107,13 +107,6 @@ describe('the summary and the verdict of several runs', () => {
     nextStep: 'It goes on.'
   }
   const v = { platform: 'Testsigma', failOnTestFailure: true, cancelOnAbort: false, timeoutMinutes: 60 }
-  const rendered = (build: () => void) => {
-    core.summary.emptyBuffer()
-    build()
-    const html = core.summary.stringify()
-    core.summary.emptyBuffer()
-    return html
-  }
   const passed = (id: string, extra: Partial<RunState> = {}) =>
     run(id, 'passed', { total: 10, passed: 10, failed: 0 }, { message: 'completed', ...extra })
   const failed = (id: string) => run(id, 'failed', { total: 10, passed: 8, failed: 2 }, { message: 'two failed' })

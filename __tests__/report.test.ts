@@ -1,8 +1,8 @@
 import { readRunContext } from '../src/run-context.js'
-import * as core from '@actions/core'
 import { PlatformError } from '../src/errors.js'
 import type { RunState, TestResult } from '../src/model.js'
 import { formatDuration } from '../src/duration.js'
+import { rendered } from './helpers/summary.js'
 import { buildErrorSummary, buildRunSummary, countsBar, failedTestsOutput, runOutputs, type ReportContext } from '../src/report.js'
 
 const ctx: ReportContext = {
@@ -21,14 +21,6 @@ const triggered: RunState = {
   providerStatus: 'Draft',
   counts: { total: 24 },
   message: 'Test run created. Open Evaficy Smart Test to execute it.'
-}
-
-function rendered(build: () => void): string {
-  core.summary.emptyBuffer()
-  build()
-  const html = core.summary.stringify()
-  core.summary.emptyBuffer()
-  return html
 }
 
 describe('outputs', () => {
