@@ -2,9 +2,10 @@
 // every documented terminal state of every pollable platform, a word the provider does not list,
 // and attaching by runId. The end-to-end suite (e2e-wait.test.ts) runs one of each kind through
 // dist/index.js.
-import { FACTORIES, startSandbox } from '../sandbox/server.js'
+import { FACTORIES } from '../sandbox/server.js'
 import { ENDINGS } from './helpers/endings.js'
-import { FakeClock } from './helpers/fake-clock.js'
+import type { FakeClock } from './helpers/fake-clock.js'
+import { sandboxOnVirtualClock, type Sandbox } from './helpers/virtual-sandbox.js'
 import { inProcessStep } from './helpers/in-process.js'
 import { PLATFORMS, POLLABLE_NAMES } from './helpers/platforms.js'
 import { MARK } from '../src/report.js'
@@ -13,15 +14,9 @@ import type { RunStatus } from '../src/model.js'
 const TOKEN = 'tok-CANARY-endings-31c'
 const step = inProcessStep()
 
-type Box = Awaited<ReturnType<typeof startSandbox>>
-let box: Box
+let box: Sandbox
 let clock: FakeClock
-beforeEach(async () => {
-  clock = new FakeClock(0.5, 1000)
-  const epoch = Date.now()
-  box = await startSandbox({ factories: FACTORIES, now: () => epoch + clock.elapsed() })
-})
-afterEach(() => box.close())
+sandboxOnVirtualClock((b, c) => ((box = b), (clock = c)), { factories: FACTORIES })
 
 async function waitStep(provider: string, inputs: Record<string, string> = {}) {
   const p = PLATFORMS.find((x) => x.name === provider)!

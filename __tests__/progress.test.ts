@@ -1,20 +1,15 @@
 // Progress and the debug log, on one virtual clock for the step and the sandbox's runs
 // (sandbox/clock.js): what the step sees and says is exact, whatever the machine's load.
-import { startSandbox } from '../sandbox/server.js'
-import { FakeClock } from './helpers/fake-clock.js'
+import type { FakeClock } from './helpers/fake-clock.js'
+import { sandboxOnVirtualClock, type Sandbox } from './helpers/virtual-sandbox.js'
 import { inProcessStep } from './helpers/in-process.js'
 import { POLLABLE } from './helpers/step.js'
 
 const TOKEN = 'tok-CANARY-progress-2b'
 const step = inProcessStep()
 let clock: FakeClock
-let box: Awaited<ReturnType<typeof startSandbox>>
-beforeEach(async () => {
-  clock = new FakeClock(0.5, 1000)
-  const epoch = Date.now()
-  box = await startSandbox({ now: () => epoch + clock.elapsed() })
-})
-afterEach(() => box.close())
+let box: Sandbox
+sandboxOnVirtualClock((b, c) => ((box = b), (clock = c)))
 
 async function follow(provider: string, inputs: Record<string, string> = {}) {
   const base = { provider, token: TOKEN, wait: 'true', baseUrl: box.baseUrl(provider) }

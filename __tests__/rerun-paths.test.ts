@@ -1,21 +1,17 @@
 // Re-running failed tests (docs/how-it-works.md, Flaky tests) in this process, on one virtual clock
 // for the step and the sandbox's Testsigma: the re-run loop itself, which the end-to-end suite
 // (e2e-rerun.test.ts) runs through dist/index.js.
-import { FACTORIES, startSandbox } from '../sandbox/server.js'
-import { FakeClock } from './helpers/fake-clock.js'
+import { FACTORIES } from '../sandbox/server.js'
+import type { FakeClock } from './helpers/fake-clock.js'
+import { sandboxOnVirtualClock, type Sandbox } from './helpers/virtual-sandbox.js'
 import { inProcessStep } from './helpers/in-process.js'
 
 const TOKEN = 'tok-CANARY-rerun-paths-6d0'
 const step = inProcessStep()
 
-let box: Awaited<ReturnType<typeof startSandbox>>
+let box: Sandbox
 let clock: FakeClock
-beforeEach(async () => {
-  clock = new FakeClock(0.5, 1000)
-  const epoch = Date.now()
-  box = await startSandbox({ factories: FACTORIES, now: () => epoch + clock.elapsed() })
-})
-afterEach(() => box.close())
+sandboxOnVirtualClock((b, c) => ((box = b), (clock = c)), { factories: FACTORIES })
 
 const testsigma = (inputs: Record<string, string> = {}) =>
   step.main(
