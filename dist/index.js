@@ -13355,10 +13355,12 @@ function batchPublishedAs(provider, inputs) {
         runId: all((r) => r.runId) || undefined
     });
 }
-/** A run of several as the log names it: its plan and environment, or its ID ("[2090 \u00b7 10]"). */
-function runTag(run) {
-    return `[${run.runId ? `run ${run.runId}` : [run.scenarioId, run.environment].filter(Boolean).join(' \u00b7 ')}]`;
+/** A run of several as the summary names it: its plan and environment, or its ID ("2090 \u00b7 10"). */
+function runLabelOf(run) {
+    return run.runId ? `run ${run.runId}` : [run.scenarioId, run.environment].filter(Boolean).join(' \u00b7 ');
 }
+/** The same at the start of a log line: "[2090 \u00b7 10]". */
+const runTag = (run) => `[${runLabelOf(run)}]`;
 
 ;// CONCATENATED MODULE: ./src/post.ts
 // The post step: the cancel a main step owes, tried again within its own budget.
@@ -13546,6 +13548,15 @@ function writeJUnitFile(path, xml, count) {
 
 
 
+/** The verdict's context from the step's inputs and the platform's name. */
+function verdictContextOf(inputs, platform) {
+    return {
+        platform,
+        failOnTestFailure: inputs.failOnTestFailure,
+        cancelOnAbort: inputs.cancelOnAbort,
+        timeoutMinutes: inputs.timeoutMinutes
+    };
+}
 /** The run as a reader names it: its name, if any, and its ID. */
 function runLabel(run) {
     return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`;
@@ -13643,12 +13654,7 @@ function giveVerdict(v, run, cancelled) {
 /** The outputs of a step that has no run to name. */
 const noRun = (status) => ({ id: '', status, providerStatus: '', counts: {} });
 function reportOf(o, { inputs, title, report }) {
-    const verdictContext = {
-        platform: title,
-        failOnTestFailure: inputs.failOnTestFailure,
-        cancelOnAbort: inputs.cancelOnAbort,
-        timeoutMinutes: inputs.timeoutMinutes
-    };
+    const verdictContext = verdictContextOf(inputs, title);
     switch (o.kind) {
         case 'triggered':
             return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) };
@@ -14129,11 +14135,11 @@ function concludeBatch(c, runs, v) {
 async function runMany(s, clock, stop) {
     const { inputs, provider } = s;
     const follows = inputs.wait || inputs.runId !== undefined;
-    const entries = inputs.runs.map((run, i) => ({ view: forRun(s, i), label: runTag(run).slice(1, -1), cancelled: false }));
+    const entries = inputs.runs.map((run, i) => ({ view: forRun(s, i), label: runLabelOf(run), cancelled: false }));
     // failFast: the first run that fails the step stops the others' waits (never a start in flight).
     const failed = new AbortController();
     const waits = AbortSignal.any([stop, failed.signal]);
-    const v = verdictContext(s);
+    const v = verdictContextOf(inputs, provider.title);
     s.log(`${inputs.runId ? 'Attaching to' : 'Starting'} ${entries.length} runs on ${provider.title}: ${entries.map((e) => e.label).join(', ')}.`);
     // Once every run is started (or failed to), the outputs name them: a step killed while it waits
     // still leaves its runs' IDs for a later step.
@@ -14201,24 +14207,16 @@ async function runMany(s, clock, stop) {
     await finishMany(s, entries);
     stepState.markDone();
 }
-function verdictContext(s) {
-    const { inputs, provider } = s;
-    return {
-        platform: provider.title,
-        failOnTestFailure: inputs.failOnTestFailure,
-        cancelOnAbort: inputs.cancelOnAbort,
-        timeoutMinutes: inputs.timeoutMinutes
-    };
-}
-/**
- * The report sequence of a step of several runs, as of one: the outputs, the job summary, a commit
- * status per run (its own context), one pull-request comment, then annotations, JUnit, the verdict.
- */
+/** The step's outputs over its runs, as far as they have got. */
 function writeOutputs(s, entries) {
     for (const [name, value] of Object.entries(batchOutputs(s.provider.name, entries, s.inputs.failOnNoTests)))
         if (!runner_files_setOutput(name, value))
             break;
 }
+/**
+ * The report sequence of a step of several runs, as of one: the outputs, the job summary, a commit
+ * status per run (its own context), one pull-request comment, then annotations, JUnit, the verdict.
+ */
 async function finishMany(s, entries) {
     const { inputs, provider } = s;
     writeOutputs(s, entries);
@@ -14231,7 +14229,7 @@ async function finishMany(s, entries) {
     const shown = entries.map((e) => shownState(e, inputs.failOnNoTests));
     await Promise.all(entries.map((e, i) => (shown[i] ? e.view.github?.status(shown[i]) : undefined)));
     await comment(s, entries, shown);
-    concludeBatch(context, entries, verdictContext(s));
+    concludeBatch(context, entries, verdictContextOf(inputs, provider.title));
 }
 /** The one pull-request comment over every run, under a key naming them all. */
 async function comment(s, entries, shown) {

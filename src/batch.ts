@@ -12,10 +12,10 @@ import type { RunState } from './model.js'
 import { setFailedTests, writeSummary } from './report.js'
 import { setOutput } from './runner-files.js'
 import { openRun, readTestResults, waitOptions } from './run-steps.js'
-import { batchPublishedAs, forRun, runTag, type Setup } from './setup.js'
+import { batchPublishedAs, forRun, runLabelOf, runTag, type Setup } from './setup.js'
 import { stepState } from './step-state.js'
 import { oneLine, redact } from './text.js'
-import { verdictOf } from './verdict.js'
+import { verdictContextOf, verdictOf } from './verdict.js'
 import { isTerminal, progressLine, waitForRun, WaitAborted, WaitFailed } from './wait.js'
 
 interface Entry extends BatchRun {
@@ -26,11 +26,11 @@ interface Entry extends BatchRun {
 export async function runMany(s: Setup, clock: Clock, stop: AbortSignal): Promise<void> {
   const { inputs, provider } = s
   const follows = inputs.wait || inputs.runId !== undefined
-  const entries: Entry[] = inputs.runs.map((run, i) => ({ view: forRun(s, i), label: runTag(run).slice(1, -1), cancelled: false }))
+  const entries: Entry[] = inputs.runs.map((run, i) => ({ view: forRun(s, i), label: runLabelOf(run), cancelled: false }))
   // failFast: the first run that fails the step stops the others' waits (never a start in flight).
   const failed = new AbortController()
   const waits = AbortSignal.any([stop, failed.signal])
-  const v = verdictContext(s)
+  const v = verdictContextOf(inputs, provider.title)
   s.log(
     `${inputs.runId ? 'Attaching to' : 'Starting'} ${entries.length} runs on ${provider.title}: ${entries.map((e) => e.label).join(', ')}.`
   )
@@ -105,25 +105,16 @@ export async function runMany(s: Setup, clock: Clock, stop: AbortSignal): Promis
   stepState.markDone()
 }
 
-function verdictContext(s: Setup) {
-  const { inputs, provider } = s
-  return {
-    platform: provider.title,
-    failOnTestFailure: inputs.failOnTestFailure,
-    cancelOnAbort: inputs.cancelOnAbort,
-    timeoutMinutes: inputs.timeoutMinutes
-  }
+/** The step's outputs over its runs, as far as they have got. */
+function writeOutputs(s: Setup, entries: Entry[]): void {
+  for (const [name, value] of Object.entries(batchOutputs(s.provider.name, entries, s.inputs.failOnNoTests)))
+    if (!setOutput(name, value)) break
 }
 
 /**
  * The report sequence of a step of several runs, as of one: the outputs, the job summary, a commit
  * status per run (its own context), one pull-request comment, then annotations, JUnit, the verdict.
  */
-function writeOutputs(s: Setup, entries: Entry[]): void {
-  for (const [name, value] of Object.entries(batchOutputs(s.provider.name, entries, s.inputs.failOnNoTests)))
-    if (!setOutput(name, value)) break
-}
-
 async function finishMany(s: Setup, entries: Entry[]): Promise<void> {
   const { inputs, provider } = s
   writeOutputs(s, entries)
@@ -135,7 +126,7 @@ async function finishMany(s: Setup, entries: Entry[]): Promise<void> {
   const shown = entries.map((e) => shownState(e, inputs.failOnNoTests))
   await Promise.all(entries.map((e, i) => (shown[i] ? e.view.github?.status(shown[i]) : undefined)))
   await comment(s, entries, shown)
-  concludeBatch(context, entries, verdictContext(s))
+  concludeBatch(context, entries, verdictContextOf(inputs, provider.title))
 }
 
 /** The one pull-request comment over every run, under a key naming them all. */

@@ -17,7 +17,7 @@ import {
   type ReportContext
 } from './report.js'
 import { oneLine, redact } from './text.js'
-import { checkedForTests, giveVerdict, runLabel } from './verdict.js'
+import { checkedForTests, giveVerdict, runLabel, verdictContextOf } from './verdict.js'
 
 export type Outcome =
   /** Started and not waited for. */
@@ -52,12 +52,7 @@ export interface OutcomeContext {
 const noRun = (status: RunState['status']): RunState => ({ id: '', status, providerStatus: '', counts: {} })
 
 export function reportOf(o: Outcome, { inputs, title, report }: OutcomeContext): StepReport {
-  const verdictContext = {
-    platform: title,
-    failOnTestFailure: inputs.failOnTestFailure,
-    cancelOnAbort: inputs.cancelOnAbort,
-    timeoutMinutes: inputs.timeoutMinutes
-  }
+  const verdictContext = verdictContextOf(inputs, title)
   switch (o.kind) {
     case 'triggered':
       return { outputs: o.run, summary: () => buildRunSummary(report, o.run), conclude: () => giveVerdict(verdictContext, o.run, false) }

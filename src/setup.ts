@@ -215,7 +215,10 @@ export function batchPublishedAs(provider: { title: string; name: string }, inpu
   })
 }
 
-/** A run of several as the log names it: its plan and environment, or its ID ("[2090 · 10]"). */
-export function runTag(run: { scenarioId?: string; environment?: string; runId?: string }): string {
-  return `[${run.runId ? `run ${run.runId}` : [run.scenarioId, run.environment].filter(Boolean).join(' · ')}]`
+/** A run of several as the summary names it: its plan and environment, or its ID ("2090 · 10"). */
+export function runLabelOf(run: { scenarioId?: string; environment?: string; runId?: string }): string {
+  return run.runId ? `run ${run.runId}` : [run.scenarioId, run.environment].filter(Boolean).join(' · ')
 }
+
+/** The same at the start of a log line: "[2090 · 10]". */
+export const runTag = (run: { scenarioId?: string; environment?: string; runId?: string }): string => `[${runLabelOf(run)}]`

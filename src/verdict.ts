@@ -13,6 +13,19 @@ export interface VerdictContext {
   timeoutMinutes: number
 }
 
+/** The verdict's context from the step's inputs and the platform's name. */
+export function verdictContextOf(
+  inputs: Pick<VerdictContext, 'failOnTestFailure' | 'cancelOnAbort' | 'timeoutMinutes'>,
+  platform: string
+): VerdictContext {
+  return {
+    platform,
+    failOnTestFailure: inputs.failOnTestFailure,
+    cancelOnAbort: inputs.cancelOnAbort,
+    timeoutMinutes: inputs.timeoutMinutes
+  }
+}
+
 /** The run as a reader names it: its name, if any, and its ID. */
 export function runLabel(run: RunState): string {
   return `${run.name ? `${oneLine(run.name, 120)} ` : ''}(id ${run.id})`
