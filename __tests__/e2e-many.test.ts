@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { errorsOf, expectNoLeak, sandboxPerTest, step, warningsOf, type Sandbox, type StepResult } from './helpers/step.js'
+import { annotationsOf, errorsOf, expectNoLeak, sandboxPerTest, step, warningsOf, type Sandbox, type StepResult } from './helpers/step.js'
 import { fakeGitHub } from './helpers/fake-github.js'
 import { PLATFORMS } from './helpers/platforms.js'
 
@@ -121,6 +121,10 @@ describe.each(Object.keys(MANY) as Many[])('%s: one step, three runs', (platform
         const xml = readFileSync(junit, 'utf8')
         expect(xml.match(/<testsuite /g)).toHaveLength(3)
         expect(xml).toContain(`name="${failed[0].run} (run ${failed[0].runId})"`)
+        // Each failed test's annotation is titled with the run it failed in.
+        const titled = annotationsOf(r, 'error').filter((l) => l.startsWith('::error title='))
+        expect(titled).toHaveLength(2)
+        for (const l of titled) expect(l).toContain(`${failed[0].run}%3A `)
         const listed = JSON.parse(r.outputs.failedTests) as { count: number; tests: { runId: string }[] }
         expect(listed.count).toBe(2)
         expect(listed.tests.every((t) => t.runId === failed[0].runId)).toBe(true)
